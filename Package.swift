@@ -1,0 +1,65 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Dependencies are pinned to exact versions (see README, "Dependencies").
+let package = Package(
+    name: "scaleplan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "scaleplan", targets: ["scaleplan"]),
+        .library(name: "ScalingLaws", targets: ["ScalingLaws"]),
+        .library(name: "Planner", targets: ["Planner"]),
+        .library(name: "Scenario", targets: ["Scenario"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+    ],
+    targets: [
+        // C libraries from the system (Debian: libglpk-dev, libopenblas-dev).
+        .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
+        .target(name: "ScalingLaws", dependencies: ["LinearAlgebra"]),
+        .target(name: "Hardware", dependencies: ["LinearAlgebra"]),
+        .target(name: "Demand"),
+        .target(name: "Planner", dependencies: ["CGLPK", "ScalingLaws"]),
+        .target(
+            name: "Scenario",
+            dependencies: [
+                "ScalingLaws", "Hardware", "Demand",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]),
+        .target(name: "Report", dependencies: ["ScalingLaws", .product(name: "CSV", package: "CSV.swift")]),
+        .executableTarget(
+            name: "scaleplan",
+            dependencies: [
+                "ScalingLaws", "Planner", "Scenario", "Report", "Hardware", "Demand",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Shared test helpers: fixture paths and tolerance checks.
+        .target(name: "TestSupport", path: "Sources/TestSupport"),
+
+        .testTarget(
+            name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
+        .testTarget(
+            name: "ScalingLawsTests",
+            dependencies: [
+                "ScalingLaws", "Scenario", "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "TestSupport"]),
+        .testTarget(name: "HardwareTests", dependencies: ["Hardware", "Scenario", "TestSupport"]),
+        .testTarget(name: "DemandTests", dependencies: ["Demand", "Scenario", "TestSupport"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)

@@ -1,0 +1,103 @@
+/// One accelerator: its peaks, memory, interconnect, power, price and efficiency factors.
+///
+/// Figures are stored in the units the profile files use (TFLOP/s, GB, TB/s, GB/s, W,
+/// USD per hour), each with its source; the computed properties convert to SI units
+/// (FLOP/s, bytes, bytes/s). GB and TB are decimal (1 GB = 1e9 bytes), as in datasheets.
+public struct HardwareProfile: Equatable, Sendable {
+    /// What kind of device this is.
+    public enum Kind: String, CaseIterable, Sendable {
+        /// A datacenter or workstation GPU.
+        case gpu
+        /// A Google TPU chip.
+        case tpu
+        /// A server CPU socket.
+        case cpu
+        /// A system-on-chip with unified memory (edge boards, laptops).
+        case soc
+    }
+
+    /// Short identifier used on the command line and in scenarios ("h100-sxm").
+    public var name: String
+    /// Human-readable name ("NVIDIA H100 SXM5 80GB").
+    public var displayName: String
+    public var kind: Kind
+    public var vendor: String
+    /// Dense peak TFLOP/s (TOP/s for int8) per math precision, without sparsity.
+    public var peakTFLOPS: [Precision: SourcedValue]
+    /// Device memory capacity, GB.
+    public var memoryGB: SourcedValue
+    /// Peak memory bandwidth, TB/s.
+    public var memoryBandwidthTBps: SourcedValue
+    /// Name of the link used for tensor parallelism ("NVLink 4", "PCIe Gen4 x16").
+    public var interconnectName: String
+    /// Per-device, per-direction bandwidth of that link, GB/s.
+    public var interconnectGBps: SourcedValue
+    /// Latency of one small collective (all-reduce) over that link, microseconds.
+    public var interconnectLatencyUS: SourcedValue
+    /// Thermal design power (maximum board power), W.
+    public var tdpW: SourcedValue
+    /// Power drawn when powered on but idle, W.
+    public var idleW: SourcedValue
+    /// On-demand list price per device-hour, USD.
+    public var usdPerHour: SourcedValue
+    /// Achieved fractions of peak and the power model's factors.
+    public var efficiency: EfficiencyFactors
+
+    public init(
+        name: String, displayName: String, kind: Kind, vendor: String,
+        peakTFLOPS: [Precision: SourcedValue], memoryGB: SourcedValue, memoryBandwidthTBps: SourcedValue,
+        interconnectName: String, interconnectGBps: SourcedValue, interconnectLatencyUS: SourcedValue,
+        tdpW: SourcedValue, idleW: SourcedValue, usdPerHour: SourcedValue,
+        efficiency: EfficiencyFactors = .defaults
+    ) {
+        self.name = name
+        self.displayName = displayName
+        self.kind = kind
+        self.vendor = vendor
+        self.peakTFLOPS = peakTFLOPS
+        self.memoryGB = memoryGB
+        self.memoryBandwidthTBps = memoryBandwidthTBps
+        self.interconnectName = interconnectName
+        self.interconnectGBps = interconnectGBps
+        self.interconnectLatencyUS = interconnectLatencyUS
+        self.tdpW = tdpW
+        self.idleW = idleW
+        self.usdPerHour = usdPerHour
+        self.efficiency = efficiency
+    }
+
+    /// Memory capacity in bytes.
+    public var memoryBytes: Double { memoryGB.value * 1e9 }
+    /// Peak memory bandwidth in bytes/s.
+    public var memoryBandwidth: Double { memoryBandwidthTBps.value * 1e12 }
+    /// Interconnect bandwidth in bytes/s per direction.
+    public var interconnectBandwidth: Double { interconnectGBps.value * 1e9 }
+    /// Collective latency in seconds.
+    public var interconnectLatency: Double { interconnectLatencyUS.value * 1e-6 }
+
+    /// The precision whose peak the math runs at when weights are stored in `precision`:
+    /// the precision itself when the profile lists a peak for it, otherwise bf16, then fp32
+    /// (weight-only: narrow weights are widened before the matrix multiply).
+    /// Nil when the profile lists none of these.
+    public func mathPrecision(for precision: Precision) -> Precision? {
+        [precision, .bf16, .fp32].first { peakTFLOPS[$0] != nil }
+    }
+
+    /// Dense peak FLOP/s for weights stored in `precision` (see `mathPrecision(for:)`).
+    public func peakFLOPS(for precision: Precision) -> Double? {
+        mathPrecision(for: precision).flatMap { peakTFLOPS[$0] }.map { $0.value * 1e12 }
+    }
+
+    /// Every figure with a label and unit, in a fixed order, for listings and checks.
+    public var figures: [(label: String, unit: String, figure: SourcedValue)] {
+        var out: [(String, String, SourcedValue)] = Precision.computeFormats.compactMap { p in
+            peakTFLOPS[p].map { ("peak_\(p.rawValue)", p == .int8 ? "TOP/s" : "TFLOP/s", $0) }
+        }
+        out += [
+            ("memory", "GB", memoryGB), ("memory_bandwidth", "TB/s", memoryBandwidthTBps),
+            ("interconnect_bandwidth", "GB/s", interconnectGBps), ("interconnect_latency", "us", interconnectLatencyUS),
+            ("tdp", "W", tdpW), ("idle_power", "W", idleW), ("price", "USD/h", usdPerHour),
+        ]
+        return out + efficiency.figures.map { ($0.key, $0.unit, $0.figure) }
+    }
+}

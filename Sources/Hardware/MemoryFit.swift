@@ -1,0 +1,55 @@
+/// Device memory needed by one replica, per device, under tensor parallelism over k devices.
+///
+/// Per device: weights N·b / k; KV cache B (P + O) × 2 L ⌈kvHeads / k⌉ headDim × b_kv
+/// (KV heads are split across devices and replicated when k > kvHeads); activations
+/// P (4 d + 3 f) × 2 bytes / k (one layer's intermediates for one prompt in flight, bf16)
+/// plus B V × 4 bytes of fp32 logits. The budget is capacity × `usableMemoryFraction`.
+public struct MemoryFit: Equatable, Sendable {
+    /// Weight bytes per device.
+    public let weightBytes: Double
+    /// KV-cache bytes per device at the full context of the whole batch.
+    public let kvCacheBytes: Double
+    /// Activation and logits workspace per device.
+    public let activationBytes: Double
+    /// Usable bytes per device.
+    public let usableBytes: Double
+    /// KV-cache bytes per token of context, per device.
+    public let kvBytesPerToken: Double
+
+    /// Total bytes per device.
+    public var requiredBytes: Double { weightBytes + kvCacheBytes + activationBytes }
+    /// Whether the replica fits.
+    public var fits: Bool { requiredBytes <= usableBytes }
+    /// Tokens of KV cache (summed over the batch) that fit beside weights and activations; 0 when
+    /// even those do not fit.
+    public var maxKVTokens: Int {
+        let free = usableBytes - weightBytes - activationBytes
+        return free <= 0 ? 0 : Int((free / kvBytesPerToken).rounded(.down))
+    }
+
+    public init(profile: HardwareProfile, workload w: ServingWorkload, options: ServingOptions = ServingOptions()) {
+        let k = Double(w.devices)
+        let s = w.shape
+        let kvHeadsPerDevice = Double((s.kvHeads + w.devices - 1) / w.devices)
+        kvBytesPerToken = 2 * Double(s.layers) * kvHeadsPerDevice * Double(s.headDimension) * w.kvCachePrecision.bytesPerValue
+        weightBytes = w.weightBytes / k
+        kvCacheBytes = Double(w.batch) * Double(w.contextTokens) * kvBytesPerToken
+        activationBytes = Double(w.promptTokens) * Double(4 * s.hidden + 3 * s.intermediate) * 2 / k
+            + Double(w.batch) * Double(s.vocabulary) * 4
+        usableBytes = profile.memoryBytes * options.usableMemoryFraction
+    }
+
+    /// The smallest tensor-parallel degree in 1, 2, 4, ..., `maxDevices` at which the workload
+    /// fits, or nil.
+    public static func smallestFittingDevices(profile: HardwareProfile, workload: ServingWorkload,
+                                              options: ServingOptions = ServingOptions(), maxDevices: Int = 64) -> Int? {
+        var k = 1
+        while k <= maxDevices {
+            var w = workload
+            w.devices = k
+            if MemoryFit(profile: profile, workload: w, options: options).fits { return k }
+            k *= 2
+        }
+        return nil
+    }
+}

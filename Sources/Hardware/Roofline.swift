@@ -1,0 +1,68 @@
+/// Roofline times of the prefill and decode phases for one replica (all per device).
+///
+/// FLOPs: 2N per token for the matrix multiplies (Kaplan et al. 2020) plus attention
+/// `4 L d × context` per token (`ModelShape.attentionFLOPs`). Bytes: the weights are read
+/// once per pass; decode also reads the whole batch's KV cache, prefill writes the prompts'
+/// KV cache. Tensor parallelism over k devices divides FLOPs and weight bytes by k and adds
+/// two ring all-reduces of the activations per layer (Megatron-LM, Shoeybi et al. 2019):
+/// each takes `α + 2 (k − 1) / k × tokens × d × 2 bytes / linkBW`.
+public enum Roofline {
+    /// The prefill of the whole batch (B × P tokens); its time is the TTFT.
+    public static func prefill(profile: HardwareProfile, workload w: ServingWorkload) throws(HardwareError) -> PhaseCost {
+        let (peak, k) = try setup(profile, w)
+        let p = Double(w.promptTokens), b = Double(w.batch)
+        let tokens = b * p
+        // Causal attention: token t attends over t positions; Σ t = P (P + 1) / 2.
+        let attention = b * w.shape.attentionFLOPs(context: p * (p + 1) / 2)
+        let kvWrite = tokens * w.shape.kvCacheBytesPerToken(w.kvCachePrecision)
+        let e = profile.efficiency
+        return PhaseCost(
+            flops: (2 * w.parameters * tokens + attention) / k,
+            bytes: (w.weightBytes + kvWrite) / k,
+            peakFLOPS: peak, bandwidth: profile.memoryBandwidth,
+            computeEfficiency: e.prefillCompute.value, bandwidthEfficiency: e.prefillBandwidth.value,
+            communicationSeconds: allReduceSeconds(profile: profile, workload: w, tokens: tokens),
+            overheadSeconds: e.prefillOverheadMS.value / 1000, powerFactor: e.prefillPowerFactor.value)
+    }
+
+    /// One decode step of the whole batch at `context` tokens per sequence (default: the mean
+    /// context over the output, P + O / 2); its time is the TPOT.
+    public static func decodeStep(profile: HardwareProfile, workload w: ServingWorkload,
+                                  context: Double? = nil) throws(HardwareError) -> PhaseCost {
+        let (peak, k) = try setup(profile, w)
+        let c = context ?? meanDecodeContext(w)
+        let b = Double(w.batch)
+        let kvRead = b * c * w.shape.kvCacheBytesPerToken(w.kvCachePrecision)
+        let e = profile.efficiency
+        return PhaseCost(
+            flops: b * (2 * w.parameters + w.shape.attentionFLOPs(context: c)) / k,
+            bytes: (w.weightBytes + kvRead) / k,
+            peakFLOPS: peak, bandwidth: profile.memoryBandwidth,
+            computeEfficiency: e.decodeCompute.value, bandwidthEfficiency: e.decodeBandwidth.value,
+            communicationSeconds: allReduceSeconds(profile: profile, workload: w, tokens: b),
+            overheadSeconds: e.decodeOverheadMS.value / 1000, powerFactor: e.decodePowerFactor.value)
+    }
+
+    /// Mean context length over the decode steps: step j (1...O−1) attends over P + j tokens,
+    /// whose mean is P + O / 2.
+    public static func meanDecodeContext(_ w: ServingWorkload) -> Double {
+        Double(w.promptTokens) + Double(w.outputTokens) / 2
+    }
+
+    /// Time of the 2 L all-reduces of one pass over `tokens` tokens; 0 for one device.
+    public static func allReduceSeconds(profile: HardwareProfile, workload w: ServingWorkload, tokens: Double) -> Double {
+        guard w.devices > 1 else { return 0 }
+        let k = Double(w.devices)
+        let message = tokens * Double(w.shape.hidden) * 2
+        let one = profile.interconnectLatency + 2 * (k - 1) / k * message / profile.interconnectBandwidth
+        return 2 * Double(w.shape.layers) * one
+    }
+
+    private static func setup(_ profile: HardwareProfile, _ w: ServingWorkload) throws(HardwareError) -> (Double, Double) {
+        try w.validate()
+        guard let peak = profile.peakFLOPS(for: w.precision) else {
+            throw .noComputePeak(profile: profile.name, precision: w.precision)
+        }
+        return (peak, Double(w.devices))
+    }
+}

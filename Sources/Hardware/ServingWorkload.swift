@@ -1,0 +1,84 @@
+/// One serving configuration to estimate: a model, a batch of requests and a device count.
+///
+/// The batch is static: `batch` requests with `promptTokens` each arrive together, are
+/// prefilled together (that time is the TTFT) and then decode `outputTokens` tokens in
+/// lock step (the first output token comes out of the prefill).
+public struct ServingWorkload: Equatable, Sendable {
+    /// The model's shape (KV cache, attention, communication).
+    public var shape: ModelShape
+    /// Parameters N used for weight bytes and the 2N FLOPs per token.
+    public var parameters: Double
+    /// Weight precision.
+    public var precision: Precision
+    /// KV-cache precision (default `precision.defaultKVCache`).
+    public var kvCachePrecision: Precision
+    /// Concurrent sequences B, ≥ 1.
+    public var batch: Int
+    /// Prompt length P in tokens, ≥ 1.
+    public var promptTokens: Int
+    /// Output length O in tokens, ≥ 1.
+    public var outputTokens: Int
+    /// Tensor-parallel degree k (devices per replica), ≥ 1.
+    public var devices: Int
+
+    public init(shape: ModelShape, parameters: Double? = nil, precision: Precision = .bf16,
+                kvCachePrecision: Precision? = nil, batch: Int, promptTokens: Int, outputTokens: Int, devices: Int = 1) {
+        self.shape = shape
+        self.parameters = parameters ?? shape.parameterCount
+        self.precision = precision
+        self.kvCachePrecision = kvCachePrecision ?? precision.defaultKVCache
+        self.batch = batch
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+        self.devices = devices
+    }
+
+    /// Context length of one sequence when it has finished, P + O tokens.
+    public var contextTokens: Int { promptTokens + outputTokens }
+
+    /// Weight bytes of the whole model, N × bytes per weight.
+    public var weightBytes: Double { parameters * precision.bytesPerValue }
+
+    /// - Throws: `HardwareError` when any count is below 1, N is not positive and finite,
+    ///   or the shape is invalid.
+    public func validate() throws(HardwareError) {
+        try shape.validate()
+        guard parameters.isFinite, parameters > 0 else {
+            throw .invalidWorkload("the parameter count must be positive and finite, found \(parameters)")
+        }
+        for (name, v) in [("batch", batch), ("prompt tokens", promptTokens), ("output tokens", outputTokens),
+                          ("devices", devices)] where v < 1 {
+            throw .invalidWorkload("\(name) must be at least 1, found \(v)")
+        }
+        guard kvCachePrecision != .int4 else { throw .invalidWorkload("the KV cache cannot be stored in int4") }
+    }
+}
+
+/// Settings around the estimate that are not part of the workload.
+public struct ServingOptions: Equatable, Sendable {
+    /// Power usage effectiveness of the facility, ≥ 1 (1 = device energy only, as ML.ENERGY measures).
+    public var pue: Double
+    /// Grid carbon intensity in gCO2 per kWh, or nil to skip emissions.
+    public var carbonIntensity: Double?
+    /// Fraction of device memory the serving engine may use (vLLM's `gpu_memory_utilization`
+    /// defaults to 0.9; vLLM engine arguments documentation).
+    public var usableMemoryFraction: Double
+
+    public init(pue: Double = 1, carbonIntensity: Double? = nil, usableMemoryFraction: Double = 0.9) {
+        self.pue = pue
+        self.carbonIntensity = carbonIntensity
+        self.usableMemoryFraction = usableMemoryFraction
+    }
+
+    /// - Throws: `HardwareError.invalidWorkload` for PUE < 1, negative carbon intensity or a
+    ///   memory fraction outside (0, 1].
+    public func validate() throws(HardwareError) {
+        guard pue.isFinite, pue >= 1 else { throw .invalidWorkload("PUE must be at least 1, found \(pue)") }
+        if let c = carbonIntensity, !(c.isFinite && c >= 0) {
+            throw .invalidWorkload("carbon intensity must be at least 0 gCO2/kWh, found \(c)")
+        }
+        guard usableMemoryFraction > 0, usableMemoryFraction <= 1 else {
+            throw .invalidWorkload("the usable memory fraction must be in (0, 1], found \(usableMemoryFraction)")
+        }
+    }
+}

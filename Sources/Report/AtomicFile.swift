@@ -1,0 +1,40 @@
+import Foundation
+
+/// Why an output file could not be written.
+public struct OutputError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public init(path: String, reason: String) { self.path = path; self.reason = reason }
+    public var description: String { "\(path): cannot write the output: \(reason)" }
+}
+
+/// Writes files atomically: the text goes to a temporary file in the same directory,
+/// which is then renamed over the destination, so readers never see a partial file and an
+/// interrupted run leaves the old file (or none) in place.
+public enum AtomicFile {
+    public static func write(_ text: String, to path: String) throws(OutputError) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw OutputError(path: path, reason: "the directory \(directory.path) does not exist")
+        }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw OutputError(path: path, reason: "it is a directory")
+        }
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try Data(text.utf8).write(to: temporary, options: [])
+            if rename(temporary.path, url.path) != 0 {
+                let reason = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(at: temporary)
+                throw OutputError(path: path, reason: reason)
+            }
+        } catch let error as OutputError {
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw OutputError(path: path, reason: error.localizedDescription)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// Writes `ReportValue` for a terminal: objects as indented "key  value" lines, lists of
+/// objects as aligned columns, numbers to four significant digits with SI suffixes.
+enum TableWriter {
+    static func render(_ value: ReportValue) -> String {
+        var out = ""
+        write(value, indent: 0, into: &out)
+        return out
+    }
+
+    private static func write(_ value: ReportValue, indent: Int, into out: inout String) {
+        let pad = String(repeating: " ", count: indent)
+        switch value {
+        case .object(let pairs):
+            let width = pairs.filter { isInline($0.1) }.map(\.0.count).max() ?? 0
+            for (k, v) in pairs {
+                if isInline(v) {
+                    out += pad + k + String(repeating: " ", count: width - k.count + 2) + cell(v) + "\n"
+                } else {
+                    out += pad + k + ":\n"
+                    write(v, indent: indent + 2, into: &out)
+                }
+            }
+        case .list(let items) where !items.isEmpty && items.allSatisfy(isFlatObject):
+            out += grid(items, indent: indent)
+        case .list(let items):
+            for item in items {
+                if isInline(item) { out += pad + "- " + cell(item) + "\n" } else { write(item, indent: indent + 2, into: &out) }
+            }
+        default:
+            out += pad + cell(value) + "\n"
+        }
+    }
+
+    private static func isFlatObject(_ v: ReportValue) -> Bool {
+        if case .object(let p) = v { return p.allSatisfy { isInline($0.1) } }
+        return false
+    }
+
+    private static func isInline(_ v: ReportValue) -> Bool {
+        switch v {
+        case .object(let p): p.isEmpty
+        case .list(let items): items.allSatisfy(\.isScalar) && items.count <= 8
+        default: true
+        }
+    }
+
+    private static func grid(_ rows: [ReportValue], indent: Int) -> String {
+        var columns: [String] = []
+        for case .object(let p) in rows { for (k, _) in p where !columns.contains(k) { columns.append(k) } }
+        let cells: [[String]] = rows.map { row in columns.map { row[$0].map(cell) ?? "" } }
+        let widths = columns.indices.map { j in max(columns[j].count, cells.map { $0[j].count }.max() ?? 0) }
+        let pad = String(repeating: " ", count: indent)
+        func line(_ items: [String], numeric: Bool) -> String {
+            pad + items.enumerated().map { j, s in
+                let fill = String(repeating: " ", count: widths[j] - s.count)
+                return numeric && j > 0 ? fill + s : s + fill
+            }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+        }
+        var out = line(columns, numeric: false)
+        for row in cells { out += line(row, numeric: true) }
+        return out
+    }
+
+    static func cell(_ v: ReportValue) -> String {
+        switch v {
+        case .number(let d): NumberText.human(d)
+        case .integer(let i): String(i)
+        case .string(let s): s
+        case .bool(let b): b ? "yes" : "no"
+        case .null: "-"
+        case .list(let items): items.map(cell).joined(separator: ", ")
+        case .object: ""
+        }
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.hasSuffix(" ") { s.removeLast() }
+        return s
+    }
+}

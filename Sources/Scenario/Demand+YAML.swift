@@ -1,0 +1,77 @@
+import Demand
+import Foundation
+
+extension DemandForecast {
+    /// Keys of a `demand:` mapping.
+    public static let yamlKeys = ["requests_per_day", "tokens_per_day", "tokens", "volumes", "growth", "growth_per_month",
+                                  "horizon_months", "prompt_tokens", "output_tokens", "peak_to_mean"]
+
+    /// Reads a demand mapping:
+    /// ```yaml
+    /// demand: { requests_per_day: 50M, growth: exponential, growth_per_month: 0.05,
+    ///           horizon_months: 24, prompt_tokens: 800, output_tokens: 300, peak_to_mean: 2.5 }
+    /// ```
+    /// The volume is exactly one of `requests_per_day`, `tokens_per_day` (prompt + output tokens
+    /// in the first month), `tokens` (total over the horizon, constant) or `volumes` (a CSV of
+    /// monthly volumes, see `DemandTable`, relative to `baseDirectory`). `growth` is constant,
+    /// linear or exponential; it defaults to exponential when `growth_per_month` is given.
+    ///
+    /// - Throws: `InputError` at the offending node.
+    public static func parse(_ value: YAMLValue, baseDirectory: String? = nil) throws(InputError) -> DemandForecast {
+        let m = try value.mapping(allowed: yamlKeys)
+        let volumeKeys = ["requests_per_day", "tokens_per_day", "tokens", "volumes"].filter { m.optional($0) != nil }
+        guard volumeKeys.count == 1 else {
+            throw value.error("demand needs exactly one of requests_per_day, tokens_per_day, tokens or volumes, found \(volumeKeys.isEmpty ? "none" : volumeKeys.joined(separator: ", "))")
+        }
+        let prompt = try m.required("prompt_tokens").nonNegativeNumber()
+        let output = try m.required("output_tokens").positiveNumber()
+        let peak = try m.optional("peak_to_mean")?.number(in: 1...1000) ?? 1
+        let rateNode = m.optional("growth_per_month")
+        let rate = try rateNode?.number(in: -0.99...100)
+        let growthName = try m.optional("growth")?.oneOf(["constant", "linear", "exponential"]) ?? (rate == nil ? "constant" : "exponential")
+        var growth: DemandGrowth
+        switch growthName {
+        case "constant":
+            if let rateNode { throw rateNode.error("'growth_per_month' needs growth: linear or exponential, not constant") }
+            growth = .constant
+        default:
+            guard let rate else { throw (m.optional("growth") ?? value).error("growth: \(growthName) needs 'growth_per_month'") }
+            growth = growthName == "linear" ? .linear(perMonth: rate) : .exponential(perMonth: rate)
+        }
+        var horizon = try m.optional("horizon_months")?.integer(in: 1...1200)
+        if let node = m.optional("volumes") {
+            var path = try node.string()
+            if let baseDirectory, !path.hasPrefix("/") { path = (baseDirectory as NSString).appendingPathComponent(path) }
+            if m.optional("growth") != nil || rateNode != nil {
+                throw node.error("'volumes' gives every month already; remove 'growth' and 'growth_per_month'")
+            }
+            let table = try DemandTable.load(path: path)
+            growth = .monthly(requests: table)
+            horizon = horizon ?? table.count
+        }
+        guard let horizon else { throw try m.required("horizon_months").error("unreachable") }
+        do {
+            switch volumeKeys[0] {
+            case "requests_per_day":
+                return try DemandForecast(requestsPerDay: try m.required("requests_per_day").nonNegativeNumber(), promptTokens: prompt,
+                                          outputTokens: output, growth: growth, horizonMonths: horizon, peakToMean: peak)
+            case "tokens_per_day":
+                return try DemandForecast.tokensPerDay(try m.required("tokens_per_day").nonNegativeNumber(), promptTokens: prompt,
+                                                       outputTokens: output, growth: growth, horizonMonths: horizon, peakToMean: peak)
+            case "tokens":
+                if growth != .constant { throw value.error("a total 'tokens' volume is spread evenly; remove 'growth' and 'growth_per_month'") }
+                return try DemandForecast.totalTokens(try m.required("tokens").nonNegativeNumber(), promptTokens: prompt,
+                                                      outputTokens: output, horizonMonths: horizon, peakToMean: peak)
+            default:
+                return try DemandForecast(requestsPerDay: 0, promptTokens: prompt, outputTokens: output, growth: growth,
+                                          horizonMonths: horizon, peakToMean: peak)
+            }
+        } catch let error as DemandError {
+            throw (m.optional(error.field) ?? value).error(error.message)
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw value.error("\(error)")
+        }
+    }
+}

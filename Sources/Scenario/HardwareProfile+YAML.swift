@@ -1,0 +1,103 @@
+import Foundation
+import Hardware
+
+extension HardwareProfile {
+    /// Top-level keys of a profile file.
+    public static let yamlKeys = ["name", "display_name", "kind", "vendor", "peak_tflops", "memory", "interconnect",
+                                  "power", "price", "efficiency"]
+
+    /// Reads a profile file (format in hardware-profiles/README.md).
+    ///
+    /// - Throws: `InputError` at the offending node for unknown keys, a figure without a
+    ///   `source`, a missing figure, a non-positive number, a name that does not match the file
+    ///   name, idle power above TDP, or an efficiency factor out of range.
+    public static func load(path: String) throws(InputError) -> HardwareProfile {
+        let root = try YAMLValue.load(path: path)
+        let profile = try parse(root)
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        if profile.name != stem, let node = try root.mapping(allowed: yamlKeys).optional("name") {
+            throw node.error("the profile name '\(profile.name)' must match the file name '\(stem)'")
+        }
+        return profile
+    }
+
+    /// Builds a profile from a parsed YAML document.
+    public static func parse(_ root: YAMLValue) throws(InputError) -> HardwareProfile {
+        let m = try root.mapping(allowed: yamlKeys)
+        let nameNode = try m.required("name")
+        let name = try nameNode.string()
+        guard name.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }), name.first?.isLetter == true else {
+            throw nameNode.error("'name' must be lower-case letters, digits and '-', starting with a letter, found '\(name)'")
+        }
+        let kindName = try m.required("kind").oneOf(Kind.allCases.map(\.rawValue))
+
+        let peaksNode = try m.required("peak_tflops")
+        let peaks = try peaksNode.mapping(allowed: Precision.computeFormats.map(\.rawValue))
+        var peak: [Precision: SourcedValue] = [:]
+        for key in peaks.keys {
+            guard let p = Precision(rawValue: key), let node = peaks.optional(key) else { continue }
+            peak[p] = try figure(node)
+        }
+        guard peak[.bf16] != nil || peak[.fp32] != nil else {
+            throw peaksNode.error("'peak_tflops' must list at least bf16 or fp32")
+        }
+
+        let memory = try m.required("memory").mapping(allowed: ["capacity_gb", "bandwidth_tb_per_s"])
+        let link = try m.required("interconnect").mapping(allowed: ["name", "bandwidth_gb_per_s", "latency_us"])
+        let power = try m.required("power").mapping(allowed: ["tdp_w", "idle_w"])
+        let price = try m.required("price").mapping(allowed: ["usd_per_hour"])
+
+        let tdp = try figure(power.required("tdp_w"))
+        let idleNode = try power.required("idle_w")
+        let idle = try figure(idleNode, allowZero: true)
+        guard idle.value < tdp.value else {
+            throw idleNode.error("'power.idle_w' (\(idle.value) W) must be below 'power.tdp_w' (\(tdp.value) W)")
+        }
+        var efficiency = EfficiencyFactors.defaults
+        if let e = m.optional("efficiency") { try parseEfficiency(e, into: &efficiency) }
+
+        return HardwareProfile(
+            name: name, displayName: try m.required("display_name").string(),
+            kind: Kind(rawValue: kindName)!, vendor: try m.required("vendor").string(),
+            peakTFLOPS: peak,
+            memoryGB: try figure(memory.required("capacity_gb")),
+            memoryBandwidthTBps: try figure(memory.required("bandwidth_tb_per_s")),
+            interconnectName: try link.required("name").string(),
+            interconnectGBps: try figure(link.required("bandwidth_gb_per_s")),
+            interconnectLatencyUS: try figure(link.required("latency_us"), allowZero: true),
+            tdpW: tdp, idleW: idle,
+            usdPerHour: try figure(price.required("usd_per_hour"), allowZero: true),
+            efficiency: efficiency)
+    }
+
+    /// Reads an `efficiency:` mapping (keys `EfficiencyFactors.keys`, each `{value, source}`)
+    /// over `factors`; scenarios use the same block to override a profile's factors.
+    public static func parseEfficiency(_ value: YAMLValue, into factors: inout EfficiencyFactors) throws(InputError) {
+        let e = try value.mapping(allowed: EfficiencyFactors.keys)
+        for key in e.keys {
+            guard let node = e.optional(key) else { continue }
+            let range = EfficiencyFactors.range(of: key)
+            factors.set(key, try figure(node, in: range))
+        }
+    }
+
+    /// A `{value: number, source: "text"}` figure; the value must be positive (or ≥ 0 with
+    /// `allowZero`) or lie in `range`.
+    public static func figure(_ node: YAMLValue, allowZero: Bool = false,
+                              in range: ClosedRange<Double>? = nil) throws(InputError) -> SourcedValue {
+        let m = try node.mapping(allowed: ["value", "source"])
+        let valueNode = try m.required("value")
+        let value: Double
+        if let range {
+            value = try valueNode.number(in: range)
+        } else {
+            value = allowZero ? try valueNode.nonNegativeNumber() : try valueNode.positiveNumber()
+        }
+        let sourceNode = try m.required("source")
+        let source = try sourceNode.string().trimmingCharacters(in: .whitespacesAndNewlines)
+        guard source.count >= 3 else {
+            throw sourceNode.error("'\(sourceNode.path)' must cite a document or say 'estimate: reason', found '\(source)'")
+        }
+        return SourcedValue(value, source: source)
+    }
+}

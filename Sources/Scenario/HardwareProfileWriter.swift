@@ -1,0 +1,47 @@
+import Foundation
+import Hardware
+
+extension HardwareProfile {
+    /// The profile as a profile file that `HardwareProfile.parse` reads back unchanged
+    /// (every figure with its source; all efficiency factors written out).
+    /// `comment` lines are written first, each prefixed with "# ".
+    public func yamlText(comment: [String] = []) -> String {
+        var out = comment.map { "# \($0)\n" }.joined()
+        func q(_ s: String) -> String {
+            var r = "\""
+            for ch in s.unicodeScalars {
+                switch ch {
+                case "\"": r += "\\\""
+                case "\\": r += "\\\\"
+                case "\n": r += "\\n"
+                case "\t": r += "\\t"
+                default: r += ch.value < 0x20 ? String(format: "\\u%04X", ch.value) : String(ch)
+                }
+            }
+            return r + "\""
+        }
+        func n(_ v: Double) -> String {
+            v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)"
+        }
+        func fig(_ key: String, _ f: SourcedValue, indent: String = "  ") {
+            out += "\(indent)\(key): {value: \(n(f.value)), source: \(q(f.source))}\n"
+        }
+        out += "name: \(name)\ndisplay_name: \(q(displayName))\nkind: \(kind.rawValue)\nvendor: \(q(vendor))\n"
+        out += "peak_tflops:\n"
+        for p in Precision.computeFormats { if let f = peakTFLOPS[p] { fig(p.rawValue, f) } }
+        out += "memory:\n"
+        fig("capacity_gb", memoryGB)
+        fig("bandwidth_tb_per_s", memoryBandwidthTBps)
+        out += "interconnect:\n  name: \(q(interconnectName))\n"
+        fig("bandwidth_gb_per_s", interconnectGBps)
+        fig("latency_us", interconnectLatencyUS)
+        out += "power:\n"
+        fig("tdp_w", tdpW)
+        fig("idle_w", idleW)
+        out += "price:\n"
+        fig("usd_per_hour", usdPerHour)
+        out += "efficiency:\n"
+        for item in efficiency.figures { fig(item.key, item.figure) }
+        return out
+    }
+}

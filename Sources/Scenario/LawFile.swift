@@ -1,0 +1,82 @@
+import ScalingLaws
+
+/// A law read from a YAML or JSON law file, with the bootstrap laws if the file has them.
+public struct LoadedLaw: Sendable {
+    public let law: ScalingLaw
+    /// Where the law came from: the preset's citation, or the file.
+    public let source: String
+    /// Laws refitted on bootstrap resamples (empty unless `fit --bootstrap` wrote them).
+    public let bootstrapLaws: [ScalingLaw]
+}
+
+/// Reads law files: what `scaleplan fit -o law.yaml` writes, or a hand-written
+/// `{form: chinchilla, E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28}`.
+///
+/// Parameters may be given flat or under `parameters:`. The other keys `fit` writes
+/// (objective, intervals, fit quality, ...) are accepted as provenance and not interpreted,
+/// except `bootstrap_laws`, whose rows (parameter vectors in canonical order) are loaded.
+public enum LawFile {
+    /// Keys of `fit` output that a law file may carry as provenance.
+    public static let provenanceKeys = [
+        "scaleplan_version", "data", "rows_used", "objective", "huber_delta", "starts", "fit_quality", "holdout",
+        "compute_optimal", "intervals", "citation", "note", "base_rows_used", "residuals",
+    ]
+
+    public static func load(path: String) throws(InputError) -> LoadedLaw {
+        try decode(try YAMLValue.load(path: path))
+    }
+
+    public static func decode(_ root: YAMLValue) throws(InputError) -> LoadedLaw {
+        let formValue = try root.mapping(allowed: allKeys).required("form")
+        let formName = try formValue.oneOf(LawForm.allCases.map(\.rawValue))
+        let form = LawForm(rawValue: formName)!
+        let names = form.parameterNames + form.optionalParameterNames
+        let top = try root.mapping(allowed: ["form", "parameters", "bootstrap_laws"] + names + provenanceKeys)
+
+        var values: [String: Double] = [:]
+        var where_: [String: YAMLValue] = [:]
+        if let nested = top.optional("parameters") {
+            let m = try nested.mapping(allowed: names)
+            for key in m.keys { let v = try m.required(key); values[key] = try v.number(); where_[key] = v }
+        }
+        for key in names {
+            if let v = top.optional(key) {
+                guard values[key] == nil else { throw v.error("parameter '\(key)' is given twice (flat and under 'parameters')") }
+                values[key] = try v.number(); where_[key] = v
+            }
+        }
+        for key in form.parameterNames where values[key] == nil {
+            throw root.error("the \(formName) law needs parameter '\(key)' (flat or under 'parameters'); expected \(form.parameterNames.joined(separator: ", "))")
+        }
+        let law: ScalingLaw
+        do {
+            law = try ScalingLaw(form: form, parameters: values)
+        } catch {
+            if case .invalidParameter(let name, _, let expected) = error, let v = where_[name] {
+                throw v.error("parameter '\(name)' must be \(expected)")
+            }
+            throw root.error("\(error)")
+        }
+
+        var samples: [ScalingLaw] = []
+        if let rows = top.optional("bootstrap_laws") {
+            let order = law.parameters.map(\.name)
+            for row in try rows.list() {
+                let cells = try row.list()
+                guard cells.count == order.count else {
+                    throw row.error("each bootstrap law must list \(order.count) parameters (\(order.joined(separator: ", "))), found \(cells.count)")
+                }
+                var p: [String: Double] = [:]
+                for (k, cell) in zip(order, cells) { p[k] = try cell.number() }
+                do { samples.append(try ScalingLaw(form: form, parameters: p)) } catch { throw row.error("invalid bootstrap law: \(error)") }
+            }
+        }
+        return LoadedLaw(law: law, source: root.file, bootstrapLaws: samples)
+    }
+
+    private static var allKeys: [String] {
+        var keys = ["form", "parameters", "bootstrap_laws"] + provenanceKeys
+        for f in LawForm.allCases { keys += f.parameterNames + f.optionalParameterNames }
+        return Array(Set(keys)).sorted()
+    }
+}

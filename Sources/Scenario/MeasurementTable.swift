@@ -1,0 +1,59 @@
+import Foundation
+import Hardware
+
+/// Reads measured serving runs from CSV for `calibrate`.
+///
+/// Columns: the model as `params` and/or a shape (`layers`, `hidden`, `heads`, optional
+/// `kv_heads`, `vocab`); `batch`, `prompt_tokens`, `output_tokens`; optional `precision`
+/// (default bf16) and `devices` (default 1); measured values, at least one per row:
+/// `ttft_ms`, `tpot_ms`, `power_w` (mean per-device board power), `joules_per_token`
+/// (per output token, all devices); optional free-text `source`.
+public enum MeasurementTable {
+    public static let requiredColumns = ["batch", "prompt_tokens", "output_tokens"]
+    public static let optionalColumns = ["params", "layers", "hidden", "heads", "kv_heads", "vocab", "precision", "devices",
+                                         "ttft_ms", "tpot_ms", "power_w", "joules_per_token", "source"]
+
+    /// - Throws: `InputError` at the offending cell (unknown column, bad number, unknown
+    ///   precision, a row with no model or no measured value, an invalid shape).
+    public static func load(path: String) throws(InputError) -> [ServingMeasurement] {
+        let table = try HardwareCSVTable.load(path: path, required: requiredColumns, optional: optionalColumns)
+        var out: [ServingMeasurement] = []
+        for i in table.rows.indices {
+            let here = table.location(i)
+            var precision = Precision.bf16
+            if let (text, location) = table.cell(i, "precision") {
+                guard let p = Precision(rawValue: text.lowercased()) else {
+                    throw InputError(at: location, "'precision' must be one of \(Precision.allCases.map(\.rawValue).joined(separator: ", ")), found '\(text)'")
+                }
+                precision = p
+            }
+            let params = try table.number(i, "params")
+            let shape: ModelShape
+            if let layers = try table.integer(i, "layers") {
+                guard let hidden = try table.integer(i, "hidden"), let heads = try table.integer(i, "heads") else {
+                    throw InputError(at: here, "a row with 'layers' also needs 'hidden' and 'heads'")
+                }
+                shape = ModelShape(layers: layers, hidden: hidden, heads: heads, kvHeads: try table.integer(i, "kv_heads") ?? heads,
+                                   vocabulary: try table.integer(i, "vocab") ?? ModelShape.llamaVocabulary)
+            } else if let params {
+                do { shape = try ModelShape.llama(parameters: params) } catch { throw InputError(at: here, error.description) }
+            } else {
+                throw InputError(at: here, "the row gives neither 'params' nor a shape ('layers', 'hidden', 'heads')")
+            }
+            let workload = ServingWorkload(
+                shape: shape, parameters: params, precision: precision,
+                batch: try table.integer(i, "batch") ?? 1, promptTokens: try table.integer(i, "prompt_tokens") ?? 1,
+                outputTokens: try table.integer(i, "output_tokens") ?? 1, devices: try table.integer(i, "devices") ?? 1)
+            do { try workload.validate() } catch { throw InputError(at: here, error.description) }
+            let m = ServingMeasurement(
+                workload: workload, ttftSeconds: try table.number(i, "ttft_ms").map { $0 / 1000 },
+                tpotSeconds: try table.number(i, "tpot_ms").map { $0 / 1000 }, powerWatts: try table.number(i, "power_w"),
+                joulesPerToken: try table.number(i, "joules_per_token"), label: "\(table.file):\(table.rows[i].line)")
+            guard !m.measured.isEmpty else {
+                throw InputError(at: here, "the row has no measured value (ttft_ms, tpot_ms, power_w or joules_per_token)")
+            }
+            out.append(m)
+        }
+        return out
+    }
+}

@@ -1,0 +1,56 @@
+import Planner
+import Testing
+
+/// These call GLPK for real, so a broken install fails here.
+@Suite("GLPK")
+struct GLPKProblemTests {
+    /// max 3x + 2y s.t. x + y <= 4, x + 3y <= 7, 0 <= x <= 3, y >= 0: optimum x = 3, y = 1, value 11.
+    @Test func solvesASmallLP() throws {
+        let p = try GLPKProblem(direction: .maximize)
+        let x = try p.addColumn(bounds: .init(lower: 0, upper: 3), objective: 3)
+        let y = try p.addColumn(bounds: .atLeast(0), objective: 2)
+        let r1 = try p.addRow([(x, 1), (y, 1)], bounds: .atMost(4))
+        try p.addRow([(x, 1), (y, 3)], bounds: .atMost(7))
+        #expect(try p.solveLP() == .optimal)
+        #expect(abs(p.objectiveValue - 11) < 1e-9)
+        #expect(abs(try p.value(column: x) - 3) < 1e-9)
+        #expect(abs(try p.value(column: y) - 1) < 1e-9)
+        #expect(abs(try p.dual(row: r1) - 2) < 1e-9)
+    }
+
+    /// A knapsack: values 10, 13, 7, weights 5, 6, 4, capacity 10: take items 2 and 3 (value 20).
+    @Test func solvesASmallMILP() throws {
+        let p = try GLPKProblem(direction: .maximize)
+        let items = try [(10.0, 5.0), (13, 6), (7, 4)].map { v, _ in try p.addColumn(bounds: .init(lower: 0, upper: 1), objective: v, integer: true) }
+        try p.addRow(zip(items, [5.0, 6, 4]).map { ($0, $1) }, bounds: .atMost(10))
+        #expect(try p.solveMIP() == .optimal)
+        #expect(abs(p.mipObjectiveValue - 20) < 1e-9)
+        #expect(try items.map { try p.mipValue(column: $0).rounded() } == [0, 1, 1])
+    }
+
+    @Test func reportsInfeasibleAndUnbounded() throws {
+        let p = try GLPKProblem()
+        let x = try p.addColumn(bounds: .atLeast(0), objective: 1)
+        try p.addRow([(x, 1)], bounds: .atMost(-1))
+        #expect(try p.solveLP() == .noFeasible)
+
+        let q = try GLPKProblem(direction: .maximize)
+        let z = try q.addColumn(bounds: .atLeast(0), objective: 1)
+        try q.addRow([(z, 1)], bounds: .atLeast(1))
+        #expect(try q.solveLP() == .unbounded)
+    }
+
+    /// Input GLPK would abort on is refused in Swift before it reaches C.
+    @Test func refusesInputThatWouldAbortGLPK() throws {
+        let p = try GLPKProblem()
+        let x = try p.addColumn()
+        #expect(throws: GLPKError.indexOutOfRange(kind: "column", index: 2, count: 1)) { try p.addRow([(2, 1)], bounds: .atMost(1)) }
+        #expect(throws: GLPKError.duplicateColumn(row: 1, column: x)) { try p.addRow([(x, 1), (x, 2)], bounds: .atMost(1)) }
+        #expect(throws: GLPKError.self) { try p.addRow([(x, .nan)], bounds: .atMost(1)) }
+        #expect(throws: GLPKError.self) { try p.addColumn(bounds: .init(lower: 2, upper: 1)) }
+        #expect(throws: GLPKError.self) { try p.addColumn(objective: .infinity) }
+        #expect(throws: GLPKError.self) { try p.value(column: 0) }
+        #expect(throws: GLPKError.self) { try p.setRowBounds(1, .atMost(1)) }
+        #expect(p.rowCount == 0)
+    }
+}
