@@ -7,9 +7,11 @@ struct Candidate: Sendable {
 /// Multi-start minimisation of the Huber objective for one family.
 ///
 /// Every start on the grid is evaluated once (cheap: one pass over the runs). Then
-/// successive halving spends L-BFGS iterations where they pay: all finite starts get 10
-/// iterations, the best quarter 20 more, the best quarter of those 40 more, and so on
-/// until `finalists` remain, which run to convergence. Starts are independent and run on
+/// successive halving spends L-BFGS iterations where they pay: all finite starts get 2
+/// iterations, the best quarter 4 more, the best quarter of those 8 more, and so on
+/// until `finalists` remain, which run to convergence. (On the Epoch data every schedule
+/// from 1 to 10 first-round iterations reaches the same optimum; 2 leaves a margin, and
+/// costs about a tenth of scipy's one-L-BFGS-per-start evaluations; see BENCHMARKS.md.) Starts are independent and run on
 /// all cores; ties are broken by grid index, so the answer is deterministic.
 struct FitEngine<Model: LogLossModel> {
     let model: Model
@@ -31,7 +33,7 @@ struct FitEngine<Model: LogLossModel> {
         var states = parallelMap(grid.count) { newState(grid.point($0), f) }
         var alive = states.indices.filter { states[$0].value.isFinite }
         alive.sort { (states[$0].value, $0) < (states[$1].value, $1) }
-        var budget = 10
+        var budget = 2
         while alive.count > finalists {
             let advanced = parallelMap(alive.count) { k -> LBFGSState in
                 var s = states[alive[k]]

@@ -172,7 +172,7 @@ struct LBFGSState {
             if cur.slope >= 0 { return zoom(objective, d, f0: f0, slope: slope, low: cur, high: previous) }
             if t >= maxStep { return (cur.x, cur.value, cur.gradient) }
             previous = cur
-            t = min(2 * t, maxStep)
+            t = min(4 * t, maxStep)
         }
         return previous.t > 0 ? (previous.x, previous.value, previous.gradient) : nil
     }

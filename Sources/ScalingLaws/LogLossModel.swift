@@ -21,12 +21,23 @@ extension LogLossModel {
 }
 
 /// ln of the sum of exponentials of three terms, with the softmax weights (the gradient).
+/// The largest term contributes exp(0) = 1, so only two exponentials and one logarithm are
+/// evaluated.
 @inline(__always)
 func logSumExp3(_ z0: Double, _ z1: Double, _ z2: Double) -> (value: Double, p0: Double, p1: Double, p2: Double) {
-    let m = max(z0, max(z1, z2))
-    let e0 = Foundation.exp(z0 - m), e1 = Foundation.exp(z1 - m), e2 = Foundation.exp(z2 - m)
-    let s = e0 + e1 + e2
-    return (m + Foundation.log(s), e0 / s, e1 / s, e2 / s)
+    if z0 >= z1 && z0 >= z2 {
+        let e1 = Foundation.exp(z1 - z0), e2 = Foundation.exp(z2 - z0)
+        let s = 1 + e1 + e2
+        return (z0 + Foundation.log(s), 1 / s, e1 / s, e2 / s)
+    } else if z1 >= z2 {
+        let e0 = Foundation.exp(z0 - z1), e2 = Foundation.exp(z2 - z1)
+        let s = e0 + 1 + e2
+        return (z1 + Foundation.log(s), e0 / s, 1 / s, e2 / s)
+    } else {
+        let e0 = Foundation.exp(z0 - z2), e1 = Foundation.exp(z1 - z2)
+        let s = e0 + e1 + 1
+        return (z2 + Foundation.log(s), e0 / s, e1 / s, 1 / s)
+    }
 }
 
 /// Chinchilla in Hoffmann et al.'s parameterisation theta = (a, b, e, alpha, beta):

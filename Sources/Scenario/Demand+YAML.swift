@@ -49,7 +49,7 @@ extension DemandForecast {
             growth = .monthly(requests: table)
             horizon = horizon ?? table.count
         }
-        guard let horizon else { throw try m.required("horizon_months").error("unreachable") }
+        guard let horizon else { throw value.error("demand is missing the required key 'horizon_months'") }
         do {
             switch volumeKeys[0] {
             case "requests_per_day":

@@ -11,7 +11,7 @@ public struct HardwareCatalog: Sendable {
     /// Loads every `*.yaml` file in `directory` (not recursively).
     ///
     /// - Throws: `InputError` when the directory cannot be read, holds no profiles, any profile
-    ///   is invalid, or two files declare the same name.
+    ///   is invalid, or a profile's name differs from its file name (so names are unique).
     public static func load(directory: String) throws(InputError) -> HardwareCatalog {
         let files: [String]
         do {
@@ -22,7 +22,7 @@ public struct HardwareCatalog: Sendable {
         var profiles: [HardwareProfile] = []
         for file in files.sorted() where file.hasSuffix(".yaml") || file.hasSuffix(".yml") {
             let path = (directory as NSString).appendingPathComponent(file)
-            profiles.append(try HardwareProfile.load(path: path))
+            profiles.append(try HardwareProfile.load(path: path, requireNameMatchesFile: true))
         }
         guard !profiles.isEmpty else { throw InputError(file: directory, "the directory holds no hardware profiles (*.yaml)") }
         return HardwareCatalog(directory: directory, profiles: profiles.sorted { $0.name < $1.name })

@@ -9,13 +9,14 @@ extension HardwareProfile {
     /// Reads a profile file (format in hardware-profiles/README.md).
     ///
     /// - Throws: `InputError` at the offending node for unknown keys, a figure without a
-    ///   `source`, a missing figure, a non-positive number, a name that does not match the file
-    ///   name, idle power above TDP, or an efficiency factor out of range.
-    public static func load(path: String) throws(InputError) -> HardwareProfile {
+    ///   `source`, a missing figure, a non-positive number, idle power above TDP, an efficiency
+    ///   factor out of range, or (with `requireNameMatchesFile`, as in a profile directory) a
+    ///   name that differs from the file name.
+    public static func load(path: String, requireNameMatchesFile: Bool = false) throws(InputError) -> HardwareProfile {
         let root = try YAMLValue.load(path: path)
         let profile = try parse(root)
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        if profile.name != stem, let node = try root.mapping(allowed: yamlKeys).optional("name") {
+        if requireNameMatchesFile, profile.name != stem, let node = try root.mapping(allowed: yamlKeys).optional("name") {
             throw node.error("the profile name '\(profile.name)' must match the file name '\(stem)'")
         }
         return profile

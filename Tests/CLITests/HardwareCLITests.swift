@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// End-to-end tests of `hardware`, `estimate` and `calibrate`, running the built binary.
+@Suite struct HardwareCLITests {
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var json: [String: Any]? {
+            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
+        }
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fixtures.executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = Fixtures.root
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "SCALEPLAN_PROFILES")
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func hardwareListShowsEveryProfile() throws {
+        let r = try run(["hardware", "list", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try #require((try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]])
+        #expect(rows.count >= 12)
+        #expect(rows.contains { $0["name"] as? String == "h100-sxm" && $0["bf16_tflops"] as? Double == 989 })
+    }
+
+    @Test func hardwareShowListsSources() throws {
+        let r = try run(["hardware", "show", "l40s", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let figures = try #require(r.json?["figures"] as? [[String: Any]])
+        #expect(figures.allSatisfy { ($0["source"] as? String)?.isEmpty == false })
+        #expect(figures.contains { $0["figure"] as? String == "memory_bandwidth" && $0["value"] as? Double == 0.864 })
+    }
+
+    @Test func estimatePrintsTheStableJSONKeys() throws {
+        let r = try run(["estimate", "--hardware", "h100-sxm", "--params", "8.03B", "--batch", "64", "--prompt-tokens", "512",
+                         "--output-tokens", "256", "--precision", "bf16", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(r.json)
+        for key in ["ttft_ms", "tpot_ms", "tokens_per_second", "joules_per_token", "usd_per_million_tokens", "memory_gb", "fits",
+                    "bound", "power_w"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        #expect(json["fits"] as? Bool == true)
+        #expect(json["bound"] as? String == "memory")
+        let joules = try #require(json["joules_per_token"] as? Double)
+        #expect(joules > 0.12 && joules < 0.20)
+    }
+
+    @Test func estimateTakesAnExplicitShapeAndTensorParallelism() throws {
+        let r = try run(["estimate", "--hardware", "h100-sxm", "--params", "70B", "--layers", "80", "--hidden", "8192", "--heads", "64",
+                         "--kv-heads", "8", "--batch", "8", "--prompt-tokens", "1024", "--output-tokens", "256", "--devices", "4",
+                         "--training-tokens", "15T", "--training-days", "90", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(r.json)
+        #expect(json["devices"] as? Int == 4)
+        #expect((json["model"] as? [String: Any])?["layers"] as? Int == 80)
+        #expect((json["training"] as? [String: Any])?["devices_for_target_days"] as? Int != nil)
+    }
+
+    @Test func badInputExitsWithTwo() throws {
+        let unknown = try run(["estimate", "--hardware", "h101", "--params", "8B", "--batch", "1", "--prompt-tokens", "1", "--output-tokens", "1"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("unknown hardware 'h101'"))
+        let badShape = try run(["estimate", "--hardware", "l4", "--layers", "2", "--hidden", "250", "--heads", "4", "--batch", "1",
+                                "--prompt-tokens", "1", "--output-tokens", "1"])
+        #expect(badShape.status == 2)
+        #expect(badShape.stderr.contains("multiple of heads"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("profiles-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "name: x\nkind: gpu\nbogus: 1\n".write(to: dir.appendingPathComponent("x.yaml"), atomically: true, encoding: .utf8)
+        let badProfile = try run(["hardware", "list", "--profiles", dir.path])
+        #expect(badProfile.status == 2)
+        #expect(badProfile.stderr.contains("x.yaml:3:1: unknown key 'bogus'"))
+    }
+
+    @Test func calibrateWritesAProfileThatLoads() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("h100-sxm-\(UInt32.random(in: 0...UInt32.max)).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let r = try run(["calibrate", "--hardware", "h100-sxm", "hardware-profiles/measurements/h100-sxm-example.csv",
+                         "-o", out, "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let errors = try #require(r.json?["errors"] as? [[String: Any]])
+        #expect(errors.contains { $0["quantity"] as? String == "tpot_s" })
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text.contains("calibrate: least squares"))
+        let again = try run(["estimate", "--hardware", out, "--params", "8B", "--batch", "1", "--prompt-tokens", "8",
+                             "--output-tokens", "8", "--format", "json"])
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+}
