@@ -48,16 +48,24 @@ enum TableWriter {
         var columns: [String] = []
         for case .object(let p) in rows { for (k, _) in p where !columns.contains(k) { columns.append(k) } }
         let cells: [[String]] = rows.map { row in columns.map { row[$0].map(cell) ?? "" } }
+        let numeric: [Bool] = columns.map { key in
+            rows.allSatisfy { row in
+                switch row[key] {
+                case .number?, .integer?, .null?, nil: true
+                default: false
+                }
+            }
+        }
         let widths = columns.indices.map { j in max(columns[j].count, cells.map { $0[j].count }.max() ?? 0) }
         let pad = String(repeating: " ", count: indent)
-        func line(_ items: [String], numeric: Bool) -> String {
+        func line(_ items: [String]) -> String {
             pad + items.enumerated().map { j, s in
                 let fill = String(repeating: " ", count: widths[j] - s.count)
-                return numeric && j > 0 ? fill + s : s + fill
+                return numeric[j] ? fill + s : s + fill
             }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
         }
-        var out = line(columns, numeric: false)
-        for row in cells { out += line(row, numeric: true) }
+        var out = line(columns)
+        for row in cells { out += line(row) }
         return out
     }
 
