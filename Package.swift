@@ -28,15 +28,15 @@ let package = Package(
         .target(name: "ScalingLaws", dependencies: ["LinearAlgebra"]),
         .target(name: "Hardware", dependencies: ["LinearAlgebra"]),
         .target(name: "Demand"),
-        .target(name: "Planner", dependencies: ["CGLPK", "ScalingLaws"]),
+        .target(name: "Planner", dependencies: ["CGLPK", "ScalingLaws", "Hardware", "Demand", "LinearAlgebra"]),
         .target(
             name: "Scenario",
             dependencies: [
-                "ScalingLaws", "Hardware", "Demand",
+                "ScalingLaws", "Hardware", "Demand", "Planner",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]),
-        .target(name: "Report", dependencies: ["ScalingLaws", .product(name: "CSV", package: "CSV.swift")]),
+        .target(name: "Report", dependencies: ["ScalingLaws", "Planner", .product(name: "CSV", package: "CSV.swift")]),
         .executableTarget(
             name: "scaleplan",
             dependencies: [
@@ -55,7 +55,7 @@ let package = Package(
                 "ScalingLaws", "Scenario", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner", "TestSupport"]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "Scenario", "TestSupport"]),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "Scenario", "TestSupport"]),
         .testTarget(name: "DemandTests", dependencies: ["Demand", "Scenario", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TestSupport"]),

@@ -1,0 +1,21 @@
+/// Replicas of one serving option, by month.
+public struct FleetAssignment: Sendable, Equatable {
+    public let replica: ReplicaSpec
+    /// Replicas provisioned in each month of the horizon (one entry for a lifetime-total demand).
+    public let replicasByMonth: [Int]
+
+    /// Largest replica count over the horizon.
+    public var peakReplicas: Int { replicasByMonth.max() ?? 0 }
+}
+
+/// The serving fleet of a plan.
+public struct Fleet: Sendable, Equatable {
+    public let assignments: [FleetAssignment]
+    /// For a lifetime-total demand: busy device-hours (no provisioning by month).
+    public let busyDeviceHours: Double?
+
+    public init(assignments: [FleetAssignment], busyDeviceHours: Double? = nil) {
+        self.assignments = assignments
+        self.busyDeviceHours = busyDeviceHours
+    }
+}

@@ -1,0 +1,69 @@
+import Demand
+import Foundation
+
+/// Sizes the serving fleet for a model size as a GLPK MILP.
+///
+/// Variables r[a, m] >= 0 integer: replicas of option a in month m. Each month's capacity
+/// must cover that month's peak request rate: sum_a rps_a r[a, m] >= peak_m. Devices of one
+/// accelerator type stay within its availability cap: sum_{a of type h} devices_a r[a, m] <=
+/// cap_h. Minimise the provisioned cost sum_{a, m} r[a, m] devices_a price_a hours_m. Options
+/// that cannot meet the latency SLO never enter (they have no replica spec).
+public enum FleetSizer {
+    /// Why no fleet exists.
+    public enum Failure: Error, Equatable, Sendable {
+        /// No serving option can run the model within memory and the SLO.
+        case noServingOption
+        /// The availability caps cannot cover the peak of this month (zero-based).
+        case capacityShort(month: Int)
+        case solver(String)
+    }
+
+    /// Hours in the average month (365.25 / 12 days).
+    public static let hoursPerMonth = DemandForecast.daysPerMonth * 24
+
+    public static func size(replicas: [ReplicaSpec], demand: DemandForecast) throws(Failure) -> Fleet {
+        guard !replicas.isEmpty else { throw .noServingOption }
+        let months = demand.series()
+        do {
+            let p = try GLPKProblem(direction: .minimize)
+            var column: [[Int]] = []
+            for r in replicas {
+                let hourly = Double(r.devices) * r.option.usdPerDeviceHour * hoursPerMonth
+                column.append(try months.map { _ in try p.addColumn(bounds: .atLeast(0), objective: hourly, integer: true) })
+            }
+            for (m, month) in months.enumerated() {
+                try p.addRow(replicas.indices.map { (column[$0][m], replicas[$0].requestsPerSecond) },
+                             bounds: .atLeast(month.peakRequestsPerSecond))
+                let types = Dictionary(grouping: replicas.indices, by: { replicas[$0].option.hardware.name })
+                for (_, members) in types.sorted(by: { $0.key < $1.key }) {
+                    guard let cap = members.compactMap({ replicas[$0].option.maxDevices }).min() else { continue }
+                    try p.addRow(members.map { (column[$0][m], Double(replicas[$0].devices)) }, bounds: .atMost(Double(cap)))
+                }
+            }
+            let status = try p.solveMIP(relativeGap: 1e-6, timeLimitSeconds: 30)
+            guard status == .optimal || status == .feasible else {
+                throw Failure.capacityShort(month: firstShortMonth(replicas, months))
+            }
+            let assignments = try replicas.indices.compactMap { a -> FleetAssignment? in
+                let counts = try column[a].map { Int(try p.mipValue(column: $0).rounded()) }
+                return counts.contains { $0 > 0 } ? FleetAssignment(replica: replicas[a], replicasByMonth: counts) : nil
+            }
+            return Fleet(assignments: assignments)
+        } catch let f as Failure {
+            throw f
+        } catch {
+            throw .solver("\(error)")
+        }
+    }
+
+    /// The first month whose peak exceeds what the caps allow (for the explanation).
+    static func firstShortMonth(_ replicas: [ReplicaSpec], _ months: [MonthlyDemand]) -> Int {
+        let byType = Dictionary(grouping: replicas, by: { $0.option.hardware.name })
+        let capacity = byType.values.reduce(0.0) { total, group in
+            let best = group.map { r in r.requestsPerSecond / Double(r.devices) }.max() ?? 0
+            let cap = group.compactMap(\.option.maxDevices).min().map(Double.init) ?? .infinity
+            return total + best * cap
+        }
+        return months.firstIndex { $0.peakRequestsPerSecond > capacity } ?? 0
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Hardware
+import ScalingLaws
+
+/// Solves planning problems: one objective under bounds (`minimize`), Pareto frontiers
+/// (`Frontier`), and explanations of infeasibility.
+public struct Planner: Sendable {
+    public let problem: PlanningProblem
+
+    public init(problem: PlanningProblem) { self.problem = problem }
+
+    /// The result of minimising one objective.
+    public enum Solution: Sendable {
+        case optimal(PlanMetrics)
+        case infeasible
+    }
+
+    /// Minimises `objective` subject to `constraints` (the problem's own by default).
+    ///
+    /// The continuous core is the convex program of `ConvexProgram` over (ln N, ln D),
+    /// solved by GLPK outer approximation and polished; roofline serving terms are
+    /// linearised at the current model size and re-linearised until the size moves by less
+    /// than 1e-6 relative (at most 12 rounds). The serving fleet for the final size is then
+    /// sized by the fleet MILP and the plan evaluated independently.
+    public func minimize(_ objective: Objective, constraints: PlanConstraints? = nil) throws(PlanError) -> Solution {
+        let bounds = constraints ?? problem.constraints
+        var linearisation: PlanMetrics? = nil
+        if problem.inference != nil {
+            let start = (bounds.paramsMin * bounds.paramsMax).squareRoot()
+            linearisation = try metrics(params: min(max(start, 1e8), bounds.paramsMax), tokens: 1)
+        }
+        var point: (x: Double, y: Double)?
+        for _ in 0..<12 {
+            let model = ObjectiveModel(problem: problem, linearisedAt: linearisation)
+            guard let next = try solveContinuous(objective, bounds, model) else { return .infeasible }
+            let moved = point.map { abs($0.x - next.x) } ?? .infinity
+            point = next
+            if problem.inference == nil { break }
+            linearisation = try metrics(params: Foundation.exp(next.x), tokens: Foundation.exp(next.y))
+            if moved < 1e-6 { break }
+        }
+        guard let point else { return .infeasible }
+        return .optimal(try metrics(params: Foundation.exp(point.x), tokens: Foundation.exp(point.y)))
+    }
+
+    /// Metrics of a plan with the fleet sized for it.
+    public func metrics(params: Double, tokens: Double) throws(PlanError) -> PlanMetrics {
+        PlanEvaluator.evaluate(problem, params: params, tokens: tokens, fleet: try fleet(params: params))
+    }
+
+    /// The serving fleet for a model of `params` parameters: the fleet MILP for a forecast,
+    /// the cheapest option per request for a lifetime token total, none without serving.
+    public func fleet(params: Double) throws(PlanError) -> Fleet {
+        guard let inf = problem.inference else { return Fleet(assignments: []) }
+        let shape = inf.requestShape
+        let replicas = inf.options.compactMap {
+            ServingModel.replica(option: $0, params: params, prompt: shape.prompt, output: shape.output, slo: inf.slo,
+                                 fixedUtilisation: inf.fixedUtilisation, pue: inf.pue)
+        }
+        guard !replicas.isEmpty else { throw .noServingOption(params: params) }
+        switch inf.demand {
+        case .totalTokens:
+            let best = replicas.min { $0.deviceSecondsPerRequest * $0.option.usdPerDeviceHour < $1.deviceSecondsPerRequest * $1.option.usdPerDeviceHour }!
+            return Fleet(assignments: [FleetAssignment(replica: best, replicasByMonth: [])],
+                         busyDeviceHours: inf.lifetimeRequests * best.deviceSecondsPerRequest / 3600)
+        case .forecast(let forecast):
+            do {
+                return try FleetSizer.size(replicas: replicas, demand: forecast)
+            } catch {
+                switch error {
+                case .noServingOption: throw .noServingOption(params: params)
+                case .capacityShort(let m): throw .capacityShort(params: params, month: m)
+                case .solver(let s): throw .solver(s)
+                }
+            }
+        }
+    }
+
+    private func solveContinuous(_ objective: Objective, _ c: PlanConstraints, _ model: ObjectiveModel) throws(PlanError) -> (x: Double, y: Double)? {
+        var constraints: [ConvexProgram.Constraint] = []
+        for o in Objective.allCases {
+            guard let b = c.bound(on: o) else { continue }
+            let f = try model.function(o)
+            constraints.append(.init(name: "\(o.rawValue)_max", function: f.posynomial, bound: f.bound(b)))
+        }
+        let program = ConvexProgram(
+            objective: try model.function(objective).posynomial, constraints: constraints,
+            xRange: Foundation.log(c.paramsMin)...Foundation.log(c.paramsMax),
+            ratioRange: Foundation.log(c.tokensPerParamMin)...Foundation.log(c.tokensPerParamMax))
+        do {
+            switch try program.solve() {
+            case .infeasible: return nil
+            case .optimal(let x, let y, _): return program.polish(x: x, y: y)
+            }
+        } catch {
+            throw .solver("\(error)")
+        }
+    }
+}
