@@ -27,7 +27,6 @@ import argparse
 import importlib.metadata
 import json
 import logging
-import math
 import os
 import subprocess
 import sys
@@ -212,21 +211,23 @@ def main():
           "reproducing its output to 1e-9; llm-analysis terms from its own breakdown):")
     print()
     print("| model | hardware | TP | batch | prefill GFLOP scaleplan / llm-analysis | "
-          "prefill comm scaleplan / llm-analysis | decode scaleplan: max(compute, weights + KV) + comm | "
-          "decode llm-analysis: layers + embedding + KV load/store |")
-    print("|---|---|---:|---:|---:|---:|---|---|")
+          "prefill all-reduces scaleplan / llm-analysis | llm-analysis prefill layernorm; input-embedding term | "
+          "decode scaleplan: max(compute, weights + KV) + all-reduces | "
+          "decode llm-analysis: attn + MLP + norms; all-reduces; embeddings; KV load/store |")
+    print("|---|---|---:|---:|---:|---:|---:|---|---|")
     for r in rows:
         pre, dec, d, p = r["pre"], r["dec"], r["la_dec"], r["la_pre"]
         la_flops = p["prefill_num_flops_fwd_total"] / r["k"]
-        # The per-layer all-reduces only; llm-analysis adds one more inside its input-embedding term.
+        # Per-layer all-reduces only; llm-analysis adds one more inside its input-embedding term.
         la_comm = p["prefill_latency_fwd_tp_comm"]
-        layers = (d["decode_latency_fwd_attn"] + d["decode_latency_fwd_mlp"] + d["decode_latency_fwd_layernorm"]
-                  + d["decode_latency_fwd_tp_comm"])
+        layers = d["decode_latency_fwd_attn"] + d["decode_latency_fwd_mlp"] + d["decode_latency_fwd_layernorm"]
         emb = d["decode_latency_fwd_input_embedding"] + d["decode_latency_fwd_output_embedding_loss"]
         print(case(r) + f"| {pre['flops'] / 1e9:,.0f} / {la_flops / 1e9:,.0f} ({pre['flops'] / la_flops:.2f}x) "
               f"| {pre['comm'] * 1e3:.2f} / {la_comm * 1e3:.2f} "
+              f"| {p['prefill_latency_fwd_layernorm'] * 1e3:.2f}; {p['prefill_latency_fwd_input_embedding'] * 1e3:.2f} "
               f"| max({dec['compute'] * 1e3:.2f}, {dec['weights'] * 1e3:.2f} + {dec['kv'] * 1e3:.2f}) + {dec['comm'] * 1e3:.2f} "
-              f"| {layers * 1e3:.2f} + {emb * 1e3:.2f} + {d['kv_cache_latency'] * 1e3:.2f} |")
+              f"| {layers * 1e3:.2f}; {d['decode_latency_fwd_tp_comm'] * 1e3:.2f}; {emb * 1e3:.2f}; "
+              f"{d['kv_cache_latency'] * 1e3:.2f} |")
     print()
 
     print("llm-analysis at its own default efficiencies (flops_efficiency = hbm_memory_efficiency = 1.0):")

@@ -7,7 +7,8 @@ import Foundation
 /// must cover that month's peak request rate: sum_a rps_a r[a, m] >= peak_m. Devices of one
 /// accelerator type stay within its availability cap: sum_{a of type h} devices_a r[a, m] <=
 /// cap_h. Minimise the provisioned cost sum_{a, m} r[a, m] devices_a price_a hours_m. Options
-/// that cannot meet the latency SLO never enter (they have no replica spec).
+/// that cannot meet the latency SLO never enter (they have no replica spec). No constraint
+/// links two months, so each month is solved as its own MILP (exactly the same optimum).
 public enum FleetSizer {
     /// Why no fleet exists.
     public enum Failure: Error, Equatable, Sendable {
@@ -24,31 +25,44 @@ public enum FleetSizer {
     public static func size(replicas: [ReplicaSpec], demand: DemandForecast) throws(Failure) -> Fleet {
         guard !replicas.isEmpty else { throw .noServingOption }
         let months = demand.series()
+        // Months share no variable or constraint, so each is its own small MILP; months with
+        // the same peak have the same answer.
+        var solved: [Double: [Int]] = [:]
+        var counts = [[Int]](repeating: [], count: replicas.count)
+        for (m, month) in months.enumerated() {
+            let peak = month.peakRequestsPerSecond
+            let answer: [Int]
+            if let known = solved[peak] {
+                answer = known
+            } else {
+                answer = try sizeMonth(replicas, peak: peak, month: m)
+                solved[peak] = answer
+            }
+            for a in replicas.indices { counts[a].append(answer[a]) }
+        }
+        let assignments = replicas.indices.compactMap { a -> FleetAssignment? in
+            counts[a].contains { $0 > 0 } ? FleetAssignment(replica: replicas[a], replicasByMonth: counts[a]) : nil
+        }
+        return Fleet(assignments: assignments)
+    }
+
+    /// One month: min sum_a r_a devices_a price_a s.t. sum_a rps_a r_a >= peak, caps per type.
+    static func sizeMonth(_ replicas: [ReplicaSpec], peak: Double, month: Int) throws(Failure) -> [Int] {
+        if peak <= 0 { return replicas.map { _ in 0 } }
         do {
             let p = try GLPKProblem(direction: .minimize)
-            var column: [[Int]] = []
-            for r in replicas {
-                let hourly = Double(r.devices) * r.option.usdPerDeviceHour * hoursPerMonth
-                column.append(try months.map { _ in try p.addColumn(bounds: .atLeast(0), objective: hourly, integer: true) })
+            let columns = try replicas.map { r in
+                try p.addColumn(bounds: .atLeast(0), objective: Double(r.devices) * r.option.usdPerDeviceHour * hoursPerMonth, integer: true)
             }
-            for (m, month) in months.enumerated() {
-                try p.addRow(replicas.indices.map { (column[$0][m], replicas[$0].requestsPerSecond) },
-                             bounds: .atLeast(month.peakRequestsPerSecond))
-                let types = Dictionary(grouping: replicas.indices, by: { replicas[$0].option.hardware.name })
-                for (_, members) in types.sorted(by: { $0.key < $1.key }) {
-                    guard let cap = members.compactMap({ replicas[$0].option.maxDevices }).min() else { continue }
-                    try p.addRow(members.map { (column[$0][m], Double(replicas[$0].devices)) }, bounds: .atMost(Double(cap)))
-                }
+            try p.addRow(replicas.indices.map { (columns[$0], replicas[$0].requestsPerSecond) }, bounds: .atLeast(peak))
+            let types = Dictionary(grouping: replicas.indices, by: { replicas[$0].option.hardware.name })
+            for (_, members) in types.sorted(by: { $0.key < $1.key }) {
+                guard let cap = members.compactMap({ replicas[$0].option.maxDevices }).min() else { continue }
+                try p.addRow(members.map { (columns[$0], Double(replicas[$0].devices)) }, bounds: .atMost(Double(cap)))
             }
-            let status = try p.solveMIP(relativeGap: 1e-6, timeLimitSeconds: 30)
-            guard status == .optimal || status == .feasible else {
-                throw Failure.capacityShort(month: firstShortMonth(replicas, months))
-            }
-            let assignments = try replicas.indices.compactMap { a -> FleetAssignment? in
-                let counts = try column[a].map { Int(try p.mipValue(column: $0).rounded()) }
-                return counts.contains { $0 > 0 } ? FleetAssignment(replica: replicas[a], replicasByMonth: counts) : nil
-            }
-            return Fleet(assignments: assignments)
+            let status = try p.solveMIP(relativeGap: 1e-6, timeLimitSeconds: 10)
+            guard status == .optimal || status == .feasible else { throw Failure.capacityShort(month: month) }
+            return try columns.map { Int(try p.mipValue(column: $0).rounded()) }
         } catch let f as Failure {
             throw f
         } catch {

@@ -36,22 +36,27 @@ public enum PlanEvaluator {
             fleet: fleet, ttftMs: ttft, tpotMs: tpot, carbonIntensity: problem.inference?.carbonIntensity)
     }
 
-    /// Cost (USD) and energy (J) of serving the demand with `fleet`.
+    /// Cost (USD) and energy (J) of serving the demand with `fleet`, summed over the horizon.
+    static func servingCost(_ inf: InferenceSetup, _ fleet: Fleet) -> (usd: Double, joules: Double) {
+        monthlyServing(inf, fleet).reduce((0.0, 0.0)) { ($0.0 + $1.usd, $0.1 + $1.joules) }
+    }
+
+    /// Cost (USD) and energy (J) of serving, month by month (one entry for a token total).
     ///
     /// A forecast: each month pays for its provisioned replicas for the whole month; requests
     /// are shared among assignments in proportion to their capacity; busy device time draws the
     /// replica's busy energy, and the rest of the provisioned device time idles at idle power.
     /// A token total: the fleet is busy all the time it is paid for.
-    static func servingCost(_ inf: InferenceSetup, _ fleet: Fleet) -> (usd: Double, joules: Double) {
+    public static func monthlyServing(_ inf: InferenceSetup, _ fleet: Fleet) -> [(usd: Double, joules: Double)] {
         switch inf.demand {
         case .totalTokens:
-            guard let a = fleet.assignments.first else { return (.nan, .nan) }
+            guard let a = fleet.assignments.first else { return [(.nan, .nan)] }
             let requests = inf.lifetimeRequests
             let deviceHours = requests * a.replica.deviceSecondsPerRequest / 3600
-            return (deviceHours * a.replica.option.usdPerDeviceHour, requests * a.replica.busyJoulesPerRequest)
+            return [(deviceHours * a.replica.option.usdPerDeviceHour, requests * a.replica.busyJoulesPerRequest)]
         case .forecast(let forecast):
-            var usd = 0.0, joules = 0.0
-            for (m, month) in forecast.series().enumerated() {
+            return forecast.series().enumerated().map { m, month in
+                var usd = 0.0, joules = 0.0
                 let capacity = fleet.assignments.reduce(0.0) { $0 + Double($1.replicasByMonth[m]) * $1.replica.requestsPerSecond }
                 for a in fleet.assignments {
                     let replicas = Double(a.replicasByMonth[m])
@@ -63,8 +68,8 @@ public enum PlanEvaluator {
                     joules += requests * a.replica.busyJoulesPerRequest
                         + (provisionedSeconds - busySeconds) * a.replica.option.hardware.idleW.value * inf.pue
                 }
+                return (usd, joules)
             }
-            return (usd, joules)
         }
     }
 

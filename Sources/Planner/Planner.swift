@@ -23,9 +23,11 @@ public struct Planner: Sendable {
     /// than 1e-6 relative (at most 12 rounds). The serving fleet for the final size is then
     /// sized by the fleet MILP and the plan evaluated independently.
     public func minimize(_ objective: Objective, constraints: PlanConstraints? = nil) throws(PlanError) -> Solution {
-        let bounds = constraints ?? problem.constraints
+        var bounds = constraints ?? problem.constraints
         var linearisation: PlanMetrics? = nil
         if problem.inference != nil {
+            guard let servable = try largestServableParams(bounds) else { return .infeasible }
+            bounds.paramsMax = min(bounds.paramsMax, servable)
             let start = (bounds.paramsMin * bounds.paramsMax).squareRoot()
             linearisation = try metrics(params: min(max(start, 1e8), bounds.paramsMax), tokens: 1)
         }
@@ -43,6 +45,33 @@ public struct Planner: Sendable {
         return .optimal(try metrics(params: Foundation.exp(point.x), tokens: Foundation.exp(point.y)))
     }
 
+    /// The largest model size in the search range that some serving option can run within
+    /// memory, the SLO and the availability caps (all worsen as N grows), by bisection in
+    /// ln N to 1e-9; nil when not even the smallest can be served.
+    public func largestServableParams(_ c: PlanConstraints) throws(PlanError) -> Double? {
+        func servable(_ n: Double) throws(PlanError) -> Bool {
+            guard let inf = problem.inference else { return true }
+            let replicas = self.replicas(inf, params: n)
+            guard !replicas.isEmpty else { return false }
+            guard case .forecast(let f) = inf.demand else { return true }
+            // Capacity check of the LP relaxation: every type at its cap, best option per device.
+            let byType = Dictionary(grouping: replicas, by: { $0.option.hardware.name })
+            let capacity = byType.values.reduce(0.0) { total, group in
+                let perDevice = group.map { $0.requestsPerSecond / Double($0.devices) }.max() ?? 0
+                return total + perDevice * (group.compactMap(\.option.maxDevices).min().map(Double.init) ?? .infinity)
+            }
+            return f.totals.peakRequestsPerSecond <= capacity
+        }
+        if try servable(c.paramsMax) { return c.paramsMax }
+        guard try servable(c.paramsMin) else { return nil }
+        var lo = Foundation.log(c.paramsMin), hi = Foundation.log(c.paramsMax)
+        while hi - lo > 1e-9 {
+            let mid = (lo + hi) / 2
+            if try servable(Foundation.exp(mid)) { lo = mid } else { hi = mid }
+        }
+        return Foundation.exp(lo)
+    }
+
     /// Metrics of a plan with the fleet sized for it.
     public func metrics(params: Double, tokens: Double) throws(PlanError) -> PlanMetrics {
         PlanEvaluator.evaluate(problem, params: params, tokens: tokens, fleet: try fleet(params: params))
@@ -52,11 +81,7 @@ public struct Planner: Sendable {
     /// the cheapest option per request for a lifetime token total, none without serving.
     public func fleet(params: Double) throws(PlanError) -> Fleet {
         guard let inf = problem.inference else { return Fleet(assignments: []) }
-        let shape = inf.requestShape
-        let replicas = inf.options.compactMap {
-            ServingModel.replica(option: $0, params: params, prompt: shape.prompt, output: shape.output, slo: inf.slo,
-                                 fixedUtilisation: inf.fixedUtilisation, pue: inf.pue)
-        }
+        let replicas = self.replicas(inf, params: params)
         guard !replicas.isEmpty else { throw .noServingOption(params: params) }
         switch inf.demand {
         case .totalTokens:
@@ -73,6 +98,15 @@ public struct Planner: Sendable {
                 case .solver(let s): throw .solver(s)
                 }
             }
+        }
+    }
+
+    /// Replica specs of every serving option that can run a model of `params` parameters.
+    func replicas(_ inf: InferenceSetup, params: Double) -> [ReplicaSpec] {
+        let shape = inf.requestShape
+        return inf.options.compactMap {
+            ServingModel.replica(option: $0, params: params, prompt: shape.prompt, output: shape.output, slo: inf.slo,
+                                 fixedUtilisation: inf.fixedUtilisation, pue: inf.pue)
         }
     }
 

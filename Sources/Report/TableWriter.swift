@@ -39,7 +39,7 @@ enum TableWriter {
     private static func isInline(_ v: ReportValue) -> Bool {
         switch v {
         case .object(let p): p.isEmpty
-        case .list(let items): items.allSatisfy(\.isScalar) && items.count <= 8
+        case .list(let items): items.allSatisfy(\.isScalar) && items.count <= 64
         default: true
         }
     }

@@ -55,7 +55,7 @@ public struct YAMLValue {
     }
 
     private func child(_ node: Node, _ key: String) -> YAMLValue {
-        YAMLValue(node: node, file: file, path: path.isEmpty ? key : "\(path).\(key)")
+        YAMLValue(node: node, file: file, path: path.isEmpty || key.hasPrefix("[") ? path + key : "\(path).\(key)")
     }
 
     /// What the node is, for messages.
@@ -117,21 +117,21 @@ public struct YAMLValue {
     /// The value as a number greater than zero.
     public func positiveNumber() throws(InputError) -> Double {
         let v = try number()
-        guard v > 0 else { throw error("\(name) must be greater than 0, found \(v)") }
+        guard v > 0 else { throw error("\(name) must be greater than 0, found \(Self.plain(v))") }
         return v
     }
 
     /// The value as a number at least zero.
     public func nonNegativeNumber() throws(InputError) -> Double {
         let v = try number()
-        guard v >= 0 else { throw error("\(name) must be at least 0, found \(v)") }
+        guard v >= 0 else { throw error("\(name) must be at least 0, found \(Self.plain(v))") }
         return v
     }
 
     /// The value as a number in a closed range.
     public func number(in range: ClosedRange<Double>) throws(InputError) -> Double {
         let v = try number()
-        guard range.contains(v) else { throw error("\(name) must be between \(range.lowerBound) and \(range.upperBound), found \(v)") }
+        guard range.contains(v) else { throw error("\(name) must be between \(Self.plain(range.lowerBound)) and \(Self.plain(range.upperBound)), found \(Self.plain(v))") }
         return v
     }
 
@@ -152,6 +152,12 @@ public struct YAMLValue {
             throw error("\(name) is '\(s)'\(hint); expected one of \(choices.joined(separator: ", "))")
         }
         return s
+    }
+
+    /// A number as people write it: 1 rather than 1.0, 5e+23 rather than 5.0e+23.
+    static func plain(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return "\(v)"
     }
 
     /// The closest choice by edit distance, if it is close enough to be a likely typo.

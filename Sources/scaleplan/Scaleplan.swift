@@ -14,7 +14,7 @@ struct Scaleplan: ParsableCommand {
             Exit codes: 0 success, 1 no feasible plan or no solution, 2 bad input.
             """,
         version: "0.1.0",
-        subcommands: [Fit.self, Law.self, HardwareCommand.self, Estimate.self, Calibrate.self]
+        subcommands: [Evaluate.self, FrontierCommand.self, Validate.self, Fit.self, Law.self, HardwareCommand.self, Estimate.self, Calibrate.self]
     )
 
     /// Runs the command and maps every failure to one sentence on stderr and an exit code:
@@ -23,6 +23,8 @@ struct Scaleplan: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
         } catch {
             let code = exitCode(forFailure: error)
             if code != ExitCode.success.rawValue {
@@ -42,6 +44,7 @@ struct Scaleplan: ParsableCommand {
         case let e as OutputError: return "error: \(e)"
         case let e as LawError: return "error: \(e)"
         case let e as FitError: return "error: \(e)"
+        case let e as PlanError: return "error: \(e)"
         default:
             let text = fullMessage(for: error)
             return text.isEmpty ? "error: \(error)" : text
@@ -53,6 +56,7 @@ struct Scaleplan: ParsableCommand {
         case let e as CLIFailure: return e.exitCode
         case is InputError, is OutputError, is LawError: return 2
         case is FitError: return 1
+        case let e as PlanError: return e.cliFailure.exitCode
         default:
             let code = exitCode(for: error)
             // Help and version requests succeed; every usage or validation error is bad input.

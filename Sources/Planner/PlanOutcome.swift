@@ -1,0 +1,65 @@
+/// The answer to a scenario: the recommended plan, the frontier, or why there is none.
+public struct PlanOutcome: Sendable {
+    public enum Status: String, Sendable { case optimal, infeasible }
+
+    public let status: Status
+    public let recommended: PlanMetrics?
+    /// Why the plan was recommended ("minimum cost subject to the constraints", "knee").
+    public let recommendation: String
+    public let frontier: Frontier?
+    /// For an infeasible scenario: the constraints and the smallest bound each would need.
+    public let relaxations: [Relaxation]
+
+    /// How far one bound must move for the scenario to become feasible with the others kept.
+    public struct Relaxation: Sendable, Equatable {
+        public let constraint: String
+        public let bound: Double
+        /// The smallest feasible bound; nil when relaxing this one alone does not help.
+        public let needed: Double?
+    }
+
+    /// Solves a planning problem end to end.
+    ///
+    /// The recommended plan minimises the primary (first) objective subject to the constraints
+    /// when a constraint bounds the trade-off (a bound on some other objective); otherwise,
+    /// with two objectives, it is the frontier's knee.
+    public static func solve(_ problem: PlanningProblem, frontierX: Objective, frontierY: Objective, points: Int) throws(PlanError) -> PlanOutcome {
+        let planner = Planner(problem: problem)
+        let primary = problem.objectives.first ?? .cost
+        guard case .optimal(let best) = try planner.minimize(primary) else {
+            return PlanOutcome(status: .infeasible, recommended: nil, recommendation: "no plan meets every constraint",
+                               frontier: nil, relaxations: try explain(planner))
+        }
+        let frontier = try Frontier.compute(planner, x: frontierX, y: frontierY, count: points)
+        let boundsOther = Objective.allCases.contains { $0 != primary && problem.constraints.bound(on: $0) != nil }
+        if problem.objectives.count == 2, !boundsOther, let k = frontier.knee {
+            return PlanOutcome(status: .optimal, recommended: frontier.points[k], recommendation: "the knee of the \(frontierY.rawValue)-\(frontierX.rawValue) frontier",
+                               frontier: frontier, relaxations: [])
+        }
+        return PlanOutcome(status: .optimal, recommended: best, recommendation: "minimum \(primary.rawValue) subject to the constraints",
+                           frontier: frontier, relaxations: [])
+    }
+
+    /// For each bound, the smallest value it would need with all others kept: minimise that
+    /// objective without its bound (slack on one constraint at a time).
+    static func explain(_ planner: Planner) throws(PlanError) -> [Relaxation] {
+        let c = planner.problem.constraints
+        var out: [Relaxation] = []
+        for o in Objective.allCases {
+            guard let bound = c.bound(on: o) else { continue }
+            var relaxed = c
+            switch o {
+            case .loss: relaxed.lossMax = nil
+            case .cost: relaxed.costMax = nil
+            case .compute: relaxed.computeMax = nil
+            case .energy: relaxed.energyMax = nil
+            case .trainTime: relaxed.trainDaysMax = nil
+            case .latency: relaxed.latencyMax = nil
+            }
+            var needed: Double?
+            if case .optimal(let m) = (try? planner.minimize(o, constraints: relaxed)) ?? .infeasible { needed = m.value(o) }
+            out.append(Relaxation(constraint: "\(o.rawValue)_max", bound: bound, needed: needed))
+        }
+        return out
+    }
+}

@@ -1,0 +1,135 @@
+import Planner
+
+/// Report values for plans: the JSON contract of `evaluate` and `frontier`.
+public enum PlanReport {
+    /// One plan (a POINT in the contract): stable keys first, extras after.
+    public static func point(_ m: PlanMetrics) -> ReportValue {
+        reportObject([
+            ("params", .number(m.params)),
+            ("tokens", .number(m.tokens)),
+            ("tokens_per_param", .number(m.tokensPerParam)),
+            ("loss", .number(m.loss)),
+            ("downstream_error", m.downstreamError.map { .number($0) }),
+            ("train_flops", .number(m.trainFLOPs)),
+            ("inference_flops", .number(m.inferenceFLOPs)),
+            ("total_flops", .number(m.totalFLOPs)),
+            ("train_cost_usd", .number(m.trainCost)),
+            ("inference_cost_usd", .number(m.inferenceCost)),
+            ("total_cost_usd", .number(m.totalCost)),
+            ("energy_kwh", .number(m.totalEnergyKWh)),
+            ("train_energy_kwh", .number(m.trainEnergyKWh)),
+            ("inference_energy_kwh", .number(m.inferenceEnergyKWh)),
+            ("emissions_t_co2", m.emissionsTonnes.map { .number($0) }),
+            ("train_days", .number(m.trainDays)),
+            ("train_devices", .integer(m.trainDevices)),
+            ("train_device_hours", .number(m.trainDeviceHours)),
+            ("fleet", .list(m.fleet.assignments.map(fleetEntry))),
+            ("serving_device_hours", m.fleet.busyDeviceHours.map { .number($0) }),
+            ("tpot_ms", m.tpotMs.map { .number($0) } ?? .null),
+            ("ttft_ms", m.ttftMs.map { .number($0) } ?? .null),
+        ])
+    }
+
+    static func fleetEntry(_ a: FleetAssignment) -> ReportValue {
+        reportObject([
+            ("hardware", .string(a.replica.option.hardware.name)),
+            ("precision", .string(a.replica.option.precision.rawValue)),
+            ("replicas", a.replicasByMonth.isEmpty ? .null : .integer(a.peakReplicas)),
+            ("devices_per_replica", .integer(a.replica.devices)),
+            ("batch", .integer(a.replica.batch)),
+            ("requests_per_second_per_replica", .number(a.replica.requestsPerSecond)),
+            ("replicas_by_month", a.replicasByMonth.isEmpty ? nil : .list(a.replicasByMonth.map { .integer($0) })),
+        ])
+    }
+
+    /// A frontier point with the objectives it trades off, for tables and CSV.
+    public static func frontierRow(_ m: PlanMetrics, knee: Bool) -> ReportValue {
+        guard case .object(var pairs) = point(m) else { return point(m) }
+        pairs.removeAll { ["fleet", "replicas_by_month"].contains($0.0) }
+        pairs.append(("fleet", .string(m.fleet.assignments.map {
+            $0.replicasByMonth.isEmpty ? $0.replica.option.label : "\($0.peakReplicas)x \($0.replica.option.label)"
+        }.joined(separator: " + "))))
+        pairs.append(("knee", .bool(knee)))
+        return .object(pairs)
+    }
+
+    /// The whole `evaluate` answer.
+    public static func outcome(_ o: PlanOutcome, scenario: String, problem: PlanningProblem, lawSource: String) -> ReportValue {
+        var pairs: [(String, ReportValue?)] = [
+            ("scenario", .string(scenario)),
+            ("status", .string(o.status.rawValue)),
+            ("recommended", o.recommended.map(point) ?? .null),
+            ("recommendation", .string(o.recommendation)),
+        ]
+        if let f = o.frontier {
+            pairs.append(("frontier_axes", reportObject([("x", .string(f.x.rawValue)), ("y", .string(f.y.rawValue))])))
+            pairs.append(("frontier", .list(f.points.enumerated().map { i, p in
+                guard case .object(var kv) = point(p) else { return point(p) }
+                kv.append(("knee", .bool(i == f.knee)))
+                return .object(kv)
+            })))
+        } else {
+            pairs.append(("frontier", .list([])))
+        }
+        if let r = o.recommended, let inf = problem.inference {
+            pairs.append(("budget", budget(r, inf)))
+        }
+        if !o.relaxations.isEmpty {
+            pairs.append(("relaxations", .list(o.relaxations.map { r in
+                reportObject([("constraint", .string(r.constraint)), ("bound", .number(r.bound)),
+                              ("needed", r.needed.map { .number($0) } ?? .null)])
+            })))
+        }
+        pairs.append(("law_source", .string(lawSource)))
+        return reportObject(pairs)
+    }
+
+    /// Lifetime budget by month: training first (month 0), then serving each month.
+    static func budget(_ m: PlanMetrics, _ inf: InferenceSetup) -> ReportValue {
+        let monthly = PlanEvaluator.monthlyServing(inf, m.fleet)
+        let carbon = inf.carbonIntensity
+        var rows: [ReportValue] = [reportObject([
+            ("month", .integer(0)), ("phase", .string("training")),
+            ("cost_usd", .number(m.trainCost)), ("energy_kwh", .number(m.trainEnergyKWh)),
+            ("emissions_t_co2", carbon.map { .number(m.trainEnergyKWh * $0 / 1e6) }),
+        ])]
+        for (i, month) in monthly.enumerated() {
+            let kwh = month.joules / 3.6e6
+            rows.append(reportObject([
+                ("month", .integer(i + 1)), ("phase", .string(monthly.count == 1 ? "serving (lifetime)" : "serving")),
+                ("cost_usd", .number(month.usd)), ("energy_kwh", .number(kwh)),
+                ("emissions_t_co2", carbon.map { .number(kwh * $0 / 1e6) }),
+            ]))
+        }
+        return .list(rows)
+    }
+
+    /// A terminal-sized view of an `evaluate` answer: the recommended plan, a compact
+    /// frontier table and the budget totals.
+    public static func summary(_ full: ReportValue) -> ReportValue {
+        guard case .object(let pairs) = full else { return full }
+        var out: [(String, ReportValue)] = []
+        for (k, v) in pairs {
+            switch k {
+            case "frontier":
+                guard case .list(let rows) = v else { continue }
+                out.append((k, .list(rows.map { row in
+                    reportObject(["params", "tokens", "tokens_per_param", "loss", "total_cost_usd", "energy_kwh", "tpot_ms", "knee"].map { ($0, row[$0]) })
+                })))
+            case "budget":
+                guard case .list(let rows) = v else { continue }
+                let serving = rows.dropFirst()
+                out.append(("budget", reportObject([
+                    ("training_cost_usd", rows.first?["cost_usd"]),
+                    ("serving_cost_usd", .number(serving.reduce(0) { $0 + ($1["cost_usd"]?.doubleValue ?? 0) })),
+                    ("training_energy_kwh", rows.first?["energy_kwh"]),
+                    ("serving_energy_kwh", .number(serving.reduce(0) { $0 + ($1["energy_kwh"]?.doubleValue ?? 0) })),
+                    ("months", .integer(serving.count)),
+                ])))
+            default:
+                out.append((k, v))
+            }
+        }
+        return .object(out)
+    }
+}

@@ -1,0 +1,87 @@
+import Demand
+import Foundation
+import Hardware
+import Planner
+
+/// The `inference:` section of a scenario.
+enum InferenceSection {
+    static let keys = ["hardware", "precision", "demand", "slo", "mfu", "price_per_hour", "max_devices", "pue", "carbon_intensity"]
+
+    static func decode(_ v: YAMLValue, catalog: HardwareCatalog, directory: String) throws(InputError) -> InferenceSetup {
+        let m = try v.mapping(allowed: keys)
+        let hwNode = try m.required("hardware")
+        let hardware = try stringList(hwNode).map { n throws(InputError) in try ScenarioSpec.profile(n, catalog) }
+        let precisionNode = m.optional("precision")
+        let precisions = try precisionNode.map { n throws(InputError) in
+            try stringList(n).map { p throws(InputError) in Precision(rawValue: try p.oneOf(Precision.allCases.map(\.rawValue)))! }
+        } ?? [.bf16]
+
+        var prices: [String: Double] = [:]
+        if let p = m.optional("price_per_hour") {
+            if case .success(let value) = Result(catching: { () throws(InputError) in try p.nonNegativeNumber() }) {
+                for h in hardware { prices[h.name] = value }
+            } else {
+                let pm = try p.mapping(allowed: hardware.map(\.name))
+                for key in pm.keys { prices[key] = try pm.required(key).nonNegativeNumber() }
+            }
+        }
+        var caps: [String: Int] = [:]
+        if let c = m.optional("max_devices") {
+            let cm = try c.mapping(allowed: hardware.map(\.name))
+            for key in cm.keys { caps[key] = try cm.required(key).integer(in: 1...100_000_000) }
+        }
+        var options: [ServingOption] = []
+        for h in hardware {
+            for p in precisions where h.peakFLOPS(for: p) != nil {
+                options.append(ServingOption(hardware: h, precision: p, usdPerDeviceHour: prices[h.name], maxDevices: caps[h.name]))
+            }
+        }
+        guard !options.isEmpty else { throw (precisionNode ?? hwNode).error("none of these accelerators supports the listed precisions") }
+
+        var fixed: (Double, Double)?
+        if let u = m.optional("mfu") {
+            let um = try u.mapping(allowed: ["prefill", "decode"])
+            fixed = (try um.required("prefill").number(in: 0.001...1), try um.required("decode").number(in: 0.001...1))
+        }
+        var slo = LatencySLO()
+        if let s = m.optional("slo") {
+            let sm = try s.mapping(allowed: ["ttft_ms", "tpot_ms"])
+            if let t = sm.optional("ttft_ms") { slo.ttftSeconds = try t.positiveNumber() / 1000 }
+            if let t = sm.optional("tpot_ms") { slo.tpotSeconds = try t.positiveNumber() / 1000 }
+        }
+        let demand = try decodeDemand(try m.required("demand"), directory: directory, fixedUtilisation: fixed != nil)
+        return InferenceSetup(
+            options: options, demand: demand, slo: slo, fixedUtilisation: fixed,
+            pue: try m.optional("pue")?.number(in: 1...3) ?? 1,
+            carbonIntensity: try m.optional("carbon_intensity")?.nonNegativeNumber())
+    }
+
+    /// A lifetime total (`{tokens: 2T}` without `horizon_months`) or a monthly forecast.
+    static func decodeDemand(_ v: YAMLValue, directory: String, fixedUtilisation: Bool) throws(InputError) -> InferenceDemand {
+        let m = try v.mapping(allowed: DemandForecast.yamlKeys)
+        if let t = m.optional("tokens"), m.optional("horizon_months") == nil {
+            let extra = m.keys.filter { !["tokens", "prompt_tokens", "output_tokens"].contains($0) }
+            if let first = extra.first { throw v.error("a lifetime 'tokens' total without 'horizon_months' takes only prompt_tokens and output_tokens, found '\(first)'") }
+            let total = try t.positiveNumber()
+            let prompt = try m.optional("prompt_tokens")?.integer(in: 0...10_000_000)
+            let output = try m.optional("output_tokens")?.integer(in: 1...10_000_000)
+            guard fixedUtilisation || (prompt != nil && output != nil) else {
+                throw v.error("a lifetime 'tokens' total needs prompt_tokens and output_tokens (the request shape the roofline serves), or a fixed 'mfu' in 'inference'")
+            }
+            return .totalTokens(total, promptTokens: prompt ?? 1, outputTokens: output ?? 1)
+        }
+        return .forecast(try DemandForecast.parse(v, baseDirectory: directory))
+    }
+
+    /// A single string or a list of strings, as nodes.
+    static func stringList(_ v: YAMLValue) throws(InputError) -> [YAMLValue] {
+        if case .success = Result(catching: { () throws(InputError) in try v.string() }) { return [v] }
+        let items = try v.list()
+        var seen = Set<String>()
+        for item in items {
+            let s = try item.string()
+            guard seen.insert(s).inserted else { throw item.error("'\(s)' is listed twice") }
+        }
+        return items
+    }
+}

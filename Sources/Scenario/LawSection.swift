@@ -1,0 +1,56 @@
+import Foundation
+import ScalingLaws
+
+/// The `law:` section of a scenario: a preset, a law file, explicit parameters, or runs to fit.
+enum LawSection {
+    static let fitKeys = ["fit", "form", "params_column", "tokens_column", "compute_column", "loss_column",
+                          "unique_tokens_column", "drop_highest_loss", "huber_delta"]
+
+    static func decode(_ v: YAMLValue, directory: String) throws(InputError) -> (law: ScalingLaw, source: String, samples: [ScalingLaw]) {
+        var allowed = ["preset", "file"] + fitKeys
+        for f in LawForm.allCases { allowed += f.parameterNames + f.optionalParameterNames }
+        let m = try v.mapping(allowed: Array(Set(allowed)).sorted())
+        let modes = ["preset", "file", "fit"].filter { m.optional($0) != nil }
+        guard modes.count <= 1 else { throw v.error("give one of 'preset', 'file' or 'fit' in 'law', found \(modes.joined(separator: " and "))") }
+        if let p = m.optional("preset") {
+            guard m.keys.count == 1 else { throw v.error("'law' with a preset takes no other keys") }
+            let name = try p.oneOf(LawPreset.all.map(\.name))
+            let preset = LawPreset.named(name)!
+            return (preset.law, preset.citation, [])
+        }
+        if let f = m.optional("file") {
+            guard m.keys.count == 1 else { throw v.error("'law' with a file takes no other keys") }
+            let loaded = try LawFile.load(path: resolve(try f.string(), directory))
+            return (loaded.law, loaded.source, loaded.bootstrapLaws)
+        }
+        if let f = m.optional("fit") {
+            return try fit(f, m, directory: directory)
+        }
+        // Explicit parameters: the same rules as a law file.
+        let loaded = try LawFile.decode(v)
+        return (loaded.law, "explicit parameters in \(v.file)", [])
+    }
+
+    private static func fit(_ node: YAMLValue, _ m: YAMLMapping, directory: String) throws(InputError) -> (law: ScalingLaw, source: String, samples: [ScalingLaw]) {
+        let path = resolve(try node.string(), directory)
+        let form = LawForm(rawValue: try m.optional("form")?.oneOf(LawForm.allCases.map(\.rawValue)) ?? "chinchilla")!
+        let compute = try m.optional("compute_column")?.string()
+        let columns = RunColumns(
+            params: try m.optional("params_column")?.string() ?? "params",
+            tokens: compute == nil ? (try m.optional("tokens_column")?.string() ?? "tokens") : nil,
+            compute: compute, loss: try m.optional("loss_column")?.string() ?? "loss",
+            uniqueTokens: try m.optional("unique_tokens_column")?.string())
+        let runs = try RunTable.load(path: path, columns: columns, dropHighestLoss: try m.optional("drop_highest_loss")?.integer(in: 0...1_000_000) ?? 0)
+        let delta = try m.optional("huber_delta")?.positiveNumber() ?? 1e-3
+        do {
+            let fit = try LawFitter.fit(runs, options: FitOptions(form: form, huberDelta: delta))
+            return (fit.law, "fitted to \(path) (\(runs.count) runs, Huber objective \(fit.objective))", [])
+        } catch {
+            throw node.error("cannot fit a \(form.rawValue) law to \(path): \(error)")
+        }
+    }
+
+    static func resolve(_ path: String, _ directory: String) -> String {
+        path.hasPrefix("/") || directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Hardware
+import Planner
+import ScalingLaws
+
+/// Which two objectives a frontier trades off, and how many points it has.
+public struct FrontierSettings: Sendable, Equatable {
+    public var x: Objective
+    public var y: Objective
+    public var points: Int
+    public init(x: Objective, y: Objective, points: Int) { self.x = x; self.y = y; self.points = points }
+
+    /// Largest number of frontier points accepted (each is a solve).
+    public static let maximumPoints = 500
+}
+
+/// A decoded and validated scenario file (contract v1, see docs/SCENARIOS.md).
+public struct ScenarioSpec: Sendable {
+    public let file: String
+    public let problem: PlanningProblem
+    public let frontier: FrontierSettings
+    /// Where the law came from (preset citation, law file, or fitted CSV).
+    public let lawSource: String
+    /// Bootstrap laws from a law file, if it has them.
+    public let lawSamples: [ScalingLaw]
+
+    /// Top-level keys.
+    public static let keys = ["$schema", "scenario", "description", "law", "training", "inference", "objectives", "constraints", "search", "frontier"]
+
+    /// Reads, decodes and validates a scenario. Hardware names resolve against `catalog`;
+    /// relative paths (law files, run CSVs, demand volumes) against the scenario's directory.
+    ///
+    /// - Throws: `InputError` at the first offending node, naming file, line and column.
+    public static func load(path: String, catalog: HardwareCatalog) throws(InputError) -> ScenarioSpec {
+        try decode(try YAMLValue.load(path: path), catalog: catalog)
+    }
+
+    public static func decode(_ root: YAMLValue, catalog: HardwareCatalog) throws(InputError) -> ScenarioSpec {
+        let m = try root.mapping(allowed: keys)
+        let directory = (root.file as NSString).deletingLastPathComponent
+        let name = try m.required("scenario").string()
+        let law = try LawSection.decode(try m.required("law"), directory: directory)
+        let training = try decodeTraining(try m.required("training"), catalog: catalog)
+        let inference = try m.optional("inference").map { v throws(InputError) in try InferenceSection.decode(v, catalog: catalog, directory: directory) }
+
+        let objectiveNodes = try m.required("objectives").list()
+        var objectives: [Objective] = []
+        for node in objectiveNodes {
+            let o = Objective(rawValue: try node.oneOf(Objective.allCases.map(\.rawValue)))!
+            guard !objectives.contains(o) else { throw node.error("objective '\(o.rawValue)' is listed twice") }
+            if inference == nil, o == .latency { throw node.error("the latency objective needs an 'inference' section") }
+            objectives.append(o)
+        }
+        guard objectives.count <= 2 else {
+            throw objectiveNodes[2].error("list one or two objectives (a frontier trades off two); found \(objectives.count)")
+        }
+
+        var constraints = try decodeConstraints(m.optional("constraints"), training: training.maxDays)
+        if let search = m.optional("search") { try decodeSearch(search, into: &constraints) }
+        if constraints.latencyMax != nil, inference == nil {
+            throw (m.optional("constraints") ?? root).error("'latency_max' needs an 'inference' section")
+        }
+
+        var frontier = FrontierSettings(x: objectives.count > 1 ? objectives[1] : .loss, y: objectives[0], points: 20)
+        if objectives.count == 1, objectives[0] == .loss { frontier = FrontierSettings(x: .cost, y: .loss, points: 20) }
+        if let f = m.optional("frontier") {
+            let fm = try f.mapping(allowed: ["points", "x", "y"])
+            frontier.points = try fm.optional("points")?.integer(in: 2...FrontierSettings.maximumPoints) ?? frontier.points
+            if let x = fm.optional("x") { frontier.x = Objective(rawValue: try x.oneOf(Objective.allCases.map(\.rawValue)))! }
+            if let y = fm.optional("y") { frontier.y = Objective(rawValue: try y.oneOf(Objective.allCases.map(\.rawValue)))! }
+            if frontier.x == frontier.y { throw f.error("the frontier's x and y must be different objectives") }
+        }
+        let problem = PlanningProblem(
+            name: name, law: law.law, training: training.setup, inference: inference, objectives: objectives,
+            constraints: constraints, frontierPoints: frontier.points)
+        return ScenarioSpec(file: root.file, problem: problem, frontier: frontier, lawSource: law.source, lawSamples: law.samples)
+    }
+
+    static let trainingKeys = ["hardware", "mfu", "price_per_hour", "devices", "max_days", "unique_tokens", "pue"]
+
+    static func decodeTraining(_ v: YAMLValue, catalog: HardwareCatalog) throws(InputError) -> (setup: TrainingSetup, maxDays: Double?) {
+        let m = try v.mapping(allowed: trainingKeys)
+        let hwNode = try m.required("hardware")
+        let hardware = try profile(hwNode, catalog)
+        guard hardware.peakFLOPS(for: .bf16) != nil else { throw hwNode.error("hardware '\(hardware.name)' lists no bf16 or fp32 peak to train at") }
+        let setup = TrainingSetup(
+            hardware: hardware,
+            mfu: try m.optional("mfu")?.number(in: 0.001...1),
+            usdPerDeviceHour: try m.optional("price_per_hour")?.nonNegativeNumber(),
+            devices: try m.optional("devices")?.integer(in: 1...10_000_000) ?? 1024,
+            uniqueTokens: try m.optional("unique_tokens")?.positiveNumber(),
+            pue: try m.optional("pue")?.number(in: 1...3) ?? 1)
+        return (setup, try m.optional("max_days")?.positiveNumber())
+    }
+
+    static func profile(_ node: YAMLValue, _ catalog: HardwareCatalog) throws(InputError) -> HardwareProfile {
+        let name = try node.string()
+        guard let p = catalog.profiles.first(where: { $0.name == name }) else {
+            let hint = YAMLValue.closest(name, in: catalog.profiles.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
+            throw node.error("unknown hardware '\(name)'\(hint); known: \(catalog.profiles.map(\.name).joined(separator: ", "))")
+        }
+        return p
+    }
+
+    static let constraintKeys = ["loss_max", "cost_max", "compute_max", "energy_max", "train_days_max", "latency_max",
+                                 "params_max", "params_min", "tokens_per_param_max", "tokens_per_param_min"]
+
+    static func decodeConstraints(_ v: YAMLValue?, training maxDays: Double?) throws(InputError) -> PlanConstraints {
+        var c = PlanConstraints(trainDaysMax: maxDays)
+        guard let v else { return c }
+        let m = try v.mapping(allowed: constraintKeys)
+        c.lossMax = try m.optional("loss_max")?.positiveNumber()
+        c.costMax = try m.optional("cost_max")?.positiveNumber()
+        c.computeMax = try m.optional("compute_max")?.positiveNumber()
+        c.energyMax = try m.optional("energy_max")?.positiveNumber()
+        if let d = try m.optional("train_days_max")?.positiveNumber() { c.trainDaysMax = min(d, maxDays ?? d) }
+        c.latencyMax = try m.optional("latency_max")?.positiveNumber()
+        if let n = try m.optional("params_max")?.positiveNumber() { c.paramsMax = n }
+        if let n = try m.optional("params_min")?.positiveNumber() { c.paramsMin = n }
+        if let r = try m.optional("tokens_per_param_max")?.positiveNumber() { c.tokensPerParamMax = r }
+        if let r = try m.optional("tokens_per_param_min")?.positiveNumber() { c.tokensPerParamMin = r }
+        try checkRanges(c, at: v)
+        return c
+    }
+
+    static func decodeSearch(_ v: YAMLValue, into c: inout PlanConstraints) throws(InputError) {
+        let m = try v.mapping(allowed: ["params", "tokens_per_param"])
+        if let p = m.optional("params") {
+            let r = try range(p)
+            c.paramsMin = max(c.paramsMin, r.lowerBound)
+            c.paramsMax = min(c.paramsMax, r.upperBound)
+        }
+        if let t = m.optional("tokens_per_param") {
+            let r = try range(t)
+            c.tokensPerParamMin = max(c.tokensPerParamMin, r.lowerBound)
+            c.tokensPerParamMax = min(c.tokensPerParamMax, r.upperBound)
+        }
+        try checkRanges(c, at: v)
+    }
+
+    static func range(_ v: YAMLValue) throws(InputError) -> ClosedRange<Double> {
+        let items = try v.list()
+        guard items.count == 2 else { throw v.error("a range is a list of two numbers [low, high], found \(items.count) items") }
+        let lo = try items[0].positiveNumber(), hi = try items[1].positiveNumber()
+        guard lo < hi else { throw v.error("a range needs low < high, found [\(lo), \(hi)]") }
+        return lo...hi
+    }
+
+    static func checkRanges(_ c: PlanConstraints, at v: YAMLValue) throws(InputError) {
+        guard c.paramsMin < c.paramsMax else { throw v.error("the model-size range is empty: min \(c.paramsMin) is not below max \(c.paramsMax)") }
+        guard c.tokensPerParamMin < c.tokensPerParamMax else {
+            throw v.error("the tokens-per-parameter range is empty: min \(c.tokensPerParamMin) is not below max \(c.tokensPerParamMax)")
+        }
+    }
+}

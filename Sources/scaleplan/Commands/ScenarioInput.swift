@@ -1,0 +1,32 @@
+import ArgumentParser
+import Planner
+import Scenario
+
+/// The scenario file argument and the hardware profile directory, shared by the planning commands.
+struct ScenarioInput: ParsableArguments {
+    @Argument(help: "Scenario file (YAML, contract v1; see `scaleplan schema`).")
+    var scenario: String
+
+    @OptionGroup var hardware: HardwareProfileOptions
+
+    /// Reads and validates the scenario.
+    func load() throws -> ScenarioSpec {
+        try ScenarioSpec.load(path: scenario, catalog: try hardware.catalog())
+    }
+}
+
+extension PlanError {
+    /// How the CLI reports a planner failure: an unsupported setting is bad input (2), the rest
+    /// mean no plan exists (1).
+    var cliFailure: CLIFailure {
+        if case .unsupported = self { return .badInput(description) }
+        return .noSolution(description)
+    }
+}
+
+extension Objective: ExpressibleByArgument {}
+
+/// Runs the planner, mapping its typed errors to CLI failures.
+func planning<T>(_ body: () throws(PlanError) -> T) throws -> T {
+    do { return try body() } catch { throw error.cliFailure }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import Foundation
+import Scenario
+
+/// `scaleplan validate`: check a scenario without solving it.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a scenario file without solving it (exit 0 when valid, 2 with the first problem).")
+
+    @OptionGroup var input: ScenarioInput
+
+    func run() throws {
+        let spec = try input.load()
+        let p = spec.problem
+        let serving = p.inference.map { "\($0.options.count) serving options" } ?? "no serving"
+        print("\(input.scenario): valid (scenario '\(p.name)', \(p.law.form.rawValue) law, objectives \(p.objectives.map(\.rawValue).joined(separator: ", ")), \(serving))")
+    }
+}

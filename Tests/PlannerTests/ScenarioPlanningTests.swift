@@ -1,0 +1,113 @@
+import Foundation
+import Planner
+import ScalingLaws
+import Scenario
+import TestSupport
+import Testing
+
+/// Every example scenario, solved and checked independently.
+@Suite("Scenario planning")
+struct ScenarioPlanningTests {
+    static let catalog = try! HardwareCatalog.load(directory: Fixtures.path("hardware-profiles"))
+    static let examples: [String] = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.path("scenarios")))?
+        .filter { $0.hasSuffix(".yaml") }.sorted() ?? []
+
+    static func load(_ path: String) throws -> ScenarioSpec { try ScenarioSpec.load(path: path, catalog: catalog) }
+
+    @Test func thereAreAtLeastFiveExamples() { #expect(Self.examples.count >= 5) }
+
+    /// Every frontier point satisfies every constraint when re-evaluated, none dominates
+    /// another, and y falls as x grows (a trade-off).
+    @Test(arguments: examples)
+    func frontierIsFeasibleNonDominatedAndMonotone(file: String) throws {
+        let spec = try Self.load(Fixtures.path("scenarios/\(file)"))
+        let outcome = try PlanOutcome.solve(spec.problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y, points: spec.frontier.points)
+        #expect(outcome.status == .optimal)
+        let recommended = try #require(outcome.recommended)
+        #expect(PlanEvaluator.violations(spec.problem, recommended).isEmpty)
+        let frontier = try #require(outcome.frontier)
+        #expect(frontier.points.count >= 2, "\(file)")
+        let (x, y) = (frontier.x, frontier.y)
+        for p in frontier.points {
+            #expect(PlanEvaluator.violations(spec.problem, p).isEmpty, "\(file): \(PlanEvaluator.violations(spec.problem, p))")
+            // Independent re-evaluation reproduces the reported numbers.
+            let again = PlanEvaluator.evaluate(spec.problem, params: p.params, tokens: p.tokens, fleet: p.fleet)
+            #expect(again.totalCost == p.totalCost && again.loss == p.loss)
+            for q in frontier.points where q.params != p.params || q.tokens != p.tokens {
+                let dominates = q.value(x) <= p.value(x) && q.value(y) <= p.value(y) && (q.value(x) < p.value(x) || q.value(y) < p.value(y))
+                #expect(!dominates, "\(file): a frontier point is dominated")
+            }
+        }
+        let ys = frontier.points.map { $0.value(y) }
+        #expect(zip(ys, ys.dropFirst()).allSatisfy { $0 >= $1 }, "\(file): \(ys)")
+    }
+
+    /// Tightening a constraint never improves the optimum.
+    @Test func tighteningNeverHelps() throws {
+        let spec = try Self.load(Fixtures.path("scenarios/chat-assistant.yaml"))
+        let planner = Planner(problem: spec.problem)
+        var previous = 0.0
+        for loss in [2.1, 2.0, 1.95, 1.9] {
+            guard case .optimal(let m) = try planner.minimize(.cost, constraints: spec.problem.constraints.tightened(.loss, to: loss)) else {
+                Issue.record("infeasible at \(loss)"); return
+            }
+            #expect(m.totalCost >= previous)
+            previous = m.totalCost
+        }
+    }
+
+    /// With no serving, minimum loss under a compute cap is the law's compute-optimal allocation.
+    @Test func researchRunIsComputeOptimal() throws {
+        let spec = try Self.load(Fixtures.path("scenarios/research-run.yaml"))
+        guard case .optimal(let m) = try Planner(problem: spec.problem).minimize(.loss) else { Issue.record("infeasible"); return }
+        let closed = try spec.problem.law.computeOptimal(compute: 1e24)
+        #expect(relativeDifference(m.params, closed.params) < 1e-5)
+        #expect(relativeDifference(m.tokens, closed.tokens) < 1e-5)
+        #expect(relativeDifference(m.trainFLOPs, 1e24) < 1e-9)
+    }
+
+    /// Sardana et al. 2024 through scenario files (ORACLES.md): N and D within 1%, savings
+    /// against the Chinchilla-style choice within 0.2 percentage points.
+    @Test(arguments: [
+        ("scenarios/sardana-inference-aware.yaml", 1.947, 2.418e10, 2.657e12, 4.823e23, 1 - 0.9522),
+        ("Tests/Fixtures/scenarios/sardana-13b.yaml", 2.045282, 6.969e9, 1.248e12, nil, 0.1745),
+    ] as [(String, Double, Double, Double, Double?, Double)])
+    func sardanaOracles(file: String, loss: Double, n: Double, d: Double, total: Double?, savings: Double) throws {
+        let spec = try Self.load(Fixtures.path(file))
+        let planner = Planner(problem: spec.problem)
+        guard case .optimal(let m) = try planner.minimize(.compute) else { Issue.record("infeasible"); return }
+        #expect(relativeDifference(m.params, n) < 0.01, "N = \(m.params)")
+        #expect(relativeDifference(m.tokens, d) < 0.01, "D = \(m.tokens)")
+        if let total { #expect(relativeDifference(m.totalFLOPs, total) < 0.01) }
+        // The Chinchilla-style choice: compute-optimal training for the same loss, then serve.
+        var trainingOnly = spec.problem
+        trainingOnly.inference = nil
+        guard case .optimal(let c) = try Planner(problem: trainingOnly).minimize(.compute) else { Issue.record("infeasible"); return }
+        let inferenceTokens = 2e12
+        let chinchillaTotal = c.trainFLOPs + 2 * c.params * inferenceTokens
+        #expect(abs((chinchillaTotal - m.totalFLOPs) / chinchillaTotal - savings) < 0.002)
+    }
+
+    @Test func sameInputGivesTheSameAnswer() throws {
+        let spec = try Self.load(Fixtures.path("scenarios/on-device-assistant.yaml"))
+        let a = try PlanOutcome.solve(spec.problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y, points: 6)
+        let b = try PlanOutcome.solve(spec.problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y, points: 6)
+        #expect(a.frontier?.points.map(\.totalCost) == b.frontier?.points.map(\.totalCost))
+        #expect(a.recommended?.params == b.recommended?.params)
+    }
+
+    @Test func infeasibleScenarioExplainsTheRelaxations() throws {
+        let spec = try Self.load(Fixtures.path("Tests/Fixtures/scenarios/infeasible.yaml"))
+        let outcome = try PlanOutcome.solve(spec.problem, frontierX: .loss, frontierY: .cost, points: 5)
+        #expect(outcome.status == .infeasible)
+        let loss = try #require(outcome.relaxations.first { $0.constraint == "loss_max" })
+        let cost = try #require(outcome.relaxations.first { $0.constraint == "cost_max" })
+        // With 1M USD the best loss is above 1.9; reaching 1.9 needs more than 1M USD.
+        #expect((loss.needed ?? 0) > 1.9)
+        #expect((cost.needed ?? 0) > 1e6)
+        // Each relaxation alone makes the scenario feasible.
+        var relaxed = spec.problem
+        relaxed.constraints.costMax = cost.needed! * (1 + 1e-6)
+        guard case .optimal = try Planner(problem: relaxed).minimize(.cost) else { Issue.record("still infeasible"); return }
+    }
+}
