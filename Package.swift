@@ -36,7 +36,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]),
-        .target(name: "Report", dependencies: ["ScalingLaws", "Planner", .product(name: "CSV", package: "CSV.swift")]),
+        .target(name: "Report", dependencies: ["ScalingLaws", "Planner", "Scenario", .product(name: "CSV", package: "CSV.swift")]),
         .executableTarget(
             name: "scaleplan",
             dependencies: [

@@ -1,0 +1,110 @@
+import Hardware
+import Planner
+import ScalingLaws
+import Scenario
+
+/// The JSON Schema (draft 2020-12) of scenario files, contract v1, generated from the same
+/// key lists the decoder enforces so the two cannot drift apart.
+public enum ScenarioSchema {
+    static func obj(_ props: [(String, ReportValue)], required: [String] = [], description: String? = nil) -> ReportValue {
+        reportObject([
+            ("type", .string("object")),
+            ("description", description.map { .string($0) }),
+            ("properties", .object(props)),
+            ("required", required.isEmpty ? nil : .list(required.map { .string($0) })),
+            ("additionalProperties", .bool(false)),
+        ])
+    }
+
+    /// A number, or a string with an SI suffix ("70B", "1.4T").
+    static let quantity: ReportValue = reportObject([
+        ("oneOf", .list([
+            reportObject([("type", .string("number")), ("exclusiveMinimum", .integer(0))]),
+            reportObject([("type", .string("string")), ("pattern", .string("^[0-9][0-9_]*(\\.[0-9]+)?([eE][+-]?[0-9]+)?[KkMBGTP]?$"))]),
+        ])),
+    ])
+
+    static func enumeration(_ values: [String]) -> ReportValue {
+        reportObject([("type", .string("string")), ("enum", .list(values.map { .string($0) }))])
+    }
+
+    static func fraction(_ lo: Double, _ hi: Double) -> ReportValue {
+        reportObject([("type", .string("number")), ("minimum", .number(lo)), ("maximum", .number(hi))])
+    }
+
+    static func oneOrMany(_ item: ReportValue) -> ReportValue {
+        reportObject([("oneOf", .list([item, reportObject([("type", .string("array")), ("items", item), ("minItems", .integer(1))])]))])
+    }
+
+    static let range: ReportValue = reportObject([("type", .string("array")), ("items", quantity), ("minItems", .integer(2)), ("maxItems", .integer(2))])
+
+    /// The schema, with hardware names from the profiles available.
+    public static func value(hardware: [String]) -> ReportValue {
+        let hw = hardware.isEmpty ? reportObject([("type", .string("string"))]) : enumeration(hardware)
+        let objectives = enumeration(Objective.allCases.map(\.rawValue))
+        var lawProps: [(String, ReportValue)] = [
+            ("preset", enumeration(LawPreset.all.map(\.name))),
+            ("file", reportObject([("type", .string("string")), ("description", .string("a law file written by `scaleplan fit -o`"))])),
+            ("fit", reportObject([("type", .string("string")), ("description", .string("a CSV of training runs to fit"))])),
+            ("form", enumeration(LawForm.allCases.map(\.rawValue))),
+            ("parameters", reportObject([("type", .string("object")), ("additionalProperties", reportObject([("type", .string("number"))]))])),
+            ("params_column", reportObject([("type", .string("string"))])), ("tokens_column", reportObject([("type", .string("string"))])),
+            ("compute_column", reportObject([("type", .string("string"))])), ("loss_column", reportObject([("type", .string("string"))])),
+            ("unique_tokens_column", reportObject([("type", .string("string"))])),
+            ("drop_highest_loss", reportObject([("type", .string("integer")), ("minimum", .integer(0))])),
+            ("huber_delta", quantity),
+        ]
+        var seen = Set(lawProps.map(\.0))
+        for f in LawForm.allCases {
+            for name in f.parameterNames + f.optionalParameterNames where seen.insert(name).inserted {
+                lawProps.append((name, reportObject([("type", .string("number"))])))
+            }
+        }
+        let demand = obj([
+            ("requests_per_day", quantity), ("tokens_per_day", quantity), ("tokens", quantity),
+            ("volumes", reportObject([("type", .string("string")), ("description", .string("CSV of monthly request volumes"))])),
+            ("growth", enumeration(["constant", "linear", "exponential"])), ("growth_per_month", reportObject([("type", .string("number"))])),
+            ("horizon_months", reportObject([("type", .string("integer")), ("minimum", .integer(1))])),
+            ("prompt_tokens", quantity), ("output_tokens", quantity), ("peak_to_mean", fraction(1, 1000)),
+        ])
+        let perHardware = reportObject([("type", .string("object")), ("additionalProperties", quantity)])
+        return reportObject([
+            ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
+            ("$id", .string("https://scaleplan.dev/schema/scenario-v1.json")),
+            ("title", .string("scaleplan scenario (contract v1)")),
+            ("type", .string("object")),
+            ("properties", .object([
+                ("$schema", reportObject([("type", .string("string"))])),
+                ("scenario", reportObject([("type", .string("string")), ("minLength", .integer(1))])),
+                ("description", reportObject([("type", .string("string"))])),
+                ("law", obj(lawProps, description: "one of: preset, file, fit (with columns), or form plus parameters")),
+                ("training", obj([
+                    ("hardware", hw), ("mfu", fraction(0.001, 1)), ("price_per_hour", quantity),
+                    ("devices", reportObject([("type", .string("integer")), ("minimum", .integer(1))])),
+                    ("max_days", quantity), ("unique_tokens", quantity), ("pue", fraction(1, 3)),
+                ], required: ["hardware"])),
+                ("inference", obj([
+                    ("hardware", oneOrMany(hw)), ("precision", oneOrMany(enumeration(Precision.allCases.map(\.rawValue)))),
+                    ("demand", demand),
+                    ("slo", obj([("ttft_ms", quantity), ("tpot_ms", quantity)])),
+                    ("mfu", obj([("prefill", fraction(0.001, 1)), ("decode", fraction(0.001, 1))], required: ["prefill", "decode"])),
+                    ("price_per_hour", reportObject([("oneOf", .list([quantity, perHardware]))])),
+                    ("max_devices", perHardware), ("pue", fraction(1, 3)), ("carbon_intensity", reportObject([("type", .string("number")), ("minimum", .integer(0))])),
+                ], required: ["hardware", "demand"])),
+                ("objectives", reportObject([("type", .string("array")), ("items", objectives), ("minItems", .integer(1)), ("maxItems", .integer(2)), ("uniqueItems", .bool(true))])),
+                ("constraints", obj([
+                    ("loss_max", quantity), ("cost_max", quantity), ("compute_max", quantity), ("energy_max", quantity),
+                    ("train_days_max", quantity), ("latency_max", quantity), ("params_max", quantity), ("params_min", quantity),
+                    ("tokens_per_param_max", quantity), ("tokens_per_param_min", quantity),
+                ])),
+                ("search", obj([("params", range), ("tokens_per_param", range)])),
+                ("frontier", obj([
+                    ("points", reportObject([("type", .string("integer")), ("minimum", .integer(2)), ("maximum", .integer(FrontierSettings.maximumPoints))])),
+                    ("x", objectives), ("y", objectives),
+                ])),
+            ])),
+            ("required", .list(["scenario", "law", "training", "objectives"].map { .string($0) })),
+            ("additionalProperties", .bool(false)),
+        ])
+    }
+}
