@@ -9,8 +9,11 @@ extension ModelShape {
     /// A Llama-3-style shape whose parameter count is as close as the family allows to `n`.
     ///
     /// The family fixes head dimension 128, aspect ratio d / L = 128 (Llama 3 8B), MLP width
-    /// 3.5 d (rounded to 256), gcd(heads, 8) KV heads (8 when heads is a multiple of 8) and V = 128256. The width is searched
-    /// over multiples of 128 (at least 128, one layer) for the smallest |parameters − n|.
+    /// 3.5 d (rounded to 256), gcd(heads, 8) KV heads and V = 128256. The width is searched
+    /// over multiples of 128 for the smallest |parameters − n|. From a width of 1024 up it is
+    /// then rounded to a multiple of 1024 and the layer count re-chosen to come closest to n,
+    /// so every model of 8 heads or more has 8 KV heads as the family does (a width such as
+    /// 8832 would otherwise give 69 heads and a single KV head).
     /// Llama 3 8B is recovered exactly: `llama(parameters: 8.03e9)` gives d 4096, 32 layers.
     ///
     /// - Parameter n: parameters, > 0.
@@ -31,7 +34,16 @@ extension ModelShape {
             if candidate.parameterCount > n { break }
             width += 128
         }
-        return best
+        // Keep the head count a multiple of 8 (8 KV heads, as in the family): round the width
+        // to a multiple of 1024 and take the layer count that comes closest to n.
+        guard best.hidden >= 1024, best.hidden % 1024 != 0 else { return best }
+        let d = Int((Double(best.hidden) / 1024).rounded()) * 1024
+        func layered(_ layers: Int) -> ModelShape {
+            ModelShape(layers: layers, hidden: d, heads: d / 128, kvHeads: 8, vocabulary: llamaVocabulary)
+        }
+        let one = layered(1).parameterCount, perLayer = layered(2).parameterCount - one
+        let layers = max(1, Int(((n - one) / perLayer).rounded()) + 1)
+        return layered(layers)
     }
 
     private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
