@@ -66,9 +66,7 @@ struct ObjectiveModel {
                 posynomial: Posynomial(terms: [.init(Foundation.pow(k.Nc, r), a: -r, b: 0), .init(k.Dc, a: 0, b: -1)]),
                 bound: { Foundation.pow($0, 1 / k.alphaD) })
         case .dataConstrained(let l):
-            guard problem.training.uniqueTokens == nil else {
-                throw .unsupported("the exact planner handles data-constrained laws only without a unique-token limit; use `law optimum --unique-tokens` for the compute-optimal allocation")
-            }
+            // With a unique-token limit the planner uses ProfileSearch instead of this form.
             return chinchilla(l.base)
         }
     }

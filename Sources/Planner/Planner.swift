@@ -111,6 +111,12 @@ public struct Planner: Sendable {
     }
 
     private func solveContinuous(_ objective: Objective, _ c: PlanConstraints, _ model: ObjectiveModel) throws(PlanError) -> (x: Double, y: Double)? {
+        if case .dataConstrained(let law) = problem.law, let u = problem.training.uniqueTokens {
+            // Not a posynomial: search over N with D profiled out (see ProfileSearch).
+            return try ProfileSearch(objective: objective, model: model, bounds: c) { x, y in
+                law.loss(params: Foundation.exp(x), tokens: Foundation.exp(y), uniqueTokens: u)
+            }.solve()
+        }
         var constraints: [ConvexProgram.Constraint] = []
         for o in Objective.allCases {
             guard let b = c.bound(on: o) else { continue }

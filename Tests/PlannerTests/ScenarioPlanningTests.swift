@@ -111,3 +111,30 @@ struct ScenarioPlanningTests {
         guard case .optimal = try Planner(problem: relaxed).minimize(.cost) else { Issue.record("still infeasible"); return }
     }
 }
+
+/// Data-constrained planning (Muennighoff et al. 2023): repetition has diminishing returns.
+@Suite("Data-constrained planning")
+struct DataConstrainedPlanningTests {
+    static let catalog = try! HardwareCatalog.load(directory: Fixtures.path("hardware-profiles"))
+
+    @Test func limitedUniqueDataCostsMoreAndRepeats() throws {
+        let spec = try ScenarioSpec.load(path: Fixtures.path("scenarios/code-model-data-constrained.yaml"), catalog: Self.catalog)
+        let unique = try #require(spec.problem.training.uniqueTokens)
+        guard case .optimal(let limited) = try Planner(problem: spec.problem).minimize(.cost) else { Issue.record("infeasible"); return }
+        // The reported loss is the data-constrained law's at the plan, at the bound.
+        guard case .dataConstrained(let law) = spec.problem.law else { Issue.record("family"); return }
+        #expect(abs(law.loss(params: limited.params, tokens: limited.tokens, uniqueTokens: unique) - limited.loss) < 1e-12)
+        #expect(abs(limited.loss - 2.1) < 1e-9)
+        #expect(limited.tokens > unique)  // it repeats data
+
+        var unlimitedProblem = spec.problem
+        unlimitedProblem.training.uniqueTokens = nil
+        guard case .optimal(let unlimited) = try Planner(problem: unlimitedProblem).minimize(.cost) else { Issue.record("infeasible"); return }
+        #expect(limited.totalCost > unlimited.totalCost)
+
+        // Below the repetition floor of the largest model allowed, no plan exists.
+        var impossible = spec.problem
+        impossible.constraints.lossMax = law.lossFloor(params: spec.problem.constraints.paramsMax, uniqueTokens: unique) - 0.01
+        guard case .infeasible = try Planner(problem: impossible).minimize(.cost) else { Issue.record("expected infeasible"); return }
+    }
+}
