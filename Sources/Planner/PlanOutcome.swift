@@ -47,15 +47,7 @@ public struct PlanOutcome: Sendable {
         var out: [Relaxation] = []
         for o in Objective.allCases {
             guard let bound = c.bound(on: o) else { continue }
-            var relaxed = c
-            switch o {
-            case .loss: relaxed.lossMax = nil
-            case .cost: relaxed.costMax = nil
-            case .compute: relaxed.computeMax = nil
-            case .energy: relaxed.energyMax = nil
-            case .trainTime: relaxed.trainDaysMax = nil
-            case .latency: relaxed.latencyMax = nil
-            }
+            let relaxed = c.setting(o, to: nil)
             var needed: Double?
             if case .optimal(let m) = (try? planner.minimize(o, constraints: relaxed)) ?? .infeasible { needed = m.value(o) }
             out.append(Relaxation(constraint: "\(o.rawValue)_max", bound: bound, needed: needed))

@@ -151,15 +151,19 @@ public struct PlanConstraints: Sendable, Equatable {
 
     /// A copy with `objective` bounded by `value` (the tighter of the two if already bounded).
     public func tightened(_ objective: Objective, to value: Double) -> PlanConstraints {
+        setting(objective, to: bound(on: objective).map { min($0, value) } ?? value)
+    }
+
+    /// A copy with the bound on `objective` replaced (nil removes it).
+    public func setting(_ objective: Objective, to value: Double?) -> PlanConstraints {
         var c = self
-        let v = bound(on: objective).map { min($0, value) } ?? value
         switch objective {
-        case .loss: c.lossMax = v
-        case .cost: c.costMax = v
-        case .compute: c.computeMax = v
-        case .energy: c.energyMax = v
-        case .trainTime: c.trainDaysMax = v
-        case .latency: c.latencyMax = v
+        case .loss: c.lossMax = value
+        case .cost: c.costMax = value
+        case .compute: c.computeMax = value
+        case .energy: c.energyMax = value
+        case .trainTime: c.trainDaysMax = value
+        case .latency: c.latencyMax = value
         }
         return c
     }
