@@ -1,4 +1,5 @@
 import Foundation
+import ScalingLaws
 import LinearAlgebra
 
 extension ConvexProgram {
@@ -62,15 +63,7 @@ extension ConvexProgram {
             guard let y = solveY(c, x: x), isFeasible(x, y, slack: 1e-12) else { return .infinity }
             return objective.logVariable(x: x, y: y).value
         }
-        var a = lo, b = hi
-        let r = (5.0.squareRoot() - 1) / 2
-        var x1 = b - r * (b - a), x2 = a + r * (b - a)
-        var f1 = cost(x1), f2 = cost(x2)
-        for _ in 0..<200 where b - a > 1e-13 {
-            if f1 <= f2 { b = x2; x2 = x1; f2 = f1; x1 = b - r * (b - a); f1 = cost(x1) }
-            else { a = x1; x1 = x2; f1 = f2; x2 = a + r * (b - a); f2 = cost(x2) }
-        }
-        let x = (a + b) / 2
+        guard let x = ScalarSearch.minimize(in: lo...hi, scanSteps: 0, tolerance: 1e-13, cost) else { return nil }
         return solveY(c, x: x).map { (x, $0) }
     }
 

@@ -18,4 +18,9 @@ public struct Fleet: Sendable, Equatable {
         self.assignments = assignments
         self.busyDeviceHours = busyDeviceHours
     }
+
+    /// Requests per second the fleet provisioned in month `m` (zero-based) can serve.
+    public func capacity(month m: Int) -> Double {
+        assignments.reduce(0.0) { $0 + Double($1.replicasByMonth[m]) * $1.replica.requestsPerSecond }
+    }
 }

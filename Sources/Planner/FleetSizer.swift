@@ -70,14 +70,15 @@ public enum FleetSizer {
         }
     }
 
-    /// The first month whose peak exceeds what the caps allow (for the explanation).
-    static func firstShortMonth(_ replicas: [ReplicaSpec], _ months: [MonthlyDemand]) -> Int {
+    /// The most requests per second the availability caps allow: every accelerator type at
+    /// its cap, running its best option per device (the LP relaxation's bound; infinite
+    /// when some type has no cap).
+    static func capacityCeiling(_ replicas: [ReplicaSpec]) -> Double {
         let byType = Dictionary(grouping: replicas, by: { $0.option.hardware.name })
-        let capacity = byType.values.reduce(0.0) { total, group in
+        return byType.values.reduce(0.0) { total, group in
             let best = group.map { r in r.requestsPerSecond / Double(r.devices) }.max() ?? 0
             let cap = group.compactMap(\.option.maxDevices).min().map(Double.init) ?? .infinity
             return total + best * cap
         }
-        return months.firstIndex { $0.peakRequestsPerSecond > capacity } ?? 0
     }
 }

@@ -24,10 +24,14 @@ public struct Frontier: Sendable {
     /// than loss the range is at most `xSpread` wide and the bounds are spaced geometrically;
     /// loss bounds are spaced evenly. For each bound eps, y is minimised with x <= eps.
     /// Points that violate a constraint when re-evaluated, repeat a point, or are dominated
-    /// are dropped (dominance with a 1e-9 relative margin).
-    public static func compute(_ planner: Planner, x: Objective, y: Objective, count: Int) throws(PlanError) -> Frontier {
+    /// are dropped (dominance with a 1e-9 relative margin). `yOptimum`, when the caller has
+    /// already minimised y under the problem's constraints, saves solving it again.
+    public static func compute(_ planner: Planner, x: Objective, y: Objective, count: Int,
+                               yOptimum: PlanMetrics? = nil) throws(PlanError) -> Frontier {
         let c = planner.problem.constraints
-        guard case .optimal(var xBest) = try planner.minimize(x), case .optimal(let yBest) = try planner.minimize(y) else {
+        var ySolution = Planner.Solution.infeasible
+        if let yOptimum { ySolution = .optimal(yOptimum) } else { ySolution = try planner.minimize(y) }
+        guard case .optimal(var xBest) = try planner.minimize(x), case .optimal(let yBest) = ySolution else {
             return Frontier(x: x, y: y, points: [], knee: nil)
         }
         let yMin = yBest.value(y)

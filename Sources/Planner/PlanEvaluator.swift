@@ -57,7 +57,7 @@ public enum PlanEvaluator {
         case .forecast(let forecast):
             return forecast.series().enumerated().map { m, month in
                 var usd = 0.0, joules = 0.0
-                let capacity = fleet.assignments.reduce(0.0) { $0 + Double($1.replicasByMonth[m]) * $1.replica.requestsPerSecond }
+                let capacity = fleet.capacity(month: m)
                 for a in fleet.assignments {
                     let replicas = Double(a.replicasByMonth[m])
                     let provisionedSeconds = replicas * Double(a.replica.devices) * FleetSizer.hoursPerMonth * 3600
@@ -101,8 +101,7 @@ public enum PlanEvaluator {
             if let s = inf.slo.tpotSeconds, let v = m.tpotMs { check("slo_tpot_ms", v, max: s * 1000) }
             if case .forecast(let f) = inf.demand {
                 for (i, month) in f.series().enumerated() {
-                    let capacity = m.fleet.assignments.reduce(0.0) { $0 + Double($1.replicasByMonth[i]) * $1.replica.requestsPerSecond }
-                    checkMin("capacity_month_\(i + 1)", capacity, min: month.peakRequestsPerSecond)
+                    checkMin("capacity_month_\(i + 1)", m.fleet.capacity(month: i), min: month.peakRequestsPerSecond)
                     let byType = Dictionary(grouping: m.fleet.assignments, by: { $0.replica.option.hardware.name })
                     for (name, group) in byType {
                         guard let cap = group.compactMap({ $0.replica.option.maxDevices }).min() else { continue }

@@ -30,7 +30,8 @@ public struct PlanOutcome: Sendable {
             return PlanOutcome(status: .infeasible, recommended: nil, recommendation: "no plan meets every constraint",
                                frontier: nil, relaxations: try explain(planner))
         }
-        let frontier = try Frontier.compute(planner, x: frontierX, y: frontierY, count: points)
+        let frontier = try Frontier.compute(planner, x: frontierX, y: frontierY, count: points,
+                                            yOptimum: frontierY == primary ? best : nil)
         let boundsOther = Objective.allCases.contains { $0 != primary && problem.constraints.bound(on: $0) != nil }
         if problem.objectives.count == 2, !boundsOther, let k = frontier.knee {
             return PlanOutcome(status: .optimal, recommended: frontier.points[k], recommendation: "the knee of the \(frontierY.rawValue)-\(frontierX.rawValue) frontier",

@@ -42,6 +42,8 @@ public struct Planner: Sendable {
             if moved < 1e-6 { break }
         }
         guard let point else { return .infeasible }
+        // With serving, the last linearisation is already the evaluation at this point.
+        if let linearisation { return .optimal(linearisation) }
         return .optimal(try metrics(params: Foundation.exp(point.x), tokens: Foundation.exp(point.y)))
     }
 
@@ -54,13 +56,7 @@ public struct Planner: Sendable {
             let replicas = self.replicas(inf, params: n)
             guard !replicas.isEmpty else { return false }
             guard case .forecast(let f) = inf.demand else { return true }
-            // Capacity check of the LP relaxation: every type at its cap, best option per device.
-            let byType = Dictionary(grouping: replicas, by: { $0.option.hardware.name })
-            let capacity = byType.values.reduce(0.0) { total, group in
-                let perDevice = group.map { $0.requestsPerSecond / Double($0.devices) }.max() ?? 0
-                return total + perDevice * (group.compactMap(\.option.maxDevices).min().map(Double.init) ?? .infinity)
-            }
-            return f.totals.peakRequestsPerSecond <= capacity
+            return f.totals.peakRequestsPerSecond <= FleetSizer.capacityCeiling(replicas)
         }
         if try servable(c.paramsMax) { return c.paramsMax }
         guard try servable(c.paramsMin) else { return nil }

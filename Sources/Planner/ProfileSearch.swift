@@ -1,4 +1,5 @@
 import Foundation
+import ScalingLaws
 
 /// Minimises one objective for a law whose loss is not a posynomial (the data-constrained law
 /// with a unique-token limit), by searching over model size with the token count profiled out.
@@ -47,27 +48,10 @@ struct ProfileSearch {
             return (y, value)
         }
 
-        let lo = Foundation.log(bounds.paramsMin), hi = Foundation.log(bounds.paramsMax)
-        let steps = 480
-        var bestIndex = -1, bestValue = Double.infinity
-        for i in 0...steps {
-            if let b = best(lo + (hi - lo) * Double(i) / Double(steps)), b.value < bestValue { bestValue = b.value; bestIndex = i }
-        }
-        guard bestIndex >= 0 else { return nil }
-        let h = (hi - lo) / Double(steps)
-        var a = lo + Double(max(bestIndex - 1, 0)) * h, b = lo + Double(min(bestIndex + 1, steps)) * h
-        func f(_ x: Double) -> Double { best(x)?.value ?? .infinity }
-        let r = (5.0.squareRoot() - 1) / 2
-        var x1 = b - r * (b - a), x2 = a + r * (b - a)
-        var f1 = f(x1), f2 = f(x2)
-        while b - a > 1e-10 {
-            if f1 <= f2 { b = x2; x2 = x1; f2 = f1; x1 = b - r * (b - a); f1 = f(x1) }
-            else { a = x1; x1 = x2; f1 = f2; x2 = a + r * (b - a); f2 = f(x2) }
-        }
-        let gridX = lo + Double(bestIndex) * h
-        let candidates = [(a + b) / 2, gridX].compactMap { x in best(x).map { (x: x, y: $0.y, v: $0.value) } }
-        guard let winner = candidates.min(by: { $0.v < $1.v }) else { return nil }
-        return (winner.x, winner.y)
+        let range = Foundation.log(bounds.paramsMin)...Foundation.log(bounds.paramsMax)
+        guard let x = ScalarSearch.minimize(in: range, scanSteps: 480, tolerance: 1e-10, { best($0)?.value ?? .infinity }),
+              let y = best(x)?.y else { return nil }
+        return (x, y)
     }
 
     /// A root of a monotone function on [lo, hi] by bisection; nil without a sign change.

@@ -86,10 +86,14 @@ public struct DataConstrainedLaw: Equatable, Sendable {
         guard let U else { return try base.computeOptimal(compute: C) }
         try requirePositive(U, "unique tokens")
         let guess = try base.computeOptimal(compute: C).params
-        let logN = try minimizeScalar(around: Foundation.log(guess), halfWidth: 12) { logN in
+        // A 241-point scan of ln N within 12 of the unlimited-data optimum, then golden section.
+        let center = Foundation.log(guess)
+        let search = (center - 12)...(center + 12)
+        let found = ScalarSearch.minimize(in: search, scanSteps: 240, tolerance: 1e-12 * max(1, abs(center))) { logN in
             let n = Foundation.exp(logN)
             return loss(params: n, tokens: C / (6 * n), uniqueTokens: U)
         }
+        guard let logN = found else { throw .noOptimum("the loss is not finite on the search interval") }
         let n = Foundation.exp(logN)
         let d = C / (6 * n)
         return ComputeAllocation(params: n, tokens: d, loss: loss(params: n, tokens: d, uniqueTokens: U))

@@ -31,10 +31,4 @@ struct HuberObjective<Model: LogLossModel>: DifferentiableObjective {
         }
         return total
     }
-
-    /// Residuals (predicted minus observed ln L) at theta, one per run.
-    func residuals(_ theta: [Double]) -> [Double] {
-        var g = [Double](repeating: 0, count: model.dimension)
-        return (0..<data.count).map { model.logLoss(theta, row: $0, data: data, gradient: &g) - data.logLoss[$0] }
-    }
 }
