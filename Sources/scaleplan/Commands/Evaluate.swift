@@ -17,21 +17,14 @@ struct Evaluate: ParsableCommand {
 
     @OptionGroup var input: ScenarioInput
 
-    @Option(help: "Frontier points (overrides the scenario's frontier.points; 2 to 500).")
-    var points: Int?
+    @OptionGroup var frontierPoints: FrontierPointsOption
 
     @OptionGroup var output: OutputOptions
-
-    func validate() throws {
-        if let points, !(2...FrontierSettings.maximumPoints).contains(points) {
-            throw ValidationError("--points must be from 2 to \(FrontierSettings.maximumPoints).")
-        }
-    }
 
     func run() throws {
         let spec = try input.load()
         let outcome = try planning { () throws(PlanError) in
-            try PlanOutcome.solve(spec.problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y, points: points ?? spec.frontier.points)
+            try PlanOutcome.solve(spec.problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y, points: frontierPoints.count(for: spec))
         }
         let value = PlanReport.outcome(outcome, scenario: spec.problem.name, problem: spec.problem, lawSource: spec.lawSource)
         try output.emit(output.resolvedFormat == .table ? PlanReport.summary(value) : value, inputs: [input.scenario])

@@ -18,15 +18,11 @@ struct FrontierCommand: ParsableCommand {
     @Option(help: "Objective on the y axis (minimised).")
     var y: Objective?
 
-    @Option(help: "Number of points (2 to 500).")
-    var points: Int?
+    @OptionGroup var frontierPoints: FrontierPointsOption
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if let points, !(2...FrontierSettings.maximumPoints).contains(points) {
-            throw ValidationError("--points must be from 2 to \(FrontierSettings.maximumPoints).")
-        }
         if let x, let y, x == y { throw ValidationError("--x and --y must be different objectives.") }
     }
 
@@ -35,7 +31,7 @@ struct FrontierCommand: ParsableCommand {
         let fx = x ?? spec.frontier.x, fy = y ?? spec.frontier.y
         guard fx != fy else { throw CLIFailure.badInput("the frontier's x and y are both '\(fx.rawValue)'; pass --x or --y") }
         let frontier = try planning { () throws(PlanError) in
-            try Frontier.compute(Planner(problem: spec.problem), x: fx, y: fy, count: points ?? spec.frontier.points)
+            try Frontier.compute(Planner(problem: spec.problem), x: fx, y: fy, count: frontierPoints.count(for: spec))
         }
         guard !frontier.points.isEmpty else { throw CLIFailure.noSolution("no plan meets the constraints of \(input.scenario); run `scaleplan evaluate` for the relaxations") }
         let rows = frontier.points.enumerated().map { PlanReport.frontierRow($1, knee: $0 == frontier.knee) }

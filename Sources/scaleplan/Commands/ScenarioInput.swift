@@ -15,6 +15,21 @@ struct ScenarioInput: ParsableArguments {
     }
 }
 
+/// `--points`, shared by the commands that compute a frontier.
+struct FrontierPointsOption: ParsableArguments {
+    @Option(help: "Frontier points (overrides the scenario's frontier.points; 2 to 500).")
+    var points: Int?
+
+    func validate() throws {
+        if let points, !(2...FrontierSettings.maximumPoints).contains(points) {
+            throw ValidationError("--points must be from 2 to \(FrontierSettings.maximumPoints).")
+        }
+    }
+
+    /// The count to use for `spec`.
+    func count(for spec: ScenarioSpec) -> Int { points ?? spec.frontier.points }
+}
+
 extension PlanError {
     /// How the CLI reports a planner failure: an unsupported setting is bad input (2), the rest
     /// mean no plan exists (1).
