@@ -68,6 +68,10 @@ public enum ScenarioSchema {
             ("prompt_tokens", quantity), ("output_tokens", quantity), ("peak_to_mean", fraction(1, 1000)),
         ])
         let perHardware = reportObject([("type", .string("object")), ("additionalProperties", quantity)])
+        let figure = obj([("value", reportObject([("type", .string("number"))])), ("source", reportObject([("type", .string("string")), ("minLength", .integer(3))]))],
+                         required: ["value", "source"])
+        let factors = obj(EfficiencyFactors.keys.map { ($0, figure) }, description: "efficiency factors, each {value, source}")
+        let efficiency = reportObject([("oneOf", .list([factors, reportObject([("type", .string("object")), ("additionalProperties", factors)])]))])
         return reportObject([
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
             ("$id", .string("https://scaleplan.dev/schema/scenario-v1.json")),
@@ -90,6 +94,7 @@ public enum ScenarioSchema {
                     ("mfu", obj([("prefill", fraction(0.001, 1)), ("decode", fraction(0.001, 1))], required: ["prefill", "decode"])),
                     ("price_per_hour", reportObject([("oneOf", .list([quantity, perHardware]))])),
                     ("max_devices", perHardware), ("pue", fraction(1, 3)), ("carbon_intensity", reportObject([("type", .string("number")), ("minimum", .integer(0))])),
+                    ("efficiency", efficiency),
                 ], required: ["hardware", "demand"])),
                 ("objectives", reportObject([("type", .string("array")), ("items", objectives), ("minItems", .integer(1)), ("maxItems", .integer(2)), ("uniqueItems", .bool(true))])),
                 ("constraints", obj([

@@ -5,12 +5,13 @@ import Planner
 
 /// The `inference:` section of a scenario.
 enum InferenceSection {
-    static let keys = ["hardware", "precision", "demand", "slo", "mfu", "price_per_hour", "max_devices", "pue", "carbon_intensity"]
+    static let keys = ["hardware", "precision", "demand", "slo", "mfu", "price_per_hour", "max_devices", "pue", "carbon_intensity", "efficiency"]
 
     static func decode(_ v: YAMLValue, catalog: HardwareCatalog, directory: String) throws(InputError) -> InferenceSetup {
         let m = try v.mapping(allowed: keys)
         let hwNode = try m.required("hardware")
-        let hardware = try stringList(hwNode).map { n throws(InputError) in try ScenarioSpec.profile(n, catalog) }
+        var hardware = try stringList(hwNode).map { n throws(InputError) in try ScenarioSpec.profile(n, catalog) }
+        if let e = m.optional("efficiency") { try overrideEfficiency(e, of: &hardware) }
         let precisionNode = m.optional("precision")
         let precisions = try precisionNode.map { n throws(InputError) in
             try stringList(n).map { p throws(InputError) in Precision(rawValue: try p.oneOf(Precision.allCases.map(\.rawValue)))! }
@@ -54,6 +55,26 @@ enum InferenceSection {
             options: options, demand: demand, slo: slo, fixedUtilisation: fixed,
             pue: try m.optional("pue")?.number(in: 1...3) ?? 1,
             carbonIntensity: try m.optional("carbon_intensity")?.nonNegativeNumber())
+    }
+
+    /// Applies an `efficiency:` block: either factor keys (`EfficiencyFactors.keys`, each
+    /// `{value, source}`) for every listed accelerator, or accelerator names mapping to such
+    /// blocks. The override replaces the profile's figure, source included, so reports cite it.
+    static func overrideEfficiency(_ v: YAMLValue, of hardware: inout [HardwareProfile]) throws(InputError) {
+        let names = hardware.map(\.name)
+        let m = try v.mapping(allowed: EfficiencyFactors.keys + names)
+        let perHardware = m.keys.filter(names.contains)
+        if perHardware.isEmpty {
+            for i in hardware.indices { try HardwareProfile.parseEfficiency(v, into: &hardware[i].efficiency) }
+            return
+        }
+        if let factor = m.keys.first(where: { !names.contains($0) }) {
+            throw v.error("'efficiency' takes either factor keys for every accelerator or accelerator names, not both (found '\(factor)' beside '\(perHardware[0])')")
+        }
+        for i in hardware.indices {
+            guard let block = m.optional(hardware[i].name) else { continue }
+            try HardwareProfile.parseEfficiency(block, into: &hardware[i].efficiency)
+        }
     }
 
     /// A lifetime total (`{tokens: 2T}` without `horizon_months`) or a monthly forecast.

@@ -50,6 +50,48 @@ struct ScenarioFileTests {
         }
     }
 
+    static let serving = "scenario: x\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\nobjectives: [cost]\n"
+        + "inference:\n  hardware: [h100-sxm, l40s]\n  demand: { tokens: 2T, prompt_tokens: 800, output_tokens: 200 }\n"
+
+    @Test func efficiencyOverrideAppliesToEveryAccelerator() throws {
+        let s = try decode(Self.serving + "  efficiency: { decode_bandwidth: { value: 0.8, source: 'our vLLM benchmark, 2026-10' } }\n")
+        let options = try #require(s.problem.inference?.options)
+        #expect(options.count == 2)
+        for o in options {
+            #expect(o.hardware.efficiency.decodeBandwidth.value == 0.8)
+            #expect(o.hardware.efficiency.decodeBandwidth.source == "our vLLM benchmark, 2026-10")
+            #expect(o.hardware.efficiency.prefillCompute == Self.catalog.profiles.first { $0.name == o.hardware.name }!.efficiency.prefillCompute)
+        }
+    }
+
+    @Test func efficiencyOverridePerAccelerator() throws {
+        let s = try decode(Self.serving + "  efficiency:\n    l40s: { decode_compute: { value: 0.3, source: 'estimate: older kernels' } }\n")
+        let options = try #require(s.problem.inference?.options)
+        let l40s = try #require(options.first { $0.hardware.name == "l40s" })
+        let h100 = try #require(options.first { $0.hardware.name == "h100-sxm" })
+        #expect(l40s.hardware.efficiency.decodeCompute.value == 0.3)
+        #expect(h100.hardware.efficiency == Self.catalog.profiles.first { $0.name == "h100-sxm" }!.efficiency)
+    }
+
+    @Test(arguments: [
+        ("  efficiency: { decode_bandwidth: { value: 1.5, source: 'x y z' } }\n", 8, 44, "must be between 0.001 and 1"),
+        ("  efficiency: { decode_speed: { value: 0.5, source: 'x y z' } }\n", 8, 17, "unknown key 'decode_speed'"),
+        ("  efficiency: { decode_bandwidth: { value: 0.5 } }\n", 8, 35, "'source'"),
+        ("  efficiency: { l40s: { decode_compute: { value: 0.3, source: 'x y z' } }, decode_bandwidth: { value: 0.5, source: 'x y z' } }\n",
+         8, 15, "not both"),
+    ])
+    func badEfficiencyOverridesAreLocated(line: String, row: Int, column: Int, fragment: String) {
+        do {
+            _ = try decode(Self.serving + line)
+            Issue.record("expected an error containing \(fragment)")
+        } catch let error as InputError {
+            #expect(error.line == row && error.column == column, "\(error)")
+            #expect(error.message.contains(fragment), "\(error)")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
     @Test func everyExampleValidates() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("scenarios")).filter { $0.hasSuffix(".yaml") }
         for f in files { _ = try ScenarioSpec.load(path: Fixtures.path("scenarios/\(f)"), catalog: Self.catalog) }
