@@ -2,8 +2,9 @@
 ///
 /// Per device: weights N·b / k; KV cache B (P + O) × 2 L ⌈kvHeads / k⌉ headDim × b_kv
 /// (KV heads are split across devices and replicated when k > kvHeads); activations
-/// P (4 d + 3 f) × 2 bytes / k (one layer's intermediates for one prompt in flight, bf16)
-/// plus B V × 4 bytes of fp32 logits. The budget is capacity × `usableMemoryFraction`.
+/// T (4 d + 3 f) × 2 bytes / k, one layer's bf16 intermediates for the T = min(B P, chunk)
+/// tokens of the largest prefill pass (`ServingWorkload.prefillChunk`), plus B V × 4 bytes
+/// of fp32 logits. The budget is capacity × `usableMemoryFraction`.
 public struct MemoryFit: Equatable, Sendable {
     /// Weight bytes per device.
     public let weightBytes: Double
@@ -34,7 +35,7 @@ public struct MemoryFit: Equatable, Sendable {
         kvBytesPerToken = 2 * Double(s.layers) * kvHeadsPerDevice * Double(s.headDimension) * w.kvCachePrecision.bytesPerValue
         weightBytes = w.weightBytes / k
         kvCacheBytes = Double(w.batch) * Double(w.contextTokens) * kvBytesPerToken
-        activationBytes = Double(w.promptTokens) * Double(4 * s.hidden + 3 * s.intermediate) * 2 / k
+        activationBytes = Double(w.prefillChunk) * Double(4 * s.hidden + 3 * s.intermediate) * 2 / k
             + Double(w.batch) * Double(s.vocabulary) * 4
         usableBytes = profile.memoryBytes * options.usableMemoryFraction
     }

@@ -3,8 +3,8 @@
 ///
 /// Parameter count (Llama-style blocks, no biases, untied embeddings):
 /// per layer `2 d² + 2 d (kvHeads × headDim)` for attention (Q, O and K, V) plus `3 d f`
-/// for the gated MLP, and `2 V d` for the input and output embeddings. Norm weights are
-/// ignored (< 0.01% of N).
+/// for the gated MLP, and `2 V d` for the input and output embeddings (`V d` when they are
+/// tied). Norm weights and attention biases are ignored (< 0.1% of N).
 public struct ModelShape: Equatable, Sendable {
     /// Number of transformer blocks L.
     public var layers: Int
@@ -18,15 +18,20 @@ public struct ModelShape: Equatable, Sendable {
     public var vocabulary: Int
     /// MLP inner width f of the gated (SwiGLU) MLP.
     public var intermediate: Int
+    /// Whether the output projection shares the input embedding matrix (Llama 3.2 1B/3B,
+    /// small Qwen 2.5 models).
+    public var tiedEmbeddings: Bool
 
     /// A shape; callers validate with `validate()` (the initialiser accepts anything).
-    public init(layers: Int, hidden: Int, heads: Int, kvHeads: Int, vocabulary: Int, intermediate: Int? = nil) {
+    public init(layers: Int, hidden: Int, heads: Int, kvHeads: Int, vocabulary: Int, intermediate: Int? = nil,
+                tiedEmbeddings: Bool = false) {
         self.layers = layers
         self.hidden = hidden
         self.heads = heads
         self.kvHeads = kvHeads
         self.vocabulary = vocabulary
         self.intermediate = intermediate ?? Self.llamaIntermediate(hidden: hidden)
+        self.tiedEmbeddings = tiedEmbeddings
     }
 
     /// Width of one attention head, d / heads.
@@ -39,7 +44,14 @@ public struct ModelShape: Equatable, Sendable {
     public var parameterCount: Double {
         let d = Double(hidden), kv = Double(kvDimension), f = Double(intermediate)
         let perLayer = 2 * d * d + 2 * d * kv + 3 * d * f
-        return Double(layers) * perLayer + 2 * Double(vocabulary) * d
+        return Double(layers) * perLayer + (tiedEmbeddings ? 1 : 2) * Double(vocabulary) * d
+    }
+
+    /// The fraction of the parameters that multiply every token: all but the input embedding
+    /// table, which is looked up (no FLOPs, and only the batch's rows are read). 1 for tied
+    /// embeddings, whose matrix is also the output projection.
+    public var matmulFraction: Double {
+        tiedEmbeddings ? 1 : 1 - Double(vocabulary) * Double(hidden) / parameterCount
     }
 
     /// KV-cache bytes per token of context: `2 (K and V) × L × kvHeads × headDim × bytes`.

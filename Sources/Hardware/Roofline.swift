@@ -1,9 +1,12 @@
 /// Roofline times of the prefill and decode phases for one replica (all per device).
 ///
-/// FLOPs: 2N per token for the matrix multiplies (Kaplan et al. 2020) plus attention
-/// `4 L d × context` per token (`ModelShape.attentionFLOPs`). Bytes: the weights are read
-/// once per pass; decode also reads the whole batch's KV cache, prefill writes the prompts'
-/// KV cache. Tensor parallelism over k devices divides FLOPs and weight bytes by k and adds
+/// FLOPs: 2 N_m per token for the matrix multiplies (Kaplan et al. 2020), where N_m is N
+/// less the input embedding table (`ServingWorkload.matmulParameters`: a lookup, not a
+/// multiply), plus attention `4 L d × context` per token (`ModelShape.attentionFLOPs`).
+/// Bytes: the multiplied weights are read once per forward pass, plus one embedding row per
+/// token; decode also reads the whole batch's KV cache, prefill writes the prompts' KV cache.
+/// Prefill runs in ⌈B P / chunk⌉ passes (chunked prefill, `ServingWorkload.prefillChunkTokens`),
+/// each reading the weights; the re-reads of earlier chunks' KV cache are not counted. Tensor parallelism over k devices divides FLOPs and weight bytes by k and adds
 /// two ring all-reduces of the activations per layer (Megatron-LM, Shoeybi et al. 2019):
 /// each takes `α + 2 (k − 1) / k × tokens × d × 2 bytes / linkBW`.
 public enum Roofline {
@@ -15,10 +18,12 @@ public enum Roofline {
         // Causal attention: token t attends over t positions; Σ t = P (P + 1) / 2.
         let attention = b * w.shape.attentionFLOPs(context: p * (p + 1) / 2)
         let kvWrite = tokens * w.shape.kvCacheBytesPerToken(w.kvCachePrecision)
+        let weights = Double(w.prefillPasses) * w.matmulParameters * w.precision.bytesPerValue
+        let lookups = tokens * embeddingRowBytes(w)
         let e = profile.efficiency
         return PhaseCost(
-            flops: (2 * w.parameters * tokens + attention) / k,
-            bytes: (w.weightBytes + kvWrite) / k,
+            flops: (2 * w.matmulParameters * tokens + attention) / k,
+            bytes: (weights + lookups + kvWrite) / k,
             peakFLOPS: peak, bandwidth: profile.memoryBandwidth,
             computeEfficiency: e.prefillCompute.value, bandwidthEfficiency: e.prefillBandwidth.value,
             communicationSeconds: allReduceSeconds(profile: profile, workload: w, tokens: tokens),
@@ -35,8 +40,8 @@ public enum Roofline {
         let kvRead = b * c * w.shape.kvCacheBytesPerToken(w.kvCachePrecision)
         let e = profile.efficiency
         return PhaseCost(
-            flops: b * (2 * w.parameters + w.shape.attentionFLOPs(context: c)) / k,
-            bytes: (w.weightBytes + kvRead) / k,
+            flops: b * (2 * w.matmulParameters + w.shape.attentionFLOPs(context: c)) / k,
+            bytes: (w.matmulParameters * w.precision.bytesPerValue + b * embeddingRowBytes(w) + kvRead) / k,
             peakFLOPS: peak, bandwidth: profile.memoryBandwidth,
             computeEfficiency: e.decodeCompute.value, bandwidthEfficiency: e.decodeBandwidth.value,
             communicationSeconds: allReduceSeconds(profile: profile, workload: w, tokens: b),
@@ -47,6 +52,12 @@ public enum Roofline {
     /// whose mean is P + O / 2.
     public static func meanDecodeContext(_ w: ServingWorkload) -> Double {
         Double(w.promptTokens) + Double(w.outputTokens) / 2
+    }
+
+    /// Bytes of one input-embedding row looked up per token (none extra when tied: the
+    /// matrix is streamed whole as the output projection).
+    static func embeddingRowBytes(_ w: ServingWorkload) -> Double {
+        w.shape.tiedEmbeddings ? 0 : Double(w.shape.hidden) * w.precision.bytesPerValue
     }
 
     /// Time of the 2 L all-reduces of one pass over `tokens` tokens; 0 for one device.

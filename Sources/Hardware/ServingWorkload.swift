@@ -20,9 +20,15 @@ public struct ServingWorkload: Equatable, Sendable {
     public var outputTokens: Int
     /// Tensor-parallel degree k (devices per replica), ≥ 1.
     public var devices: Int
+    /// Most tokens one prefill forward pass processes: the batch's prompts are prefilled in
+    /// chunks of this many tokens (chunked prefill). Default 8192, vLLM's
+    /// `max_num_batched_tokens` for its OpenAI server on GPUs with at least 70 GiB
+    /// (vllm/engine/arg_utils.py, V1 engine defaults).
+    public var prefillChunkTokens: Int
 
     public init(shape: ModelShape, parameters: Double? = nil, precision: Precision = .bf16,
-                kvCachePrecision: Precision? = nil, batch: Int, promptTokens: Int, outputTokens: Int, devices: Int = 1) {
+                kvCachePrecision: Precision? = nil, batch: Int, promptTokens: Int, outputTokens: Int, devices: Int = 1,
+                prefillChunkTokens: Int = 8192) {
         self.shape = shape
         self.parameters = parameters ?? shape.parameterCount
         self.precision = precision
@@ -31,6 +37,7 @@ public struct ServingWorkload: Equatable, Sendable {
         self.promptTokens = promptTokens
         self.outputTokens = outputTokens
         self.devices = devices
+        self.prefillChunkTokens = prefillChunkTokens
     }
 
     /// Context length of one sequence when it has finished, P + O tokens.
@@ -38,6 +45,17 @@ public struct ServingWorkload: Equatable, Sendable {
 
     /// Weight bytes of the whole model, N × bytes per weight.
     public var weightBytes: Double { parameters * precision.bytesPerValue }
+
+    /// Parameters that multiply every token, N × `shape.matmulFraction` (the input embedding
+    /// table is looked up, not multiplied): 2 of these FLOPs per token, and the weight bytes a
+    /// forward pass streams.
+    public var matmulParameters: Double { parameters * shape.matmulFraction }
+
+    /// Tokens in the first (largest) prefill chunk of the batch, min(B P, chunk).
+    public var prefillChunk: Int { min(batch * promptTokens, prefillChunkTokens) }
+
+    /// Prefill forward passes for the batch, ⌈B P / chunk⌉.
+    public var prefillPasses: Int { (batch * promptTokens + prefillChunkTokens - 1) / prefillChunkTokens }
 
     /// - Throws: `HardwareError` when any count is below 1, N is not positive and finite,
     ///   or the shape is invalid.
@@ -47,7 +65,7 @@ public struct ServingWorkload: Equatable, Sendable {
             throw .invalidWorkload("the parameter count must be positive and finite, found \(parameters)")
         }
         for (name, v) in [("batch", batch), ("prompt tokens", promptTokens), ("output tokens", outputTokens),
-                          ("devices", devices)] where v < 1 {
+                          ("devices", devices), ("prefill chunk tokens", prefillChunkTokens)] where v < 1 {
             throw .invalidWorkload("\(name) must be at least 1, found \(v)")
         }
         guard kvCachePrecision != .int4 else { throw .invalidWorkload("the KV cache cannot be stored in int4") }

@@ -14,6 +14,7 @@ public enum PlanEvaluator {
         let peak = t.hardware.peakFLOPS(for: .bf16) ?? .nan
         let trainFLOPs = 6 * n * d
         let deviceSeconds = trainFLOPs / (peak * t.mfu)
+        let devices = t.devicesUsed(deviceSeconds: deviceSeconds, daysMax: problem.constraints.trainDaysMax)
         let watts = PowerModel.watts(profile: t.hardware, utilisation: t.mfu, powerFactor: t.hardware.efficiency.prefillPowerFactor.value)
 
         var inferenceFLOPs = 0.0, inferenceCost = 0.0, inferenceJoules = 0.0
@@ -28,8 +29,8 @@ public enum PlanEvaluator {
             tpot = fleet.assignments.map { $0.replica.tpotSeconds * 1000 }.max()
         }
         return PlanMetrics(
-            params: n, tokens: d, loss: loss, downstreamError: law.downstream?.error(atLoss: loss),
-            trainFLOPs: trainFLOPs, trainDevices: t.devices, trainDays: deviceSeconds / Double(t.devices) / 86_400,
+            params: n, model: problem.modelChoice(params: n)?.name, tokens: d, loss: loss, downstreamError: law.downstream?.error(atLoss: loss),
+            trainFLOPs: trainFLOPs, trainDevices: devices, trainDays: deviceSeconds / Double(devices) / 86_400,
             trainDeviceHours: deviceSeconds / 3600, trainCost: deviceSeconds / 3600 * t.usdPerDeviceHour,
             trainEnergyKWh: deviceSeconds * watts * t.pue / 3.6e6,
             inferenceFLOPs: inferenceFLOPs, inferenceCost: inferenceCost, inferenceEnergyKWh: inferenceJoules / 3.6e6,

@@ -2,6 +2,8 @@
 public struct PlanMetrics: Sendable {
     /// Model size N, parameters.
     public let params: Double
+    /// The chosen model's name when sizes are restricted to a family or a list.
+    public let model: String?
     /// Training tokens D.
     public let tokens: Double
     /// Predicted loss, nats per token.

@@ -22,8 +22,11 @@ public struct Planner: Sendable {
     /// linearised at the current model size and re-linearised until the size moves by less
     /// than 1e-6 relative (at most 12 rounds). The serving fleet for the final size is then
     /// sized by the fleet MILP and the plan evaluated independently.
+    ///
+    /// With `problem.modelChoices` the size is chosen among them instead (`minimizeOverChoices`).
     public func minimize(_ objective: Objective, constraints: PlanConstraints? = nil) throws(PlanError) -> Solution {
         var bounds = constraints ?? problem.constraints
+        if let choices = problem.modelChoices { return try minimizeOverChoices(objective, bounds, choices) }
         var linearisation: PlanMetrics? = nil
         if problem.inference != nil {
             guard let servable = try largestServableParams(bounds) else { return .infeasible }
@@ -42,8 +45,13 @@ public struct Planner: Sendable {
             if moved < 1e-6 { break }
         }
         guard let point else { return .infeasible }
-        // With serving, the last linearisation is already the evaluation at this point.
-        if let linearisation { return .optimal(linearisation) }
+        // With serving, the serving terms were linearised at the last size; re-solve D
+        // exactly at that size so every bound holds on the exact metrics (the linearisation
+        // leaves errors of the order of the last step in N).
+        if let linearisation {
+            let exact = try minimizeTokens(objective, bounds, params: linearisation.params)
+            return .optimal(exact ?? linearisation)
+        }
         return .optimal(try metrics(params: Foundation.exp(point.x), tokens: Foundation.exp(point.y)))
     }
 
@@ -99,9 +107,10 @@ public struct Planner: Sendable {
 
     /// Replica specs of every serving option that can run a model of `params` parameters.
     func replicas(_ inf: InferenceSetup, params: Double) -> [ReplicaSpec] {
-        let shape = inf.requestShape
+        let request = inf.requestShape
+        let shape = problem.modelChoice(params: params)?.shape
         return inf.options.compactMap {
-            ServingModel.replica(option: $0, params: params, prompt: shape.prompt, output: shape.output, slo: inf.slo,
+            ServingModel.replica(option: $0, params: params, shape: shape, prompt: request.prompt, output: request.output, slo: inf.slo,
                                  fixedUtilisation: inf.fixedUtilisation, pue: inf.pue)
         }
     }

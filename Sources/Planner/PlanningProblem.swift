@@ -9,21 +9,65 @@ public struct TrainingSetup: Sendable {
     public var mfu: Double
     /// Price of one device-hour, USD (the profile's list price unless overridden).
     public var usdPerDeviceHour: Double
-    /// Devices training in parallel; sets the wall-clock time.
+    /// Devices training in parallel; sets the wall-clock time. With `deviceChoice` it is the
+    /// most that may be used.
     public var devices: Int
+    /// When set, the device count is a decision: a multiple of this step (a node, say) up to
+    /// `devices`; see `devicesUsed`.
+    public var deviceChoice: DeviceChoice?
     /// Unique tokens available; repetition beyond them follows the data-constrained law.
     public var uniqueTokens: Double?
     /// Power usage effectiveness of the data centre (>= 1).
     public var pue: Double
 
     public init(hardware: HardwareProfile, mfu: Double? = nil, usdPerDeviceHour: Double? = nil, devices: Int = 1024,
-                uniqueTokens: Double? = nil, pue: Double = 1) {
+                deviceChoice: DeviceChoice? = nil, uniqueTokens: Double? = nil, pue: Double = 1) {
         self.hardware = hardware
         self.mfu = mfu ?? hardware.efficiency.trainingMFU.value
         self.usdPerDeviceHour = usdPerDeviceHour ?? hardware.usdPerHour.value
         self.devices = devices
+        self.deviceChoice = deviceChoice
         self.uniqueTokens = uniqueTokens
         self.pue = pue
+    }
+}
+
+/// How the training device count is chosen when it is a decision.
+public struct DeviceChoice: Sendable, Equatable {
+    /// Devices come in multiples of this (8 for one 8-GPU node), ≥ 1.
+    public var step: Int
+    /// Whether training time is traded off (an objective): then every available device is used.
+    public var fastest: Bool
+    public init(step: Int, fastest: Bool) { self.step = step; self.fastest = fastest }
+}
+
+extension TrainingSetup {
+    /// Devices a run of `deviceSeconds` device-seconds uses. A fixed count without a
+    /// `deviceChoice`. With one: all `devices` when time is traded off or no day limit is
+    /// set; otherwise the fewest multiple of the step that finishes within `daysMax`,
+    /// ⌈deviceSeconds / (86400 daysMax step)⌉ × step, capped at `devices` (the cost is the same
+    /// for any count at a fixed MFU, so the smallest allocation is the one to ask for).
+    public func devicesUsed(deviceSeconds: Double, daysMax: Double?) -> Int {
+        guard let choice = deviceChoice, !choice.fastest, let daysMax, deviceSeconds.isFinite, deviceSeconds > 0 else { return devices }
+        let needed = deviceSeconds / (86_400 * daysMax)
+        let steps = (needed / Double(choice.step) * (1 - 1e-12)).rounded(.up)
+        guard steps < Double(devices) else { return devices }
+        return min(devices, max(1, Int(steps)) * choice.step)
+    }
+}
+
+/// A model the planner may choose when sizes are restricted to a family or a list.
+public struct ModelChoice: Sendable, Equatable {
+    /// "llama-3.1-8b" for a family member, "8B" for a listed size.
+    public var name: String
+    /// Parameters N.
+    public var params: Double
+    /// The shape; nil for the derived Llama-family shape of `params`.
+    public var shape: ModelShape?
+    public init(name: String, params: Double, shape: ModelShape? = nil) {
+        self.name = name
+        self.params = params
+        self.shape = shape
     }
 }
 
@@ -180,9 +224,12 @@ public struct PlanningProblem: Sendable {
     public var constraints: PlanConstraints
     /// Points on the frontier.
     public var frontierPoints: Int
+    /// The model sizes allowed, by increasing N; nil for any size in the search range.
+    public var modelChoices: [ModelChoice]?
 
     public init(name: String, law: ScalingLaw, training: TrainingSetup, inference: InferenceSetup?,
-                objectives: [Objective], constraints: PlanConstraints, frontierPoints: Int = 20) {
+                objectives: [Objective], constraints: PlanConstraints, frontierPoints: Int = 20,
+                modelChoices: [ModelChoice]? = nil) {
         self.name = name
         self.law = law
         self.training = training
@@ -190,5 +237,11 @@ public struct PlanningProblem: Sendable {
         self.objectives = objectives
         self.constraints = constraints
         self.frontierPoints = frontierPoints
+        self.modelChoices = modelChoices
+    }
+
+    /// The allowed model whose size is `params` (to 1e-9 relative), if sizes are restricted.
+    public func modelChoice(params: Double) -> ModelChoice? {
+        modelChoices?.first { abs($0.params - params) <= 1e-9 * $0.params }
     }
 }

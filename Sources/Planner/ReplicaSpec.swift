@@ -28,14 +28,14 @@ public enum ServingModel {
     public static let maximumDevices = 8
 
     /// The replica serving requests of `prompt` and `output` tokens with a model of `params`
-    /// parameters (Llama-family shape): the smallest tensor-parallel degree that fits, then the
+    /// parameters (`shape`, or the derived Llama-family shape): the smallest tensor-parallel degree that fits, then the
     /// largest batch that fits and meets the SLO. Nil when even batch 1 cannot.
     ///
     /// With `fixedUtilisation` the roofline is replaced by Sardana et al.'s fixed fractions of
     /// peak: a request costs 2 N P / (peak u_prefill) + 2 N O / (peak u_decode) device-seconds
     /// on one device, and the SLO is checked against those times.
     public static func replica(
-        option: ServingOption, params: Double, prompt: Int, output: Int, slo: LatencySLO,
+        option: ServingOption, params: Double, shape: ModelShape? = nil, prompt: Int, output: Int, slo: LatencySLO,
         fixedUtilisation: (prefill: Double, decode: Double)?, pue: Double
     ) -> ReplicaSpec? {
         let profile = option.hardware
@@ -50,7 +50,7 @@ public enum ServingModel {
                                    busyJoulesPerRequest: watts * seconds * pue, ttftSeconds: prefill, tpotSeconds: decodeToken)
             return meets(slo, spec) ? spec : nil
         }
-        guard let shape = try? ModelShape.llama(parameters: params) else { return nil }
+        guard let shape = shape ?? (try? ModelShape.llama(parameters: params)) else { return nil }
         let base = ServingWorkload(shape: shape, parameters: params, precision: option.precision, batch: 1,
                                    promptTokens: max(prompt, 1), outputTokens: max(output, 1))
         let options = ServingOptions(pue: pue)

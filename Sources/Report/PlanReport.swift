@@ -10,6 +10,7 @@ public enum PlanReport {
             ("tokens_per_param", .number(m.tokensPerParam)),
             ("loss", .number(m.loss)),
             ("downstream_error", m.downstreamError.map { .number($0) }),
+            ("model", m.model.map { .string($0) }),
             ("train_flops", .number(m.trainFLOPs)),
             ("inference_flops", .number(m.inferenceFLOPs)),
             ("total_flops", .number(m.totalFLOPs)),

@@ -85,6 +85,8 @@ public enum ScenarioSchema {
                 ("training", obj([
                     ("hardware", hw), ("mfu", fraction(0.001, 1)), ("price_per_hour", quantity),
                     ("devices", reportObject([("type", .string("integer")), ("minimum", .integer(1))])),
+                    ("max_devices", reportObject([("type", .string("integer")), ("minimum", .integer(1))])),
+                    ("device_step", reportObject([("type", .string("integer")), ("minimum", .integer(1))])),
                     ("max_days", quantity), ("unique_tokens", quantity), ("pue", fraction(1, 3)),
                 ], required: ["hardware"])),
                 ("inference", obj([
@@ -102,7 +104,11 @@ public enum ScenarioSchema {
                     ("train_days_max", quantity), ("latency_max", quantity), ("params_max", quantity), ("params_min", quantity),
                     ("tokens_per_param_max", quantity), ("tokens_per_param_min", quantity),
                 ])),
-                ("search", obj([("params", range), ("tokens_per_param", range)])),
+                ("search", obj([
+                    ("params", range), ("tokens_per_param", range),
+                    ("family", enumeration(ModelFamily.all.map(\.name))),
+                    ("sizes", reportObject([("type", .string("array")), ("items", quantity), ("minItems", .integer(1)), ("maxItems", .integer(200))])),
+                ])),
                 ("frontier", obj([
                     ("points", reportObject([("type", .string("integer")), ("minimum", .integer(2)), ("maximum", .integer(FrontierSettings.maximumPoints))])),
                     ("x", objectives), ("y", objectives),

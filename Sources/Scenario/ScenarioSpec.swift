@@ -40,7 +40,7 @@ public struct ScenarioSpec: Sendable {
         let directory = (root.file as NSString).deletingLastPathComponent
         let name = try m.required("scenario").string()
         let law = try LawSection.decode(try m.required("law"), directory: directory)
-        let training = try decodeTraining(try m.required("training"), catalog: catalog)
+        let training = try decodeTraining(try m.required("training"), catalog: catalog, objectives: m.optional("objectives"))
         let inference = try m.optional("inference").map { v throws(InputError) in try InferenceSection.decode(v, catalog: catalog, directory: directory) }
 
         let objectiveNodes = try m.required("objectives").list()
@@ -56,7 +56,8 @@ public struct ScenarioSpec: Sendable {
         }
 
         var constraints = try decodeConstraints(m.optional("constraints"), training: training.maxDays)
-        if let search = m.optional("search") { try decodeSearch(search, into: &constraints) }
+        var choices: [ModelChoice]?
+        if let search = m.optional("search") { choices = try decodeSearch(search, into: &constraints) }
         if constraints.latencyMax != nil, inference == nil {
             throw (m.optional("constraints") ?? root).error("'latency_max' needs an 'inference' section")
         }
@@ -72,22 +73,35 @@ public struct ScenarioSpec: Sendable {
         }
         let problem = PlanningProblem(
             name: name, law: law.law, training: training.setup, inference: inference, objectives: objectives,
-            constraints: constraints, frontierPoints: frontier.points)
+            constraints: constraints, frontierPoints: frontier.points, modelChoices: choices)
         return ScenarioSpec(file: root.file, problem: problem, frontier: frontier, lawSource: law.source, lawSamples: law.samples)
     }
 
-    static let trainingKeys = ["hardware", "mfu", "price_per_hour", "devices", "max_days", "unique_tokens", "pue"]
+    static let trainingKeys = ["hardware", "mfu", "price_per_hour", "devices", "max_devices", "device_step", "max_days", "unique_tokens", "pue"]
 
-    static func decodeTraining(_ v: YAMLValue, catalog: HardwareCatalog) throws(InputError) -> (setup: TrainingSetup, maxDays: Double?) {
+    /// `devices` fixes the count; `max_devices` (with `device_step`, default 8) makes it a
+    /// decision (`TrainingSetup.devicesUsed`).
+    static func decodeTraining(_ v: YAMLValue, catalog: HardwareCatalog, objectives: YAMLValue?) throws(InputError) -> (setup: TrainingSetup, maxDays: Double?) {
         let m = try v.mapping(allowed: trainingKeys)
         let hwNode = try m.required("hardware")
         let hardware = try profile(hwNode, catalog)
         guard hardware.peakFLOPS(for: .bf16) != nil else { throw hwNode.error("hardware '\(hardware.name)' lists no bf16 or fp32 peak to train at") }
+        var devices = try m.optional("devices")?.integer(in: 1...10_000_000) ?? 1024
+        var choice: DeviceChoice?
+        if let maxNode = m.optional("max_devices") {
+            if m.optional("devices") != nil { throw maxNode.error("give either 'devices' (a fixed count) or 'max_devices' (the planner chooses), not both") }
+            devices = try maxNode.integer(in: 1...10_000_000)
+            let step = try m.optional("device_step")?.integer(in: 1...devices) ?? min(8, devices)
+            let tradesTime = (try? objectives?.list())?.contains { (try? $0.string()) == Objective.trainTime.rawValue } ?? false
+            choice = DeviceChoice(step: step, fastest: tradesTime)
+        } else if let stepNode = m.optional("device_step") {
+            throw stepNode.error("'device_step' needs 'max_devices' (it is the granularity of the chosen device count)")
+        }
         let setup = TrainingSetup(
             hardware: hardware,
             mfu: try m.optional("mfu")?.number(in: 0.001...1),
             usdPerDeviceHour: try m.optional("price_per_hour")?.nonNegativeNumber(),
-            devices: try m.optional("devices")?.integer(in: 1...10_000_000) ?? 1024,
+            devices: devices, deviceChoice: choice,
             uniqueTokens: try m.optional("unique_tokens")?.positiveNumber(),
             pue: try m.optional("pue")?.number(in: 1...3) ?? 1)
         return (setup, try m.optional("max_days")?.positiveNumber())
@@ -123,8 +137,9 @@ public struct ScenarioSpec: Sendable {
         return c
     }
 
-    static func decodeSearch(_ v: YAMLValue, into c: inout PlanConstraints) throws(InputError) {
-        let m = try v.mapping(allowed: ["params", "tokens_per_param"])
+    /// The `search:` box, and the allowed model sizes when `family` or `sizes` restricts them.
+    static func decodeSearch(_ v: YAMLValue, into c: inout PlanConstraints) throws(InputError) -> [ModelChoice]? {
+        let m = try v.mapping(allowed: ["params", "tokens_per_param", "family", "sizes"])
         if let p = m.optional("params") {
             let r = try range(p)
             c.paramsMin = max(c.paramsMin, r.lowerBound)
@@ -136,6 +151,36 @@ public struct ScenarioSpec: Sendable {
             c.tokensPerParamMax = min(c.tokensPerParamMax, r.upperBound)
         }
         try checkRanges(c, at: v)
+        return try decodeModelChoices(m, at: v, within: c)
+    }
+
+    static func decodeModelChoices(_ m: YAMLMapping, at v: YAMLValue, within c: PlanConstraints) throws(InputError) -> [ModelChoice]? {
+        let familyNode = m.optional("family"), sizesNode = m.optional("sizes")
+        if familyNode != nil, let sizesNode { throw sizesNode.error("give either 'family' or 'sizes', not both") }
+        var choices: [ModelChoice]
+        let node: YAMLValue
+        if let familyNode {
+            let family = ModelFamily.named(try familyNode.oneOf(ModelFamily.all.map(\.name)))!
+            choices = family.members.map { ModelChoice(name: $0.name, params: $0.parameters, shape: $0.shape) }
+            node = familyNode
+        } else if let sizesNode {
+            let items = try sizesNode.list()
+            guard items.count <= 200 else { throw sizesNode.error("list at most 200 model sizes, found \(items.count)") }
+            choices = []
+            for item in items {
+                let n = try item.positiveNumber()
+                guard !choices.contains(where: { $0.params == n }) else { throw item.error("model size \(try item.string()) is listed twice") }
+                choices.append(ModelChoice(name: try item.string(), params: n))
+            }
+            node = sizesNode
+        } else {
+            return nil
+        }
+        choices.sort { $0.params < $1.params }
+        guard choices.contains(where: { $0.params >= c.paramsMin && $0.params <= c.paramsMax }) else {
+            throw node.error("no listed model size lies in the model-size range [\(String(format: "%g", c.paramsMin)), \(String(format: "%g", c.paramsMax))]")
+        }
+        return choices
     }
 
     static func range(_ v: YAMLValue) throws(InputError) -> ClosedRange<Double> {

@@ -9,11 +9,12 @@ import TestSupport
         ServingWorkload(shape: shape, parameters: 1e9, batch: batch, promptTokens: 100, outputTokens: context - 100, devices: devices)
     }
 
-    /// Weights 2e9 B; activations 100 x (4 x 256 + 3 x 512) x 2 + batch x 1000 x 4; KV 1024 B per token.
+    /// Weights 2e9 B; activations for the largest prefill pass, min(2 x 100, 8192) tokens x
+    /// (4 x 256 + 3 x 512) x 2, plus batch x 1000 x 4 of logits; KV 1024 B per token.
     @Test func componentsAreHandComputed() {
         let fit = MemoryFit(profile: TestProfiles.synthetic(), workload: workload(batch: 2, context: 200))
         #expect(fit.weightBytes == 2e9)
-        #expect(fit.activationBytes == 100 * 2560 * 2 + 2 * 1000 * 4)
+        #expect(fit.activationBytes == 200 * 2560 * 2 + 2 * 1000 * 4)
         #expect(fit.kvCacheBytes == 2 * 200 * 1024)
         #expect(fit.usableBytes == 9e9)
     }
@@ -48,7 +49,9 @@ import TestSupport
     @Test func seventyBillionNeedsTensorParallelismOnH100() throws {
         let h100 = try TestProfiles.shipped("h100-sxm")
         let shape = try ModelShape.llama(parameters: 70e9)
-        let w = ServingWorkload(shape: shape, parameters: 70e9, batch: 8, promptTokens: 1024, outputTokens: 256)
+        // Batch 2: activations of a 2048-token prefill pass (0.49 GB) and 0.84 GB of bf16 KV cache
+        // beside 140 GB of bf16 or 70 GB of fp8 weights, against 72 GB usable per device.
+        let w = ServingWorkload(shape: shape, parameters: 70e9, batch: 2, promptTokens: 1024, outputTokens: 256)
         #expect(!MemoryFit(profile: h100, workload: w).fits)
         #expect(MemoryFit.smallestFittingDevices(profile: h100, workload: w) == 2)
         var fp8 = w

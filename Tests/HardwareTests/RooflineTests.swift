@@ -32,6 +32,38 @@ import TestSupport
         #expect(relativeDifference(e.usdPerMillionTokens, 2 * e.requestSeconds / 3600 / 2 * 1e6) < 1e-12)
     }
 
+    /// Untied embeddings: the input table (V d = 1000 x 256 = 256000 parameters of the shape's
+    /// 1435648 + 256000 = 1691648) is looked up, not multiplied, so a forward pass multiplies
+    /// and streams N (1 - 256000 / 1691648) parameters and reads one 512-byte row per token.
+    @Test func inputEmbeddingIsLookedUpNotMultiplied() throws {
+        var shape = TestProfiles.tinyShape
+        shape.tiedEmbeddings = false
+        #expect(shape.parameterCount == 1_691_648)
+        let w = workload(batch: 4, shape: shape)
+        let fraction = 1 - 256_000.0 / 1_691_648
+        #expect(relativeDifference(w.matmulParameters, 1e9 * fraction) < 1e-15)
+        let decode = try Roofline.decodeStep(profile: profile, workload: w)
+        #expect(relativeDifference(decode.flops, 4 * (2e9 * fraction + 4 * 2 * 256 * 101)) < 1e-12)
+        #expect(relativeDifference(decode.bytes, 2e9 * fraction + 4 * 512 + 4 * 101 * 1024) < 1e-12)
+        let prefill = try Roofline.prefill(profile: profile, workload: w)
+        #expect(relativeDifference(prefill.flops, 400 * 2e9 * fraction + 4 * 2048 * 5050) < 1e-12)
+        #expect(relativeDifference(prefill.bytes, 2e9 * fraction + 400 * 512 + 400 * 1024) < 1e-12)
+    }
+
+    /// A batch of 3 prompts of 5000 tokens is prefilled in ⌈15000 / 8192⌉ = 2 passes, each
+    /// streaming the weights; FLOPs do not change.
+    @Test func chunkedPrefillReadsTheWeightsOncePerChunk() throws {
+        let w = workload(batch: 3, prompt: 5000)
+        #expect(w.prefillPasses == 2 && w.prefillChunk == 8192)
+        let prefill = try Roofline.prefill(profile: profile, workload: w)
+        #expect(relativeDifference(prefill.bytes, 2 * 2e9 + 15000 * 1024) < 1e-12)
+        var one = w
+        one.prefillChunkTokens = 15000
+        let single = try Roofline.prefill(profile: profile, workload: one)
+        #expect(single.flops == prefill.flops)
+        #expect(relativeDifference(single.bytes, 2e9 + 15000 * 1024) < 1e-12)
+    }
+
     @Test func decodeTimeGrowsWithModelSizeAndBatchKV() throws {
         var last = 0.0
         for n in [1e9, 2e9, 8e9, 70e9] {

@@ -26,7 +26,9 @@ enum TestProfiles {
     }
 
     /// A small explicit shape: 2 layers, d 256, 4 heads, 2 KV heads (head dim 64), V 1000, f 512.
-    static let tinyShape = ModelShape(layers: 2, hidden: 256, heads: 4, kvHeads: 2, vocabulary: 1000, intermediate: 512)
+    /// Tied embeddings, so every parameter is multiplied (`matmulFraction` 1) and the hand
+    /// computations stay 2N FLOPs and N × bytes per pass.
+    static let tinyShape = ModelShape(layers: 2, hidden: 256, heads: 4, kvHeads: 2, vocabulary: 1000, intermediate: 512, tiedEmbeddings: true)
 
     static let llama8B = ModelShape(layers: 32, hidden: 4096, heads: 32, kvHeads: 8, vocabulary: 128_256, intermediate: 14_336)
 }

@@ -1,0 +1,70 @@
+import Foundation
+
+extension Planner {
+    /// Minimises `objective` when the model size is restricted to `problem.modelChoices`.
+    ///
+    /// The choice is enumerated: for each allowed N inside the search range the fleet is sized
+    /// (the fleet MILP depends on N only) and the rest is a problem in D alone, where every
+    /// objective is monotone (loss falls with D; training compute, cost, energy and days rise;
+    /// serving terms and latency do not depend on D). Its feasible set is an interval
+    /// [D_lo, D_hi], found by bisection in ln D to 1e-12 on the exact metrics (D_lo from the
+    /// loss bound and the least tokens per parameter, D_hi from the bounds on the rising
+    /// objectives and the most tokens per parameter); loss is minimised at D_hi, everything
+    /// else at D_lo. The best allowed size wins (the smaller on a tie). Enumeration is exact
+    /// where a MILP over serving terms linearised at one N would not be, and families have a
+    /// handful of members.
+    func minimizeOverChoices(_ objective: Objective, _ c: PlanConstraints, _ choices: [ModelChoice]) throws(PlanError) -> Solution {
+        var best: PlanMetrics?
+        for choice in choices where choice.params >= c.paramsMin * (1 - 1e-12) && choice.params <= c.paramsMax * (1 + 1e-12) {
+            guard let m = try minimizeTokens(objective, c, params: choice.params) else { continue }
+            if let b = best, b.value(objective) <= m.value(objective) { continue }
+            best = m
+        }
+        return best.map { .optimal($0) } ?? .infeasible
+    }
+
+    /// The optimum over D for a fixed N, or nil when no D meets every bound (or N cannot be
+    /// served).
+    func minimizeTokens(_ objective: Objective, _ c: PlanConstraints, params n: Double) throws(PlanError) -> PlanMetrics? {
+        let fleet: Fleet
+        do {
+            fleet = try self.fleet(params: n)
+        } catch {
+            switch error {
+            case .noServingOption, .capacityShort: return nil
+            default: throw error
+            }
+        }
+        func at(_ y: Double) -> PlanMetrics { PlanEvaluator.evaluate(problem, params: n, tokens: Foundation.exp(y), fleet: fleet) }
+        func meets(_ o: Objective, _ m: PlanMetrics) -> Bool { c.bound(on: o).map { m.value(o) <= $0 } ?? true }
+
+        var lo = Foundation.log(n * c.tokensPerParamMin), hi = Foundation.log(n * c.tokensPerParamMax)
+        let rising: [Objective] = [.cost, .compute, .energy, .trainTime]
+        let first = at(lo)
+        // Bounds that D cannot change.
+        guard meets(.latency, first) else { return nil }
+        // The loss bound sets the least D.
+        if !meets(.loss, first) {
+            guard meets(.loss, at(hi)) else { return nil }
+            lo = boundary(lo, hi) { meets(.loss, at($0)) }
+        }
+        // The rising objectives set the most D.
+        let least = at(lo)
+        guard rising.allSatisfy({ meets($0, least) }) else { return nil }
+        if !rising.allSatisfy({ meets($0, at(hi)) }) {
+            hi = boundary(hi, lo) { y in let m = at(y); return rising.allSatisfy { meets($0, m) } }
+        }
+        return objective == .loss ? at(hi) : least
+    }
+
+    /// Bisection between `bad` (where `ok` fails) and `good` (where it holds) to 1e-12;
+    /// returns the last point where `ok` holds.
+    private func boundary(_ bad: Double, _ good: Double, _ ok: (Double) -> Bool) -> Double {
+        var bad = bad, good = good
+        while abs(bad - good) > 1e-12 {
+            let mid = (bad + good) / 2
+            if ok(mid) { good = mid } else { bad = mid }
+        }
+        return good
+    }
+}
