@@ -28,8 +28,12 @@ public enum PlanEvaluator {
             ttft = fleet.assignments.map { $0.replica.ttftSeconds * 1000 }.max()
             tpot = fleet.assignments.map { $0.replica.tpotSeconds * 1000 }.max()
         }
+        let samples = problem.lossUncertainty.map { $0.losses(params: n, tokens: d, uniqueTokens: problem.training.uniqueTokens) }
         return PlanMetrics(
             params: n, model: problem.modelChoice(params: n)?.name, tokens: d, loss: loss, downstreamError: law.downstream?.error(atLoss: loss),
+            lossLow: samples.map { LossUncertainty.quantile($0, LossUncertainty.band.low) },
+            lossHigh: samples.map { LossUncertainty.quantile($0, LossUncertainty.band.high) },
+            lossAtConfidence: problem.lossUncertainty?.confidence.flatMap { c in samples.map { LossUncertainty.quantile($0, c) } },
             trainFLOPs: trainFLOPs, trainDevices: devices, trainDays: deviceSeconds / Double(devices) / 86_400,
             trainDeviceHours: deviceSeconds / 3600, trainCost: deviceSeconds / 3600 * t.usdPerDeviceHour,
             trainEnergyKWh: deviceSeconds * watts * t.pue / 3.6e6,

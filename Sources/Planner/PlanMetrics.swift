@@ -10,6 +10,12 @@ public struct PlanMetrics: Sendable {
     public let loss: Double
     /// Predicted downstream error (Gadre et al.'s law), when the law has one.
     public let downstreamError: Double?
+    /// The 5% and 95% nearest-rank quantiles of the bootstrap laws' losses, when there are samples.
+    public let lossLow: Double?
+    public let lossHigh: Double?
+    /// The loss reached with the scenario's confidence (`LossUncertainty`), when one is set; the
+    /// loss objective and the loss bound use it instead of the nominal loss.
+    public let lossAtConfidence: Double?
 
     /// Training compute 6 N D, FLOP.
     public let trainFLOPs: Double
@@ -42,7 +48,7 @@ public struct PlanMetrics: Sendable {
     /// The value of an objective for this plan, in `objective.unit`.
     public func value(_ objective: Objective) -> Double {
         switch objective {
-        case .loss: loss
+        case .loss: lossAtConfidence ?? loss
         case .cost: totalCost
         case .compute: totalFLOPs
         case .energy: totalEnergyKWh

@@ -9,6 +9,10 @@ public struct PlanOutcome: Sendable {
     public let frontier: Frontier?
     /// For an infeasible scenario: the constraints and the smallest bound each would need.
     public let relaxations: [Relaxation]
+    /// With a loss confidence: the same primary objective minimised with the nominal law (the
+    /// difference is the price of confidence); nil otherwise or when the nominal problem is
+    /// infeasible.
+    public let nominal: PlanMetrics?
 
     /// How far one bound must move for the scenario to become feasible with the others kept.
     public struct Relaxation: Sendable, Equatable {
@@ -26,19 +30,25 @@ public struct PlanOutcome: Sendable {
     public static func solve(_ problem: PlanningProblem, frontierX: Objective, frontierY: Objective, points: Int) throws(PlanError) -> PlanOutcome {
         let planner = Planner(problem: problem)
         let primary = problem.objectives.first ?? .cost
+        var nominal: PlanMetrics?
+        if let u = problem.lossUncertainty, u.confidence != nil {
+            var plain = problem
+            plain.lossUncertainty = LossUncertainty(samples: u.samples, confidence: nil)
+            if case .optimal(let m) = try Planner(problem: plain).minimize(primary) { nominal = m }
+        }
         guard case .optimal(let best) = try planner.minimize(primary) else {
             return PlanOutcome(status: .infeasible, recommended: nil, recommendation: "no plan meets every constraint",
-                               frontier: nil, relaxations: try explain(planner))
+                               frontier: nil, relaxations: try explain(planner), nominal: nominal)
         }
         let frontier = try Frontier.compute(planner, x: frontierX, y: frontierY, count: points,
                                             yOptimum: frontierY == primary ? best : nil)
         let boundsOther = Objective.allCases.contains { $0 != primary && problem.constraints.bound(on: $0) != nil }
         if problem.objectives.count == 2, !boundsOther, let k = frontier.knee {
             return PlanOutcome(status: .optimal, recommended: frontier.points[k], recommendation: "the knee of the \(frontierY.rawValue)-\(frontierX.rawValue) frontier",
-                               frontier: frontier, relaxations: [])
+                               frontier: frontier, relaxations: [], nominal: nominal)
         }
         return PlanOutcome(status: .optimal, recommended: best, recommendation: "minimum \(primary.rawValue) subject to the constraints",
-                           frontier: frontier, relaxations: [])
+                           frontier: frontier, relaxations: [], nominal: nominal)
     }
 
     /// For each bound, the smallest value it would need with all others kept: minimise that

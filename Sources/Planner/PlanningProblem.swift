@@ -226,10 +226,12 @@ public struct PlanningProblem: Sendable {
     public var frontierPoints: Int
     /// The model sizes allowed, by increasing N; nil for any size in the search range.
     public var modelChoices: [ModelChoice]?
+    /// Bootstrap laws for loss bands and a confidence level for the loss bound; nil without.
+    public var lossUncertainty: LossUncertainty?
 
     public init(name: String, law: ScalingLaw, training: TrainingSetup, inference: InferenceSetup?,
                 objectives: [Objective], constraints: PlanConstraints, frontierPoints: Int = 20,
-                modelChoices: [ModelChoice]? = nil) {
+                modelChoices: [ModelChoice]? = nil, lossUncertainty: LossUncertainty? = nil) {
         self.name = name
         self.law = law
         self.training = training
@@ -238,6 +240,7 @@ public struct PlanningProblem: Sendable {
         self.constraints = constraints
         self.frontierPoints = frontierPoints
         self.modelChoices = modelChoices
+        self.lossUncertainty = lossUncertainty
     }
 
     /// The allowed model whose size is `params` (to 1e-9 relative), if sizes are restricted.

@@ -39,7 +39,7 @@ struct ProfileSearch {
             // The loss bound sets a floor on y.
             if let l = bounds.lossMax {
                 if loss(x, yHi) > l { return nil }
-                if loss(x, yLo) > l, let y = root({ l - loss(x, $0) }, yLo, yHi) { yLo = max(yLo, y) }
+                if loss(x, yLo) > l, let y = root({ loss(x, $0) - l }, yLo, yHi) { yLo = max(yLo, y) }
             }
             guard yLo <= yHi else { return nil }
             let y = objective == .loss ? yHi : yLo

@@ -9,6 +9,9 @@ public enum PlanReport {
             ("tokens", .number(m.tokens)),
             ("tokens_per_param", .number(m.tokensPerParam)),
             ("loss", .number(m.loss)),
+            ("loss_low", m.lossLow.map { .number($0) }),
+            ("loss_high", m.lossHigh.map { .number($0) }),
+            ("loss_at_confidence", m.lossAtConfidence.map { .number($0) }),
             ("downstream_error", m.downstreamError.map { .number($0) }),
             ("model", m.model.map { .string($0) }),
             ("train_flops", .number(m.trainFLOPs)),
@@ -75,6 +78,18 @@ public enum PlanReport {
         if let r = o.recommended, let inf = problem.inference {
             pairs.append(("budget", budget(r, inf)))
         }
+        if let c = problem.lossUncertainty?.confidence {
+            let primary = problem.objectives.first ?? .cost
+            pairs.append(("price_of_confidence", reportObject([
+                ("confidence", .number(c)),
+                ("samples", .integer(problem.lossUncertainty!.samples.count)),
+                ("objective", .string(primary.rawValue)),
+                ("nominal", o.nominal.map { .number($0.value(primary)) } ?? .null),
+                ("robust", o.recommended.map { .number($0.value(primary)) } ?? .null),
+                ("extra", o.nominal.flatMap { n in o.recommended.map { .number($0.value(primary) - n.value(primary)) } } ?? .null),
+                ("nominal_plan", o.nominal.map(point) ?? .null),
+            ])))
+        }
         if !o.relaxations.isEmpty {
             pairs.append(("relaxations", .list(o.relaxations.map { r in
                 reportObject([("constraint", .string(r.constraint)), ("bound", .number(r.bound)),
@@ -115,7 +130,7 @@ public enum PlanReport {
             case "frontier":
                 guard case .list(let rows) = v else { continue }
                 out.append((k, .list(rows.map { row in
-                    reportObject(["params", "tokens", "tokens_per_param", "loss", "total_cost_usd", "energy_kwh", "tpot_ms", "knee"].map { ($0, row[$0]) })
+                    reportObject(["params", "tokens", "tokens_per_param", "loss", "loss_low", "loss_high", "loss_at_confidence", "total_cost_usd", "energy_kwh", "tpot_ms", "knee"].map { ($0, row[$0]) })
                 })))
             case "budget":
                 guard case .list(let rows) = v else { continue }

@@ -46,6 +46,8 @@ public enum ScenarioSchema {
             ("preset", enumeration(LawPreset.all.map(\.name))),
             ("file", reportObject([("type", .string("string")), ("description", .string("a law file written by `scaleplan fit -o`"))])),
             ("fit", reportObject([("type", .string("string")), ("description", .string("a CSV of training runs to fit"))])),
+            ("confidence", reportObject([("type", .string("number")), ("minimum", .number(0.5)), ("maximum", .number(0.999)),
+                                         ("description", .string("with a law file that has bootstrap laws: the fraction of them that must meet loss_max"))])),
             ("form", enumeration(LawForm.allCases.map(\.rawValue))),
             ("parameters", reportObject([("type", .string("object")), ("additionalProperties", reportObject([("type", .string("number"))]))])),
             ("params_column", reportObject([("type", .string("string"))])), ("tokens_column", reportObject([("type", .string("string"))])),

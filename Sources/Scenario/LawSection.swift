@@ -6,29 +6,42 @@ enum LawSection {
     static let fitKeys = ["fit", "form", "params_column", "tokens_column", "compute_column", "loss_column",
                           "unique_tokens_column", "drop_highest_loss", "huber_delta"]
 
-    static func decode(_ v: YAMLValue, directory: String) throws(InputError) -> (law: ScalingLaw, source: String, samples: [ScalingLaw]) {
-        var allowed = ["preset", "file"] + fitKeys
+    /// The law, where it came from, its bootstrap samples (law files from `fit --bootstrap`) and
+    /// the confidence at which the loss bound must hold (`confidence`, with a law file only).
+    static func decode(_ v: YAMLValue, directory: String) throws(InputError) -> (law: ScalingLaw, source: String, samples: [ScalingLaw], confidence: Double?) {
+        var allowed = ["preset", "file", "confidence"] + fitKeys
         for f in LawForm.allCases { allowed += f.parameterNames + f.optionalParameterNames }
         let m = try v.mapping(allowed: Array(Set(allowed)).sorted())
         let modes = ["preset", "file", "fit"].filter { m.optional($0) != nil }
+        if let c = m.optional("confidence"), m.optional("file") == nil {
+            throw c.error("'confidence' needs a law file with bootstrap samples ('file:', written by `scaleplan fit --bootstrap 200 -o law.yaml`)")
+        }
         guard modes.count <= 1 else { throw v.error("give one of 'preset', 'file' or 'fit' in 'law', found \(modes.joined(separator: " and "))") }
         if let p = m.optional("preset") {
             guard m.keys.count == 1 else { throw v.error("'law' with a preset takes no other keys") }
             let name = try p.oneOf(LawPreset.all.map(\.name))
             let preset = LawPreset.named(name)!
-            return (preset.law, preset.citation, [])
+            return (preset.law, preset.citation, [], nil)
         }
         if let f = m.optional("file") {
-            guard m.keys.count == 1 else { throw v.error("'law' with a file takes no other keys") }
+            guard m.keys.allSatisfy({ ["file", "confidence"].contains($0) }) else { throw v.error("'law' with a file takes only 'confidence' beside it") }
             let loaded = try LawFile.load(path: resolve(try f.string(), directory))
-            return (loaded.law, loaded.source, loaded.bootstrapLaws)
+            var confidence: Double?
+            if let c = m.optional("confidence") {
+                confidence = try c.number(in: 0.5...0.999)
+                guard loaded.bootstrapLaws.count >= 20 else {
+                    throw c.error("'confidence' needs at least 20 bootstrap laws in \(loaded.source), found \(loaded.bootstrapLaws.count) (refit with `scaleplan fit --bootstrap 200 -o law.yaml`)")
+                }
+            }
+            return (loaded.law, loaded.source, loaded.bootstrapLaws, confidence)
         }
         if let f = m.optional("fit") {
-            return try fit(f, m, directory: directory)
+            let fitted = try fit(f, m, directory: directory)
+            return (fitted.law, fitted.source, fitted.samples, nil)
         }
         // Explicit parameters: the same rules as a law file.
         let loaded = try LawFile.decode(v)
-        return (loaded.law, "explicit parameters in \(v.file)", [])
+        return (loaded.law, "explicit parameters in \(v.file)", [], nil)
     }
 
     private static func fit(_ node: YAMLValue, _ m: YAMLMapping, directory: String) throws(InputError) -> (law: ScalingLaw, source: String, samples: [ScalingLaw]) {

@@ -73,7 +73,8 @@ public struct ScenarioSpec: Sendable {
         }
         let problem = PlanningProblem(
             name: name, law: law.law, training: training.setup, inference: inference, objectives: objectives,
-            constraints: constraints, frontierPoints: frontier.points, modelChoices: choices)
+            constraints: constraints, frontierPoints: frontier.points, modelChoices: choices,
+            lossUncertainty: law.samples.count >= 2 ? LossUncertainty(samples: law.samples, confidence: law.confidence) : nil)
         return ScenarioSpec(file: root.file, problem: problem, frontier: frontier, lawSource: law.source, lawSamples: law.samples)
     }
 
