@@ -23,9 +23,11 @@ public struct ScenarioSpec: Sendable {
     public let lawSource: String
     /// Bootstrap laws from a law file, if it has them.
     public let lawSamples: [ScalingLaw]
+    /// The `downscale:` question, when the scenario has one.
+    public let downscale: DownscaleProblem?
 
     /// Top-level keys.
-    public static let keys = ["$schema", "scenario", "description", "law", "training", "inference", "objectives", "constraints", "search", "frontier"]
+    public static let keys = ["$schema", "scenario", "description", "law", "training", "inference", "objectives", "constraints", "search", "frontier", "downscale"]
 
     /// Reads, decodes and validates a scenario. Hardware names resolve against `catalog`;
     /// relative paths (law files, run CSVs, demand volumes) against the scenario's directory.
@@ -43,7 +45,11 @@ public struct ScenarioSpec: Sendable {
         let training = try decodeTraining(try m.required("training"), catalog: catalog, objectives: m.optional("objectives"))
         let inference = try m.optional("inference").map { v throws(InputError) in try InferenceSection.decode(v, catalog: catalog, directory: directory) }
 
-        let objectiveNodes = try m.required("objectives").list()
+        let downscale = try m.optional("downscale").map { v throws(InputError) in
+            try DownscaleSection.decode(v, name: name, law: law.law, training: training.setup, catalog: catalog)
+        }
+        // A scenario that only asks a downscaling question needs no objectives.
+        let objectiveNodes = downscale != nil && m.optional("objectives") == nil ? [] : try m.required("objectives").list()
         var objectives: [Objective] = []
         for node in objectiveNodes {
             let o = Objective(rawValue: try node.oneOf(Objective.allCases.map(\.rawValue)))!
@@ -62,7 +68,7 @@ public struct ScenarioSpec: Sendable {
             throw (m.optional("constraints") ?? root).error("'latency_max' needs an 'inference' section")
         }
 
-        var frontier = FrontierSettings(x: objectives.count > 1 ? objectives[1] : .loss, y: objectives[0], points: 20)
+        var frontier = FrontierSettings(x: objectives.count > 1 ? objectives[1] : .loss, y: objectives.first ?? .cost, points: 20)
         if objectives.count == 1, objectives[0] == .loss { frontier = FrontierSettings(x: .cost, y: .loss, points: 20) }
         if let f = m.optional("frontier") {
             let fm = try f.mapping(allowed: ["points", "x", "y"])
@@ -75,7 +81,8 @@ public struct ScenarioSpec: Sendable {
             name: name, law: law.law, training: training.setup, inference: inference, objectives: objectives,
             constraints: constraints, frontierPoints: frontier.points, modelChoices: choices,
             lossUncertainty: law.samples.count >= 2 ? LossUncertainty(samples: law.samples, confidence: law.confidence) : nil)
-        return ScenarioSpec(file: root.file, problem: problem, frontier: frontier, lawSource: law.source, lawSamples: law.samples)
+        return ScenarioSpec(file: root.file, problem: problem, frontier: frontier, lawSource: law.source, lawSamples: law.samples,
+                            downscale: downscale)
     }
 
     static let trainingKeys = ["hardware", "mfu", "price_per_hour", "devices", "max_devices", "device_step", "max_days", "unique_tokens", "pue"]

@@ -70,3 +70,41 @@ struct PlanningCLITests {
         #expect((schema["required"] as? [String]) == ["scenario", "law", "training", "objectives"])
     }
 }
+
+@Suite("Downscale and robust CLI")
+struct DownscaleCLITests {
+    @Test func downscaleJSONCarriesTheContractKeys() throws {
+        let r = try runScaleplan(["downscale", "scenarios/on-device-downscale.yaml", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(jsonObject(r.stdout))
+        let best = try #require(json["recommended"] as? [String: Any])
+        for key in ["params", "tokens", "tokens_per_param", "loss", "precision", "device", "memory_gb", "tpot_ms", "extra_train_flops", "break_even_tokens"] {
+            #expect(best[key] != nil, "\(key)")
+        }
+        #expect((json["frontier"] as? [Any])?.isEmpty == false)
+    }
+
+    @Test func evaluateOnADownscaleOnlyScenarioPointsToDownscale() throws {
+        let r = try runScaleplan(["evaluate", "scenarios/on-device-downscale.yaml"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("scaleplan downscale"))
+        let v = try runScaleplan(["validate", "scenarios/on-device-downscale.yaml"])
+        #expect(v.status == 0, "\(v.stderr)")
+    }
+
+    @Test func downscaleWithoutASectionIsBadInput() throws {
+        let r = try runScaleplan(["downscale", "scenarios/chat-assistant.yaml"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("no 'downscale' section"))
+    }
+
+    @Test func robustScenarioReportsThePriceOfConfidence() throws {
+        let r = try runScaleplan(["evaluate", "scenarios/robust-research-run.yaml", "--format", "json", "--points", "3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(jsonObject(r.stdout))
+        let price = try #require(json["price_of_confidence"] as? [String: Any])
+        #expect((price["extra"] as? Double ?? 0) > 0)
+        let point = try #require(json["recommended"] as? [String: Any])
+        #expect(point["loss_low"] != nil && point["loss_high"] != nil && point["loss_at_confidence"] != nil)
+    }
+}

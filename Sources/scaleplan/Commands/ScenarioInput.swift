@@ -9,9 +9,14 @@ struct ScenarioInput: ParsableArguments {
 
     @OptionGroup var hardware: HardwareProfileOptions
 
-    /// Reads and validates the scenario.
-    func load() throws -> ScenarioSpec {
-        try ScenarioSpec.load(path: scenario, catalog: try hardware.catalog())
+    /// Reads and validates the scenario; unless `plan` is false it must ask a planning question
+    /// (have objectives), not only a downscaling one.
+    func load(plan: Bool = true) throws -> ScenarioSpec {
+        let spec = try ScenarioSpec.load(path: scenario, catalog: try hardware.catalog())
+        if plan, spec.problem.objectives.isEmpty {
+            throw CLIFailure.badInput("\(scenario) has no 'objectives' (it only asks a downscaling question): run `scaleplan downscale \(scenario)`, or add objectives")
+        }
+        return spec
     }
 }
 

@@ -10,9 +10,11 @@ struct Validate: ParsableCommand {
     @OptionGroup var input: ScenarioInput
 
     func run() throws {
-        let spec = try input.load()
+        let spec = try input.load(plan: false)
         let p = spec.problem
         let serving = p.inference.map { "\($0.options.count) serving options" } ?? "no serving"
-        print("\(input.scenario): valid (scenario '\(p.name)', \(p.law.form.rawValue) law, objectives \(p.objectives.map(\.rawValue).joined(separator: ", ")), \(serving))")
+        let objectives = p.objectives.isEmpty ? "no objectives" : "objectives \(p.objectives.map(\.rawValue).joined(separator: ", "))"
+        let downscale = spec.downscale.map { ", a downscale question over \($0.devices.count) devices" } ?? ""
+        print("\(input.scenario): valid (scenario '\(p.name)', \(p.law.form.rawValue) law, \(objectives), \(serving)\(downscale))")
     }
 }

@@ -1,0 +1,63 @@
+import Planner
+
+/// Report values for `scaleplan downscale`: stable keys first (the contract: params,
+/// tokens, tokens_per_param, loss, precision, device, memory_gb, tpot_ms, extra_train_flops,
+/// break_even_tokens), extras after.
+public enum DownscaleReport {
+    public static func plan(_ p: DownscalePlan) -> ReportValue {
+        let s = p.serving
+        return reportObject([
+            ("params", .number(p.params)),
+            ("tokens", .number(p.tokens)),
+            ("tokens_per_param", .number(p.tokensPerParam)),
+            ("loss", .number(p.loss)),
+            ("precision", .string(p.precision.rawValue)),
+            ("device", .string(p.device.name)),
+            ("memory_gb", .number(s.memory.requiredBytes / 1e9)),
+            ("tpot_ms", .number(s.tpotSeconds * 1000)),
+            ("extra_train_flops", .number(p.extraTrainFLOPs)),
+            ("break_even_tokens", p.breakEvenTokens.map { .number($0) } ?? .null),
+            ("model", p.model.map { .string($0) }),
+            ("layers", .integer(p.shape.layers)),
+            ("hidden", .integer(p.shape.hidden)),
+            ("trained_loss", .number(p.trainedLoss)),
+            ("reaches_reference", .bool(p.reachesReference)),
+            ("limit", p.limit.map { .string($0) }),
+            ("ttft_ms", .number(s.ttftSeconds * 1000)),
+            ("joules_per_token", .number(s.joulesPerToken)),
+            ("usd_per_million_tokens", .number(s.usdPerMillionTokens)),
+            ("train_flops", .number(p.trainFLOPs)),
+            ("train_cost_usd", .number(p.trainCost)),
+            ("extra_train_cost_usd", .number(p.extraTrainCost)),
+            ("extra_train_energy_kwh", .number(p.extraTrainEnergyKWh)),
+        ])
+    }
+
+    public static func outcome(_ o: DownscaleOutcome, scenario: String) -> ReportValue {
+        let r = o.reference
+        return reportObject([
+            ("scenario", .string(scenario)),
+            ("status", .string(o.best == nil ? "infeasible" : "optimal")),
+            ("reference", reportObject([
+                ("params", .number(r.params)), ("tokens", .number(r.tokens)), ("loss", .number(r.loss)),
+                ("train_flops", .number(r.trainFLOPs)), ("train_cost_usd", .number(r.trainCost)),
+                ("train_energy_kwh", .number(r.trainEnergyKWh)),
+                ("usd_per_million_tokens", r.usdPerToken.map { .number($0 * 1e6) } ?? .null),
+            ])),
+            ("recommended", o.best.map(plan) ?? .null),
+            ("reason", o.reason.map { .string($0) }),
+            ("frontier", .list(o.frontier.map(plan))),
+        ])
+    }
+
+    /// A terminal-sized view: the frontier with its key columns only.
+    public static func summary(_ full: ReportValue) -> ReportValue {
+        guard case .object(let pairs) = full else { return full }
+        return .object(pairs.map { k, v in
+            guard k == "frontier", case .list(let rows) = v else { return (k, v) }
+            return (k, .list(rows.map { row in
+                reportObject(["params", "tokens_per_param", "loss", "device", "precision", "memory_gb", "tpot_ms", "extra_train_flops", "break_even_tokens"].map { ($0, row[$0]) })
+            }))
+        })
+    }
+}

@@ -1,0 +1,82 @@
+import Hardware
+import Planner
+import ScalingLaws
+
+/// The `downscale:` section of a scenario (see docs/SCENARIOS.md, "Downscaling").
+enum DownscaleSection {
+    static let keys = ["reference", "reference_serving", "devices", "precision", "memory_gb", "batch", "prompt_tokens",
+                       "output_tokens", "slo", "joules_per_token_max", "usd_per_million_tokens_max", "family", "sizes",
+                       "min_params", "tokens_per_param_max", "quantization_loss", "frontier_points"]
+
+    static func decode(_ v: YAMLValue, name: String, law: ScalingLaw, training: TrainingSetup,
+                       catalog: HardwareCatalog) throws(InputError) -> DownscaleProblem {
+        let m = try v.mapping(allowed: keys)
+
+        let refNode = try m.required("reference")
+        let rm = try refNode.mapping(allowed: ["params", "tokens", "loss"])
+        let reference: DownscaleProblem.Reference
+        switch (rm.optional("params"), rm.optional("tokens"), rm.optional("loss")) {
+        case (let n?, nil, nil): reference = .params(try n.number(in: 1e6...1e15))
+        case (let n?, let d?, nil): reference = .trained(params: try n.number(in: 1e6...1e15), tokens: try d.number(in: 1e6...1e17))
+        case (nil, nil, let l?):
+            let loss = try l.positiveNumber()
+            guard loss > law.irreducibleLoss else { throw l.error("the reference loss \(loss) is not above the law's irreducible loss \(law.irreducibleLoss)") }
+            reference = .loss(loss)
+        default:
+            throw refNode.error("'reference' takes {params}, {params, tokens} or {loss}")
+        }
+
+        var serving = ServingOption(hardware: training.hardware, precision: .bf16)
+        if let s = m.optional("reference_serving") {
+            let sm = try s.mapping(allowed: ["hardware", "precision"])
+            let hw = try sm.optional("hardware").map { n throws(InputError) in try ScenarioSpec.profile(n, catalog) } ?? training.hardware
+            let precision = try sm.optional("precision").map { n throws(InputError) in Precision(rawValue: try n.oneOf(Precision.allCases.map(\.rawValue)))! } ?? .bf16
+            guard hw.peakFLOPS(for: precision) != nil else { throw s.error("'\(hw.name)' does not support \(precision.rawValue)") }
+            serving = ServingOption(hardware: hw, precision: precision)
+        }
+
+        let devices = try InferenceSection.stringList(try m.required("devices")).map { n throws(InputError) in try ScenarioSpec.profile(n, catalog) }
+        let precisionNode = m.optional("precision")
+        let precisions = try precisionNode.map { n throws(InputError) in
+            try InferenceSection.stringList(n).map { p throws(InputError) in Precision(rawValue: try p.oneOf(Precision.allCases.map(\.rawValue)))! }
+        } ?? [.bf16]
+        guard devices.contains(where: { d in precisions.contains { d.peakFLOPS(for: $0) != nil } }) else {
+            throw (precisionNode ?? v).error("none of these devices supports the listed precisions")
+        }
+
+        var slo = LatencySLO()
+        if let s = m.optional("slo") {
+            let sm = try s.mapping(allowed: ["ttft_ms", "tpot_ms"])
+            if let t = sm.optional("ttft_ms") { slo.ttftSeconds = try t.positiveNumber() / 1000 }
+            if let t = sm.optional("tpot_ms") { slo.tpotSeconds = try t.positiveNumber() / 1000 }
+        }
+
+        var quantization: [Precision: Double] = [:]
+        if let q = m.optional("quantization_loss") {
+            let qm = try q.mapping(allowed: Precision.allCases.map(\.rawValue))
+            for key in qm.keys { quantization[Precision(rawValue: key)!] = try qm.required(key).number(in: 0...1) }
+        }
+
+        let familyNode = m.optional("family"), sizesNode = m.optional("sizes")
+        var sizes = DownscaleProblem.Sizes.derived(min: try m.optional("min_params")?.number(in: 1e5...1e13) ?? 1e7)
+        if familyNode != nil || sizesNode != nil {
+            if let minNode = m.optional("min_params") { throw minNode.error("'min_params' applies to derived sizes only, not with 'family' or 'sizes'") }
+            if let choices = try ScenarioSpec.decodeModelChoices(m, at: v, within: PlanConstraints()) { sizes = .choices(choices) }
+        }
+
+        return DownscaleProblem(
+            name: name, law: law, training: training, reference: reference, referenceServing: serving,
+            devices: devices, precisions: precisions,
+            memoryCapBytes: (try m.optional("memory_gb")?.positiveNumber()).map { $0 * 1e9 },
+            batch: try m.optional("batch")?.integer(in: 1...1024) ?? 1,
+            promptTokens: try m.required("prompt_tokens").integer(in: 1...10_000_000),
+            outputTokens: try m.required("output_tokens").integer(in: 1...10_000_000),
+            slo: slo,
+            joulesPerTokenMax: try m.optional("joules_per_token_max")?.positiveNumber(),
+            usdPerMillionTokensMax: try m.optional("usd_per_million_tokens_max")?.positiveNumber(),
+            sizes: sizes,
+            tokensPerParamMax: try m.optional("tokens_per_param_max")?.number(in: 1...1e6) ?? 10_000,
+            quantizationLoss: quantization,
+            frontierPoints: try m.optional("frontier_points")?.integer(in: 2...500) ?? 20)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Hardware
+import Planner
+import ScalingLaws
+import Scenario
+import TestSupport
+import Testing
+
+/// `downscale`: answers checked independently (hardware model, law, cost curves).
+@Suite("Downscaling")
+struct DownscaleTests {
+    static let catalog = try! HardwareCatalog.load(directory: Fixtures.path("hardware-profiles"))
+
+    static func example() throws -> DownscaleProblem {
+        try #require(try ScenarioSpec.load(path: Fixtures.path("scenarios/on-device-downscale.yaml"), catalog: catalog).downscale)
+    }
+
+    static func decode(_ downscale: String, law: String = "{ preset: hoffmann2022 }", training: String = "{ hardware: h100-sxm, mfu: 0.42 }") throws -> DownscaleProblem {
+        let text = "scenario: x\nlaw: \(law)\ntraining: \(training)\ndownscale:\n" + downscale
+        return try #require(try ScenarioSpec.decode(try YAMLValue.parse(text, file: "s.yaml"), catalog: catalog).downscale)
+    }
+
+    /// The recommended model fits the 24 GB cap and the SLO by a fresh serving estimate, reaches
+    /// the reference loss by direct evaluation of the law (plus int4's 0.01), and the reference
+    /// is compute-optimal for 70B.
+    @Test func exampleAnswerHoldsWhenCheckedIndependently() throws {
+        let problem = try Self.example()
+        let outcome = try Downscaler.solve(problem)
+        let best = try #require(outcome.best)
+        let law = problem.law
+        // Reference: 70B is the compute-optimal size for its compute.
+        let r = outcome.reference
+        #expect(r.params == 70e9)
+        #expect(relativeDifference(try law.computeOptimal(compute: 6 * r.params * r.tokens).params, 70e9) < 1e-9)
+        #expect(relativeDifference(r.loss, law.unsafeLoss(params: r.params, tokens: r.tokens)) < 1e-15)
+        // Hardware: a fresh estimate of the chosen model on the chosen device.
+        let device = try #require(Self.catalog.profiles.first { $0.name == best.device.name })
+        let shape = try ModelShape.llama(parameters: best.params)
+        let e = try ServingEstimate(profile: device, workload: ServingWorkload(
+            shape: shape, parameters: best.params, precision: best.precision, batch: 1, promptTokens: 400, outputTokens: 200))
+        #expect(e.memory.requiredBytes <= 24e9)
+        #expect(e.tpotSeconds <= 0.040 * (1 + 1e-12) && e.ttftSeconds <= 2.0)
+        // Loss: trained loss by the law, plus the stated quantisation loss for int4.
+        let penalty = best.precision == .int4 ? 0.01 : 0
+        let trained = law.unsafeLoss(params: best.params, tokens: best.tokens)
+        #expect(best.reachesReference)
+        #expect(trained + penalty <= r.loss * (1 + 1e-12))
+        #expect(relativeDifference(trained + penalty, r.loss) < 1e-9)
+        // Extra compute against the reference.
+        #expect(relativeDifference(best.extraTrainFLOPs, 6 * best.params * best.tokens - 6 * r.params * r.tokens) < 1e-9)
+        // The boundary: a 0.1% larger model at the same precision breaks a limit on every device.
+        for d in problem.devices {
+            let bigger = try ServingEstimate(profile: d, workload: ServingWorkload(
+                shape: try ModelShape.llama(parameters: best.params * 1.001), parameters: best.params * 1.001,
+                precision: best.precision, batch: 1, promptTokens: 400, outputTokens: 200))
+            let ok = bigger.memory.requiredBytes <= 24e9 && bigger.tpotSeconds <= 0.040 && bigger.ttftSeconds <= 2.0
+            #expect(!ok || d.name != best.device.name, "\(d.name)")
+        }
+        // Every frontier point meets every limit.
+        for p in outcome.frontier {
+            #expect(p.serving.memory.requiredBytes <= 24e9 && p.serving.tpotSeconds <= 0.040 * (1 + 1e-12))
+        }
+    }
+
+    /// The break-even volume is where the two lifetime cost lines cross.
+    @Test func breakEvenIsTheCrossingOfTheCostCurves() throws {
+        let outcome = try Downscaler.solve(try Self.example())
+        let best = try #require(outcome.best)
+        let v = try #require(best.breakEvenTokens)
+        let refPerToken = try #require(outcome.reference.usdPerToken)
+        func small(_ tokens: Double) -> Double { best.trainCost + tokens * best.usdPerToken }
+        func reference(_ tokens: Double) -> Double { outcome.reference.trainCost + tokens * refPerToken }
+        #expect(v > 0)
+        #expect(relativeDifference(small(v), reference(v)) < 1e-9)
+        #expect(small(v * 0.99) > reference(v * 0.99))
+        #expect(small(v * 1.01) < reference(v * 1.01))
+        // The per-token price is the device's hourly price over its output tokens per hour.
+        #expect(relativeDifference(best.usdPerToken, best.device.usdPerHour.value / 3600 / best.serving.tokensPerSecond) < 1e-9)
+    }
+
+    /// With 5B unique tokens and the data-constrained law, repetition saturates: a 1B model
+    /// cannot reach a 7B model's loss, and the answer says so.
+    @Test func repetitionMakesTheTargetUnreachable() throws {
+        let problem = try Self.decode("""
+              reference: { params: 7B, tokens: 140B }
+              devices: [jetson-agx-orin-64gb]
+              precision: [bf16]
+              prompt_tokens: 100
+              output_tokens: 100
+              sizes: [1B]
+            """, law: "{ preset: muennighoff2023-c4 }", training: "{ hardware: h100-sxm, unique_tokens: 5B }")
+        let best = try #require(try Downscaler.solve(problem).best)
+        #expect(!best.reachesReference)
+        #expect(try #require(best.limit).contains("repeating"))
+        #expect(best.loss > (try Downscaler.solve(problem)).reference.loss)
+        #expect(relativeDifference(best.loss, problem.law.unsafeLoss(params: 1e9, tokens: best.tokens, uniqueTokens: 5e9)) < 1e-12)
+    }
+
+    /// A family restricts the answer to its members; a loss reference is met exactly.
+    @Test func familyAndLossReference() throws {
+        let problem = try Self.decode("""
+              reference: { loss: 2.0 }
+              devices: [l4]
+              precision: [bf16, fp8]
+              prompt_tokens: 500
+              output_tokens: 200
+              slo: { tpot_ms: 30 }
+              family: qwen2.5
+            """)
+        let outcome = try Downscaler.solve(problem)
+        #expect(relativeDifference(outcome.reference.loss, 2.0) < 1e-6)
+        let best = try #require(outcome.best)
+        #expect(ModelFamily.qwen25.members.contains { $0.name == best.model && $0.parameters == best.params })
+        #expect(best.serving.tpotSeconds <= 0.030)
+        // No larger member meets the SLO at any listed precision.
+        for m in ModelFamily.qwen25.members where m.parameters > best.params {
+            for p in [Precision.bf16, .fp8] {
+                let l4 = try #require(Self.catalog.profiles.first { $0.name == "l4" })
+                let e = try ServingEstimate(profile: l4, workload: ServingWorkload(shape: m.shape, parameters: m.parameters, precision: p,
+                                                                                   batch: 1, promptTokens: 500, outputTokens: 200))
+                #expect(e.tpotSeconds > 0.030 || e.memory.requiredBytes > l4.memoryBytes * 0.9, "\(m.name) \(p)")
+            }
+        }
+    }
+
+    @Test func nothingFitsGivesAReason() throws {
+        let problem = try Self.decode("""
+              reference: { params: 7B }
+              devices: [jetson-agx-orin-64gb]
+              prompt_tokens: 100
+              output_tokens: 100
+              slo: { tpot_ms: 0.001 }
+            """)
+        let outcome = try Downscaler.solve(problem)
+        #expect(outcome.best == nil)
+        #expect(try #require(outcome.reason).contains("tpot_ms"))
+    }
+
+    @Test(arguments: [
+        ("  reference: { params: 7B, loss: 2.0 }\n  devices: [l4]\n  prompt_tokens: 1\n  output_tokens: 1\n", 5, 14, "takes {params}"),
+        ("  reference: { loss: 1.5 }\n  devices: [l4]\n  prompt_tokens: 1\n  output_tokens: 1\n", 5, 22, "irreducible"),
+        ("  reference: { params: 7B }\n  devices: [l5]\n  prompt_tokens: 1\n  output_tokens: 1\n", 6, 13, "unknown hardware 'l5'"),
+        ("  reference: { params: 7B }\n  devices: [l4]\n  output_tokens: 1\n", 5, 3, "'prompt_tokens'"),
+        ("  reference: { params: 7B }\n  devices: [l4]\n  prompt_tokens: 1\n  output_tokens: 1\n  quantization_loss: { int3: 0.1 }\n", 9, 24, "unknown key 'int3'"),
+    ])
+    func badSectionsAreLocated(text: String, line: Int, column: Int, fragment: String) {
+        do {
+            _ = try Self.decode(text)
+            Issue.record("expected an error containing \(fragment)")
+        } catch let error as InputError {
+            #expect(error.line == line && error.column == column, "\(error)")
+            #expect(error.message.contains(fragment), "\(error)")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+}
