@@ -79,16 +79,22 @@ def scaleplan_terms(fig, m, batch, k):
 
     p, b = PROMPT, batch
     c = PROMPT + OUTPUT / 2
-    pre_flops = (2 * n * b * p + b * 4 * L * d * p * (p + 1) / 2) / k
+    # The input embedding table (V d, untied) is looked up, not multiplied: N_m = N (1 - V d / count),
+    # plus one embedding row (d bf16 values) read per token. Prefill runs in ceil(B P / 8192) passes.
+    count = L * (2 * d * d + 2 * d * m["kv_heads"] * hd + 3 * d * f) + 2 * V * d
+    nm = n * (1 - V * d / count)
+    chunk = 8192
+    passes = -(-(b * p) // chunk)
+    pre_flops = (2 * nm * b * p + b * 4 * L * d * p * (p + 1) / 2) / k
     pre = dict(flops=pre_flops,
                compute=pre_flops / (fig["prefill_compute"] * peak),
-               weights=n * BF16 / k / (fig["prefill_bandwidth"] * bw),
+               weights=(passes * nm * BF16 + b * p * d * BF16) / k / (fig["prefill_bandwidth"] * bw),
                kv=b * p * kv_tok / k / (fig["prefill_bandwidth"] * bw),
                comm=comm(b * p))
-    dec_flops = b * (2 * n + 4 * L * d * c) / k
+    dec_flops = b * (2 * nm + 4 * L * d * c) / k
     dec = dict(flops=dec_flops,
                compute=dec_flops / (fig["decode_compute"] * peak),
-               weights=n * BF16 / k / (fig["decode_bandwidth"] * bw),
+               weights=(nm * BF16 + b * d * BF16) / k / (fig["decode_bandwidth"] * bw),
                kv=b * c * kv_tok / k / (fig["decode_bandwidth"] * bw),
                comm=comm(b))
     for ph in (pre, dec):
@@ -97,7 +103,7 @@ def scaleplan_terms(fig, m, batch, k):
     kv_heads_dev = -(-m["kv_heads"] // k)
     mem = dict(weights=n * BF16 / k,
                kv=b * (PROMPT + OUTPUT) * 2 * L * kv_heads_dev * hd * BF16,
-               act=PROMPT * (4 * d + 3 * f) * 2 / k + b * V * 4)
+               act=min(b * PROMPT, chunk) * (4 * d + 3 * f) * 2 / k + b * V * 4)
     mem["total"] = mem["weights"] + mem["kv"] + mem["act"]
     return pre, dec, mem
 
