@@ -14,7 +14,8 @@ enum TableWriter {
             let width = pairs.filter { isInline($0.1) }.map(\.0.count).max() ?? 0
             for (k, v) in pairs {
                 if isInline(v) {
-                    out += pad + k + String(repeating: " ", count: width - k.count + 2) + cell(v) + "\n"
+                    let lead = pad + k + String(repeating: " ", count: width - k.count + 2)
+                    out += wrap(cell(v), first: lead, width: maxWidth)
                 } else {
                     out += pad + k + ":\n"
                     write(v, indent: indent + 2, into: &out)
@@ -29,6 +30,26 @@ enum TableWriter {
         default:
             out += pad + cell(value) + "\n"
         }
+    }
+
+    /// Terminal width that key-value lines wrap at.
+    static let maxWidth = 100
+
+    /// `lead` then `text`, wrapped at spaces so no line passes `width`; continuation lines
+    /// are indented to the value column. A word longer than a line is left whole.
+    static func wrap(_ text: String, first lead: String, width: Int) -> String {
+        guard lead.count + text.count > width, lead.count < width - 20 else { return lead + text + "\n" }
+        let indent = String(repeating: " ", count: lead.count)
+        var out = "", line = lead, empty = true
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if !empty, line.count + 1 + word.count > width {
+                out += line.trimmingTrailingSpaces() + "\n"
+                line = indent; empty = true
+            }
+            line += (empty ? "" : " ") + word
+            empty = false
+        }
+        return out + line + "\n"
     }
 
     private static func isFlatObject(_ v: ReportValue) -> Bool {
@@ -52,6 +73,7 @@ enum TableWriter {
             rows.allSatisfy { row in
                 switch row[key] {
                 case .number?, .integer?, .null?, nil: true
+                case .string(let s)?: looksNumeric(s)
                 default: false
                 }
             }
@@ -67,6 +89,13 @@ enum TableWriter {
         var out = line(columns)
         for row in cells { out += line(row) }
         return out
+    }
+
+    /// Text that reads as a quantity ("70B", "$12.3M", "-4.2", "41 MWh", "-"), right-aligned
+    /// in a column of them.
+    static func looksNumeric(_ s: String) -> Bool {
+        guard let c = s.drop(while: { $0 == "-" || $0 == "$" }).first else { return s == "-" || s.isEmpty }
+        return c.isNumber
     }
 
     static func cell(_ v: ReportValue) -> String {
