@@ -130,4 +130,14 @@ public enum DisplayUnit: String, Sendable {
 
     /// Formats `value` in this unit ("$12.3M").
     public func format(_ value: Double, digits: Int = 3) -> String { NumberText.quantity(value, self, digits: digits) }
+
+    /// A tick label: like `format`, without a unit word the axis title already gives
+    /// ("1e24" rather than "1e24 FLOP"; "$12M" and "41 MWh" keep theirs).
+    public func tick(_ value: Double, digits: Int = 3) -> String {
+        switch self {
+        case .flop: NumberText.exponent(value, digits: digits)
+        case .tokens, .ms, .days: NumberText.short(value, digits: digits)
+        default: format(value, digits: digits)
+        }
+    }
 }

@@ -111,7 +111,7 @@ public struct PlotFrame: Sendable {
     static func labels(_ ticks: [Double], _ unit: DisplayUnit) -> [String] {
         var labels: [String] = []
         for digits in 2...6 {
-            labels = ticks.map { unit.format($0, digits: digits) }
+            labels = ticks.map { unit.tick($0, digits: digits) }
             if Set(labels).count == labels.count { break }
         }
         return labels
