@@ -78,16 +78,27 @@ enum TableWriter {
                 }
             }
         }
-        let widths = columns.indices.map { j in max(columns[j].count, cells.map { $0[j].count }.max() ?? 0) }
+        var widths = columns.indices.map { j in max(columns[j].count, cells.map { $0[j].count }.max() ?? 0) }
         let pad = String(repeating: " ", count: indent)
+        // A last text column (sources, notes) that would pass the terminal width wraps
+        // within its column instead.
+        let last = columns.count - 1
+        let before = indent + widths.dropLast().reduce(0, +) + 2 * last
+        let wrapLast = last >= 0 && !numeric[last] && before + widths[last] > maxWidth && maxWidth - before >= 24
+        if wrapLast { widths[last] = max(columns[last].count, maxWidth - before) }
         func line(_ items: [String]) -> String {
             pad + items.enumerated().map { j, s in
-                let fill = String(repeating: " ", count: widths[j] - s.count)
+                let fill = String(repeating: " ", count: max(0, widths[j] - s.count))
                 return numeric[j] ? fill + s : s + fill
             }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
         }
         var out = line(columns)
-        for row in cells { out += line(row) }
+        for row in cells {
+            guard wrapLast, row[last].count > widths[last] else { out += line(row); continue }
+            let lead = line(row.dropLast() + [""]).dropLast().description
+            let wrapped = wrap(row[last], first: lead.padding(toLength: before, withPad: " ", startingAt: 0), width: maxWidth)
+            out += wrapped
+        }
         return out
     }
 

@@ -64,12 +64,13 @@ struct ReportFileOptions: ParsableArguments {
         if let html, let svg, html == svg { throw ValidationError("--html and --svg must name different files.") }
     }
 
-    /// Writes the requested files; `svg` and `html` are only built when asked for.
+    /// Writes the requested files, the HTML first (it explains an answer without points);
+    /// `svg` and `html` are only built when asked for.
     func write(inputs: [String], svg makeSVG: () -> SVGElement?, html makeHTML: () -> String) throws {
+        if let path = html { try writeOutput(makeHTML(), to: path, inputs: inputs) }
         if let path = svg {
             guard let chart = makeSVG() else { throw CLIFailure.noSolution("nothing to plot for --svg: the answer has no points") }
             try writeOutput(svgFile(chart), to: path, inputs: inputs)
         }
-        if let path = html { try writeOutput(makeHTML(), to: path, inputs: inputs) }
     }
 }

@@ -253,3 +253,29 @@ struct ReportCLITests {
         }
     }
 }
+
+@Suite("CLI: loss bands from a fitted law's bootstrap")
+struct LossBandCLITests {
+    @Test func scenarioWithBootstrapLawsGetsBands() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let law = dir.appendingPathComponent("law.yaml").path
+        let fit = try runScaleplan(["fit", "Tests/Fixtures/reference/sardana2024-runs.csv", "--params-column", "Parameters", "--tokens-column", "Tokens",
+                                    "--loss-column", "Smoothed Loss", "--bootstrap", "40", "--seed", "3", "-o", law])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        var scenario = try String(contentsOfFile: Fixtures.path("scenarios/chat-assistant.yaml"), encoding: .utf8)
+        scenario = scenario.replacingOccurrences(of: "law: { preset: hoffmann2022 }", with: "law: { file: law.yaml }")
+        scenario = scenario.replacingOccurrences(of: "constraints: { loss_max: 2.0 }", with: "constraints: { loss_max: 2.6 }")
+        let path = dir.appendingPathComponent("s.yaml").path
+        try scenario.write(toFile: path, atomically: true, encoding: .utf8)
+        let svg = dir.appendingPathComponent("f.svg").path, html = dir.appendingPathComponent("r.html").path
+        let r = try runScaleplan(["evaluate", path, "--svg", svg, "--html", html, "--profiles", Fixtures.path("hardware-profiles"), "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(countClass(text, "band") == 1)
+        let points = try #require((jsonObject(r.stdout)?["frontier"] as? [Any])?.count)
+        #expect(countClass(text, "error-bar") == points)
+        #expect(text.contains("loss 95% interval (40 bootstrap laws)"))
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("bootstrap laws"))
+    }
+}
