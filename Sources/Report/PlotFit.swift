@@ -111,7 +111,8 @@ public struct FitPlot: Sendable {
         content.append(dots)
         legend.append(LegendEntry(.marker(fill: "#555", stroke: "#ffffff"), "runs (\(runs.count)), coloured by nearest size"))
         for (k, n) in sizes.enumerated() {
-            legend.append(LegendEntry(.line(stroke: Self.palette[k % Self.palette.count]), "law at N = \(DisplayUnit.params.format(n))"))
+            let note = law.form == .dataConstrained ? " (unique data)" : ""
+            legend.append(LegendEntry(.line(stroke: Self.palette[k % Self.palette.count]), "law at N = \(DisplayUnit.params.format(n))\(note)"))
         }
         legend.append(LegendEntry(.line(stroke: Self.optimumColour), "compute-optimal loss L*(C)"))
         if bandPoints.count >= 2 {
