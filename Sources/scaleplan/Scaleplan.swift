@@ -12,14 +12,6 @@ struct Scaleplan: ParsableCommand {
         abstract: "Plan model size, training tokens and serving from fitted scaling laws.",
         discussion: """
             Exit codes: 0 success, 1 no feasible plan or no solution, 2 bad input.
-
-            Getting started:
-              scaleplan init my-model.yaml
-              scaleplan evaluate my-model.yaml --html report.html
-              scaleplan frontier my-model.yaml --x loss --y cost --svg frontier.svg
-              scaleplan fit runs.csv --bootstrap 200 -o law.yaml --svg fit.svg
-
-            Shell completion: scaleplan --generate-completion-script bash|zsh|fish
             """,
         version: "0.1.0",
         subcommands: [Init.self, Evaluate.self, FrontierCommand.self, Validate.self, Schema.self, Fit.self, Law.self, HardwareCommand.self, Estimate.self, Calibrate.self]
