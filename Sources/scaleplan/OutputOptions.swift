@@ -64,6 +64,11 @@ struct ReportFileOptions: ParsableArguments {
         if let html, let svg, html == svg { throw ValidationError("--html and --svg must name different files.") }
     }
 
+    /// Checks that no report file is also the `-o` output.
+    func validate(against output: OutputOptions) throws {
+        if let o = output.output, [html, svg].contains(o) { throw ValidationError("-o and --html/--svg must name different files.") }
+    }
+
     /// Writes the requested files, the HTML first (it explains an answer without points);
     /// `svg` and `html` are only built when asked for.
     func write(inputs: [String], svg makeSVG: () -> SVGElement?, html makeHTML: () -> String) throws {

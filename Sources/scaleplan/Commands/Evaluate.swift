@@ -31,6 +31,8 @@ struct Evaluate: ParsableCommand {
 
     @OptionGroup var progress: ProgressOptions
 
+    func validate() throws { try reports.validate(against: output) }
+
     func run() throws {
         let spec = try input.load()
         let outcome = try withProgress(progress, "frontier") { handler in

@@ -96,6 +96,7 @@ struct Fit: ParsableCommand {
         guard confidence > 0, confidence < 1 else { throw ValidationError("--confidence must be strictly between 0 and 1.") }
         guard holdoutFraction >= 0, holdoutFraction < 1 else { throw ValidationError("--holdout-fraction must be in [0, 1).") }
         guard dropHighestLoss >= 0 else { throw ValidationError("--drop-highest-loss must be at least 0.") }
+        try reports.validate(against: output)
     }
 
     func run() throws {

@@ -38,6 +38,7 @@ struct FrontierCommand: ParsableCommand {
 
     func validate() throws {
         if let x, let y, x == y { throw ValidationError("--x and --y must be different objectives.") }
+        try reports.validate(against: output)
     }
 
     func run() throws {

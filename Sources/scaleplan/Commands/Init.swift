@@ -27,7 +27,13 @@ struct Init: ParsableCommand {
             throw CLIFailure.badInput("\(file) already exists; choose another name or remove it first")
         }
         let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        try AtomicFile.write(StarterScenario.text(name: name ?? (stem.isEmpty ? "my-model" : stem)), to: file)
+        let text = StarterScenario.text(name: name ?? (stem.isEmpty ? "my-model" : stem))
+        do {
+            try AtomicFile.create(text, at: file)
+        } catch {
+            if error.reason == AtomicFile.alreadyExists { throw CLIFailure.badInput("\(file) already exists; choose another name or remove it first") }
+            throw error
+        }
         FileHandle.standardError.write(Data("wrote \(file); next: scaleplan evaluate \(file) --html report.html\n".utf8))
     }
 }
