@@ -1,4 +1,5 @@
 import Foundation
+import ScalingLaws
 
 /// A Pareto frontier between two objectives, by the epsilon-constraint method.
 public struct Frontier: Sendable {
@@ -10,6 +11,9 @@ public struct Frontier: Sendable {
     /// Index in `points` of the knee: the point farthest from the chord between the ends
     /// after scaling both objectives to [0, 1] (Satopaa et al. 2011, "Kneedle").
     public let knee: Int?
+    /// Every plan the computation evaluated that met the constraints, the frontier's
+    /// points and the dominated ones (for plots that show the dominated plans in grey).
+    public internal(set) var evaluated: [PlanMetrics] = []
 
     /// The widest range a frontier spans in y: up to this multiple of y's minimum.
     public static let ySpread = 100.0
@@ -25,9 +29,10 @@ public struct Frontier: Sendable {
     /// loss bounds are spaced evenly. For each bound eps, y is minimised with x <= eps.
     /// Points that violate a constraint when re-evaluated, repeat a point, or are dominated
     /// are dropped (dominance with a 1e-9 relative margin). `yOptimum`, when the caller has
-    /// already minimised y under the problem's constraints, saves solving it again.
+    /// already minimised y under the problem's constraints, saves solving it again. `progress`
+    /// hears of each epsilon solve (of `count`).
     public static func compute(_ planner: Planner, x: Objective, y: Objective, count: Int,
-                               yOptimum: PlanMetrics? = nil) throws(PlanError) -> Frontier {
+                               yOptimum: PlanMetrics? = nil, progress: ProgressHandler? = nil) throws(PlanError) -> Frontier {
         let c = planner.problem.constraints
         var ySolution = Planner.Solution.infeasible
         if let yOptimum { ySolution = .optimal(yOptimum) } else { ySolution = try planner.minimize(y) }
@@ -54,11 +59,15 @@ public struct Frontier: Sendable {
                 let f = Double(k) / Double(count - 1)
                 let eps = geometric ? lo * Foundation.pow(hi / lo, f) : lo + (hi - lo) * f
                 if case .optimal(let m) = try planner.minimize(y, constraints: c.tightened(x, to: eps)) { candidates.append(m) }
+                progress?(k + 1, count)
             }
         }
+        progress?(count, count)
         let feasible = candidates.filter { PlanEvaluator.violations(planner.problem, $0).isEmpty }
         let points = nonDominated(feasible, x, y)
-        return Frontier(x: x, y: y, points: points, knee: knee(points, x, y))
+        var frontier = Frontier(x: x, y: y, points: points, knee: knee(points, x, y))
+        frontier.evaluated = feasible
+        return frontier
     }
 
     /// The points no other point dominates, sorted by x; duplicates removed.

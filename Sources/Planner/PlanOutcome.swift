@@ -1,3 +1,5 @@
+import ScalingLaws
+
 /// The answer to a scenario: the recommended plan, the frontier, or why there is none.
 public struct PlanOutcome: Sendable {
     public enum Status: String, Sendable { case optimal, infeasible }
@@ -27,7 +29,9 @@ public struct PlanOutcome: Sendable {
     /// The recommended plan minimises the primary (first) objective subject to the constraints
     /// when a constraint bounds the trade-off (a bound on some other objective); otherwise,
     /// with two objectives, it is the frontier's knee.
-    public static func solve(_ problem: PlanningProblem, frontierX: Objective, frontierY: Objective, points: Int) throws(PlanError) -> PlanOutcome {
+    /// `progress` hears of the frontier's solves.
+    public static func solve(_ problem: PlanningProblem, frontierX: Objective, frontierY: Objective, points: Int,
+                             progress: ProgressHandler? = nil) throws(PlanError) -> PlanOutcome {
         let planner = Planner(problem: problem)
         let primary = problem.objectives.first ?? .cost
         var nominal: PlanMetrics?
@@ -41,7 +45,7 @@ public struct PlanOutcome: Sendable {
                                frontier: nil, relaxations: try explain(planner), nominal: nominal)
         }
         let frontier = try Frontier.compute(planner, x: frontierX, y: frontierY, count: points,
-                                            yOptimum: frontierY == primary ? best : nil)
+                                            yOptimum: frontierY == primary ? best : nil, progress: progress)
         let boundsOther = Objective.allCases.contains { $0 != primary && problem.constraints.bound(on: $0) != nil }
         if problem.objectives.count == 2, !boundsOther, let k = frontier.knee {
             return PlanOutcome(status: .optimal, recommended: frontier.points[k], recommendation: "the knee of the \(frontierY.rawValue)-\(frontierX.rawValue) frontier",

@@ -37,4 +37,28 @@ public enum AtomicFile {
             throw OutputError(path: path, reason: error.localizedDescription)
         }
     }
+
+    /// The reason `create` gives when the file exists.
+    public static let alreadyExists = "it already exists"
+
+    /// Writes a new file atomically and never over an existing one: the text goes to a
+    /// temporary file, which is then hard-linked to `path` (link(2) fails if `path` exists,
+    /// so a file created meanwhile is not replaced) and removed.
+    public static func create(_ text: String, at path: String) throws(OutputError) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw OutputError(path: path, reason: "the directory \(directory.path) does not exist")
+        }
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).new")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        do { try Data(text.utf8).write(to: temporary, options: []) } catch {
+            throw OutputError(path: path, reason: error.localizedDescription)
+        }
+        if link(temporary.path, url.path) != 0 {
+            let code = errno
+            throw OutputError(path: path, reason: code == EEXIST ? alreadyExists : String(cString: strerror(code)))
+        }
+    }
 }

@@ -119,33 +119,4 @@ public enum PlanReport {
         }
         return .list(rows)
     }
-
-    /// A terminal-sized view of an `evaluate` answer: the recommended plan, a compact
-    /// frontier table and the budget totals.
-    public static func summary(_ full: ReportValue) -> ReportValue {
-        guard case .object(let pairs) = full else { return full }
-        var out: [(String, ReportValue)] = []
-        for (k, v) in pairs {
-            switch k {
-            case "frontier":
-                guard case .list(let rows) = v else { continue }
-                out.append((k, .list(rows.map { row in
-                    reportObject(["params", "tokens", "tokens_per_param", "loss", "loss_low", "loss_high", "loss_at_confidence", "total_cost_usd", "energy_kwh", "tpot_ms", "knee"].map { ($0, row[$0]) })
-                })))
-            case "budget":
-                guard case .list(let rows) = v else { continue }
-                let serving = rows.dropFirst()
-                out.append(("budget", reportObject([
-                    ("training_cost_usd", rows.first?["cost_usd"]),
-                    ("serving_cost_usd", .number(serving.reduce(0) { $0 + ($1["cost_usd"]?.doubleValue ?? 0) })),
-                    ("training_energy_kwh", rows.first?["energy_kwh"]),
-                    ("serving_energy_kwh", .number(serving.reduce(0) { $0 + ($1["energy_kwh"]?.doubleValue ?? 0) })),
-                    ("months", .integer(serving.count)),
-                ])))
-            default:
-                out.append((k, v))
-            }
-        }
-        return .object(out)
-    }
 }

@@ -14,7 +14,8 @@ enum TableWriter {
             let width = pairs.filter { isInline($0.1) }.map(\.0.count).max() ?? 0
             for (k, v) in pairs {
                 if isInline(v) {
-                    out += pad + k + String(repeating: " ", count: width - k.count + 2) + cell(v) + "\n"
+                    let lead = pad + k + String(repeating: " ", count: width - k.count + 2)
+                    out += wrap(cell(v), first: lead, width: maxWidth)
                 } else {
                     out += pad + k + ":\n"
                     write(v, indent: indent + 2, into: &out)
@@ -29,6 +30,26 @@ enum TableWriter {
         default:
             out += pad + cell(value) + "\n"
         }
+    }
+
+    /// Terminal width that key-value lines wrap at.
+    static let maxWidth = 100
+
+    /// `lead` then `text`, wrapped at spaces so no line passes `width`; continuation lines
+    /// are indented to the value column. A word longer than a line is left whole.
+    static func wrap(_ text: String, first lead: String, width: Int) -> String {
+        guard lead.count + text.count > width, lead.count < width - 20 else { return lead + text + "\n" }
+        let indent = String(repeating: " ", count: lead.count)
+        var out = "", line = lead, empty = true
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if !empty, line.count + 1 + word.count > width {
+                out += line.trimmingTrailingSpaces() + "\n"
+                line = indent; empty = true
+            }
+            line += (empty ? "" : " ") + word
+            empty = false
+        }
+        return out + line + "\n"
     }
 
     private static func isFlatObject(_ v: ReportValue) -> Bool {
@@ -52,21 +73,40 @@ enum TableWriter {
             rows.allSatisfy { row in
                 switch row[key] {
                 case .number?, .integer?, .null?, nil: true
+                case .string(let s)?: looksNumeric(s)
                 default: false
                 }
             }
         }
-        let widths = columns.indices.map { j in max(columns[j].count, cells.map { $0[j].count }.max() ?? 0) }
+        var widths = columns.indices.map { j in max(columns[j].count, cells.map { $0[j].count }.max() ?? 0) }
         let pad = String(repeating: " ", count: indent)
+        // A last text column (sources, notes) that would pass the terminal width wraps
+        // within its column instead.
+        let last = columns.count - 1
+        let before = indent + widths.dropLast().reduce(0, +) + 2 * last
+        let wrapLast = last >= 0 && !numeric[last] && before + widths[last] > maxWidth && maxWidth - before >= 24
+        if wrapLast { widths[last] = max(columns[last].count, maxWidth - before) }
         func line(_ items: [String]) -> String {
             pad + items.enumerated().map { j, s in
-                let fill = String(repeating: " ", count: widths[j] - s.count)
+                let fill = String(repeating: " ", count: max(0, widths[j] - s.count))
                 return numeric[j] ? fill + s : s + fill
             }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
         }
         var out = line(columns)
-        for row in cells { out += line(row) }
+        for row in cells {
+            guard wrapLast, row[last].count > widths[last] else { out += line(row); continue }
+            let lead = line(row.dropLast() + [""]).dropLast().description
+            let wrapped = wrap(row[last], first: lead.padding(toLength: before, withPad: " ", startingAt: 0), width: maxWidth)
+            out += wrapped
+        }
         return out
+    }
+
+    /// Text that reads as a quantity ("70B", "$12.3M", "-4.2", "41 MWh", "-"), right-aligned
+    /// in a column of them.
+    static func looksNumeric(_ s: String) -> Bool {
+        guard let c = s.drop(while: { $0 == "-" || $0 == "$" }).first else { return s == "-" || s.isEmpty }
+        return c.isNumber
     }
 
     static func cell(_ v: ReportValue) -> String {

@@ -12,6 +12,8 @@ public struct BootstrapOptions: Sendable {
     public var compute: Double?
     /// (N, D) at which to report the predicted loss.
     public var predictAt: (params: Double, tokens: Double)?
+    /// Hears of each finished resample (of `samples`), from the worker threads one at a time.
+    public var progress: ProgressHandler? = nil
 
     public init(samples: Int = 1000, seed: UInt64 = 0, confidence: Double = 0.95, compute: Double? = nil,
                 predictAt: (params: Double, tokens: Double)? = nil) {
@@ -62,7 +64,9 @@ public enum Bootstrap {
         }
         let n = fit.runs.count
         let data = FitData(fit.runs)
+        let counter = ProgressCounter(total: options.samples, handler: options.progress)
         let laws: [ScalingLaw?] = parallelMap(options.samples) { i in
+            defer { counter.advance() }
             var rng = SeededRandom(seed: options.seed, stream: i)
             var weights = [Double](repeating: 0, count: n)
             for _ in 0..<n { weights[Int(rng.next() % UInt64(n))] += 1 }
@@ -120,6 +124,24 @@ public enum Bootstrap {
         let engine = FitEngine(model: model, delta: delta)
         guard let c = engine.refine(data, from: Array(starts.prefix(4))) else { return nil }
         return try? model.law(c.theta)
+    }
+}
+
+/// Counts finished units of work from several threads and reports each count in order.
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    private let total: Int
+    private let handler: ProgressHandler?
+
+    init(total: Int, handler: ProgressHandler?) { self.total = total; self.handler = handler }
+
+    func advance() {
+        guard let handler else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        handler(done, total)
     }
 }
 

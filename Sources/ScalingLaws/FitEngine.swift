@@ -18,6 +18,7 @@ struct FitEngine<Model: LogLossModel> {
     let delta: Double
     var finalists = 16
     var maxIterations = 3000
+    var progress: ProgressHandler?
 
     func objective(_ data: FitData) -> HuberObjective<Model> {
         HuberObjective(model: model, data: data, delta: delta)
@@ -33,6 +34,10 @@ struct FitEngine<Model: LogLossModel> {
         var states = parallelMap(grid.count) { newState(grid.point($0), f) }
         var alive = states.indices.filter { states[$0].value.isFinite }
         alive.sort { (states[$0].value, $0) < (states[$1].value, $1) }
+        var rounds = 0, survivors = alive.count
+        while survivors > finalists { survivors = max(finalists, survivors / 4); rounds += 1 }
+        var stage = 1
+        progress?(stage, rounds + 2)
         var budget = 2
         while alive.count > finalists {
             let advanced = parallelMap(alive.count) { k -> LBFGSState in
@@ -44,12 +49,15 @@ struct FitEngine<Model: LogLossModel> {
             alive.sort { (states[$0].value, $0) < (states[$1].value, $1) }
             alive = Array(alive.prefix(max(finalists, alive.count / 4)))
             budget *= 2
+            stage += 1
+            progress?(stage, rounds + 2)
         }
         let finished = parallelMap(alive.count) { k -> LBFGSState in
             var s = states[alive[k]]
             s.run(iterations: maxIterations, objective: f)
             return s
         }
+        progress?(rounds + 2, rounds + 2)
         return Self.distinct(finished.map { Candidate(theta: $0.x, value: $0.value) })
     }
 

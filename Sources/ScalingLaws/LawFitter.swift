@@ -10,6 +10,8 @@ public struct FitOptions: Sendable {
     public var starts: StartGrid?
     /// How many starts successive halving carries to full convergence.
     public var finalists: Int
+    /// Hears of each stage of the multi-start search (evaluation, halving rounds, final runs).
+    public var progress: ProgressHandler? = nil
 
     public init(form: LawForm = .chinchilla, huberDelta: Double = 1e-3, starts: StartGrid? = nil, finalists: Int = 16) {
         self.form = form
@@ -131,6 +133,7 @@ public enum LawFitter {
         guard grid.axes.count == model.dimension else { throw .badStartGrid(expected: model.dimension, found: grid.axes.count) }
         var engine = FitEngine(model: model, delta: options.huberDelta)
         engine.finalists = options.finalists
+        engine.progress = options.progress
         let cands = engine.multiStart(data, grid: grid)
         guard !cands.isEmpty else { throw .noConvergence }
         return cands

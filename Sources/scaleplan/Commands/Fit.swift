@@ -15,10 +15,16 @@ struct Fit: ParsableCommand {
             a leave-largest-out check, and optional bootstrap intervals. Its YAML or JSON \
             output (-o law.yaml) is a law file for scenarios and `scaleplan law`.
 
-            Example:
+            --svg writes the runs against the fitted law (loss against compute 6ND, log \
+            axes, fixed-size curves and the compute-optimal loss, with its bootstrap band); \
+            --html writes a self-contained report with that plot.
+
+            Examples:
+              scaleplan fit runs.csv
+              scaleplan fit runs.csv --bootstrap 1000 --seed 1 -o law.yaml --svg fit.svg
               scaleplan fit data/epoch-chinchilla.csv --params-column "Model Size" \\
                 --compute-column "Training FLOP" --loss-column loss --drop-highest-loss 5 \\
-                --bootstrap 1000 --seed 1 -o law.yaml
+                --bootstrap 1000 --seed 1 -o law.yaml --html fit.html
             """)
 
     @Argument(help: "CSV file with one training run per row and a header row.")
@@ -71,6 +77,10 @@ struct Fit: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var reports: ReportFileOptions
+
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if tokensColumn != nil && computeColumn != nil {
             throw ValidationError("Give either --tokens-column or --compute-column, not both.")
@@ -86,6 +96,7 @@ struct Fit: ParsableCommand {
         guard confidence > 0, confidence < 1 else { throw ValidationError("--confidence must be strictly between 0 and 1.") }
         guard holdoutFraction >= 0, holdoutFraction < 1 else { throw ValidationError("--holdout-fraction must be in [0, 1).") }
         guard dropHighestLoss >= 0 else { throw ValidationError("--drop-highest-loss must be at least 0.") }
+        try reports.validate(against: output)
     }
 
     func run() throws {
@@ -93,25 +104,38 @@ struct Fit: ParsableCommand {
             params: paramsColumn, tokens: computeColumn == nil ? (tokensColumn ?? "tokens") : nil,
             compute: computeColumn, loss: lossColumn, uniqueTokens: uniqueTokensColumn)
         let runs = try RunTable.load(path: file, columns: columns, dropHighestLoss: dropHighestLoss)
-        let options = FitOptions(form: form, huberDelta: huberDelta)
-        let fit = try fitting(file) { () throws(FitError) in try LawFitter.fit(runs, options: options) }
+        var options = FitOptions(form: form, huberDelta: huberDelta)
+        let fit = try withProgress(progress, "fit") { handler in
+            options.progress = handler
+            return try fitting(file) { () throws(FitError) in try LawFitter.fit(runs, options: options) }
+        }
+        options.progress = nil
         let reference = compute?.value ?? 100 * (runs.map(\.compute).max() ?? 1)
 
         var holdout: HoldoutCheck?
         if holdoutFraction > 0, runs.count > 2 * options.form.parameterNames.count {
-            holdout = try fitting(file) { () throws(FitError) in
-                try HoldoutCheck.leaveLargestOut(runs, fraction: holdoutFraction, options: options)
+            holdout = try withProgress(progress, "hold-out fit") { handler in
+                var o = options
+                o.progress = handler
+                return try fitting(file) { () throws(FitError) in
+                    try HoldoutCheck.leaveLargestOut(runs, fraction: holdoutFraction, options: o)
+                }
             }
         }
         var intervals: BootstrapResult?
         if bootstrap > 0 {
             let point = predictParams.map { ($0.value, predictTokens!.value) }
-            let b = BootstrapOptions(samples: bootstrap, seed: seed, confidence: confidence, compute: reference, predictAt: point)
-            intervals = try fitting(file) { () throws(FitError) in try Bootstrap.run(fit, options: b) }
+            var b = BootstrapOptions(samples: bootstrap, seed: seed, confidence: confidence, compute: reference, predictAt: point)
+            intervals = try withProgress(progress, "bootstrap") { handler in
+                b.progress = handler
+                return try fitting(file) { () throws(FitError) in try Bootstrap.run(fit, options: b) }
+            }
         }
         let report = FitReport(fit: fit, dataFile: file, referenceCompute: reference, holdout: holdout, bootstrap: intervals)
         let format = output.resolvedFormat
         try output.emit(report.value(detailed: format != .table), inputs: [file], format: format)
+        let command = (["scaleplan"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        try reports.write(inputs: [file], svg: { report.plot.svg() }, html: { report.html(command: command) })
     }
 }
 

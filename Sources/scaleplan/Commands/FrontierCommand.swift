@@ -8,7 +8,17 @@ struct FrontierCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frontier",
         abstract: "The Pareto frontier of a scenario between two objectives (epsilon-constraint method).",
-        discussion: "Example: scaleplan frontier scenarios/chat-assistant.yaml --x loss --y cost --points 40 --format csv")
+        usage: "scaleplan frontier <scenario> [--x <objective>] [--y <objective>] [--points <n>] [--format <format>] [-o <file>] [--svg <file>] [--html <file>]",
+        discussion: """
+            y is minimised with x bounded, at --points bounds; dominated points are dropped and \
+            the knee is marked. The table shows the main columns; --format json or csv gives \
+            every metric of every point.
+
+            Examples:
+              scaleplan frontier scenarios/chat-assistant.yaml
+              scaleplan frontier scenarios/research-run.yaml --x compute --y loss --points 40 --format csv
+              scaleplan frontier scenarios/chat-assistant.yaml --x loss --y energy --svg frontier.svg
+            """)
 
     @OptionGroup var input: ScenarioInput
 
@@ -22,19 +32,30 @@ struct FrontierCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var reports: ReportFileOptions
+
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if let x, let y, x == y { throw ValidationError("--x and --y must be different objectives.") }
+        try reports.validate(against: output)
     }
 
     func run() throws {
         let spec = try input.load()
         let fx = x ?? spec.frontier.x, fy = y ?? spec.frontier.y
         guard fx != fy else { throw CLIFailure.badInput("the frontier's x and y are both '\(fx.rawValue)'; pass --x or --y") }
-        let frontier = try planning { () throws(PlanError) in
-            try Frontier.compute(Planner(problem: spec.problem), x: fx, y: fy, count: frontierPoints.count(for: spec))
+        let frontier = try withProgress(progress, "frontier") { handler in
+            try planning { () throws(PlanError) in
+                try Frontier.compute(Planner(problem: spec.problem), x: fx, y: fy, count: frontierPoints.count(for: spec), progress: handler)
+            }
         }
         guard !frontier.points.isEmpty else { throw CLIFailure.noSolution("no plan meets the constraints of \(input.scenario); run `scaleplan evaluate` for the relaxations") }
-        let rows = frontier.points.enumerated().map { PlanReport.frontierRow($1, knee: $0 == frontier.knee) }
-        try output.emit(.list(rows), inputs: [input.scenario])
+        let rows = ReportValue.list(frontier.points.enumerated().map { PlanReport.frontierRow($1, knee: $0 == frontier.knee) })
+        try output.emit(output.resolvedFormat == .table ? PlanTable.frontier(rows, x: fx, y: fy) : rows, inputs: [input.scenario])
+        let bands = LossBands.percentiles(frontier.points, samples: spec.lawSamples, uniqueTokens: spec.problem.training.uniqueTokens)
+        let report = PlanHTMLReport(spec: spec, frontier: frontier, lossBands: bands, bandLabel: bandLabel(spec),
+                                    command: (["scaleplan"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
+        try reports.write(inputs: [input.scenario], svg: { report.frontierPlot?.svg() }, html: report.html)
     }
 }

@@ -8,6 +8,11 @@ struct HardwareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hardware",
         abstract: "List and show accelerator profiles (peaks, memory, power, price, each with its source).",
+        discussion: """
+            Examples:
+              scaleplan hardware list
+              scaleplan hardware show h100-sxm --format json
+            """,
         subcommands: [HardwareList.self, HardwareShow.self])
 }
 

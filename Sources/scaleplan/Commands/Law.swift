@@ -8,6 +8,12 @@ import Scenario
 struct Law: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a loss law: compute-optimal allocation, predictions, presets.",
+        discussion: """
+            Examples:
+              scaleplan law presets
+              scaleplan law optimum --preset hoffmann2022 --compute 5.76e23
+              scaleplan law predict --law law.yaml --params 70B --tokens 1.4T
+            """,
         subcommands: [LawOptimum.self, LawPredict.self, LawIsoLoss.self, LawPresets.self])
 }
 
@@ -160,7 +166,9 @@ struct LawIsoLoss: ParsableCommand {
 }
 
 struct LawPresets: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "presets", abstract: "List the published laws scaleplan ships.")
+    static let configuration = CommandConfiguration(
+        commandName: "presets", abstract: "List the published laws scaleplan ships.",
+        discussion: "Example: scaleplan law presets --format json")
 
     @OptionGroup var output: OutputOptions
 

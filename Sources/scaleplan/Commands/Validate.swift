@@ -5,7 +5,8 @@ import Scenario
 /// `scaleplan validate`: check a scenario without solving it.
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a scenario file without solving it (exit 0 when valid, 2 with the first problem).")
+        abstract: "Check a scenario file without solving it (exit 0 when valid, 2 with the first problem).",
+        discussion: "Example: scaleplan validate scenarios/chat-assistant.yaml")
 
     @OptionGroup var input: ScenarioInput
 
