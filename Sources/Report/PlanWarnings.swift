@@ -84,18 +84,13 @@ public struct PlanWarning: Equatable, Sendable {
     }
 }
 
-/// Loss intervals for plans from a law's bootstrap samples.
+/// Loss intervals for plans: the 5%-95% bands the planner puts on every plan when the law has
+/// bootstrap samples (`PlanMetrics.lossLow`/`lossHigh`, see `LossUncertainty`), so plots and
+/// the JSON show the same numbers.
 public enum LossBands {
-    /// The central `confidence` percentile interval of the loss at each plan's (N, D) over
-    /// `samples` (laws refitted on bootstrap resamples); nil for all when fewer than 2 samples.
-    public static func percentiles(_ plans: [PlanMetrics], samples: [ScalingLaw], uniqueTokens: Double?,
-                                   confidence: Double = 0.95) -> [ClosedRange<Double>?]? {
-        guard samples.count >= 2 else { return nil }
-        let tail = (1 - confidence) / 2
-        return plans.map { p in
-            let v = samples.map { $0.unsafeLoss(params: p.params, tokens: p.tokens, uniqueTokens: uniqueTokens) }.filter(\.isFinite).sorted()
-            guard v.count >= 2 else { return nil }
-            return percentile(v, tail)...percentile(v, 1 - tail)
-        }
+    /// Each plan's band; nil when no plan has one.
+    public static func of(_ plans: [PlanMetrics]) -> [ClosedRange<Double>?]? {
+        let bands = plans.map { p in p.lossLow.flatMap { lo in p.lossHigh.map { hi in lo...max(lo, hi) } } }
+        return bands.contains { $0 != nil } ? bands : nil
     }
 }

@@ -275,7 +275,10 @@ struct LossBandCLITests {
         #expect(countClass(text, "band") == 1)
         let points = try #require((jsonObject(r.stdout)?["frontier"] as? [Any])?.count)
         #expect(countClass(text, "error-bar") == points)
-        #expect(text.contains("loss 95% interval (40 bootstrap laws)"))
+        #expect(text.contains("loss 5%-95% (40 bootstrap laws)"))
         #expect(try String(contentsOfFile: html, encoding: .utf8).contains("bootstrap laws"))
+        // The plot's bands are the JSON's loss_low/loss_high.
+        let first = try #require((jsonObject(r.stdout)?["frontier"] as? [[String: Any]])?.first)
+        #expect(first["loss_low"] is Double && first["loss_high"] is Double)
     }
 }

@@ -92,18 +92,22 @@ struct HTMLReportTests {
     }
 
     @Test func lossBandsComeFromBootstrapLaws() throws {
-        let (spec, outcome) = try Self.solve("scenarios/chat-assistant.yaml")
-        let points = try #require(outcome.frontier?.points)
-        #expect(LossBands.percentiles(points, samples: [], uniqueTokens: nil) == nil)
-        // Synthetic samples: the preset law with E shifted by -0.05 ... +0.05.
+        let (spec, plain) = try Self.solve("scenarios/chat-assistant.yaml")
+        #expect(LossBands.of(try #require(plain.frontier?.points)) == nil)
+        // Synthetic samples: the preset law with E shifted by -0.05 ... +0.05; the 5% and 95%
+        // nearest-rank quantiles of 11 are the extremes, so each band is loss -/+ 0.05.
         guard case .chinchilla(let base) = spec.problem.law else { Issue.record("expected a chinchilla law"); return }
         let samples = try (0...10).map { k in
             ScalingLaw.chinchilla(try ChinchillaLaw(E: base.E + 0.01 * Double(k - 5), A: base.A, B: base.B, alpha: base.alpha, beta: base.beta))
         }
-        let bands = try #require(LossBands.percentiles(points, samples: samples, uniqueTokens: nil))
+        var problem = spec.problem
+        problem.lossUncertainty = LossUncertainty(samples: samples, confidence: nil)
+        let outcome = try PlanOutcome.solve(problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y, points: 6)
+        let points = try #require(outcome.frontier?.points)
+        let bands = try #require(LossBands.of(points))
         for (p, b) in zip(points, bands) {
             let band = try #require(b)
-            #expect(abs(band.lowerBound - (p.loss - 0.0475)) < 1e-9 && abs(band.upperBound - (p.loss + 0.0475)) < 1e-9)
+            #expect(abs(band.lowerBound - (p.loss - 0.05)) < 1e-9 && abs(band.upperBound - (p.loss + 0.05)) < 1e-9)
         }
         let html = PlanHTMLReport(spec: spec, outcome: outcome, lossBands: bands).html()
         let chart = html.components(separatedBy: "<svg ")[1].components(separatedBy: "</svg>")[0]

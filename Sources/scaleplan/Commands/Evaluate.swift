@@ -43,7 +43,7 @@ struct Evaluate: ParsableCommand {
         }
         let value = PlanReport.outcome(outcome, scenario: spec.problem.name, problem: spec.problem, lawSource: spec.lawSource)
         try output.emit(output.resolvedFormat == .table ? PlanTable.evaluate(value) : value, inputs: [input.scenario])
-        let bands = outcome.frontier.flatMap { LossBands.percentiles($0.points, samples: spec.lawSamples, uniqueTokens: spec.problem.training.uniqueTokens) }
+        let bands = outcome.frontier.flatMap { LossBands.of($0.points) }
         let report = PlanHTMLReport(spec: spec, outcome: outcome, lossBands: bands, bandLabel: bandLabel(spec),
                                     command: (["scaleplan"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
         try reports.write(inputs: [input.scenario], svg: { report.frontierPlot?.svg() }, html: report.html)
@@ -53,5 +53,5 @@ struct Evaluate: ParsableCommand {
 
 /// The legend text for loss bands from a scenario's bootstrap laws.
 func bandLabel(_ spec: ScenarioSpec) -> String {
-    "loss 95% interval (\(spec.lawSamples.count) bootstrap laws)"
+    "loss 5%-95% (\(spec.lawSamples.count) bootstrap laws)"
 }

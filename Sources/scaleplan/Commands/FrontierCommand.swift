@@ -53,7 +53,7 @@ struct FrontierCommand: ParsableCommand {
         guard !frontier.points.isEmpty else { throw CLIFailure.noSolution("no plan meets the constraints of \(input.scenario); run `scaleplan evaluate` for the relaxations") }
         let rows = ReportValue.list(frontier.points.enumerated().map { PlanReport.frontierRow($1, knee: $0 == frontier.knee) })
         try output.emit(output.resolvedFormat == .table ? PlanTable.frontier(rows, x: fx, y: fy) : rows, inputs: [input.scenario])
-        let bands = LossBands.percentiles(frontier.points, samples: spec.lawSamples, uniqueTokens: spec.problem.training.uniqueTokens)
+        let bands = LossBands.of(frontier.points)
         let report = PlanHTMLReport(spec: spec, frontier: frontier, lossBands: bands, bandLabel: bandLabel(spec),
                                     command: (["scaleplan"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
         try reports.write(inputs: [input.scenario], svg: { report.frontierPlot?.svg() }, html: report.html)
