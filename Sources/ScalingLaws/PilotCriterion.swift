@@ -1,0 +1,76 @@
+import Foundation
+import LinearAlgebra
+
+/// The design criterion as a convex function of the information matrix M (smaller is better):
+///
+///   Psi(M) = (1 - kappa) ln(cᵀ M⁻¹ c) - (kappa / p) ln det M,
+///
+/// with c = d ln L(target) / d theta. kappa = 1 is D-optimality; 0 < kappa < 1 is
+/// c-optimality (the variance of the predicted ln L at the target) compounded with a little
+/// D-optimality (Atkinson, Donev and Tobias 2007, sections 10.3, 17.4 and 21.2). Both terms
+/// are convex in M, so Psi is convex in the design weights.
+///
+/// For a design xi with weights w_k on rows h_k (M = sum_k w_k h_k h_kᵀ, sum_k w_k = 1), the
+/// derivative of Psi along the move from xi towards the single point k is 1 - d_k, with
+///
+///   d_k = (1 - kappa) (h_kᵀ M⁻¹ c)^2 / (cᵀ M⁻¹ c) + (kappa / p) h_kᵀ M⁻¹ h_k,
+///
+/// and sum_k w_k d_k = 1. The general equivalence theorem (Kiefer and Wolfowitz 1960; ADT
+/// section 9.2) says xi is optimal iff max_k d_k = 1, and convexity gives the bound
+/// Psi* >= Psi(xi) + 1 - max_k d_k, which certifies how far any design is from the optimum.
+struct PilotCriterion {
+    /// kappa, the weight on the D-optimality term.
+    let kappa: Double
+    /// The target's gradient c (ignored when kappa = 1).
+    let c: [Double]
+
+    init(_ criterion: DesignCriterion, identifiabilityWeight: Double, target c: [Double]) {
+        kappa = criterion == .d ? 1 : identifiabilityWeight
+        self.c = c
+    }
+
+    var dimension: Int { c.count }
+
+    /// Psi(M), or nil when M is not positive definite.
+    func value(_ m: Matrix) -> Double? {
+        guard let f = try? m.cholesky() else { return nil }
+        return value(f)
+    }
+
+    func value(_ f: CholeskyFactorization) -> Double? {
+        let p = Double(dimension)
+        var v = -kappa / p * f.logDeterminant
+        if kappa < 1 {
+            guard let q = try? f.inverseQuadraticForm(c), q > 0 else { return nil }
+            v += (1 - kappa) * Foundation.log(q)
+        }
+        return v.isFinite ? v : nil
+    }
+
+    /// Psi(M) and the derivatives d_k for the columns of `rowsTransposed` (p x K, column k is
+    /// h_k), or nil when M is not positive definite.
+    func sensitivities(_ m: Matrix, rowsTransposed ht: Matrix) -> (value: Double, d: [Double])? {
+        guard let f = try? m.cholesky(), let v = value(f), let z = try? f.whiten(ht) else { return nil }
+        let p = dimension
+        let k = ht.columns
+        var d = [Double](repeating: 0, count: k)
+        var u = [Double](repeating: 0, count: p)
+        var phi = 1.0
+        if kappa < 1 {
+            guard let uc = try? f.whiten(c) else { return nil }
+            u = uc
+            phi = u.reduce(0) { $0 + $1 * $1 }
+        }
+        let a = (1 - kappa) / phi, b = kappa / Double(p)
+        for j in 0..<k {
+            var dot = 0.0, norm = 0.0
+            for i in 0..<p {
+                let zij = z[i, j]
+                dot += zij * u[i]
+                norm += zij * zij
+            }
+            d[j] = a * dot * dot + b * norm
+        }
+        return (v, d)
+    }
+}
