@@ -78,11 +78,10 @@ struct PilotApproximateDesign {
     /// over rows g_k / sqrt(cost_k), with the lower bound on Psi it certifies.
     static func multiplicative(_ g: Matrix, cost: [Double], criterion: PilotCriterion, start: [Double]?) -> (weights: [Double], lowerBound: Double) {
         let kCount = g.rows, p = g.columns
-        var h = g
-        var ht = Matrix(rows: p, columns: kCount)
+        var h = [Double](repeating: 0, count: kCount * p)
         for k in 0..<kCount {
             let s = 1 / cost[k].squareRoot()
-            for j in 0..<p { h[k, j] *= s; ht[j, k] = h[k, j] }
+            for j in 0..<p { h[k * p + j] = g[k, j] * s }
         }
         // Start from uniform weights, or halfway between them and the previous solution (a
         // multiplicative step cannot revive a zero weight, so every point keeps some).
@@ -90,7 +89,8 @@ struct PilotApproximateDesign {
         if let start { for k in 0..<kCount { w[k] = (w[k] + start[k]) / 2 } }
         var bound = -Double.infinity
         for _ in 0..<maxIterations {
-            guard let m = try? h.weightedGram(w), let s = criterion.sensitivities(m, rowsTransposed: ht) else { break }
+            let m = PilotCriterion.information(rows: h, weights: w, dimension: p)
+            guard let s = criterion.sensitivities(m, rows: h) else { break }
             let top = s.d.max() ?? .infinity
             bound = max(bound, s.value + 1 - top)
             if top <= 1 + tolerance { break }

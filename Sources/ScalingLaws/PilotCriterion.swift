@@ -47,30 +47,57 @@ struct PilotCriterion {
         return v.isFinite ? v : nil
     }
 
-    /// Psi(M) and the derivatives d_k for the columns of `rowsTransposed` (p x K, column k is
-    /// h_k), or nil when M is not positive definite.
-    func sensitivities(_ m: Matrix, rowsTransposed ht: Matrix) -> (value: Double, d: [Double])? {
-        guard let f = try? m.cholesky(), let v = value(f), let z = try? f.whiten(ht) else { return nil }
+    /// Psi(M) and the derivatives d_k for the rows h_k of `rows` (K rows of p numbers,
+    /// row-major), or nil when M is not positive definite. Uses M⁻¹ (LAPACK) and then
+    /// d_k = (1 - kappa) (h_kᵀ u)^2 / (cᵀ u) + (kappa / p) h_kᵀ M⁻¹ h_k with u = M⁻¹ c.
+    func sensitivities(_ m: Matrix, rows h: [Double]) -> (value: Double, d: [Double])? {
+        guard let f = try? m.cholesky(), let v = value(f), let inverse = try? f.inverse() else { return nil }
         let p = dimension
-        let k = ht.columns
-        var d = [Double](repeating: 0, count: k)
+        let count = h.count / p
+        var mi = [Double](repeating: 0, count: p * p)
+        for i in 0..<p { for j in 0..<p { mi[i * p + j] = inverse[i, j] } }
         var u = [Double](repeating: 0, count: p)
         var phi = 1.0
         if kappa < 1 {
-            guard let uc = try? f.whiten(c) else { return nil }
-            u = uc
-            phi = u.reduce(0) { $0 + $1 * $1 }
+            for i in 0..<p { for j in 0..<p { u[i] += mi[i * p + j] * c[j] } }
+            phi = zip(u, c).reduce(0) { $0 + $1.0 * $1.1 }
+            guard phi > 0 else { return nil }
         }
         let a = (1 - kappa) / phi, b = kappa / Double(p)
-        for j in 0..<k {
-            var dot = 0.0, norm = 0.0
-            for i in 0..<p {
-                let zij = z[i, j]
-                dot += zij * u[i]
-                norm += zij * zij
+        var d = [Double](repeating: 0, count: count)
+        h.withUnsafeBufferPointer { hp in
+            mi.withUnsafeBufferPointer { mp in
+                for k in 0..<count {
+                    let row = k * p
+                    var dot = 0.0, quad = 0.0
+                    for i in 0..<p {
+                        let hi = hp[row + i]
+                        dot += hi * u[i]
+                        var s = 0.0
+                        for j in 0..<p { s += mp[i * p + j] * hp[row + j] }
+                        quad += hi * s
+                    }
+                    d[k] = a * dot * dot + b * quad
+                }
             }
-            d[j] = a * dot * dot + b * norm
         }
         return (v, d)
+    }
+
+    /// M = sum_k w_k h_k h_kᵀ for rows h_k (K rows of p numbers, row-major).
+    static func information(rows h: [Double], weights w: [Double], dimension p: Int) -> Matrix {
+        var acc = [Double](repeating: 0, count: p * p)
+        h.withUnsafeBufferPointer { hp in
+            for k in 0..<w.count where w[k] != 0 {
+                let row = k * p, wk = w[k]
+                for i in 0..<p {
+                    let hi = wk * hp[row + i]
+                    for j in 0...i { acc[i * p + j] += hi * hp[row + j] }
+                }
+            }
+        }
+        var m = Matrix(rows: p, columns: p)
+        for i in 0..<p { for j in 0...i { m[i, j] = acc[i * p + j]; m[j, i] = acc[i * p + j] } }
+        return m
     }
 }

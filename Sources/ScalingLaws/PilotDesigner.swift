@@ -76,6 +76,15 @@ public enum PilotDesigner {
             baseline: PilotBaseline(runs: baselineRuns, precision: baselinePrecision))
     }
 
+    /// The candidate runs a design for `problem` chooses from: the log grid of its ranges,
+    /// rounded to three significant digits, within the budget.
+    public static func candidateRuns(_ problem: PilotProblem) throws(PilotError) -> [PilotRun] {
+        try problem.validate()
+        let model = try PilotModel(problem.law)
+        let target = try targetRun(problem)
+        return try PilotCandidates(model: model, ranges: problem.candidates, largestParams: target.params, budget: problem.budget).runs
+    }
+
     /// The target run: the nominal law's compute-optimal allocation at C, or the given (N, D).
     public static func targetRun(_ problem: PilotProblem) throws(PilotError) -> PilotRun {
         switch problem.target {
