@@ -12,7 +12,7 @@ import LinearAlgebra
 /// Cook and Fedorov 1995). Every n meeting both constraints has sum n_k r_k(t) <= 1, so each
 /// such relaxed problem bounds the true optimum from below, and by convex duality the best t
 /// closes the gap. The weights for one t come from the multiplicative algorithm
-/// w_k <- w_k d_k (Silvey, Titterington and Torsney 1978; ADT section 9.5), started from
+/// w_k <- w_k d_k (Silvey, Titterington and Torsney 1978; Atkinson, Donev and Tobias 2007, ch. 9), started from
 /// uniform weights (later t: halfway between uniform and the previous t's weights) and
 /// stopped when max_k d_k <= 1 + 1e-3 (within 0.1% of that optimum) or after 5,000
 /// iterations. t is found by bisection: the FLOP budget overspent means FLOPs are too cheap,

@@ -7,7 +7,7 @@ import LinearAlgebra
 ///
 /// with c = d ln L(target) / d theta. kappa = 1 is D-optimality; 0 < kappa < 1 is
 /// c-optimality (the variance of the predicted ln L at the target) compounded with a little
-/// D-optimality (Atkinson, Donev and Tobias 2007, sections 10.3, 17.4 and 21.2). Both terms
+/// D-optimality (Atkinson, Donev and Tobias 2007, "ADT", ch. 10, 17 and 21). Both terms
 /// are convex in M, so Psi is convex in the design weights.
 ///
 /// For a design xi with weights w_k on rows h_k (M = sum_k w_k h_k h_kᵀ, sum_k w_k = 1), the
@@ -15,8 +15,8 @@ import LinearAlgebra
 ///
 ///   d_k = (1 - kappa) (h_kᵀ M⁻¹ c)^2 / (cᵀ M⁻¹ c) + (kappa / p) h_kᵀ M⁻¹ h_k,
 ///
-/// and sum_k w_k d_k = 1. The general equivalence theorem (Kiefer and Wolfowitz 1960; ADT
-/// section 9.2) says xi is optimal iff max_k d_k = 1, and convexity gives the bound
+/// and sum_k w_k d_k = 1. The general equivalence theorem (Kiefer and Wolfowitz 1960; ADT ch. 9)
+/// says xi is optimal iff max_k d_k = 1, and convexity gives the bound
 /// Psi* >= Psi(xi) + 1 - max_k d_k, which certifies how far any design is from the optimum.
 struct PilotCriterion {
     /// kappa, the weight on the D-optimality term.

@@ -4,7 +4,7 @@ import Foundation
 public enum PilotNoise {
     /// sigma = sqrt(sum r_i^2 / (n - p)), the residual standard deviation with the degrees of
     /// freedom the fit used up (unbiased for sigma^2 under the linearised model; Seber and
-    /// Wild 1989, section 2.1). Residuals of a Huber fit are not least-squares residuals, so
+    /// Wild 1989, Nonlinear Regression, ch. 2). Residuals of a Huber fit are not least-squares residuals, so
     /// this slightly overstates sigma for them, which errs on the safe side.
     ///
     /// - Throws: `.invalidOption` unless there are more residuals than parameters and all are finite.

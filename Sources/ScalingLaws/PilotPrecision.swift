@@ -4,7 +4,7 @@ import LinearAlgebra
 /// How precisely a law fitted to a set of runs predicts a target run, by the delta method:
 /// with Fisher information M = sum_i g_i g_iᵀ / sigma^2 (g_i = d ln L(N_i, D_i) / d theta),
 /// the fitted parameters are approximately Normal(theta, M⁻¹), so a smooth function q(theta)
-/// has standard deviation sqrt(qᵀ M⁻¹ q) with q its gradient (Seber and Wild 1989, section 5.1).
+/// has standard deviation sqrt(qᵀ M⁻¹ q) with q its gradient (Seber and Wild 1989, Nonlinear Regression, ch. 2 and 5).
 ///
 /// Two functions are reported: ln L at the target (N_T, D_T), and ln N* at the target's
 /// compute C_T = 6 N_T D_T (ln D* = ln(C_T / 6) - ln N* has the same standard deviation).

@@ -74,7 +74,7 @@ public struct PilotProblem: Sendable {
     /// kappa in the compound criterion (1 - kappa) ln(cᵀ M⁻¹ c) - (kappa / p) ln det M used
     /// for `.c` and `.optimum`. A pure c-optimal design is often singular (by Elfving's theorem
     /// it may need fewer support points than parameters) and then cannot be fitted on its
-    /// own; any kappa > 0 keeps M nonsingular (Atkinson, Donev and Tobias 2007, section 21.2).
+    /// own; any kappa > 0 keeps M nonsingular (Atkinson, Donev and Tobias 2007, ch. 21).
     /// Measured on the Hoffmann and Epoch laws for a 7B x 140B run and a 1e22 FLOP target
     /// (1% budgets, 20 runs; see the pilot tests and docs/PILOT.md): kappa = 0.1 rather than
     /// 0.01 raises the target's standard deviation by 0.2 to 1.2% and divides that of N* by

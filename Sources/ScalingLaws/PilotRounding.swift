@@ -14,7 +14,7 @@ import LinearAlgebra
 /// 2. Greedy fill: while a slot and budget remain, add the candidate that lowers Psi most
 ///    per unit of the resource weighting r_k(t) that priced the continuous design, among
 ///    those that still fit.
-/// 3. Exchange (Fedorov's exchange, ADT section 12.5, under the budget): replace one chosen
+/// 3. Exchange (Fedorov 1972; Atkinson, Donev and Tobias 2007, ch. 12; here under the budget): replace one chosen
 ///    run by the candidate that lowers Psi most among those that fit in the budget freed;
 ///    take the best such swap, greedy-fill again, and repeat until no swap improves Psi
 ///    by more than 1e-10 (or 500 swaps).
