@@ -26,6 +26,10 @@ struct PilotCandidates {
     /// K x p: row k is g_k.
     let jacobian: Matrix
 
+    /// Most candidates accepted: the design's cost grows linearly with their number (the
+    /// default grid has a few hundred; 10,000 takes tens of seconds).
+    static let maximumCount = 10_000
+
     /// The log-spaced grid of `ranges` (model sizes from the smallest to `largestParams`
     /// unless the ranges give one, tokens per parameter), each value rounded to three
     /// significant digits so run specifications read cleanly; every number reported is
@@ -43,6 +47,10 @@ struct PilotCandidates {
         }
         let p = model.dimension
         guard runs.count >= p else { throw .tooFewCandidates(found: runs.count, needed: p) }
+        guard runs.count <= Self.maximumCount else {
+            throw .invalidOption(name: "candidate runs", value: Double(runs.count),
+                                 expected: "at most \(Self.maximumCount); lower the points per decade or narrow the ranges")
+        }
         var g = Matrix(rows: runs.count, columns: p)
         for (k, r) in runs.enumerated() {
             let row = model.logLoss(model.theta, params: r.params, tokens: r.tokens).gradient

@@ -14,7 +14,7 @@ public enum PilotError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidOption(let name, let value, let expected):
-            "\(name) is \(value), expected \(expected)"
+            "\(name) is \(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)), expected \(expected)"
         case .unsupportedForm(let form):
             "pilot designs support the chinchilla, overtrain and kaplan laws, not \(form.rawValue)"
         case .tooFewCandidates(let found, let needed):
