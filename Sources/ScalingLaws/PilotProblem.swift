@@ -77,8 +77,8 @@ public struct PilotProblem: Sendable {
     /// own; any kappa > 0 keeps M nonsingular (Atkinson, Donev and Tobias 2007, ch. 21).
     /// Measured on the Hoffmann and Epoch laws for a 7B x 140B run and a 1e22 FLOP target
     /// (1% budgets, 20 runs; see the pilot tests and docs/PILOT.md): kappa = 0.1 rather than
-    /// 0.01 raises the target's standard deviation by 0.2 to 1.2% and divides that of N* by
-    /// 1.8 to 4.5.
+    /// 0.01 changes the target's standard deviation by -0.2% to +1.7% (the rounding to whole
+    /// runs adds noise) and divides that of N* by 1.8 to 7.6.
     public var identifiabilityWeight: Double
     public var candidates: PilotCandidateRanges
 

@@ -135,14 +135,15 @@ struct PilotDesignTests {
     }
 
     /// The doc claim for kappa (PilotProblem.identifiabilityWeight): 0.1 instead of 0.01 costs
-    /// at most 2% of the loss's standard deviation and lowers that of N*, in four cases.
+    /// little of the loss's standard deviation (measured: at most 1.7%; required: under 3%)
+    /// and lowers that of N* (measured: 1.8 to 7.6 times), in four cases.
     @Test func identifiabilityWeightCostsLittle() throws {
         for (a, b) in [(Self.sevenB(Self.hoffmann, kappa: 0.01), Self.sevenB(Self.hoffmann)),
                        (Self.sevenB(Self.epoch, kappa: 0.01), Self.sevenB(Self.epoch)),
                        (Self.computeTarget(Self.hoffmann, kappa: 0.01), Self.computeTarget(Self.hoffmann)),
                        (Self.computeTarget(Self.epoch, kappa: 0.01), Self.computeTarget(Self.epoch))] {
             let small = try PilotDesigner.design(a), usual = try PilotDesigner.design(b)
-            #expect(usual.precision.sigmaLogLoss < 1.02 * small.precision.sigmaLogLoss)
+            #expect(usual.precision.sigmaLogLoss < 1.03 * small.precision.sigmaLogLoss)
             #expect(usual.precision.sigmaLogOptimum < small.precision.sigmaLogOptimum)
         }
     }
