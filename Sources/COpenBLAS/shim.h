@@ -20,4 +20,12 @@ void dgels_(const char *trans, const int *m, const int *n, const int *nrhs, doub
 void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
             double *w, double *work, const int *lwork, int *info);
 
+/* Cholesky factorisation A = L L^T of a symmetric positive definite A. */
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+/* Solves A X = B with the factor from dpotrf. */
+void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda,
+             double *b, const int *ldb, int *info);
+/* Inverse of A from the factor from dpotrf (one triangle written). */
+void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+
 #endif

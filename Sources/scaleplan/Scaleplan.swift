@@ -14,7 +14,7 @@ struct Scaleplan: ParsableCommand {
             Exit codes: 0 success, 1 no feasible plan or no solution, 2 bad input.
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Evaluate.self, FrontierCommand.self, Downscale.self, Validate.self, Schema.self, Fit.self, Law.self, HardwareCommand.self, Estimate.self, Calibrate.self]
+        subcommands: [Init.self, Evaluate.self, FrontierCommand.self, Downscale.self, Pilot.self, Validate.self, Schema.self, Fit.self, Law.self, HardwareCommand.self, Estimate.self, Calibrate.self]
     )
 
     /// Runs the command and maps every failure to one sentence on stderr and an exit code:
