@@ -1,4 +1,5 @@
 import Foundation
+import ScalingLaws
 
 extension Planner {
     /// Minimises `objective` when the model size is restricted to `problem.modelChoices`.
@@ -43,10 +44,15 @@ extension Planner {
         let first = at(lo)
         // Bounds that D cannot change.
         guard meets(.latency, first) else { return nil }
-        // The loss bound sets the least D.
-        if !meets(.loss, first) {
-            guard meets(.loss, at(hi)) else { return nil }
-            lo = boundary(lo, hi) { meets(.loss, at($0)) }
+        // The loss bound sets the least D (searched on the loss alone, which is all it needs).
+        if let lossMax = c.lossMax, !meets(.loss, first) {
+            func loss(_ y: Double) -> Double {
+                let d = Foundation.exp(y), u = problem.training.uniqueTokens
+                return problem.lossUncertainty?.lossAtConfidence(params: n, tokens: d, uniqueTokens: u)
+                    ?? problem.law.unsafeLoss(params: n, tokens: d, uniqueTokens: u)
+            }
+            guard loss(hi) <= lossMax else { return nil }
+            lo = boundary(lo, hi) { loss($0) <= lossMax }
         }
         // The rising objectives set the most D.
         let least = at(lo)
@@ -55,6 +61,38 @@ extension Planner {
             hi = boundary(hi, lo) { y in let m = at(y); return rising.allSatisfy { meets($0, m) } }
         }
         return objective == .loss ? at(hi) : least
+    }
+
+    /// The best plan over model size when serving makes the objective non-smooth in N.
+    ///
+    /// Serving terms depend on N alone and jump where the derived shape, the batch, the
+    /// tensor-parallel degree or a month's replica count changes, so the fixed point of the
+    /// linearised GLPK solve (`start`) need not be the optimum. With D solved exactly for each N
+    /// (`minimizeTokens`), the objective is scanned over 97 points in ln N across the search
+    /// range and the best cell narrowed by golden-section search to 1e-7 (`ScalarSearch`); the
+    /// better of that and `start` is returned. Fleets are cached across solves.
+    func searchSizes(_ objective: Objective, _ c: PlanConstraints, start: PlanMetrics?) throws(PlanError) -> PlanMetrics? {
+        let range = Foundation.log(c.paramsMin)...Foundation.log(c.paramsMax)
+        var failure: PlanError?
+        var memo: [Double: PlanMetrics] = [:]
+        func value(_ x: Double) -> Double {
+            do {
+                guard let m = try minimizeTokens(objective, c, params: Foundation.exp(x)) else { return .infinity }
+                memo[x] = m
+                return m.value(objective)
+            } catch {
+                failure = failure ?? error
+                return .infinity
+            }
+        }
+        var best = start
+        if range.upperBound > range.lowerBound,
+           let x = ScalarSearch.minimize(in: range, scanSteps: 96, tolerance: 1e-7, value) {
+            if let failure { throw failure }
+            if memo[x] == nil { _ = value(x) }
+            if let m = memo[x], best.map({ m.value(objective) < $0.value(objective) * (1 - 1e-12) }) ?? true { best = m }
+        }
+        return best
     }
 
     /// Bisection between `bad` (where `ok` fails) and `good` (where it holds) to 1e-12;

@@ -6,6 +6,8 @@ import ScalingLaws
 /// (`Frontier`), and explanations of infeasibility.
 public struct Planner: Sendable {
     public let problem: PlanningProblem
+    /// Fleets sized so far, by model size.
+    let fleets = FleetCache()
 
     public init(problem: PlanningProblem) { self.problem = problem }
 
@@ -50,7 +52,7 @@ public struct Planner: Sendable {
         // leaves errors of the order of the last step in N).
         if let linearisation {
             let exact = try minimizeTokens(objective, bounds, params: linearisation.params)
-            return .optimal(exact ?? linearisation)
+            return try searchSizes(objective, bounds, start: exact ?? linearisation).map { .optimal($0) } ?? .infeasible
         }
         return .optimal(try metrics(params: Foundation.exp(point.x), tokens: Foundation.exp(point.y)))
     }
@@ -84,6 +86,11 @@ public struct Planner: Sendable {
     /// The serving fleet for a model of `params` parameters: the fleet MILP for a forecast,
     /// the cheapest option per request for a lifetime token total, none without serving.
     public func fleet(params: Double) throws(PlanError) -> Fleet {
+        guard problem.inference != nil else { return Fleet(assignments: []) }
+        return try fleets.fleet(params: params) { n throws(PlanError) in try sizeFleet(params: n) }
+    }
+
+    private func sizeFleet(params: Double) throws(PlanError) -> Fleet {
         guard let inf = problem.inference else { return Fleet(assignments: []) }
         let replicas = self.replicas(inf, params: params)
         guard !replicas.isEmpty else { throw .noServingOption(params: params) }
