@@ -19,6 +19,10 @@ fi
 if ! bench/.venv/bin/python -c "import yaml" 2>/dev/null; then
   bench/.venv/bin/pip install -q PyYAML==6.0.3
 fi
-swift build -c release --product scaleplan --scratch-path .build-bench >/dev/null
+mkdir -p .build-bench
+if ! swift build -c release --product scaleplan --scratch-path .build-bench >.build-bench/build.log 2>&1; then
+  cat .build-bench/build.log >&2
+  exit 2
+fi
 echo "$(swift --version 2>&1 | head -1); $(bench/.venv/bin/python --version); hyperfine: $(hyperfine --version 2>/dev/null || echo none)"
 bench/.venv/bin/python bench/planner_vs_grid.py --bin .build-bench/release/scaleplan "$@"
