@@ -10,14 +10,18 @@ training and serving cost, energy, compute and days, and keeps the best point th
 constraint. The same grid gives the epsilon-constraint frontier for free: for each bound on x,
 the grid's least y.
 
-The formulas are written from docs/HARDWARE.md, docs/PLANNER.md-level descriptions and the
-papers the code cites, not translated from the Swift line by line; each function names the
-quantity it computes and its units.
+The formulas are those of docs/HARDWARE.md and the doc comments of Sources/Hardware,
+Sources/Demand and Sources/Planner (PlanEvaluator, ServingModel, FleetSizer), with the papers
+they cite, implemented a second time rather than translated: batches are scanned exhaustively
+instead of bisected, the Llama width is looked up in a table instead of searched, and the fleet
+is enumerated instead of solved by GLPK. It reads scenarios with law presets and a demand given
+by requests_per_day, tokens_per_day or tokens (not volume tables or law files).
 
 Usage:
-  python bench/brute_force_planner.py SCENARIO [--n-points 2000] [--ratio-points 2000]
+  python bench/brute_force_planner.py SCENARIO [--n-points 4000] [--ratio-points 1000]
       [--profiles hardware-profiles] [--compare scaleplan.json] [--json OUT]
   python bench/brute_force_planner.py SCENARIO --point N D      (metrics of one plan, JSON)
+  python bench/brute_force_planner.py SCENARIO --check-fleets K (fleet enumeration vs HiGHS)
 """
 from __future__ import annotations
 
@@ -328,6 +332,7 @@ def _family_counts():
 
 
 _COUNTS = _family_counts()
+assert np.all(np.diff(_COUNTS) > 0), "the family's parameter count must grow with the width"
 
 
 def llama_shape(n: float):
@@ -703,11 +708,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("scenario")
     ap.add_argument("--profiles", default=os.path.join(os.path.dirname(__file__), "..", "hardware-profiles"))
-    ap.add_argument("--n-points", type=int, default=2000, help="model sizes on the log grid")
-    ap.add_argument("--ratio-points", type=int, default=2000, help="tokens-per-parameter values on the log grid")
+    ap.add_argument("--n-points", type=int, default=4000, help="model sizes on the log grid")
+    ap.add_argument("--ratio-points", type=int, default=1000, help="tokens-per-parameter values on the log grid")
     ap.add_argument("--compare", help="scaleplan's JSON report: its frontier's x values become the grid's bounds")
-    ap.add_argument("--frontier-points", type=int, default=0,
-                    help="without --compare: this many x bounds spaced over the grid's own x range")
     ap.add_argument("--point", nargs=2, type=float, metavar=("N", "D"), help="print the metrics of one plan and stop")
     ap.add_argument("--json", help="write the result here")
     ap.add_argument("--check-fleets", type=int, metavar="K",
