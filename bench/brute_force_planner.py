@@ -382,25 +382,32 @@ def _roofline(sc: Scenario, opt: Option, n: float, s, k: int, b: np.ndarray):
     wbytes = n * BYTES[opt.precision]
     kvb = BYTES[KV_PRECISION.get(opt.precision, "bf16")]
     L, d = s["layers"], s["hidden"]
+    # The input embedding (V d, untied) is looked up, not multiplied: 2 N_m FLOPs per token with
+    # N_m = N (1 - V d / count), N_m bytes streamed per pass plus one embedding row per token.
+    nm = n * (1 - LLAMA_VOCAB * d / _param_count(s))
+    mbytes = nm * BYTES[opt.precision]
+    row = d * BYTES[opt.precision]
+    chunk = 8192                                                            # prefill tokens per pass (vLLM)
+    passes = np.ceil(b * P / chunk)
     kv_per_token = 2 * L * s["kv_heads"] * s["head_dim"] * kvb                 # bytes per context token
     link = lambda tokens: 0.0 if k == 1 else 2 * L * (prof.link_latency_us * 1e-6
                                                       + 2 * (k - 1) / k * tokens * d * 2 / (prof.link_gbps * 1e9))
     # Prefill: B P tokens, causal attention over P (P + 1) / 2 positions per sequence.
-    pf = (2 * n * b * P + b * 4 * L * d * (P * (P + 1) / 2)) / k
-    pb = (wbytes + b * P * kv_per_token) / k
+    pf = (2 * nm * b * P + b * 4 * L * d * (P * (P + 1) / 2)) / k
+    pb = (passes * mbytes + b * P * row + b * P * kv_per_token) / k
     pt = np.maximum(pf / (e["prefill_compute"] * peak), pb / (e["prefill_bandwidth"] * bw)) + link(b * P) \
         + e["prefill_overhead_ms"] / 1000
     pu = np.minimum(1, np.maximum(pf / (pt * peak), pb / (pt * bw)))
     # Decode step at the mean context P + O / 2.
     c = P + O / 2
-    df = b * (2 * n + 4 * L * d * c) / k
-    db = (wbytes + b * c * kv_per_token) / k
+    df = b * (2 * nm + 4 * L * d * c) / k
+    db = (mbytes + b * row + b * c * kv_per_token) / k
     dt = np.maximum(df / (e["decode_compute"] * peak), db / (e["decode_bandwidth"] * bw)) + link(b) \
         + e["decode_overhead_ms"] / 1000
     du = np.minimum(1, np.maximum(df / (dt * peak), db / (dt * bw)))
     # Memory per device: weights, KV cache at full context (KV heads split over k), activations, logits.
     kv_dev = 2 * L * ((s["kv_heads"] + k - 1) // k) * s["head_dim"] * kvb
-    mem = wbytes / k + b * (P + O) * kv_dev + P * (4 * d + 3 * s["inter"]) * 2 / k + b * LLAMA_VOCAB * 4
+    mem = wbytes / k + b * (P + O) * kv_dev + np.minimum(b * P, chunk) * (4 * d + 3 * s["inter"]) * 2 / k + b * LLAMA_VOCAB * 4
     return pt, pu, dt, du, mem
 
 

@@ -62,7 +62,22 @@ public enum FleetSizer {
             }
             let status = try p.solveMIP(relativeGap: 1e-6, timeLimitSeconds: 10)
             guard status == .optimal || status == .feasible else { throw Failure.capacityShort(month: month) }
-            return try columns.map { Int(try p.mipValue(column: $0).rounded()) }
+            var counts = try columns.map { Int(try p.mipValue(column: $0).rounded()) }
+            // GLPK meets the capacity row within its feasibility tolerance; top up with the
+            // cheapest replica per request per second until the peak is met exactly.
+            func capacity() -> Double { zip(counts, replicas).reduce(0) { $0 + Double($1.0) * $1.1.requestsPerSecond } }
+            while capacity() < peak {
+                let room = replicas.indices.filter { i in
+                    guard let cap = replicas[i].option.maxDevices else { return true }
+                    let used = replicas.indices.filter { replicas[$0].option.hardware.name == replicas[i].option.hardware.name }
+                        .reduce(0) { $0 + counts[$1] * replicas[$1].devices }
+                    return used + replicas[i].devices <= cap
+                }
+                func price(_ i: Int) -> Double { Double(replicas[i].devices) * replicas[i].option.usdPerDeviceHour / replicas[i].requestsPerSecond }
+                guard let i = room.min(by: { price($0) < price($1) }) else { throw Failure.capacityShort(month: month) }
+                counts[i] += 1
+            }
+            return counts
         } catch let f as Failure {
             throw f
         } catch {

@@ -20,10 +20,11 @@ public struct Planner: Sendable {
     /// Minimises `objective` subject to `constraints` (the problem's own by default).
     ///
     /// The continuous core is the convex program of `ConvexProgram` over (ln N, ln D),
-    /// solved by GLPK outer approximation and polished; roofline serving terms are
-    /// linearised at the current model size and re-linearised until the size moves by less
-    /// than 1e-6 relative (at most 12 rounds). The serving fleet for the final size is then
-    /// sized by the fleet MILP and the plan evaluated independently.
+    /// solved by GLPK outer approximation and polished, exact without serving. With serving,
+    /// the roofline serving terms are linearised at the current model size (up to three
+    /// rounds) and the answer seeds `searchSizes`, which minimises over N with D solved exactly
+    /// for each size and the fleet sized by the fleet MILP; every plan is evaluated
+    /// independently.
     ///
     /// With `problem.modelChoices` the size is chosen among them instead (`minimizeOverChoices`).
     public func minimize(_ objective: Objective, constraints: PlanConstraints? = nil) throws(PlanError) -> Solution {
@@ -37,23 +38,26 @@ public struct Planner: Sendable {
             linearisation = try metrics(params: min(max(start, 1e8), bounds.paramsMax), tokens: 1)
         }
         var point: (x: Double, y: Double)?
-        for _ in 0..<12 {
+        // Without serving the convex program is exact: one solve. With serving its linearised
+        // answer only seeds the search over N (`searchSizes`), so three rounds suffice.
+        for _ in 0..<(problem.inference == nil ? 1 : 3) {
             let model = ObjectiveModel(problem: problem, linearisedAt: linearisation)
-            guard let next = try solveContinuous(objective, bounds, model) else { return .infeasible }
+            guard let next = try solveContinuous(objective, bounds, model) else { break }
             let moved = point.map { abs($0.x - next.x) } ?? .infinity
             point = next
             if problem.inference == nil { break }
             linearisation = try metrics(params: Foundation.exp(next.x), tokens: Foundation.exp(next.y))
             if moved < 1e-6 { break }
         }
-        guard let point else { return .infeasible }
-        // With serving, the serving terms were linearised at the last size; re-solve D
-        // exactly at that size so every bound holds on the exact metrics (the linearisation
-        // leaves errors of the order of the last step in N).
-        if let linearisation {
-            let exact = try minimizeTokens(objective, bounds, params: linearisation.params)
-            return try searchSizes(objective, bounds, start: exact ?? linearisation).map { .optimal($0) } ?? .infeasible
+        if problem.inference != nil {
+            // Re-solve D exactly at the seed's size, then search N on the exact metrics (the
+            // linearised GLPK answer may sit beside a jump of the serving cost, or be infeasible
+            // where another size is not).
+            var seed: PlanMetrics?
+            if point != nil, let l = linearisation { seed = try minimizeTokens(objective, bounds, params: l.params) }
+            return try searchSizes(objective, bounds, start: seed).map { .optimal($0) } ?? .infeasible
         }
+        guard let point else { return .infeasible }
         return .optimal(try metrics(params: Foundation.exp(point.x), tokens: Foundation.exp(point.y)))
     }
 
@@ -61,6 +65,10 @@ public struct Planner: Sendable {
     /// memory, the SLO and the availability caps (all worsen as N grows), by bisection in
     /// ln N to 1e-9; nil when not even the smallest can be served.
     public func largestServableParams(_ c: PlanConstraints) throws(PlanError) -> Double? {
+        try fleets.largestServable(c.paramsMin...c.paramsMax) { () throws(PlanError) in try findLargestServable(c) }
+    }
+
+    private func findLargestServable(_ c: PlanConstraints) throws(PlanError) -> Double? {
         func servable(_ n: Double) throws(PlanError) -> Bool {
             guard let inf = problem.inference else { return true }
             let replicas = self.replicas(inf, params: n)
