@@ -68,7 +68,7 @@ extension Planner {
     /// Serving terms depend on N alone and jump where the derived shape, the batch, the
     /// tensor-parallel degree or a month's replica count changes, so the fixed point of the
     /// linearised GLPK solve (`start`) need not be the optimum. With D solved exactly for each N
-    /// (`minimizeTokens`), the objective is scanned over 97 points in ln N across the search
+    /// (`minimizeTokens`), the objective is scanned over 241 points in ln N across the search
     /// range and the best cell narrowed by golden-section search to 1e-6 (`ScalarSearch`); the
     /// better of that and `start` is returned. Fleets are cached across solves.
     func searchSizes(_ objective: Objective, _ c: PlanConstraints, start: PlanMetrics?) throws(PlanError) -> PlanMetrics? {
@@ -87,7 +87,7 @@ extension Planner {
         }
         var best = start
         if range.upperBound > range.lowerBound,
-           let x = ScalarSearch.minimize(in: range, scanSteps: 96, tolerance: 1e-6, value) {
+           let x = ScalarSearch.minimize(in: range, scanSteps: 240, tolerance: 1e-6, value) {
             if let failure { throw failure }
             if memo[x] == nil { _ = value(x) }
             if let m = memo[x], best.map({ m.value(objective) < $0.value(objective) * (1 - 1e-12) }) ?? true { best = m }
