@@ -34,9 +34,10 @@ let package = Package(
             dependencies: [
                 "ScalingLaws", "Hardware", "Demand", "Planner",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "CSV", package: "CSV.swift"),
             ]),
-        .target(name: "Report", dependencies: ["ScalingLaws", "Planner", "Scenario", .product(name: "CSV", package: "CSV.swift")]),
+        .target(
+            name: "Report",
+            dependencies: ["ScalingLaws", "Hardware", "Demand", "Planner", "Scenario", .product(name: "CSV", package: "CSV.swift")]),
         .executableTarget(
             name: "scaleplan",
             dependencies: [
@@ -61,5 +62,7 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        // The bad-input corpus (Tests/Fixtures/bad-inputs) run through the built binary.
+        .testTarget(name: "BadInputTests", dependencies: ["TestSupport"]),
     ]
 )

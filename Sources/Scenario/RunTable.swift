@@ -24,13 +24,29 @@ public struct RunColumns: Sendable {
 
 /// Training runs read from a CSV file.
 public enum RunTable {
+    /// The most runs a fit reads: the fit evaluates every start on every run, so the time
+    /// grows with the row count (about 1 s per 250 runs on one core).
+    public static let maximumRuns = 20_000
+
     /// Reads runs; every N, D (or C), L (and U) must be a positive number.
     ///
     /// - Parameter dropHighestLoss: drop this many runs with the highest loss first
     ///   (Epoch's replication drops 5 outliers from the digitised Chinchilla points).
     public static func load(path: String, columns: RunColumns, dropHighestLoss: Int = 0) throws(InputError) -> [TrainingRun] {
         let table = try CSVTable.load(path: path)
-        return try runs(from: table, columns: columns, dropHighestLoss: dropHighestLoss)
+        let runs = try runs(from: table, columns: columns, dropHighestLoss: dropHighestLoss)
+        try checkVaried(runs, file: path)
+        return runs
+    }
+
+    /// Every law has an exponent for N and one for D, so runs that all share N (or D) cannot
+    /// determine it; the fit would wander off to a degenerate law. Checked once there are as
+    /// many runs as the smallest law has parameters (fewer is the fitter's own error).
+    public static func checkVaried(_ runs: [TrainingRun], file: String) throws(InputError) {
+        guard runs.count >= LawForm.allCases.map(\.parameterNames.count).min()! else { return }
+        for (name, values) in [("model size N", runs.map(\.params)), ("token count D", runs.map(\.tokens))] where Set(values).count == 1 {
+            throw InputError(file: file, "every run has the same \(name) (\(Quantity.format(values[0]))); a law needs runs at two or more")
+        }
     }
 
     public static func runs(from table: CSVTable, columns: RunColumns, dropHighestLoss: Int = 0) throws(InputError) -> [TrainingRun] {
@@ -43,11 +59,23 @@ public enum RunTable {
         } else {
             d = try table.column(columns.tokens ?? "tokens", option: "--tokens-column"); c = nil
         }
+        guard table.rows.count <= maximumRuns else {
+            throw InputError(file: table.file, line: table.lines[maximumRuns], column: 1,
+                             "the file has more than \(maximumRuns) runs, the most scaleplan fits (each start of the fit visits every run)")
+        }
         var runs: [TrainingRun] = []
         for i in table.rows.indices {
             let params = try table.positiveNumber(row: i, column: n)
             let tokens: Double
-            if let c { tokens = try table.positiveNumber(row: i, column: c) / (6 * params) } else { tokens = try table.positiveNumber(row: i, column: d!) }
+            if let c {
+                tokens = try table.positiveNumber(row: i, column: c) / (6 * params)
+                guard tokens.isFinite, tokens > 0 else {
+                    throw InputError(at: table.location(row: i, column: c),
+                                     "column '\(table.header[c])' gives D = C / (6 N) = \(tokens) tokens, outside floating-point range")
+                }
+            } else {
+                tokens = try table.positiveNumber(row: i, column: d!)
+            }
             let loss = try table.positiveNumber(row: i, column: l)
             let unique = try u.map { j throws(InputError) in try table.positiveNumber(row: i, column: j) }
             runs.append(TrainingRun(params: params, tokens: tokens, uniqueTokens: unique, loss: loss))

@@ -28,6 +28,8 @@ struct Evaluate: ParsableCommand {
         }
         let value = PlanReport.outcome(outcome, scenario: spec.problem.name, problem: spec.problem, lawSource: spec.lawSource)
         try output.emit(output.resolvedFormat == .table ? PlanReport.summary(value) : value, inputs: [input.scenario])
-        if outcome.status == .infeasible { throw ExitCode(1) }
+        if outcome.status == .infeasible {
+            throw CLIFailure.noSolution("\(input.scenario): no plan meets every constraint; the output lists the bound each constraint would need")
+        }
     }
 }
