@@ -45,6 +45,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The fuzzing harness (mutated inputs through the library, in-process) and its soak runner.
+        .target(name: "Fuzzing", dependencies: ["ScalingLaws", "Hardware", "Planner", "Scenario", "Report"]),
+        .executableTarget(
+            name: "scaleplan-fuzz",
+            dependencies: ["Fuzzing", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
         // Shared test helpers: fixture paths and tolerance checks.
         .target(name: "TestSupport", path: "Sources/TestSupport"),
 
@@ -64,5 +70,6 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         // The bad-input corpus (Tests/Fixtures/bad-inputs) run through the built binary.
         .testTarget(name: "BadInputTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["Fuzzing", "Planner", "Scenario", "TestSupport"]),
     ]
 )

@@ -22,8 +22,33 @@ public struct Planner: Sendable {
     /// linearised at the current model size and re-linearised until the size moves by less
     /// than 1e-6 relative (at most 12 rounds). The serving fleet for the final size is then
     /// sized by the fleet MILP and the plan evaluated independently.
+    ///
+    /// The plan returned meets every constraint when re-evaluated (`PlanEvaluator.violations`).
+    /// The linearised serving terms and the integral fleet can make the evaluated plan
+    /// overshoot a bound the model met; then that bound is tightened by the overshoot and the
+    /// problem solved again (at most 8 rounds), and a plan that still breaks a constraint is
+    /// reported as infeasible rather than returned.
     public func minimize(_ objective: Objective, constraints: PlanConstraints? = nil) throws(PlanError) -> Solution {
-        var bounds = constraints ?? problem.constraints
+        let target = constraints ?? problem.constraints
+        var checked = problem
+        checked.constraints = target
+        var bounds = target
+        for _ in 0..<8 {
+            guard case .optimal(let m) = try minimizeOnce(objective, bounds) else { return .infeasible }
+            if PlanEvaluator.violations(checked, m).isEmpty { return .optimal(m) }
+            var tightened = false
+            for o in Objective.allCases {
+                guard let b = target.bound(on: o), let current = bounds.bound(on: o), m.value(o) > b * (1 + 1e-6) else { continue }
+                bounds = bounds.setting(o, to: current * b / m.value(o) * (1 - 1e-6))
+                tightened = true
+            }
+            if !tightened { return .infeasible }
+        }
+        return .infeasible
+    }
+
+    private func minimizeOnce(_ objective: Objective, _ constraints: PlanConstraints) throws(PlanError) -> Solution {
+        var bounds = constraints
         var linearisation: PlanMetrics? = nil
         if problem.inference != nil {
             guard let servable = try largestServableParams(bounds) else { return .infeasible }

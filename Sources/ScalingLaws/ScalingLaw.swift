@@ -105,12 +105,15 @@ public enum ScalingLaw: Equatable, Sendable {
     /// Predicted loss (nats per token) at N parameters and D tokens. `uniqueTokens` limits
     /// the unique data for the data-constrained family; other families ignore it.
     ///
-    /// - Throws: `LawError.invalidInput` unless N, D (and U, if given) are positive and finite.
+    /// - Throws: `LawError.invalidInput` unless N, D (and U, if given) are positive and finite,
+    ///   and when the law's prediction itself overflows (a law with extreme parameters).
     public func loss(params N: Double, tokens D: Double, uniqueTokens U: Double? = nil) throws(LawError) -> Double {
         try requirePositive(N, "params")
         try requirePositive(D, "tokens")
         if let U { try requirePositive(U, "unique tokens") }
-        return unsafeLoss(params: N, tokens: D, uniqueTokens: U)
+        let l = unsafeLoss(params: N, tokens: D, uniqueTokens: U)
+        guard l.isFinite else { throw .invalidInput(quantity: "the law's predicted loss", value: l) }
+        return l
     }
 
     /// Loss without input checks, for inner loops whose inputs are already valid.

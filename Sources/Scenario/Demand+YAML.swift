@@ -46,12 +46,31 @@ extension DemandForecast {
                 throw node.error("'volumes' gives every month already; remove 'growth' and 'growth_per_month'")
             }
             let table = try DemandTable.load(path: path)
+            guard table.count <= 1200 else {
+                throw node.error("'volumes' lists \(table.count) months, more than the 1200 (100 years) a horizon may span")
+            }
             growth = .monthly(requests: table)
             horizon = horizon ?? table.count
         }
         guard let horizon else { throw value.error("demand is missing the required key 'horizon_months'") }
+        let forecast = try build(m, volume: volumeKeys[0], value: value, prompt: prompt, output: output, growth: growth,
+                                 horizon: horizon, peak: peak)
+        if let month = forecast.series().first(where: { !($0.requestsPerDay <= maximumRequestsPerDay) }) {
+            let at = rateNode ?? m.optional(volumeKeys[0]) ?? value
+            throw at.error("the demand reaches \(Quantity.format(month.requestsPerDay)) requests a day in month \(month.month), more than the \(Quantity.format(maximumRequestsPerDay)) scaleplan plans for")
+        }
+        return forecast
+    }
+
+    /// The most requests a day any month may reach: 10T, about a thousand times the web
+    /// searches made worldwide in a day (of the order of 10^10), so a typo in a growth rate
+    /// cannot ask the fleet MILP for 10^15 accelerators.
+    public static let maximumRequestsPerDay = 1e13
+
+    private static func build(_ m: YAMLMapping, volume: String, value: YAMLValue, prompt: Double, output: Double, growth: DemandGrowth,
+                              horizon: Int, peak: Double) throws(InputError) -> DemandForecast {
         do {
-            switch volumeKeys[0] {
+            switch volume {
             case "requests_per_day":
                 return try DemandForecast(requestsPerDay: try m.required("requests_per_day").nonNegativeNumber(), promptTokens: prompt,
                                           outputTokens: output, growth: growth, horizonMonths: horizon, peakToMean: peak)

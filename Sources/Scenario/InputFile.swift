@@ -66,9 +66,13 @@ public enum InputFile {
             let (line, column) = position(of: index, in: bytes)
             throw InputError(file: file, line: line, column: column, "the file is not valid UTF-8 text")
         }
+        // Line breaks are LF, CR LF or a lone CR, as YAML and the CSV reader count them.
         var line = 1, column = 1
+        var afterCR = false
         for scalar in text.unicodeScalars {
-            if scalar == "\n" { line += 1; column = 1; continue }
+            defer { afterCR = scalar == "\r" }
+            if scalar == "\n" { if !afterCR { line += 1 }; column = 1; continue }
+            if scalar == "\r" { line += 1; column = 1; continue }
             if isControl(scalar) {
                 if scalar.value == 0 {
                     throw InputError(file: file, line: line, column: column,
@@ -91,11 +95,16 @@ public enum InputFile {
         }
     }
 
-    /// One-based line and column (in characters) of a byte offset into UTF-8 bytes.
+    /// One-based line and column (in characters) of a byte offset into UTF-8 bytes; line
+    /// breaks are LF, CR LF or a lone CR.
     static func position(of offset: Int, in bytes: [UInt8]) -> (Int, Int) {
         var line = 1, column = 1
+        var previous: UInt8 = 0
         for b in bytes.prefix(offset) {
-            if b == 0x0A { line += 1; column = 1 } else if b & 0xC0 != 0x80 { column += 1 }
+            if b == 0x0A { if previous != 0x0D { line += 1 }; column = 1 }
+            else if b == 0x0D { line += 1; column = 1 }
+            else if b & 0xC0 != 0x80 { column += 1 }
+            previous = b
         }
         return (line, column)
     }

@@ -27,6 +27,9 @@ public enum RunTable {
     /// The most runs a fit reads: the fit evaluates every start on every run, so the time
     /// grows with the row count (about 1 s per 250 runs on one core).
     public static let maximumRuns = 20_000
+    /// Every N, D, C and L must lie in this range: far beyond any real run (N and D up to
+    /// 1e30, a loss down to 1e-30), so a slip in units cannot overflow 6ND or a residual.
+    public static let magnitudes: ClosedRange<Double> = 1e-30...1e30
 
     /// Reads runs; every N, D (or C), L (and U) must be a positive number.
     ///
@@ -65,19 +68,22 @@ public enum RunTable {
         }
         var runs: [TrainingRun] = []
         for i in table.rows.indices {
-            let params = try table.positiveNumber(row: i, column: n)
-            let tokens: Double
-            if let c {
-                tokens = try table.positiveNumber(row: i, column: c) / (6 * params)
-                guard tokens.isFinite, tokens > 0 else {
-                    throw InputError(at: table.location(row: i, column: c),
-                                     "column '\(table.header[c])' gives D = C / (6 N) = \(tokens) tokens, outside floating-point range")
+            // N, D or C, L and U, each checked at its cell.
+            var cells: [(column: Int, value: Double)] = []
+            for j in [n, c ?? d!, l] + (u.map { [$0] } ?? []) {
+                let v = try table.positiveNumber(row: i, column: j)
+                guard magnitudes.contains(v) else {
+                    throw InputError(at: table.location(row: i, column: j),
+                                     "column '\(table.header[j])' must be between 1e-30 and 1e30, found \(Quantity.plain(v))")
                 }
-            } else {
-                tokens = try table.positiveNumber(row: i, column: d!)
+                cells.append((j, v))
             }
-            let loss = try table.positiveNumber(row: i, column: l)
-            let unique = try u.map { j throws(InputError) in try table.positiveNumber(row: i, column: j) }
+            let params = cells[0].value, loss = cells[2].value, unique = u == nil ? nil : cells[3].value
+            let tokens = c == nil ? cells[1].value : cells[1].value / (6 * params)
+            guard magnitudes.contains(tokens) else {
+                throw InputError(at: table.location(row: i, column: cells[1].column),
+                                 "column '\(table.header[cells[1].column])' gives D = C / (6 N) = \(Quantity.plain(tokens)) tokens, outside 1e-30 to 1e30")
+            }
             runs.append(TrainingRun(params: params, tokens: tokens, uniqueTokens: unique, loss: loss))
         }
         guard dropHighestLoss >= 0, dropHighestLoss < runs.count else {

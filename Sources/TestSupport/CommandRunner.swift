@@ -12,6 +12,15 @@ public struct CommandResult: Sendable {
     public var timedOut: Bool = false
     /// Wall-clock seconds from start to exit.
     public var seconds: Double = 0
+
+    public init(status: Int32, stdout: String, stderr: String, signalled: Bool = false, timedOut: Bool = false, seconds: Double = 0) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+        self.signalled = signalled
+        self.timedOut = timedOut
+        self.seconds = seconds
+    }
 }
 
 /// Runs the built `scaleplan` with `arguments` from the repository root, with a time

@@ -386,6 +386,12 @@ for name, old, new, message in [
         marker = (last, len(key) + 2 + special[value])
     scen(f"number-{name}.yaml", old, new, message, at=marker)
 
+# Found by fuzzing: 300% growth a month asked the fleet MILP for 10^17 requests a second (a hang).
+scen("demand-explodes.yaml", "growth_per_month: 0.05", "growth_per_month: 3",
+     "the demand reaches 13.1T requests a day in month 10, more than the 10T scaleplan plans for", at=("growth_per_month: 3", 18))
+scen("demand-too-large.yaml", "requests_per_day: 50M", "requests_per_day: 20T", "the demand reaches 20T requests a day in month 1",
+     at=("growth_per_month: 0.05", 18))
+
 # SI suffixes.
 for name, value in [("unknown-letter", "50X"), ("double-suffix", "50MM"), ("suffix-only", "M"), ("lowercase-m", "50m"),
                     ("lowercase-b", "7b"), ("space-inside", "50 M"), ("thousands-comma", "\"50,000,000\""),
@@ -466,12 +472,13 @@ add_file("scenario/refs/runs-bad-cell.csv", "params,tokens,loss\n1e8,2e9,3.5\n2e
 add_file("scenario/refs/volumes-out-of-order.csv", "month,requests\n1,100\n3,120\n")
 add_file("scenario/refs/volumes-both-columns.csv", "month,requests,requests_per_day\n1,100,3\n")
 add_file("scenario/refs/binary.yaml", bytes(range(256)))
+add_file("scenario/refs/volumes-too-many-months.csv", "month,requests\n" + "".join(f"{m},100\n" for m in range(1, 1302)))
 LAW_BLOCK = "law:\n  preset: hoffmann2022"
 scen("ref-law-file-missing.yaml", LAW_BLOCK, "law:\n  file: refs/no-such-law.yaml", "", fragment="refs/no-such-law.yaml: the file does not exist")
 scen("ref-law-file-invalid.yaml", LAW_BLOCK, "law:\n  file: refs/law-negative-alpha.yaml", "",
      fragment="refs/law-negative-alpha.yaml:5:8: parameter 'alpha' must be")
 scen("ref-law-file-directory.yaml", LAW_BLOCK, "law:\n  file: refs", "", fragment="refs: this is a directory")
-scen("ref-law-file-binary.yaml", LAW_BLOCK, "law:\n  file: refs/binary.yaml", "", fragment="refs/binary.yaml:2:118: the file is not valid UTF-8 text")
+scen("ref-law-file-binary.yaml", LAW_BLOCK, "law:\n  file: refs/binary.yaml", "", fragment="refs/binary.yaml:3:115: the file is not valid UTF-8 text")
 scen("ref-law-file-empty-name.yaml", LAW_BLOCK, "law:\n  file: \"\"", "'law.file' must be a text value", at="\"\"")
 scen("ref-fit-csv-bad-cell.yaml", LAW_BLOCK, "law:\n  fit: refs/runs-bad-cell.csv", "",
      fragment="refs/runs-bad-cell.csv:3:5: column 'tokens' must be a finite number, found 'oops'")
@@ -483,6 +490,8 @@ scen("ref-volumes-out-of-order.yaml", VOL, "    volumes: refs/volumes-out-of-ord
      fragment="refs/volumes-out-of-order.csv:3:1: months must be numbered 1, 2, 3, ... in order; expected 2, found 3")
 scen("ref-volumes-both-columns.yaml", VOL, "    volumes: refs/volumes-both-columns.csv\n", "",
      fragment="refs/volumes-both-columns.csv:1:1: the header must have exactly one of 'requests' and 'requests_per_day'")
+scen("ref-volumes-too-many-months.yaml", VOL, "    volumes: refs/volumes-too-many-months.csv\n",
+     "'volumes' lists 1301 months, more than the 1200 (100 years) a horizon may span", at="refs/volumes-too-many")
 scen("ref-volumes-missing.yaml", VOL, "    volumes: refs/none.csv\n", "", fragment="refs/none.csv: the file does not exist")
 scen("ref-volumes-with-growth.yaml", "    requests_per_day: 50M\n", "    volumes: refs/volumes-out-of-order.csv\n", "",
      fragment="'volumes' gives every month already")
@@ -548,6 +557,9 @@ law("data-constrained-negative-rstar.yaml", LAW,
 law("overtrain-partial-downstream.yaml", LAW, "form: overtrain\nE: 1.8\na: 10\nb: 0.1\nc: 0.3\nepsilon: 0.9\n",
     "the downstream error law needs all of epsilon, k, gamma; 'k' is missing", at="0.9")
 law("empty.yaml", LAW, "", "the file is empty")
+# Found by fuzzing: a Kaplan law whose exponent overflows predicted an infinite loss.
+add("law", "kaplan-overflowing-exponent.yaml", "form: kaplan\nNc: 8.8e13\nDc: 5.4e13\nalphaN: 0.076\nalphaD: 1200\n", PREDICT, 2,
+    "the law's predicted loss is inf", where=None)
 add("law", "binary.yaml", bytes(_rng.randrange(256) for _ in range(2048)), PREDICT, 2, "not valid UTF-8", loc=(1, 4))
 law("duplicate-parameter.yaml", "beta: 0.28", "beta: 0.28\nbeta: 0.3", "duplicate key 'beta'", at="beta", occurrence=2)
 law("optimum-huge-exponents.yaml", "alpha: 0.34", "alpha: 1e-300", "the optimum leaves floating-point range", command=OPTIMUM,
@@ -603,17 +615,22 @@ prof("figure-without-source.yaml", "bf16: {value: 121, source: \"datasheet\"}", 
      "'peak_tflops.bf16' is missing the required key 'source'", at="{value: 121")
 prof("figure-short-source.yaml", "bf16: {value: 121, source: \"datasheet\"}", "bf16: {value: 121, source: \"x\"}",
      "must cite a document", at="\"x\"")
-prof("figure-negative.yaml", "capacity_gb: {value: 24", "capacity_gb: {value: -24", "must be greater than 0", at="-24")
-prof("figure-zero-bandwidth.yaml", "bandwidth_tb_per_s: {value: 0.30", "bandwidth_tb_per_s: {value: 0", "must be greater than 0",
-     at="0,", occurrence=1)
+prof("figure-negative.yaml", "capacity_gb: {value: 24", "capacity_gb: {value: -24", "'memory.capacity_gb.value' must be between 0.001 and 1000000, found -24", at="-24")
+prof("figure-zero-bandwidth.yaml", "bandwidth_tb_per_s: {value: 0.30", "bandwidth_tb_per_s: {value: 0", "'memory.bandwidth_tb_per_s.value' must be between 0.0001 and 1000, found 0",
+     at=("bandwidth_tb_per_s: {value: 0", 28))
 prof("figure-nan.yaml", "tdp_w: {value: 72", "tdp_w: {value: .nan", "must be a finite number", at=".nan")
 prof("figure-inf.yaml", "bf16: {value: 121", "bf16: {value: .inf", "must be a finite number", at=".inf")
 prof("figure-text.yaml", "bf16: {value: 121", "bf16: {value: fast", "must be a finite number", at="fast")
 prof("figure-unknown-key.yaml", "bf16: {value: 121, source: \"datasheet\"}", "bf16: {value: 121, source: \"datasheet\", note: x}",
      "unknown key 'note'", at="note")
+# Found by fuzzing: a denormal bandwidth made every latency infinite.
+prof("figure-denormal-bandwidth.yaml", "bandwidth_tb_per_s: {value: 0.30", "bandwidth_tb_per_s: {value: 5e-324",
+     "'memory.bandwidth_tb_per_s.value' must be between 0.0001 and 1000, found 5e-324", at="5e-324")
+prof("figure-unit-slip.yaml", "bandwidth_tb_per_s: {value: 0.30", "bandwidth_tb_per_s: {value: 3350",
+     "'memory.bandwidth_tb_per_s.value' must be between 0.0001 and 1000, found 3350", at="3350")
 prof("idle-above-tdp.yaml", "idle_w: {value: 16", "idle_w: {value: 80", "must be below 'power.tdp_w'", at="{value: 80")
-prof("idle-negative.yaml", "idle_w: {value: 16", "idle_w: {value: -1", "must be at least 0", at="-1")
-prof("price-negative.yaml", "usd_per_hour: {value: 0.80", "usd_per_hour: {value: -0.80", "must be at least 0", at="-0.80")
+prof("idle-negative.yaml", "idle_w: {value: 16", "idle_w: {value: -1", "'power.idle_w.value' must be between 0 and 100000, found -1", at="-1")
+prof("price-negative.yaml", "usd_per_hour: {value: 0.80", "usd_per_hour: {value: -0.80", "'price.usd_per_hour.value' must be between 0 and 10000, found -0.8", at="-0.80")
 prof("missing-memory.yaml", "memory:\n  capacity_gb: {value: 24, source: \"datasheet\"}\n  bandwidth_tb_per_s: {value: 0.30, source: \"datasheet\"}\n",
      "", "missing the required key 'memory'", loc=(2, 1))
 prof("missing-bandwidth.yaml", "  bandwidth_tb_per_s: {value: 0.30, source: \"datasheet\"}\n", "",
@@ -716,7 +733,12 @@ runs("many-columns.csv", "params,tokens,loss", "params,tokens,loss," + ",".join(
 runs("compute-column-zero.csv", RUNS, "params,flops,loss\n1e8,0,3.5\n2e8,1e19,3.2\n3e8,2e19,3.1\n4e8,3e19,3.0\n5e8,4e19,2.9\n",
      "column 'flops' must be greater than 0", at="0,", command="fit $F --compute-column flops --holdout-fraction 0")
 runs("compute-column-underflow.csv", RUNS, "params,flops,loss\n1e300,1e-300,3.5\n2e8,1e19,3.2\n3e8,2e19,3.1\n4e8,3e19,3.0\n5e8,4e19,2.9\n",
-     "outside floating-point range", loc=(2, 7), command="fit $F --compute-column flops --holdout-fraction 0")
+     "column 'params' must be between 1e-30 and 1e30, found 1e+300", loc=(2, 1),
+     command="fit $F --compute-column flops --holdout-fraction 0")
+runs("compute-column-tiny-tokens.csv", RUNS, "params,flops,loss\n1e20,1e-10,3.5\n2e8,1e19,3.2\n3e8,2e19,3.1\n4e8,3e19,3.0\n5e8,4e19,2.9\n",
+     "gives D = C / (6 N) = 1.6666666666666667e-31 tokens", loc=(2, 6), command="fit $F --compute-column flops --holdout-fraction 0")
+# Found by fuzzing: a denormal loss overflowed the fit's residuals.
+runs("denormal-loss.csv", "3.1912", "5e-324", "column 'loss' must be between 1e-30 and 1e30", at="5e-324")
 UNIQUE = "params,tokens,loss,unique\n1e8,2e9,3.5,\n2e8,4e9,3.2,4e9\n3e8,6e9,3.0,5e9\n4e8,8e9,2.9,5e9\n5e8,1e10,2.8,5e9\n"
 runs("unique-tokens-missing-cells.csv", RUNS, UNIQUE, "column 'unique' must be a finite number, found an empty cell",
      loc=(2, 13),
