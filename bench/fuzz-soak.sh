@@ -3,13 +3,15 @@
 # in-process on one core, restarting after a crash (the process dies by a signal) or a hang (a
 # case runs past --timeout, exit 3) and recording the case. Results for RELIABILITY.md.
 # Usage: bash bench/fuzz-soak.sh [CASES] [SEED]      Output: bench/fuzz-soak.log
+# FUZZ_BIN=path runs a copy of the harness instead of building one (so a rebuild cannot change it mid-run).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 cases=${1:-100000}
 seed=${2:-1}
 log=bench/fuzz-soak.log
 checkpoint=$(mktemp)
-swift build -c release --product scaleplan-fuzz >/dev/null || exit 2
+bin=${FUZZ_BIN:-}
+if [ -z "$bin" ]; then swift build -c release --product scaleplan-fuzz >/dev/null || exit 2; bin=.build/release/scaleplan-fuzz; fi
 # One core: pin to the last CPU when taskset exists.
 pin=()
 if command -v taskset >/dev/null; then pin=(taskset -c "$(( $(nproc) - 1 ))"); fi
@@ -19,7 +21,7 @@ crashes=0
 hangs=0
 began=$(date +%s)
 while [ "$start" -lt "$cases" ]; do
-  "${pin[@]}" nice .build/release/scaleplan-fuzz --seed "$seed" --start "$start" --cases $((cases - start)) \
+  "${pin[@]}" nice "$bin" --seed "$seed" --start "$start" --cases $((cases - start)) \
     --checkpoint "$checkpoint" --timeout 30 --progress 10000 >> "$log" 2>&1
   status=$?
   if [ "$status" -eq 0 ] || [ "$status" -eq 1 ]; then break; fi

@@ -1,4 +1,5 @@
 import CGLPK
+import Foundation
 
 /// Owns one GLPK problem object (`glp_prob*`) for its whole life.
 ///
@@ -42,6 +43,13 @@ public final class GLPKProblem {
             throw .problemLost
         }
         return p
+    }
+
+    /// What GLPK said about the last internal error on this thread (its terminal output is
+    /// captured, never printed), or nil when it said nothing.
+    public static var lastInternalError: String? {
+        let text = String(cString: sp_glp_last_message()).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
     }
 
     /// Number of structural columns (variables).
@@ -127,6 +135,10 @@ public final class GLPKProblem {
     }
 
     /// Solves the mixed-integer problem by branch and cut (with the LP presolver).
+    ///
+    /// `relativeGap` must be at least 0 and `timeLimitSeconds` positive; GLPK checks both
+    /// itself, and its error on a bad value arrives as `GLPKError.internalError` through the
+    /// error hook (the process survives, this thread's problems are lost).
     public func solveMIP(relativeGap: Double = 1e-9, timeLimitSeconds: Int? = nil) throws(GLPKError) -> SolverStatus {
         let p = try live()
         guard columnCount > 0 else { throw .indexOutOfRange(kind: "column", index: 0, count: 0) }
