@@ -23,8 +23,13 @@ extension DemandForecast {
         guard volumeKeys.count == 1 else {
             throw value.error("demand needs exactly one of requests_per_day, tokens_per_day, tokens or volumes, found \(volumeKeys.isEmpty ? "none" : volumeKeys.joined(separator: ", "))")
         }
-        let prompt = try m.required("prompt_tokens").nonNegativeNumber()
-        let output = try m.required("output_tokens").positiveNumber()
+        // Mean tokens per request: at most 10M, as for a lifetime total (InferenceSection).
+        let prompt = try m.required("prompt_tokens").number(in: 0...maximumTokensPerRequest)
+        let outputNode = try m.required("output_tokens")
+        let output = try outputNode.positiveNumber()
+        guard output <= maximumTokensPerRequest else {
+            throw outputNode.error("'\(outputNode.path)' must be between 0 and 10000000, found \(Quantity.plain(output))")
+        }
         let peak = try m.optional("peak_to_mean")?.number(in: 1...1000) ?? 1
         let rateNode = m.optional("growth_per_month")
         let rate = try rateNode?.number(in: -0.99...100)
@@ -61,6 +66,10 @@ extension DemandForecast {
         }
         return forecast
     }
+
+    /// The most prompt or output tokens one request may have on average (10M, beyond any
+    /// context window shipped).
+    public static let maximumTokensPerRequest = 10_000_000.0
 
     /// The most requests a day any month may reach: 10T, about a thousand times the web
     /// searches made worldwide in a day (of the order of 10^10), so a typo in a growth rate
