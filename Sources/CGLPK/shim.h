@@ -6,15 +6,16 @@
  * wrapper sets a recovery point with setjmp in its own C frame, installs a hook
  * that jumps back to it, and on an error frees this thread's GLPK environment
  * (as the GLPK manual requires) and returns SP_GLP_INTERNAL_ERROR instead.
- * After that every problem object created on this thread is gone; the
- * environment generation counter tells the Swift side not to delete them again.
+ * After that every problem object created on this thread is gone; the Swift side
+ * (GLPKEnvironment) counts these losses per thread so it does not delete them again.
+ * The count lives in Swift, not here: a static variable in this header would have
+ * one copy per object file that inlines these functions, not one per thread.
  */
 #ifndef SCALEPLAN_CGLPK_SHIM_H
 #define SCALEPLAN_CGLPK_SHIM_H
 
 #include <glpk.h>
 #include <setjmp.h>
-#include <string.h>
 
 #define SP_GLP_INTERNAL_ERROR (-1)
 
@@ -24,40 +25,9 @@ static void sp_glp_jump_back(void *info) {
     longjmp(((sp_glp_recovery *)info)->point, 1);
 }
 
-static _Thread_local unsigned long sp_glp_generation_counter = 0;
-
-/* GLPK switches terminal output back on to report an internal error, and would print it on
- * standard output. This hook takes all of GLPK's output instead: it keeps the last 511
- * bytes on this thread (the error message, for GLPKProblem.lastInternalError) and prints
- * nothing (a non-zero return tells GLPK the text was handled). */
-#define SP_GLP_MESSAGE_SIZE 512
-
-static inline char *sp_glp_message(void) {
-    static _Thread_local char buffer[SP_GLP_MESSAGE_SIZE];
-    return buffer;
-}
-
-static int sp_glp_swallow_output(void *info, const char *text) {
-    (void)info;
-    char *message = sp_glp_message();
-    size_t have = strlen(message), add = strlen(text);
-    if (have + add >= SP_GLP_MESSAGE_SIZE) { have = 0; message[0] = 0; }
-    if (add >= SP_GLP_MESSAGE_SIZE) { text += add - (SP_GLP_MESSAGE_SIZE - 1); add = SP_GLP_MESSAGE_SIZE - 1; }
-    memcpy(message + have, text, add);
-    message[have + add] = 0;
-    return 1;
-}
-
-/* The text GLPK printed last on this thread (its last internal error), or "". */
-static inline const char *sp_glp_last_message(void) { return sp_glp_message(); }
-
-/* The number of times this thread's GLPK environment was freed after an error. */
-static inline unsigned long sp_glp_generation(void) { return sp_glp_generation_counter; }
-
 static inline void sp_glp_recover(void) {
     glp_error_hook(NULL, NULL);
     glp_free_env();
-    sp_glp_generation_counter += 1;
 }
 
 /* Creates a problem with terminal output off. Returns NULL on an internal error. */
@@ -66,7 +36,6 @@ static inline glp_prob *sp_glp_create_prob(void) {
     if (setjmp(r.point)) { sp_glp_recover(); return NULL; }
     glp_error_hook(sp_glp_jump_back, &r);
     glp_term_out(GLP_OFF);
-    glp_term_hook(sp_glp_swallow_output, NULL);
     glp_prob *p = glp_create_prob();
     glp_error_hook(NULL, NULL);
     return p;
@@ -75,7 +44,6 @@ static inline glp_prob *sp_glp_create_prob(void) {
 static inline int sp_glp_simplex(glp_prob *p, const glp_smcp *parm) {
     sp_glp_recovery r;
     if (setjmp(r.point)) { sp_glp_recover(); return SP_GLP_INTERNAL_ERROR; }
-    sp_glp_message()[0] = 0;
     glp_error_hook(sp_glp_jump_back, &r);
     int code = glp_simplex(p, parm);
     glp_error_hook(NULL, NULL);
@@ -85,7 +53,6 @@ static inline int sp_glp_simplex(glp_prob *p, const glp_smcp *parm) {
 static inline int sp_glp_intopt(glp_prob *p, const glp_iocp *parm) {
     sp_glp_recovery r;
     if (setjmp(r.point)) { sp_glp_recover(); return SP_GLP_INTERNAL_ERROR; }
-    sp_glp_message()[0] = 0;
     glp_error_hook(sp_glp_jump_back, &r);
     int code = glp_intopt(p, parm);
     glp_error_hook(NULL, NULL);
@@ -97,7 +64,6 @@ static inline int sp_glp_intopt(glp_prob *p, const glp_iocp *parm) {
 static inline int sp_glp_set_mat_row(glp_prob *p, int i, int len, const int ind[], const double val[]) {
     sp_glp_recovery r;
     if (setjmp(r.point)) { sp_glp_recover(); return SP_GLP_INTERNAL_ERROR; }
-    sp_glp_message()[0] = 0;
     glp_error_hook(sp_glp_jump_back, &r);
     glp_set_mat_row(p, i, len, ind, val);
     glp_error_hook(NULL, NULL);
