@@ -73,6 +73,10 @@ public enum InputFile {
             defer { afterCR = scalar == "\r" }
             if scalar == "\n" { if !afterCR { line += 1 }; column = 1; continue }
             if scalar == "\r" { line += 1; column = 1; continue }
+            if scalar.value == 0x2028 || scalar.value == 0x2029 {
+                throw InputError(file: file, line: line, column: column,
+                                 "the file contains the separator \(InputError.escaped(scalar)), which YAML reads as a line break; use a plain line break")
+            }
             if isControl(scalar) {
                 if scalar.value == 0 {
                     throw InputError(file: file, line: line, column: column,
@@ -86,10 +90,11 @@ public enum InputFile {
         return text
     }
 
-    /// Control characters no input may hold: C0 except tab, LF and CR; DEL; C1 except NEL.
+    /// Control characters no input may hold: C0 except tab, LF and CR; DEL; C1 (NEL too: YAML
+    /// reads it as a line break, editors do not, so positions would disagree).
     static func isControl(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
-        case 0x09, 0x0A, 0x0D, 0x85: false
+        case 0x09, 0x0A, 0x0D: false
         case 0...0x1F, 0x7F...0x9F: true
         default: false
         }

@@ -167,6 +167,11 @@ add("scenario", "control-character-del.yaml", SCENARIO.replace("  mfu: 0.45", " 
     "the control character U+007F", at="\x7f")
 add("scenario", "control-character-c1.yaml", SCENARIO.replace("scenario: corpus", "scenario: corpus\u009b"), VALIDATE, 2,
     "the control character U+009B", at="\u009b")
+# Found by fuzzing: YAML reads NEL (U+0085) and U+2028 as line breaks, so positions after them disagreed with editors.
+add("law", "next-line-character.yaml", "form: ov\u0085ertrain\n", "law predict --law $F --params 70B --tokens 1.4T", 2,
+    "the control character U+0085", at="\u0085")
+add("scenario", "line-separator.yaml", SCENARIO.replace("scenario: corpus", "scenario: cor\u2028pus"), VALIDATE, 2,
+    "the separator U+2028, which YAML reads as a line break", at="\u2028")
 scen("escaped-newline-in-message.yaml", "  mfu: 0.45", '  mfu: "0.4\\n5\\e[31m"', "found '0.4\\n5U+001B[31m'",
      at='"0.4')
 add("scenario", "escape-sequence.yaml", SCENARIO.replace("scenario: corpus", "scenario: \x1b[31mcorpus"), VALIDATE, 2,
