@@ -72,3 +72,34 @@ struct GeneratedInputTests {
         #expect(try String(contentsOfFile: law, encoding: .utf8).hasPrefix("form: chinchilla"))
     }
 }
+
+/// The limits on fitting work, refused before the fit starts.
+@Suite("Fit limits")
+struct FitLimitTests {
+    func table(rows: Int) throws -> (String, URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scaleplan-limits-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var text = "params,tokens,loss\n"
+        for i in 0..<rows {
+            let n = 1e8 * Double(1 + i % 97), d = 2e9 * Double(1 + i % 89)
+            text += "\(n),\(d),\(1.69 + 406.4 / pow(n, 0.34) + 410.7 / pow(d, 0.28))\n"
+        }
+        let path = dir.appendingPathComponent("runs.csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return (path, dir)
+    }
+
+    @Test func moreThanTwentyThousandRunsAreRefused() throws {
+        let (path, dir) = try table(rows: 20_001)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try runScaleplan(["fit", path])
+        expectOneLineFailure(r, exitCode: 2, location: "\(path):20002:1", message: "the file has more than 20000 runs")
+    }
+
+    @Test func bootstrapWorkIsCapped() throws {
+        let (path, dir) = try table(rows: 1000)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try runScaleplan(["fit", path, "--bootstrap", "30000"])
+        expectOneLineFailure(r, exitCode: 2, location: path, message: "expected at most 25000 with 1000 runs")
+    }
+}

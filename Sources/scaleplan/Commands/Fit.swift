@@ -93,6 +93,7 @@ struct Fit: ParsableCommand {
             params: paramsColumn, tokens: computeColumn == nil ? (tokensColumn ?? "tokens") : nil,
             compute: computeColumn, loss: lossColumn, uniqueTokens: uniqueTokensColumn)
         let runs = try RunTable.load(path: file, columns: columns, dropHighestLoss: dropHighestLoss)
+        if bootstrap > 0 { try fitting(file) { () throws(FitError) in try Bootstrap.check(samples: bootstrap, runs: runs.count) } }
         let options = FitOptions(form: form, huberDelta: huberDelta)
         let fit = try fitting(file) { () throws(FitError) in try LawFitter.fit(runs, options: options) }
         let reference = compute?.value ?? 100 * (runs.map(\.compute).max() ?? 1)
