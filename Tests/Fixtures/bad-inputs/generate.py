@@ -568,6 +568,9 @@ law("data-constrained-negative-rstar.yaml", LAW,
 law("overtrain-partial-downstream.yaml", LAW, "form: overtrain\nE: 1.8\na: 10\nb: 0.1\nc: 0.3\nepsilon: 0.9\n",
     "the downstream error law needs all of epsilon, k, gamma; 'k' is missing", at="0.9")
 law("empty.yaml", LAW, "", "the file is empty")
+# Found by fuzzing: an over-training exponent of -2147483649 made B = c 6^(b/2) underflow to 0 and trapped in a try!.
+add("law", "overtrain-underflowing-exponent.yaml", "form: overtrain\nE: 1.83665\na: 166.21\nb: -2147483649\nc: 366.69\n", OPTIMUM, 2,
+    "parameter 'b' must be a negative number for which c 6^(b/2) is a positive finite number", at="-2147483649")
 # Found by fuzzing: a Kaplan law whose exponent overflows predicted an infinite loss.
 add("law", "kaplan-overflowing-exponent.yaml", "form: kaplan\nNc: 8.8e13\nDc: 5.4e13\nalphaN: 0.076\nalphaD: 1200\n", PREDICT, 2,
     "the law's predicted loss is inf", where=None)
