@@ -43,7 +43,8 @@ struct Scaleplan: ParsableCommand {
         var text = message(for: error)
         if text.hasPrefix("Error: ") { text.removeFirst(7) }
         if text.isEmpty { text = "\(error)" }
-        return text.contains("--help") ? text : text + " (see --help)"
+        // ArgumentParser's own parse errors are terse; a validation message is already a sentence.
+        return text.contains("--help") || text.hasSuffix(".") ? text : text + " (see --help)"
     }
 
     static func exitCode(forFailure error: Error) -> Int32 {
