@@ -22,44 +22,25 @@ enum YAMLLimits {
     }
 
     /// The position of the `number`-th alias token, or nil when there are fewer. A token is a
-    /// `*` that starts a node (after a line start, a space, `[`, `{` or `,`) and is followed by
-    /// an anchor name, outside quotes and comments. Plain text such as `*bold*` after a space
-    /// also counts, which errs on the safe side.
+    /// `*` at the start of a line or after a space, tab, `[`, `{` or `,`, followed by a
+    /// character that can start an anchor name: every alias YAML reads is one. The count is
+    /// textual and errs on the safe side: `*word` inside quotes, block scalars or comments
+    /// counts too (tracking quotes would let a stray apostrophe hide the aliases after it).
     static func aliasPosition(number: Int, in text: String) -> (line: Int, column: Int)? {
         var count = 0
         var line = 1, column = 0
         var previous: Unicode.Scalar = "\n"
-        var quote: Unicode.Scalar?
-        var inComment = false
         var scalars = text.unicodeScalars.makeIterator()
         var pending = scalars.next()
         while let c = pending {
             pending = scalars.next()
             column += 1
             defer { previous = c }
-            if c == "\n" { line += 1; column = 0; inComment = false; continue }
-            if inComment { continue }
-            if let q = quote {
-                if q == "\"" && c == "\\" { if let n = pending, n != "\n" { pending = scalars.next(); column += 1 }; continue }
-                if c == q {
-                    if q == "'" && pending == "'" { pending = scalars.next(); column += 1; continue }
-                    quote = nil
-                }
-                continue
-            }
-            let atNodeStart = previous == " " || previous == "\t" || previous == "\n" || previous == "[" || previous == "{" || previous == ","
-            switch c {
-            case "#" where previous == " " || previous == "\t" || previous == "\n":
-                inComment = true
-            case "\"", "'":
-                if atNodeStart { quote = c }
-            case "*":
-                if atNodeStart, let n = pending, !" \t\n\r,[]{}".unicodeScalars.contains(n) {
-                    count += 1
-                    if count == number { return (line, column) }
-                }
-            default: break
-            }
+            if c == "\n" || (c == "\r" && pending != "\n") { line += 1; column = 0; continue }
+            guard c == "*", " \t\n\r[{,".unicodeScalars.contains(previous),
+                  let n = pending, !" \t\n\r,[]{}".unicodeScalars.contains(n) else { continue }
+            count += 1
+            if count == number { return (line, column) }
         }
         return nil
     }

@@ -240,8 +240,11 @@ add("scenario", "alias-bomb-in-objectives.yaml",
     loc=(3, 40))
 scen("alias-reports-the-anchor.yaml", "  mfu: 0.45", "  mfu: &m 0.45\n  pue: *m", "'training.pue' must be between 1 and 3",
      at=("&m 0.45", 0))
-scen("alias-quoted-stars-are-text.yaml", "scenario: corpus", 'scenario: "*a *b *c *d *e *f *g *h *i *j *k *l *m *n *o *p *q *r"\nbogus: 1',
-     "unknown key 'bogus'", at="bogus")
+# The alias count is textual: stars inside quotes count too (a quote cannot hide aliases).
+scen("alias-count-includes-quoted-stars.yaml", "scenario: corpus", 'scenario: "*a *b *c *d *e *f *g *h *i *j *k *l *m *n *o *p *q *r"',
+     ALIASES, at="*r")
+scen("alias-apostrophe-cannot-hide-a-bomb.yaml", "scenario: corpus", "scenario: rock 'n roll\n" + "\n".join(laughs[1:4]).replace("l", "x"),
+     ALIASES, at="*a1", occurrence=7)
 scen("alias-merge-key.yaml", "training:\n", "defaults: &d {mfu: 0.4}\ntraining:\n  <<: *d\n", "unknown key 'defaults'", at="defaults")
 scen("duplicate-top-level-key.yaml", "objectives: [cost, loss]", "objectives: [cost, loss]\nobjectives: [loss]",
      "duplicate key 'objectives'", at="objectives", occurrence=2)
