@@ -34,15 +34,22 @@ let package = Package(
             dependencies: [
                 "ScalingLaws", "Hardware", "Demand", "Planner",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "CSV", package: "CSV.swift"),
             ]),
-        .target(name: "Report", dependencies: ["ScalingLaws", "Planner", "Scenario", .product(name: "CSV", package: "CSV.swift")]),
+        .target(
+            name: "Report",
+            dependencies: ["ScalingLaws", "Hardware", "Demand", "Planner", "Scenario", .product(name: "CSV", package: "CSV.swift")]),
         .executableTarget(
             name: "scaleplan",
             dependencies: [
                 "ScalingLaws", "Planner", "Scenario", "Report", "Hardware", "Demand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // The fuzzing harness (mutated inputs through the library, in-process) and its soak runner.
+        .target(name: "Fuzzing", dependencies: ["ScalingLaws", "Hardware", "Planner", "Scenario", "Report"]),
+        .executableTarget(
+            name: "scaleplan-fuzz",
+            dependencies: ["Fuzzing", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Shared test helpers: fixture paths and tolerance checks.
         .target(name: "TestSupport", path: "Sources/TestSupport"),
@@ -61,5 +68,8 @@ let package = Package(
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        // The bad-input corpus (Tests/Fixtures/bad-inputs) run through the built binary.
+        .testTarget(name: "BadInputTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["Fuzzing", "Planner", "Scenario", "TestSupport"]),
     ]
 )

@@ -6,8 +6,10 @@
  * wrapper sets a recovery point with setjmp in its own C frame, installs a hook
  * that jumps back to it, and on an error frees this thread's GLPK environment
  * (as the GLPK manual requires) and returns SP_GLP_INTERNAL_ERROR instead.
- * After that every problem object created on this thread is gone; the
- * environment generation counter tells the Swift side not to delete them again.
+ * After that every problem object created on this thread is gone; the Swift side
+ * (GLPKEnvironment) counts these losses per thread so it does not delete them again.
+ * The count lives in Swift, not here: a static variable in this header would have
+ * one copy per object file that inlines these functions, not one per thread.
  */
 #ifndef SCALEPLAN_CGLPK_SHIM_H
 #define SCALEPLAN_CGLPK_SHIM_H
@@ -23,15 +25,9 @@ static void sp_glp_jump_back(void *info) {
     longjmp(((sp_glp_recovery *)info)->point, 1);
 }
 
-static _Thread_local unsigned long sp_glp_generation_counter = 0;
-
-/* The number of times this thread's GLPK environment was freed after an error. */
-static inline unsigned long sp_glp_generation(void) { return sp_glp_generation_counter; }
-
 static inline void sp_glp_recover(void) {
     glp_error_hook(NULL, NULL);
     glp_free_env();
-    sp_glp_generation_counter += 1;
 }
 
 /* Creates a problem with terminal output off. Returns NULL on an internal error. */

@@ -1,4 +1,5 @@
 import CGLPK
+import Foundation
 
 /// Owns one GLPK problem object (`glp_prob*`) for its whole life.
 ///
@@ -22,27 +23,32 @@ public final class GLPKProblem {
     }
 
     private var handle: OpaquePointer?
-    private let generation: UInt
+    private let generation: Int
 
     /// Creates an empty problem.
     public init(direction: Direction = .minimize) throws(GLPKError) {
-        guard let p = sp_glp_create_prob() else { throw .internalError }
+        guard let p = sp_glp_create_prob() else { GLPKEnvironment.lost(); throw .internalError }
         handle = p
-        generation = sp_glp_generation()
+        generation = GLPKEnvironment.generation
+        GLPKEnvironment.captureOutput()
         glp_set_obj_dir(p, direction == .minimize ? GLP_MIN : GLP_MAX)
     }
 
     deinit {
-        if let p = handle, sp_glp_generation() == generation { glp_delete_prob(p) }
+        if let p = handle, GLPKEnvironment.generation == generation { glp_delete_prob(p) }
     }
 
     private func live() throws(GLPKError) -> OpaquePointer {
-        guard let p = handle, sp_glp_generation() == generation else {
+        guard let p = handle, GLPKEnvironment.generation == generation else {
             handle = nil
             throw .problemLost
         }
         return p
     }
+
+    /// What GLPK said about the last internal error on this thread (its terminal output is
+    /// captured, never printed), or nil when it said nothing.
+    public static var lastInternalError: String? { GLPKEnvironment.lastOutput }
 
     /// Number of structural columns (variables).
     public var columnCount: Int { handle.map { Int(glp_get_num_cols($0)) } ?? 0 }
@@ -86,7 +92,7 @@ public final class GLPKProblem {
             // GLPK arrays are one-based: element 0 is ignored.
             var ind: [Int32] = [0] + coefficients.map { Int32($0.column) }
             var val: [Double] = [0] + coefficients.map(\.value)
-            if sp_glp_set_mat_row(p, i, Int32(coefficients.count), &ind, &val) != 0 { throw .internalError }
+            if sp_glp_set_mat_row(p, i, Int32(coefficients.count), &ind, &val) != 0 { lose(); throw .internalError }
         }
         return Int(i)
     }
@@ -117,8 +123,9 @@ public final class GLPKProblem {
         var parm = glp_smcp()
         sp_glp_quiet_smcp(&parm)
         parm.presolve = GLP_ON
+        GLPKEnvironment.clearOutput()
         let code = sp_glp_simplex(p, &parm)
-        if code == SP_GLP_INTERNAL_ERROR { handle = nil; throw .internalError }
+        if code == SP_GLP_INTERNAL_ERROR { lose(); throw .internalError }
         // With presolve on, GLPK reports an infeasible or unbounded model by these codes.
         if code == GLP_ENOPFS { return .noFeasible }
         if code == GLP_ENODFS { return .unbounded }
@@ -127,6 +134,10 @@ public final class GLPKProblem {
     }
 
     /// Solves the mixed-integer problem by branch and cut (with the LP presolver).
+    ///
+    /// `relativeGap` must be at least 0 and `timeLimitSeconds` positive; GLPK checks both
+    /// itself, and its error on a bad value arrives as `GLPKError.internalError` through the
+    /// error hook (the process survives, this thread's problems are lost).
     public func solveMIP(relativeGap: Double = 1e-9, timeLimitSeconds: Int? = nil) throws(GLPKError) -> SolverStatus {
         let p = try live()
         guard columnCount > 0 else { throw .indexOutOfRange(kind: "column", index: 0, count: 0) }
@@ -136,8 +147,9 @@ public final class GLPKProblem {
         parm.presolve = GLP_ON
         parm.mip_gap = relativeGap
         if let limit = timeLimitSeconds { parm.tm_lim = Int32(clamping: limit * 1000) }
+        GLPKEnvironment.clearOutput()
         let code = sp_glp_intopt(p, &parm)
-        if code == SP_GLP_INTERNAL_ERROR { handle = nil; throw .internalError }
+        if code == SP_GLP_INTERNAL_ERROR { lose(); throw .internalError }
         if code == GLP_ENOPFS || code == GLP_ENOFEAS { return .noFeasible }
         if code == GLP_ENODFS { return .unbounded }
         if code != 0 && code != GLP_ETMLIM && code != GLP_EMIPGAP {
@@ -172,6 +184,12 @@ public final class GLPKProblem {
             throw .indexOutOfRange(kind: "row", index: row, count: rowCount)
         }
         return glp_get_row_dual(p, Int32(row))
+    }
+
+    /// After an internal error: GLPK freed this thread's environment and with it this problem.
+    private func lose() {
+        handle = nil
+        GLPKEnvironment.lost()
     }
 
     private func checkColumn(_ column: Int) throws(GLPKError) {

@@ -24,11 +24,34 @@ public struct Planner: Sendable {
     /// the roofline serving terms are linearised at the current model size (up to three
     /// rounds) and the answer seeds `searchSizes`, which minimises over N with D solved exactly
     /// for each size and the fleet sized by the fleet MILP; every plan is evaluated
-    /// independently.
+    /// independently. With `problem.modelChoices` the size is chosen among them instead
+    /// (`minimizeOverChoices`).
     ///
-    /// With `problem.modelChoices` the size is chosen among them instead (`minimizeOverChoices`).
+    /// The plan returned meets every constraint when re-evaluated (`PlanEvaluator.violations`).
+    /// Should the evaluated plan overshoot a bound the model met, that bound is tightened by the
+    /// overshoot and the problem solved again (at most 8 rounds), and a plan that still breaks a
+    /// constraint is reported as infeasible rather than returned.
     public func minimize(_ objective: Objective, constraints: PlanConstraints? = nil) throws(PlanError) -> Solution {
-        var bounds = constraints ?? problem.constraints
+        let target = constraints ?? problem.constraints
+        var checked = problem
+        checked.constraints = target
+        var bounds = target
+        for _ in 0..<8 {
+            guard case .optimal(let m) = try minimizeOnce(objective, bounds) else { return .infeasible }
+            if PlanEvaluator.violations(checked, m).isEmpty { return .optimal(m) }
+            var tightened = false
+            for o in Objective.allCases {
+                guard let b = target.bound(on: o), let current = bounds.bound(on: o), m.value(o) > b * (1 + 1e-6) else { continue }
+                bounds = bounds.setting(o, to: current * b / m.value(o) * (1 - 1e-6))
+                tightened = true
+            }
+            if !tightened { return .infeasible }
+        }
+        return .infeasible
+    }
+
+    private func minimizeOnce(_ objective: Objective, _ constraints: PlanConstraints) throws(PlanError) -> Solution {
+        var bounds = constraints
         if let choices = problem.modelChoices { return try minimizeOverChoices(objective, bounds, choices) }
         var linearisation: PlanMetrics? = nil
         if problem.inference != nil {

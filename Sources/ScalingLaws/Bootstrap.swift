@@ -55,10 +55,26 @@ public struct BootstrapResult: Sendable {
 /// resamples to seconds. Resample i draws from its own stream of `seed`, so results do not
 /// depend on how the work is spread over cores.
 public enum Bootstrap {
-    public static func run(_ fit: LawFit, options: BootstrapOptions) throws(FitError) -> BootstrapResult {
-        guard options.samples >= 1, options.samples <= 1_000_000 else {
-            throw .invalidOption(name: "bootstrap samples", value: Double(options.samples), expected: "1 to 1,000,000")
+    /// The most run refits one bootstrap may do (samples x runs): each refit visits every run,
+    /// so the work grows with both. 25M is 100,000 resamples of 250 runs (about 90 s here) or
+    /// 1,250 of 20,000 runs (a few minutes), so a typo cannot start an hours-long run.
+    public static let maximumWork = 25_000_000
+
+    /// Checks `samples` against the 1 to 1,000,000 range and `maximumWork` for `runs` runs,
+    /// so a caller can refuse a bootstrap before it spends time on the fit.
+    public static func check(samples: Int, runs: Int) throws(FitError) {
+        guard samples >= 1, samples <= 1_000_000 else {
+            throw .invalidOption(name: "bootstrap samples", value: Double(samples), expected: "1 to 1,000,000")
         }
+        let most = maximumWork / max(1, runs)
+        guard samples <= most else {
+            throw .invalidOption(name: "bootstrap samples", value: Double(samples),
+                                 expected: "at most \(most) with \(runs) runs (samples x runs is capped at \(maximumWork))")
+        }
+    }
+
+    public static func run(_ fit: LawFit, options: BootstrapOptions) throws(FitError) -> BootstrapResult {
+        try check(samples: options.samples, runs: fit.runs.count)
         guard options.confidence > 0, options.confidence < 1 else {
             throw .invalidOption(name: "confidence", value: options.confidence, expected: "a probability strictly between 0 and 1")
         }

@@ -19,12 +19,18 @@ public struct OvertrainLaw: Equatable, Sendable {
         try requireParameter(a, "a")
         try requireParameter(c, "c")
         guard b.isFinite, b < 0 else { throw .invalidParameter(name: "b", value: b, expected: "a negative finite number") }
+        // The Chinchilla form's B = c 6^(b/2) must stay a positive double (it underflows to 0
+        // for b below about -830), or `chinchilla` could not be built.
+        let B = c * Foundation.pow(6, b / 2)
+        guard B.isFinite, B > 0 else {
+            throw .invalidParameter(name: "b", value: b, expected: "a negative number for which c 6^(b/2) is a positive finite number")
+        }
         self.E = E; self.a = a; self.b = b; self.c = c; self.downstream = downstream
     }
 
     /// The equivalent Chinchilla-form law.
     public var chinchilla: ChinchillaLaw {
-        // Valid by construction: every parameter is positive.
+        // Valid by construction: the initializer checked every parameter, B included.
         try! ChinchillaLaw(E: E, A: a, B: c * Foundation.pow(6, b / 2), alpha: -b, beta: -b)
     }
 

@@ -105,12 +105,15 @@ public enum ScalingLaw: Equatable, Sendable {
     /// Predicted loss (nats per token) at N parameters and D tokens. `uniqueTokens` limits
     /// the unique data for the data-constrained family; other families ignore it.
     ///
-    /// - Throws: `LawError.invalidInput` unless N, D (and U, if given) are positive and finite.
+    /// - Throws: `LawError.invalidInput` unless N, D (and U, if given) are positive and finite,
+    ///   and when the law's prediction itself overflows (a law with extreme parameters).
     public func loss(params N: Double, tokens D: Double, uniqueTokens U: Double? = nil) throws(LawError) -> Double {
         try requirePositive(N, "params")
         try requirePositive(D, "tokens")
         if let U { try requirePositive(U, "unique tokens") }
-        return unsafeLoss(params: N, tokens: D, uniqueTokens: U)
+        let l = unsafeLoss(params: N, tokens: D, uniqueTokens: U)
+        guard l.isFinite else { throw .invalidInput(quantity: "the law's predicted loss", value: l) }
+        return l
     }
 
     /// Loss without input checks, for inner loops whose inputs are already valid.
@@ -135,13 +138,20 @@ public enum ScalingLaw: Equatable, Sendable {
 
     /// The compute-optimal allocation under C = 6 N D: closed form for chinchilla, kaplan and
     /// overtrain; numeric for data-constrained with a unique-token limit.
+    ///
+    /// - Throws: `LawError.noOptimum` when the allocation leaves floating-point range (a law
+    ///   with extreme parameters), rather than returning 0 or infinity.
     public func computeOptimal(compute C: Double, uniqueTokens U: Double? = nil) throws(LawError) -> ComputeAllocation {
-        switch self {
+        let a: ComputeAllocation = switch self {
         case .chinchilla(let l): try l.computeOptimal(compute: C)
         case .kaplan(let l): try l.computeOptimal(compute: C)
         case .dataConstrained(let l): try l.computeOptimal(compute: C, uniqueTokens: U)
         case .overtrain(let l): try l.chinchilla.computeOptimal(compute: C)
         }
+        guard a.params.isFinite, a.params > 0, a.tokens.isFinite, a.tokens > 0, a.loss.isFinite else {
+            throw .noOptimum("at \(C) FLOP the optimum leaves floating-point range (N = \(a.params), D = \(a.tokens)); check the law's parameters")
+        }
+        return a
     }
 
     /// Training tokens that reach loss `l` at N parameters (the iso-loss curve); nil where

@@ -23,8 +23,13 @@ extension DemandForecast {
         guard volumeKeys.count == 1 else {
             throw value.error("demand needs exactly one of requests_per_day, tokens_per_day, tokens or volumes, found \(volumeKeys.isEmpty ? "none" : volumeKeys.joined(separator: ", "))")
         }
-        let prompt = try m.required("prompt_tokens").nonNegativeNumber()
-        let output = try m.required("output_tokens").positiveNumber()
+        // Mean tokens per request: at most 10M, as for a lifetime total (InferenceSection).
+        let prompt = try m.required("prompt_tokens").number(in: 0...maximumTokensPerRequest)
+        let outputNode = try m.required("output_tokens")
+        let output = try outputNode.positiveNumber()
+        guard output <= maximumTokensPerRequest else {
+            throw outputNode.error("'\(outputNode.path)' must be between 0 and 10000000, found \(Quantity.plain(output))")
+        }
         let peak = try m.optional("peak_to_mean")?.number(in: 1...1000) ?? 1
         let rateNode = m.optional("growth_per_month")
         let rate = try rateNode?.number(in: -0.99...100)
@@ -46,12 +51,35 @@ extension DemandForecast {
                 throw node.error("'volumes' gives every month already; remove 'growth' and 'growth_per_month'")
             }
             let table = try DemandTable.load(path: path)
+            guard table.count <= 1200 else {
+                throw node.error("'volumes' lists \(table.count) months, more than the 1200 (100 years) a horizon may span")
+            }
             growth = .monthly(requests: table)
             horizon = horizon ?? table.count
         }
         guard let horizon else { throw value.error("demand is missing the required key 'horizon_months'") }
+        let forecast = try build(m, volume: volumeKeys[0], value: value, prompt: prompt, output: output, growth: growth,
+                                 horizon: horizon, peak: peak)
+        if let month = forecast.series().first(where: { !($0.requestsPerDay <= maximumRequestsPerDay) }) {
+            let at = rateNode ?? m.optional(volumeKeys[0]) ?? value
+            throw at.error("the demand reaches \(Quantity.format(month.requestsPerDay)) requests a day in month \(month.month), more than the \(Quantity.format(maximumRequestsPerDay)) scaleplan plans for")
+        }
+        return forecast
+    }
+
+    /// The most prompt or output tokens one request may have on average (10M, beyond any
+    /// context window shipped).
+    public static let maximumTokensPerRequest = 10_000_000.0
+
+    /// The most requests a day any month may reach: 10T, about a thousand times the web
+    /// searches made worldwide in a day (of the order of 10^10), so a typo in a growth rate
+    /// cannot ask the fleet MILP for 10^15 accelerators.
+    public static let maximumRequestsPerDay = 1e13
+
+    private static func build(_ m: YAMLMapping, volume: String, value: YAMLValue, prompt: Double, output: Double, growth: DemandGrowth,
+                              horizon: Int, peak: Double) throws(InputError) -> DemandForecast {
         do {
-            switch volumeKeys[0] {
+            switch volume {
             case "requests_per_day":
                 return try DemandForecast(requestsPerDay: try m.required("requests_per_day").nonNegativeNumber(), promptTokens: prompt,
                                           outputTokens: output, growth: growth, horizonMonths: horizon, peakToMean: peak)

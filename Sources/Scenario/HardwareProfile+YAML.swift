@@ -6,6 +6,15 @@ extension HardwareProfile {
     public static let yamlKeys = ["name", "display_name", "kind", "vendor", "peak_tflops", "memory", "interconnect",
                                   "power", "price", "efficiency"]
 
+    /// The values each figure may take, in its file unit: roughly a thousand times beyond any
+    /// accelerator made in both directions, so a unit slip (GB/s written as TB/s) or a stray
+    /// exponent is an error here instead of an infinite latency later.
+    public static let figureRanges: [String: ClosedRange<Double>] = [
+        "peak_tflops": 1e-3...1e6, "memory.capacity_gb": 1e-3...1e6, "memory.bandwidth_tb_per_s": 1e-4...1e3,
+        "interconnect.bandwidth_gb_per_s": 1e-3...1e6, "interconnect.latency_us": 0...1e6,
+        "power.tdp_w": 0.1...1e5, "power.idle_w": 0...1e5, "price.usd_per_hour": 0...1e4,
+    ]
+
     /// Reads a profile file (format in hardware-profiles/README.md).
     ///
     /// - Throws: `InputError` at the offending node for unknown keys, a figure without a
@@ -37,7 +46,7 @@ extension HardwareProfile {
         var peak: [Precision: SourcedValue] = [:]
         for key in peaks.keys {
             guard let p = Precision(rawValue: key), let node = peaks.optional(key) else { continue }
-            peak[p] = try figure(node)
+            peak[p] = try figure(node, in: figureRanges["peak_tflops"])
         }
         guard peak[.bf16] != nil || peak[.fp32] != nil else {
             throw peaksNode.error("'peak_tflops' must list at least bf16 or fp32")
@@ -48,9 +57,9 @@ extension HardwareProfile {
         let power = try m.required("power").mapping(allowed: ["tdp_w", "idle_w"])
         let price = try m.required("price").mapping(allowed: ["usd_per_hour"])
 
-        let tdp = try figure(power.required("tdp_w"))
+        let tdp = try figure(power.required("tdp_w"), in: figureRanges["power.tdp_w"])
         let idleNode = try power.required("idle_w")
-        let idle = try figure(idleNode, allowZero: true)
+        let idle = try figure(idleNode, in: figureRanges["power.idle_w"])
         guard idle.value < tdp.value else {
             throw idleNode.error("'power.idle_w' (\(idle.value) W) must be below 'power.tdp_w' (\(tdp.value) W)")
         }
@@ -61,13 +70,13 @@ extension HardwareProfile {
             name: name, displayName: try m.required("display_name").string(),
             kind: Kind(rawValue: kindName)!, vendor: try m.required("vendor").string(),
             peakTFLOPS: peak,
-            memoryGB: try figure(memory.required("capacity_gb")),
-            memoryBandwidthTBps: try figure(memory.required("bandwidth_tb_per_s")),
+            memoryGB: try figure(memory.required("capacity_gb"), in: figureRanges["memory.capacity_gb"]),
+            memoryBandwidthTBps: try figure(memory.required("bandwidth_tb_per_s"), in: figureRanges["memory.bandwidth_tb_per_s"]),
             interconnectName: try link.required("name").string(),
-            interconnectGBps: try figure(link.required("bandwidth_gb_per_s")),
-            interconnectLatencyUS: try figure(link.required("latency_us"), allowZero: true),
+            interconnectGBps: try figure(link.required("bandwidth_gb_per_s"), in: figureRanges["interconnect.bandwidth_gb_per_s"]),
+            interconnectLatencyUS: try figure(link.required("latency_us"), in: figureRanges["interconnect.latency_us"]),
             tdpW: tdp, idleW: idle,
-            usdPerHour: try figure(price.required("usd_per_hour"), allowZero: true),
+            usdPerHour: try figure(price.required("usd_per_hour"), in: figureRanges["price.usd_per_hour"]),
             efficiency: efficiency)
     }
 

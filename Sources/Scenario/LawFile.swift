@@ -48,12 +48,18 @@ public enum LawFile {
         for key in form.parameterNames where values[key] == nil {
             throw root.error("the \(formName) law needs parameter '\(key)' (flat or under 'parameters'); expected \(form.parameterNames.joined(separator: ", "))")
         }
+        let extras = form.optionalParameterNames
+        if let given = extras.first(where: { values[$0] != nil }), let missing = extras.first(where: { values[$0] == nil }) {
+            throw (where_[given] ?? root).error("the downstream error law needs all of \(extras.joined(separator: ", ")); '\(missing)' is missing")
+        }
         let law: ScalingLaw
         do {
             law = try ScalingLaw(form: form, parameters: values)
         } catch {
-            if case .invalidParameter(let name, _, let expected) = error, let v = where_[name] {
-                throw v.error("parameter '\(name)' must be \(expected)")
+            // Law types name R*_D and R*_N as in the paper; files spell them RstarD and RstarN.
+            if case .invalidParameter(let name, _, let expected) = error,
+               let key = [name, name.replacingOccurrences(of: "R*_", with: "Rstar")].first(where: { where_[$0] != nil }) {
+                throw where_[key]!.error("parameter '\(key)' must be \(expected)")
             }
             throw root.error("\(error)")
         }

@@ -13,8 +13,13 @@ public enum MeasurementTable {
     public static let optionalColumns = ["params", "layers", "hidden", "heads", "kv_heads", "vocab", "precision", "devices",
                                          "ttft_ms", "tpot_ms", "power_w", "joules_per_token", "source"]
 
+    /// Plausible model sizes of a measured run: 100K to 100T parameters (the largest dense
+    /// models trained are about 2T), so a typo cannot calibrate against an impossible model.
+    public static let parameterRange: ClosedRange<Double> = 1e5...1e14
+
     /// - Throws: `InputError` at the offending cell (unknown column, bad number, unknown
-    ///   precision, a row with no model or no measured value, an invalid shape).
+    ///   precision, a row with no model or no measured value, an invalid shape, a count out of
+    ///   its range).
     public static func load(path: String) throws(InputError) -> [ServingMeasurement] {
         let table = try HardwareCSVTable.load(path: path, required: requiredColumns, optional: optionalColumns)
         var out: [ServingMeasurement] = []
@@ -28,13 +33,18 @@ public enum MeasurementTable {
                 precision = p
             }
             let params = try table.number(i, "params")
+            if let params, !parameterRange.contains(params), let cell = table.cell(i, "params") {
+                throw InputError(at: cell.location, "'params' must be between 100K and 100T, found \(Quantity.plain(params))")
+            }
             let shape: ModelShape
-            if let layers = try table.integer(i, "layers") {
-                guard let hidden = try table.integer(i, "hidden"), let heads = try table.integer(i, "heads") else {
+            if let layers = try table.integer(i, "layers", maximum: 10_000) {
+                guard let hidden = try table.integer(i, "hidden", maximum: 1 << 20),
+                      let heads = try table.integer(i, "heads", maximum: 1 << 16) else {
                     throw InputError(at: here, "a row with 'layers' also needs 'hidden' and 'heads'")
                 }
-                shape = ModelShape(layers: layers, hidden: hidden, heads: heads, kvHeads: try table.integer(i, "kv_heads") ?? heads,
-                                   vocabulary: try table.integer(i, "vocab") ?? ModelShape.llamaVocabulary)
+                shape = ModelShape(layers: layers, hidden: hidden, heads: heads,
+                                   kvHeads: try table.integer(i, "kv_heads", maximum: 1 << 16) ?? heads,
+                                   vocabulary: try table.integer(i, "vocab", maximum: 10_000_000) ?? ModelShape.llamaVocabulary)
             } else if let params {
                 do { shape = try ModelShape.llama(parameters: params) } catch { throw InputError(at: here, error.description) }
             } else {
@@ -42,8 +52,10 @@ public enum MeasurementTable {
             }
             let workload = ServingWorkload(
                 shape: shape, parameters: params, precision: precision,
-                batch: try table.integer(i, "batch") ?? 1, promptTokens: try table.integer(i, "prompt_tokens") ?? 1,
-                outputTokens: try table.integer(i, "output_tokens") ?? 1, devices: try table.integer(i, "devices") ?? 1)
+                batch: try table.integer(i, "batch", maximum: 1_000_000) ?? 1,
+                promptTokens: try table.integer(i, "prompt_tokens", maximum: 10_000_000) ?? 1,
+                outputTokens: try table.integer(i, "output_tokens", maximum: 10_000_000) ?? 1,
+                devices: try table.integer(i, "devices", maximum: 1024) ?? 1)
             do { try workload.validate() } catch { throw InputError(at: here, error.description) }
             let m = ServingMeasurement(
                 workload: workload, ttftSeconds: try table.number(i, "ttft_ms").map { $0 / 1000 },

@@ -23,6 +23,12 @@ public enum Quantity {
         return value.isFinite ? value : nil
     }
 
+    /// A number as people write it in messages: 1 rather than 1.0, 5e+23 as Swift prints it.
+    public static func plain(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return "\(v)"
+    }
+
     /// Formats a count compactly with an SI suffix and 3 significant digits: 7.00e10 -> "70B".
     public static func format(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }

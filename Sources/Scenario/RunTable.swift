@@ -24,13 +24,33 @@ public struct RunColumns: Sendable {
 
 /// Training runs read from a CSV file.
 public enum RunTable {
+    /// The most runs a fit reads: the fit evaluates every start on every run, so the time
+    /// grows with the row count (about 2 s of processor time per 1,000 runs: 40 s for 20,000
+    /// measured on the development machine).
+    public static let maximumRuns = 20_000
+    /// Every N, D, C and L must lie in this range: far beyond any real run (N and D up to
+    /// 1e30, a loss down to 1e-30), so a slip in units cannot overflow 6ND or a residual.
+    public static let magnitudes: ClosedRange<Double> = 1e-30...1e30
+
     /// Reads runs; every N, D (or C), L (and U) must be a positive number.
     ///
     /// - Parameter dropHighestLoss: drop this many runs with the highest loss first
     ///   (Epoch's replication drops 5 outliers from the digitised Chinchilla points).
     public static func load(path: String, columns: RunColumns, dropHighestLoss: Int = 0) throws(InputError) -> [TrainingRun] {
         let table = try CSVTable.load(path: path)
-        return try runs(from: table, columns: columns, dropHighestLoss: dropHighestLoss)
+        let runs = try runs(from: table, columns: columns, dropHighestLoss: dropHighestLoss)
+        try checkVaried(runs, file: path)
+        return runs
+    }
+
+    /// Every law has an exponent for N and one for D, so runs that all share N (or D) cannot
+    /// determine it; the fit would wander off to a degenerate law. Checked once there are as
+    /// many runs as the smallest law has parameters (fewer is the fitter's own error).
+    public static func checkVaried(_ runs: [TrainingRun], file: String) throws(InputError) {
+        guard runs.count >= LawForm.allCases.map(\.parameterNames.count).min()! else { return }
+        for (name, values) in [("model size N", runs.map(\.params)), ("token count D", runs.map(\.tokens))] where Set(values).count == 1 {
+            throw InputError(file: file, "every run has the same \(name) (\(Quantity.format(values[0]))); a law needs runs at two or more")
+        }
     }
 
     public static func runs(from table: CSVTable, columns: RunColumns, dropHighestLoss: Int = 0) throws(InputError) -> [TrainingRun] {
@@ -43,13 +63,28 @@ public enum RunTable {
         } else {
             d = try table.column(columns.tokens ?? "tokens", option: "--tokens-column"); c = nil
         }
+        guard table.rows.count <= maximumRuns else {
+            throw InputError(file: table.file, line: table.lines[maximumRuns], column: 1,
+                             "the file has more than \(maximumRuns) runs, the most scaleplan fits (each start of the fit visits every run)")
+        }
         var runs: [TrainingRun] = []
         for i in table.rows.indices {
-            let params = try table.positiveNumber(row: i, column: n)
-            let tokens: Double
-            if let c { tokens = try table.positiveNumber(row: i, column: c) / (6 * params) } else { tokens = try table.positiveNumber(row: i, column: d!) }
-            let loss = try table.positiveNumber(row: i, column: l)
-            let unique = try u.map { j throws(InputError) in try table.positiveNumber(row: i, column: j) }
+            // N, D or C, L and U, each checked at its cell.
+            var cells: [(column: Int, value: Double)] = []
+            for j in [n, c ?? d!, l] + (u.map { [$0] } ?? []) {
+                let v = try table.positiveNumber(row: i, column: j)
+                guard magnitudes.contains(v) else {
+                    throw InputError(at: table.location(row: i, column: j),
+                                     "column '\(table.header[j])' must be between 1e-30 and 1e30, found \(Quantity.plain(v))")
+                }
+                cells.append((j, v))
+            }
+            let params = cells[0].value, loss = cells[2].value, unique = u == nil ? nil : cells[3].value
+            let tokens = c == nil ? cells[1].value : cells[1].value / (6 * params)
+            guard magnitudes.contains(tokens) else {
+                throw InputError(at: table.location(row: i, column: cells[1].column),
+                                 "column '\(table.header[cells[1].column])' gives D = C / (6 N) = \(Quantity.plain(tokens)) tokens, outside 1e-30 to 1e30")
+            }
             runs.append(TrainingRun(params: params, tokens: tokens, uniqueTokens: unique, loss: loss))
         }
         guard dropHighestLoss >= 0, dropHighestLoss < runs.count else {

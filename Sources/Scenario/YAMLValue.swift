@@ -17,18 +17,21 @@ public struct YAMLValue {
 
     /// Parses a whole document.
     ///
-    /// - Throws: `InputError` for YAML syntax errors (with libyaml's position), duplicate keys,
-    ///   an empty document, or more than one document.
+    /// - Throws: `InputError` for YAML syntax errors (with libyaml's position), duplicate keys
+    ///   (at the second occurrence), an empty document, more than one document, nesting
+    ///   deeper than libyaml's 1000 levels, or more than `maximumAliases` aliases.
     public static func parse(_ text: String, file: String) throws(InputError) -> YAMLValue {
+        try YAMLLimits.check(text, file: file)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw Self.translate(error, file: file)
+            throw Self.translate(error, text: text, file: file)
         } catch {
             throw InputError(file: file, "cannot parse YAML: \(error)")
         }
         guard let root else { throw InputError(file: file, "the document is empty") }
+        if case .scalar(let s) = root, s.string.isEmpty, s.style == .plain { throw InputError(file: file, "the document is empty") }
         return YAMLValue(node: root, file: file, path: "")
     }
 
@@ -37,18 +40,35 @@ public struct YAMLValue {
         try parse(try InputFile.text(at: path), file: path)
     }
 
-    private static func translate(_ error: YamlError, file: String) -> InputError {
+    private static func translate(_ error: YamlError, text: String, file: String) -> InputError {
         func clean(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
+            if problem.hasPrefix("Maximum nesting level") || (context?.text.hasPrefix("Maximum nesting level") ?? false) {
+                return InputError(file: file, line: mark.line, column: mark.column,
+                                  "the YAML nests deeper than \(YAMLLimits.maximumDepth) levels, the most scaleplan reads")
+            }
+            if problem.contains("end of stream"), let context, context.mark.line >= 1 {
+                return InputError(file: file, line: context.mark.line, column: context.mark.column,
+                                  "invalid YAML: the file ends \(clean(context.text)) that starts here (an unclosed quote or bracket?)")
+            }
             let ctx = context.map { " (\(clean($0.text)))" } ?? ""
             return InputError(file: file, line: mark.line, column: mark.column, "invalid YAML: \(problem)\(ctx)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return InputError(file: file, line: context.mark.line, column: context.mark.column,
-                              "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in this mapping")
+            let key = duplicates.first ?? ""
+            let first = context.mark
+            if let (line, column) = YAMLLimits.secondOccurrence(of: key, after: first, in: text) {
+                return InputError(file: file, line: line, column: column,
+                                  "duplicate key '\(key)' in this mapping (first at line \(first.line))")
+            }
+            return InputError(file: file, line: first.line, column: first.column, "duplicate key '\(key)' in this mapping")
         case .reader(let problem, let offset, _, _):
-            return InputError(file: file, "cannot read YAML: \(problem)\(offset.map { " at byte \($0)" } ?? "")")
+            if let offset {
+                let (line, column) = InputFile.position(of: offset, in: Array(text.utf8))
+                return InputError(file: file, line: line, column: column, "cannot read YAML: \(problem)")
+            }
+            return InputError(file: file, "cannot read YAML: \(problem)")
         default:
             return InputError(file: file, "cannot parse YAML: \(error)")
         }
@@ -154,11 +174,7 @@ public struct YAMLValue {
         return s
     }
 
-    /// A number as people write it: 1 rather than 1.0, 5e+23 rather than 5.0e+23.
-    static func plain(_ v: Double) -> String {
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-        return "\(v)"
-    }
+    static func plain(_ v: Double) -> String { Quantity.plain(v) }
 
     /// The closest choice by edit distance, if it is close enough to be a likely typo.
     static func closest(_ word: String, in choices: [String]) -> String? {

@@ -2,9 +2,25 @@ import Foundation
 
 /// The outcome of running the `scaleplan` executable.
 public struct CommandResult: Sendable {
+    /// The exit code, or the signal number when `signalled`.
     public let status: Int32
     public let stdout: String
     public let stderr: String
+    /// Whether the process was ended by a signal (a crash, a trap, or the time limit).
+    public var signalled: Bool = false
+    /// Whether the time limit ended it.
+    public var timedOut: Bool = false
+    /// Wall-clock seconds from start to exit.
+    public var seconds: Double = 0
+
+    public init(status: Int32, stdout: String, stderr: String, signalled: Bool = false, timedOut: Bool = false, seconds: Double = 0) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+        self.signalled = signalled
+        self.timedOut = timedOut
+        self.seconds = seconds
+    }
 }
 
 /// Runs the built `scaleplan` with `arguments` from the repository root, with a time
@@ -18,6 +34,7 @@ public func runScaleplan(_ arguments: [String], timeout: TimeInterval = 120) thr
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
+    let start = Date()
     try process.run()
     // Drain both pipes while the process runs so a large output cannot block it.
     nonisolated(unsafe) var outData = Data(), errData = Data()
@@ -28,10 +45,14 @@ public func runScaleplan(_ arguments: [String], timeout: TimeInterval = 120) thr
     DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning && Date() < deadline { usleep(10_000) }
-    if process.isRunning { process.terminate() }
+    let timedOut = process.isRunning
+    if timedOut { process.terminate() }
     process.waitUntilExit()
+    let seconds = Date().timeIntervalSince(start)
     group.wait()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self),
+                         signalled: process.terminationReason == .uncaughtSignal, timedOut: timedOut, seconds: seconds)
 }
 
 /// Parses JSON text into a dictionary (nil if it is not a JSON object).

@@ -11,15 +11,17 @@ struct Scaleplan: ParsableCommand {
         commandName: "scaleplan",
         abstract: "Plan model size, training tokens and serving from fitted scaling laws.",
         discussion: """
-            Exit codes: 0 success, 1 no feasible plan or no solution, 2 bad input.
+            Exit codes: 0 success, 1 no feasible plan or no solution, 2 bad input, 130 interrupted \
+            (Ctrl-C; 143 for SIGTERM). Errors are one line on standard error.
             """,
         version: "0.1.0",
         subcommands: [Init.self, Evaluate.self, FrontierCommand.self, Downscale.self, Pilot.self, Validate.self, Schema.self, Fit.self, Law.self, HardwareCommand.self, Estimate.self, Calibrate.self]
     )
 
-    /// Runs the command and maps every failure to one sentence on stderr and an exit code:
+    /// Runs the command and maps every failure to one line on stderr and an exit code:
     /// 2 for bad input (files, flags, values), 1 when no solution exists.
     static func main() {
+        Interruption.install()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -27,42 +29,29 @@ struct Scaleplan: ParsableCommand {
             Foundation.exit(code.rawValue)
         } catch {
             let code = exitCode(forFailure: error)
-            if code != ExitCode.success.rawValue {
-                let message = message(for: error)
-                FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
-            } else {
-                exit(withError: error)
-            }
+            guard code != ExitCode.success.rawValue else { exit(withError: error) }  // --help, --version
+            FileHandle.standardError.write(Data((FailureReport.line(failureMessage(for: error)) + "\n").utf8))
             Foundation.exit(code)
         }
     }
 
-    static func message(for error: Error) -> String {
-        switch error {
-        case let e as InputError: return "error: \(e)"
-        case let e as CLIFailure: return "error: \(e.message)"
-        case let e as OutputError: return "error: \(e)"
-        case let e as LawError: return "error: \(e)"
-        case let e as FitError: return "error: \(e)"
-        case let e as PlanError: return "error: \(e)"
-        default:
-            let text = fullMessage(for: error)
-            return text.isEmpty ? "error: \(error)" : text
-        }
+    /// The sentence for a failure, without the `error: ` prefix. Argument errors give
+    /// ArgumentParser's message without the usage text, so every failure is one line.
+    static func failureMessage(for error: Error) -> String {
+        if let e = error as? CLIFailure { return e.message }
+        if let known = FailureReport.describe(error) { return known.message }
+        var text = message(for: error)
+        if text.hasPrefix("Error: ") { text.removeFirst(7) }
+        if text.isEmpty { text = "\(error)" }
+        // ArgumentParser's own parse errors are terse; a validation message is already a sentence.
+        return text.contains("--help") || text.hasSuffix(".") ? text : text + " (see --help)"
     }
 
     static func exitCode(forFailure error: Error) -> Int32 {
-        switch error {
-        case let e as CLIFailure: return e.exitCode
-        case is InputError, is OutputError, is LawError: return 2
-        case is FitError: return 1
-        case let e as PlanError: return e.cliFailure.exitCode
-        default:
-            let code = exitCode(for: error)
-            // Help and version requests succeed; every usage or validation error is bad input.
-            if code == .success { return 0 }
-            return 2
-        }
+        if let e = error as? CLIFailure { return e.exitCode }
+        if let known = FailureReport.describe(error) { return known.exitCode }
+        // Help and version requests succeed; every usage or validation error is bad input.
+        return exitCode(for: error) == .success ? 0 : 2
     }
 }
 

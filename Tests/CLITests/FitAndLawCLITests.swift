@@ -73,7 +73,7 @@ struct FitAndLawCLITests {
         try "params,tokens,loss\n1e9,2e10,2.5\n1e9,oops,2.4\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let r = try runScaleplan(["fit", bad])
         #expect(r.status == 2)
-        #expect(r.stderr == "error: \(bad):3:2: column 'tokens' must be a finite number, found 'oops'\n")
+        #expect(r.stderr == "error: \(bad):3:5: column 'tokens' must be a finite number, found 'oops'\n")
         #expect(r.stdout.isEmpty)
 
         let missing = try runScaleplan(["fit", "no-such-file.csv"])

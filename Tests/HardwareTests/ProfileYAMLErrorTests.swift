@@ -72,7 +72,7 @@ import Testing
         let text = Self.valid.replacingOccurrences(of: "{value: 10, source", with: "{value: -10, source")
         let e = try #require(error(text))
         #expect(e.line == 8 && e.column == 24)
-        #expect(e.message.contains("greater than 0"))
+        #expect(e.message.contains("must be between 0.001 and 1000000, found -10"))
     }
 
     @Test func idleAboveTDPIsRejected() throws {

@@ -20,15 +20,15 @@ struct InputParsingTests {
 
     @Test func csvErrorsNameFileLineAndColumn() throws {
         let ragged = "params,tokens,loss\n1e9,2e10,2.5\n1e9,2e10\n"
-        #expect(throws: InputError(file: "r.csv", line: 3, column: 3, "row has 2 fields but the header has 3")) {
+        #expect(throws: InputError(file: "r.csv", line: 3, column: 5, "the row has 2 fields but the header has 3")) {
             try CSVTable.parse(ragged, file: "r.csv")
         }
         let table = try CSVTable.parse("params,tokens,loss\n1e9,2e10,2.5\n1e9,abc,2.4\n", file: "t.csv")
-        #expect(throws: InputError(file: "t.csv", line: 3, column: 2, "column 'tokens' must be a finite number, found 'abc'")) {
+        #expect(throws: InputError(file: "t.csv", line: 3, column: 5, "column 'tokens' must be a finite number, found 'abc'")) {
             try RunTable.runs(from: table, columns: RunColumns())
         }
         let negative = try CSVTable.parse("params,tokens,loss\n1e9,2e10,-2.5\n", file: "n.csv")
-        #expect(throws: InputError(file: "n.csv", line: 2, column: 3, "column 'loss' must be greater than 0, found -2.5")) {
+        #expect(throws: InputError(file: "n.csv", line: 2, column: 10, "column 'loss' must be greater than 0, found -2.5")) {
             try RunTable.runs(from: negative, columns: RunColumns())
         }
         let missing = try CSVTable.parse("N,D,L\n1,2,3\n", file: "m.csv")

@@ -47,7 +47,9 @@ struct Evaluate: ParsableCommand {
         let report = PlanHTMLReport(spec: spec, outcome: outcome, lossBands: bands, bandLabel: bandLabel(spec),
                                     command: (["scaleplan"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
         try reports.write(inputs: [input.scenario], svg: { report.frontierPlot?.svg() }, html: report.html)
-        if outcome.status == .infeasible { throw ExitCode(1) }
+        if outcome.status == .infeasible {
+            throw CLIFailure.noSolution("\(input.scenario): no plan meets every constraint; the output lists the bound each constraint would need")
+        }
     }
 }
 

@@ -104,6 +104,7 @@ struct Fit: ParsableCommand {
             params: paramsColumn, tokens: computeColumn == nil ? (tokensColumn ?? "tokens") : nil,
             compute: computeColumn, loss: lossColumn, uniqueTokens: uniqueTokensColumn)
         let runs = try RunTable.load(path: file, columns: columns, dropHighestLoss: dropHighestLoss)
+        if bootstrap > 0 { try fitting(file) { () throws(FitError) in try Bootstrap.check(samples: bootstrap, runs: runs.count) } }
         var options = FitOptions(form: form, huberDelta: huberDelta)
         let fit = try withProgress(progress, "fit") { handler in
             options.progress = handler
