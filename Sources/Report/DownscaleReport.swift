@@ -50,13 +50,22 @@ public enum DownscaleReport {
         ])
     }
 
-    /// A terminal-sized view: the frontier with its key columns only.
+    /// A terminal-sized view (100 columns): the frontier with its key columns in real units.
     public static func summary(_ full: ReportValue) -> ReportValue {
         guard case .object(let pairs) = full else { return full }
+        func f(_ v: ReportValue?, _ unit: DisplayUnit, digits: Int = 3) -> ReportValue? {
+            v.flatMap { $0 == .null ? .string("-") : PlanTable.fmt($0, unit, digits: digits) }
+        }
         return .object(pairs.map { k, v in
             guard k == "frontier", case .list(let rows) = v else { return (k, v) }
-            return (k, .list(rows.map { row in
-                reportObject(["params", "tokens_per_param", "loss", "device", "precision", "memory_gb", "tpot_ms", "extra_train_flops", "break_even_tokens"].map { ($0, row[$0]) })
+            return (k, .list(rows.map { r in
+                reportObject([
+                    ("params", f(r["params"], .params)), ("D/N", f(r["tokens_per_param"], .plain)),
+                    ("loss", f(r["loss"], .loss, digits: 4)), ("device", r["device"]), ("prec.", r["precision"]),
+                    ("memory", r["memory_gb"].map { .string(NumberText.short($0.doubleValue ?? .nan) + " GB") }),
+                    ("TPOT", f(r["tpot_ms"], .ms)), ("extra compute", f(r["extra_train_flops"], .flop)),
+                    ("break-even", f(r["break_even_tokens"], .tokens)),
+                ])
             }))
         })
     }

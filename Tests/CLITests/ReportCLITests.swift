@@ -169,6 +169,10 @@ struct ReportCLITests {
         ["fit", "Tests/Fixtures/reference/sardana2024-runs.csv", "--params-column", "Parameters", "--tokens-column", "Tokens", "--loss-column", "Smoothed Loss", "--bootstrap", "20"],
         ["estimate", "--hardware", "h100-sxm", "--params", "8B", "--batch", "64", "--prompt-tokens", "512", "--output-tokens", "256",
          "--training-tokens", "1T", "--training-days", "10"],
+        ["hardware", "list"],
+        ["evaluate", "scenarios/robust-research-run.yaml", "--points", "3"],
+        ["evaluate", "scenarios/llama-family-chat.yaml"],
+        ["downscale", "scenarios/on-device-downscale.yaml"],
     ])
     func tablesFitOneHundredColumns(_ arguments: [String]) throws {
         let r = try runScaleplan(arguments)
