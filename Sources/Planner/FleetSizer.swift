@@ -54,7 +54,8 @@ public enum FleetSizer {
             let columns = try replicas.map { r in
                 try p.addColumn(bounds: .atLeast(0), objective: Double(r.devices) * r.option.usdPerDeviceHour * hoursPerMonth, integer: true)
             }
-            try p.addRow(replicas.indices.map { (columns[$0], replicas[$0].requestsPerSecond) }, bounds: .atLeast(peak))
+            // Capacity as a fraction of the peak, so GLPK's feasibility tolerance is relative.
+            try p.addRow(replicas.indices.map { (columns[$0], replicas[$0].requestsPerSecond / peak) }, bounds: .atLeast(1))
             let types = Dictionary(grouping: replicas.indices, by: { replicas[$0].option.hardware.name })
             for (_, members) in types.sorted(by: { $0.key < $1.key }) {
                 guard let cap = members.compactMap({ replicas[$0].option.maxDevices }).min() else { continue }
