@@ -26,8 +26,13 @@ public struct CommandResult: Sendable {
 /// Runs the built `scaleplan` with `arguments` from the repository root, with a time
 /// limit so a hang fails the test instead of stalling the suite.
 public func runScaleplan(_ arguments: [String], timeout: TimeInterval = 120) throws -> CommandResult {
+    try runProgram(Fixtures.executable, arguments, timeout: timeout)
+}
+
+/// Runs any executable with `arguments` from the repository root, with a time limit (seconds).
+public func runProgram(_ path: String, _ arguments: [String], timeout: TimeInterval = 120) throws -> CommandResult {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Fixtures.executable)
+    process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     process.currentDirectoryURL = Fixtures.root
     let out = Pipe(), err = Pipe()

@@ -20,7 +20,7 @@ struct DeterminismTests {
         // On one core the parallel fit and bootstrap schedule their work differently; the bytes must not change.
         let taskset = "/usr/bin/taskset"
         if FileManager.default.isExecutableFile(atPath: taskset) {
-            let one = try runCommand(taskset, ["-c", "0", Fixtures.executable] + Self.fit)
+            let one = try runProgram(taskset, ["-c", "0", Fixtures.executable] + Self.fit)
             #expect(one.status == 0, "\(one.stderr)")
             #expect(one.stdout == a.stdout)
         }
@@ -44,26 +44,5 @@ struct DeterminismTests {
         let b = try runScaleplan(["evaluate", scenario, "--format", "json"])
         #expect(a.status == 0, "\(a.stderr)")
         #expect(!a.stdout.isEmpty && a.stdout == b.stdout)
-    }
-
-    /// Runs any executable from the repository root.
-    func runCommand(_ path: String, _ arguments: [String]) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = Fixtures.root
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        nonisolated(unsafe) var outData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        group.wait()
-        return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self))
     }
 }

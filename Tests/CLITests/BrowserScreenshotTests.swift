@@ -14,7 +14,7 @@ struct BrowserScreenshotTests {
     static let browser: String? = ["chromium", "chromium-browser", "google-chrome"].lazy.compactMap(which).first
     static let size = (width: 1000, height: 1400)
 
-    static func chromium(_ arguments: [String], profile: URL) -> ProgramResult? {
+    static func chromium(_ arguments: [String], profile: URL) -> CommandResult? {
         let common = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                       "--hide-scrollbars", "--user-data-dir=\(profile.path)"]
         return runProgram(browser!, common + arguments, timeout: 90)

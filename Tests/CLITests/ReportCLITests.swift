@@ -12,36 +12,9 @@ func temporaryDirectory() throws -> URL {
     return url
 }
 
-/// What a program printed and its exit status.
-struct ProgramResult {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-}
-
 /// Runs any executable with a time limit; nil when it cannot be started.
-func runProgram(_ path: String, _ arguments: [String], timeout: TimeInterval = 120) -> ProgramResult? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    process.currentDirectoryURL = Fixtures.root
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    do { try process.run() } catch { return nil }
-    nonisolated(unsafe) var outData = Data(), errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { usleep(10_000) }
-    if process.isRunning { process.terminate() }
-    process.waitUntilExit()
-    group.wait()
-    return ProgramResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+func runProgram(_ path: String, _ arguments: [String], timeout: TimeInterval = 120) -> CommandResult? {
+    try? TestSupport.runProgram(path, arguments, timeout: timeout)
 }
 
 /// The first executable named `name` on PATH.
