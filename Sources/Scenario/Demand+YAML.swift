@@ -23,13 +23,10 @@ extension DemandForecast {
         guard volumeKeys.count == 1 else {
             throw value.error("demand needs exactly one of requests_per_day, tokens_per_day, tokens or volumes, found \(volumeKeys.isEmpty ? "none" : volumeKeys.joined(separator: ", "))")
         }
-        // Mean tokens per request: at most 10M, as for a lifetime total (InferenceSection).
+        // Mean tokens per request: at most 10M, as for a lifetime total (InferenceSection); every
+        // request decodes at least one output token.
         let prompt = try m.required("prompt_tokens").number(in: 0...maximumTokensPerRequest)
-        let outputNode = try m.required("output_tokens")
-        let output = try outputNode.positiveNumber()
-        guard output <= maximumTokensPerRequest else {
-            throw outputNode.error("'\(outputNode.path)' must be between 0 and 10000000, found \(Quantity.plain(output))")
-        }
+        let output = try m.required("output_tokens").number(in: 1...maximumTokensPerRequest)
         let peak = try m.optional("peak_to_mean")?.number(in: 1...1000) ?? 1
         let rateNode = m.optional("growth_per_month")
         let rate = try rateNode?.number(in: -0.99...100)

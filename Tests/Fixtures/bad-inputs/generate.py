@@ -362,7 +362,8 @@ for name, old, new, message in [
     ("requests-negative", "requests_per_day: 50M", "requests_per_day: -50M", "must be at least 0"),
     ("requests-nan", "requests_per_day: 50M", "requests_per_day: nan", "must be a finite number"),
     ("prompt-negative", "prompt_tokens: 800", "prompt_tokens: -1", "must be between 0 and 10000000, found -1"),
-    ("output-zero", "output_tokens: 300", "output_tokens: 0", "must be greater than 0"),
+    ("output-zero", "output_tokens: 300", "output_tokens: 0", "'inference.demand.output_tokens' must be between 1 and 10000000, found 0"),
+    ("output-denormal", "output_tokens: 300", "output_tokens: 5e-324", "must be between 1 and 10000000, found 5e-324"),
     ("horizon-zero", "horizon_months: 24", "horizon_months: 0", "must be a whole number from 1 to 1200"),
     ("horizon-huge", "horizon_months: 24", "horizon_months: 100000", "must be a whole number from 1 to 1200"),
     ("growth-minus-one", "growth_per_month: 0.05", "growth_per_month: -1", "must be between"),
@@ -404,7 +405,7 @@ scen("demand-too-large.yaml", "requests_per_day: 50M", "requests_per_day: 20T", 
 scen("prompt-tokens-huge.yaml", "prompt_tokens: 800", "prompt_tokens: 1e308",
      "'inference.demand.prompt_tokens' must be between 0 and 10000000, found 1e+308", at="1e308")
 scen("output-tokens-huge.yaml", "output_tokens: 300", "output_tokens: 100000000000000000000",
-     "'inference.demand.output_tokens' must be between 0 and 10000000, found 1e+20", at="100000000000000000000")
+     "'inference.demand.output_tokens' must be between 1 and 10000000, found 1e+20", at="100000000000000000000")
 
 # SI suffixes.
 for name, value in [("unknown-letter", "50X"), ("double-suffix", "50MM"), ("suffix-only", "M"), ("lowercase-m", "50m"),
