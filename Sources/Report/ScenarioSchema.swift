@@ -38,6 +38,28 @@ public enum ScenarioSchema {
 
     static let range: ReportValue = reportObject([("type", .string("array")), ("items", quantity), ("minItems", .integer(2)), ("maxItems", .integer(2))])
 
+    /// The `downscale:` section (keys `ScenarioSpec.downscaleKeys`).
+    static func downscale(hw: ReportValue) -> ReportValue {
+        let precision = enumeration(Precision.allCases.map(\.rawValue))
+        let count = reportObject([("type", .string("integer")), ("minimum", .integer(1))])
+        return obj([
+            ("reference", obj([("params", quantity), ("tokens", quantity), ("loss", quantity)],
+                              description: "{params}, {params, tokens} or {loss}")),
+            ("reference_serving", obj([("hardware", hw), ("precision", precision)])),
+            ("devices", oneOrMany(hw)), ("precision", oneOrMany(precision)),
+            ("memory_gb", quantity), ("batch", count), ("prompt_tokens", quantity), ("output_tokens", quantity),
+            ("slo", obj([("ttft_ms", quantity), ("tpot_ms", quantity)])),
+            ("joules_per_token_max", quantity), ("usd_per_million_tokens_max", quantity),
+            ("family", enumeration(ModelFamily.all.map(\.name))),
+            ("sizes", reportObject([("type", .string("array")), ("items", quantity), ("minItems", .integer(1)), ("maxItems", .integer(200))])),
+            ("min_params", quantity), ("tokens_per_param_max", quantity),
+            ("quantization_loss", reportObject([("type", .string("object")),
+                                                ("propertyNames", precision),
+                                                ("additionalProperties", fraction(0, 1))])),
+            ("frontier_points", reportObject([("type", .string("integer")), ("minimum", .integer(2)), ("maximum", .integer(500))])),
+        ], required: ["reference", "devices", "prompt_tokens", "output_tokens"])
+    }
+
     /// The schema, with hardware names from the profiles available.
     public static func value(hardware: [String]) -> ReportValue {
         let hw = hardware.isEmpty ? reportObject([("type", .string("string"))]) : enumeration(hardware)
@@ -115,8 +137,12 @@ public enum ScenarioSchema {
                     ("points", reportObject([("type", .string("integer")), ("minimum", .integer(2)), ("maximum", .integer(FrontierSettings.maximumPoints))])),
                     ("x", objectives), ("y", objectives),
                 ])),
+                ("downscale", downscale(hw: hw)),
             ])),
-            ("required", .list(["scenario", "law", "training", "objectives"].map { .string($0) })),
+            ("required", .list(["scenario", "law", "training"].map { .string($0) })),
+            // A scenario asks a planning question (objectives), a downscaling one, or both.
+            ("anyOf", .list([reportObject([("required", .list([.string("objectives")]))]),
+                             reportObject([("required", .list([.string("downscale")]))])])),
             ("additionalProperties", .bool(false)),
         ])
     }

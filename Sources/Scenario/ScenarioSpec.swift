@@ -26,6 +26,9 @@ public struct ScenarioSpec: Sendable {
     /// The `downscale:` question, when the scenario has one.
     public let downscale: DownscaleProblem?
 
+    /// Keys of the `downscale:` section.
+    public static var downscaleKeys: [String] { DownscaleSection.keys }
+
     /// Top-level keys.
     public static let keys = ["$schema", "scenario", "description", "law", "training", "inference", "objectives", "constraints", "search", "frontier", "downscale"]
 
