@@ -67,7 +67,10 @@ struct PlanningCLITests {
         let s = try runScaleplan(["schema"])
         #expect(s.status == 0)
         let schema = try #require(jsonObject(s.stdout))
-        #expect((schema["required"] as? [String]) == ["scenario", "law", "training", "objectives"])
+        #expect((schema["required"] as? [String]) == ["scenario", "law", "training"])
+        // Objectives are required unless the scenario asks only a downscaling question.
+        let alternatives = try #require(schema["anyOf"] as? [[String: Any]])
+        #expect(alternatives.compactMap { $0["required"] as? [String] } == [["objectives"], ["downscale"]])
     }
 }
 
