@@ -167,24 +167,28 @@ public enum Downscaler {
 
     struct Candidate {
         let plan: DownscalePlan
-        /// Memory needed and usable, GB.
-        let memoryGB: Double
+        /// Usable memory on the plan's device, GB.
         let usableGB: Double
 
-        func meets(_ p: DownscaleProblem) -> Bool {
-            limits(p).allSatisfy { $0.value <= $0.bound }
-        }
+        func meets(_ p: DownscaleProblem) -> Bool { Downscaler.meets(p, plan.serving, usableGB: usableGB) }
+        func limits(_ p: DownscaleProblem) -> [Limit] { Downscaler.limits(p, plan.serving, usableGB: usableGB) }
+    }
 
-        /// Each limit: name, value and bound.
-        func limits(_ p: DownscaleProblem) -> [(name: String, value: Double, bound: Double)] {
-            let s = plan.serving
-            var out: [(String, Double, Double)] = [("memory_gb", memoryGB, usableGB)]
-            if let t = p.slo.ttftSeconds { out.append(("ttft_ms", s.ttftSeconds * 1000, t * 1000)) }
-            if let t = p.slo.tpotSeconds { out.append(("tpot_ms", s.tpotSeconds * 1000, t * 1000)) }
-            if let j = p.joulesPerTokenMax { out.append(("joules_per_token", s.joulesPerToken, j)) }
-            if let c = p.usdPerMillionTokensMax { out.append(("usd_per_million_tokens", s.usdPerMillionTokens, c)) }
-            return out
-        }
+    /// One deployment limit: its name, the value and the bound.
+    typealias Limit = (name: String, value: Double, bound: Double)
+
+    /// Each limit of a serving estimate: memory (GB), TTFT and TPOT (ms), J and USD per token.
+    static func limits(_ p: DownscaleProblem, _ s: ServingEstimate, usableGB: Double) -> [Limit] {
+        var out: [Limit] = [("memory_gb", s.memory.requiredBytes / 1e9, usableGB)]
+        if let t = p.slo.ttftSeconds { out.append(("ttft_ms", s.ttftSeconds * 1000, t * 1000)) }
+        if let t = p.slo.tpotSeconds { out.append(("tpot_ms", s.tpotSeconds * 1000, t * 1000)) }
+        if let j = p.joulesPerTokenMax { out.append(("joules_per_token", s.joulesPerToken, j)) }
+        if let c = p.usdPerMillionTokensMax { out.append(("usd_per_million_tokens", s.usdPerMillionTokens, c)) }
+        return out
+    }
+
+    static func meets(_ p: DownscaleProblem, _ s: ServingEstimate, usableGB: Double) -> Bool {
+        limits(p, s, usableGB: usableGB).allSatisfy { $0.value <= $0.bound }
     }
 
     static func workload(_ p: DownscaleProblem, params: Double, shape: ModelShape, precision: Precision) -> ServingWorkload {
@@ -201,15 +205,7 @@ public enum Downscaler {
     static func withinLimits(_ p: DownscaleProblem, params: Double, device: HardwareProfile, precision: Precision) -> Bool {
         guard let shape = try? ModelShape.llama(parameters: params),
               let e = try? ServingEstimate(profile: device, workload: workload(p, params: params, shape: shape, precision: precision)) else { return false }
-        let c = Candidate(plan: placeholderPlan(e, device, precision, params, shape), memoryGB: e.memory.requiredBytes / 1e9, usableGB: usableBytes(p, device) / 1e9)
-        return c.meets(p)
-    }
-
-    /// A plan carrying only the serving estimate, for limit checks.
-    private static func placeholderPlan(_ e: ServingEstimate, _ device: HardwareProfile, _ precision: Precision, _ n: Double, _ shape: ModelShape) -> DownscalePlan {
-        DownscalePlan(params: n, model: nil, shape: shape, device: device, precision: precision, tokens: 0, trainedLoss: 0, loss: 0,
-                      reachesReference: false, limit: nil, serving: e, trainFLOPs: 0, extraTrainFLOPs: 0, trainCost: 0, extraTrainCost: 0,
-                      trainEnergyKWh: 0, extraTrainEnergyKWh: 0, usdPerToken: 0, breakEvenTokens: nil)
+        return meets(p, e, usableGB: usableBytes(p, device) / 1e9)
     }
 
     static func candidate(_ p: DownscaleProblem, params n: Double, model: String?, shape: ModelShape, device: HardwareProfile,
@@ -229,7 +225,7 @@ public enum Downscaler {
             limit: target.limit, serving: e, trainFLOPs: train.trainFLOPs, extraTrainFLOPs: train.trainFLOPs - r.trainFLOPs,
             trainCost: train.trainCost, extraTrainCost: train.trainCost - r.trainCost, trainEnergyKWh: train.trainEnergyKWh,
             extraTrainEnergyKWh: train.trainEnergyKWh - r.trainEnergyKWh, usdPerToken: usdPerToken, breakEvenTokens: breakEven)
-        return Candidate(plan: plan, memoryGB: e.memory.requiredBytes / 1e9, usableGB: usableBytes(p, device) / 1e9)
+        return Candidate(plan: plan, usableGB: usableBytes(p, device) / 1e9)
     }
 
     // MARK: - Choice
@@ -281,7 +277,7 @@ public enum Downscaler {
         var parts: [String] = []
         for device in p.devices {
             let on = candidates.filter { $0.plan.device.name == device.name }
-            guard let smallest = on.min(by: { ($0.plan.params, $0.memoryGB) < ($1.plan.params, $1.memoryGB) }) else {
+            guard let smallest = on.min(by: { ($0.plan.params, $0.plan.serving.memory.requiredBytes) < ($1.plan.params, $1.plan.serving.memory.requiredBytes) }) else {
                 parts.append("\(device.name) supports none of the precisions")
                 continue
             }

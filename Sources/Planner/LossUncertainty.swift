@@ -39,3 +39,23 @@ public struct LossUncertainty: Sendable {
         confidence.map { Self.quantile(losses(params: n, tokens: d, uniqueTokens: u), $0) }
     }
 }
+
+extension PlanningProblem {
+    /// The loss that the loss objective and the loss bound use at (N, D): the loss reached with
+    /// the confidence when one is set (`LossUncertainty`), else the law's, with the unique-token
+    /// limit. `PlanMetrics.value(.loss)` is the same number.
+    public func boundedLoss(params n: Double, tokens d: Double) -> Double {
+        let u = training.uniqueTokens
+        return lossUncertainty?.lossAtConfidence(params: n, tokens: d, uniqueTokens: u)
+            ?? law.unsafeLoss(params: n, tokens: d, uniqueTokens: u)
+    }
+
+    /// Whether that loss is a posynomial in (ln N, ln D) that GLPK's cuts can use: not at a
+    /// confidence (an order statistic of sample losses), nor for the data-constrained law under
+    /// a unique-token limit.
+    var lossIsPosynomial: Bool {
+        if lossUncertainty?.confidence != nil { return false }
+        if case .dataConstrained = law, training.uniqueTokens != nil { return false }
+        return true
+    }
+}

@@ -154,18 +154,11 @@ public struct Planner: Sendable {
     }
 
     private func solveContinuous(_ objective: Objective, _ c: PlanConstraints, _ model: ObjectiveModel) throws(PlanError) -> (x: Double, y: Double)? {
-        if let uncertainty = problem.lossUncertainty, uncertainty.confidence != nil {
-            // The loss at the confidence is an order statistic of the sample losses: monotone in
-            // D but not a posynomial, so profile D out as for the data-constrained law.
-            let u = problem.training.uniqueTokens
+        if !problem.lossIsPosynomial {
+            // Not a posynomial: search over N with D profiled out (see ProfileSearch); the loss
+            // falls with D for the data-constrained law and for an order statistic of samples.
             return try ProfileSearch(objective: objective, model: model, bounds: c) { x, y in
-                uncertainty.lossAtConfidence(params: Foundation.exp(x), tokens: Foundation.exp(y), uniqueTokens: u)!
-            }.solve()
-        }
-        if case .dataConstrained(let law) = problem.law, let u = problem.training.uniqueTokens {
-            // Not a posynomial: search over N with D profiled out (see ProfileSearch).
-            return try ProfileSearch(objective: objective, model: model, bounds: c) { x, y in
-                law.loss(params: Foundation.exp(x), tokens: Foundation.exp(y), uniqueTokens: u)
+                problem.boundedLoss(params: Foundation.exp(x), tokens: Foundation.exp(y))
             }.solve()
         }
         var constraints: [ConvexProgram.Constraint] = []

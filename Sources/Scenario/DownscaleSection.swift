@@ -37,19 +37,12 @@ enum DownscaleSection {
 
         let devices = try InferenceSection.stringList(try m.required("devices")).map { n throws(InputError) in try ScenarioSpec.profile(n, catalog) }
         let precisionNode = m.optional("precision")
-        let precisions = try precisionNode.map { n throws(InputError) in
-            try InferenceSection.stringList(n).map { p throws(InputError) in Precision(rawValue: try p.oneOf(Precision.allCases.map(\.rawValue)))! }
-        } ?? [.bf16]
+        let precisions = try precisionNode.map(InferenceSection.precisionList) ?? [.bf16]
         guard devices.contains(where: { d in precisions.contains { d.peakFLOPS(for: $0) != nil } }) else {
             throw (precisionNode ?? v).error("none of these devices supports the listed precisions")
         }
 
-        var slo = LatencySLO()
-        if let s = m.optional("slo") {
-            let sm = try s.mapping(allowed: ["ttft_ms", "tpot_ms"])
-            if let t = sm.optional("ttft_ms") { slo.ttftSeconds = try t.positiveNumber() / 1000 }
-            if let t = sm.optional("tpot_ms") { slo.tpotSeconds = try t.positiveNumber() / 1000 }
-        }
+        let slo = try m.optional("slo").map(InferenceSection.latencySLO) ?? LatencySLO()
 
         var quantization: [Precision: Double] = [:]
         if let q = m.optional("quantization_loss") {

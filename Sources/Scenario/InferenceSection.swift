@@ -13,9 +13,7 @@ enum InferenceSection {
         var hardware = try stringList(hwNode).map { n throws(InputError) in try ScenarioSpec.profile(n, catalog) }
         if let e = m.optional("efficiency") { try overrideEfficiency(e, of: &hardware) }
         let precisionNode = m.optional("precision")
-        let precisions = try precisionNode.map { n throws(InputError) in
-            try stringList(n).map { p throws(InputError) in Precision(rawValue: try p.oneOf(Precision.allCases.map(\.rawValue)))! }
-        } ?? [.bf16]
+        let precisions = try precisionNode.map(precisionList) ?? [.bf16]
 
         var prices: [String: Double] = [:]
         if let p = m.optional("price_per_hour") {
@@ -44,12 +42,7 @@ enum InferenceSection {
             let um = try u.mapping(allowed: ["prefill", "decode"])
             fixed = (try um.required("prefill").number(in: 0.001...1), try um.required("decode").number(in: 0.001...1))
         }
-        var slo = LatencySLO()
-        if let s = m.optional("slo") {
-            let sm = try s.mapping(allowed: ["ttft_ms", "tpot_ms"])
-            if let t = sm.optional("ttft_ms") { slo.ttftSeconds = try t.positiveNumber() / 1000 }
-            if let t = sm.optional("tpot_ms") { slo.tpotSeconds = try t.positiveNumber() / 1000 }
-        }
+        let slo = try m.optional("slo").map(latencySLO) ?? LatencySLO()
         let demand = try decodeDemand(try m.required("demand"), directory: directory, fixedUtilisation: fixed != nil)
         return InferenceSetup(
             options: options, demand: demand, slo: slo, fixedUtilisation: fixed,
@@ -92,6 +85,20 @@ enum InferenceSection {
             return .totalTokens(total, promptTokens: prompt ?? 1, outputTokens: output ?? 1)
         }
         return .forecast(try DemandForecast.parse(v, baseDirectory: directory))
+    }
+
+    /// One precision or a list of them (`bf16`, `fp8`, ...).
+    static func precisionList(_ v: YAMLValue) throws(InputError) -> [Precision] {
+        try stringList(v).map { p throws(InputError) in Precision(rawValue: try p.oneOf(Precision.allCases.map(\.rawValue)))! }
+    }
+
+    /// An `slo: {ttft_ms, tpot_ms}` mapping, in seconds.
+    static func latencySLO(_ v: YAMLValue) throws(InputError) -> LatencySLO {
+        let m = try v.mapping(allowed: ["ttft_ms", "tpot_ms"])
+        var slo = LatencySLO()
+        if let t = m.optional("ttft_ms") { slo.ttftSeconds = try t.positiveNumber() / 1000 }
+        if let t = m.optional("tpot_ms") { slo.tpotSeconds = try t.positiveNumber() / 1000 }
+        return slo
     }
 
     /// A single string or a list of strings, as nodes.

@@ -46,11 +46,7 @@ extension Planner {
         guard meets(.latency, first) else { return nil }
         // The loss bound sets the least D (searched on the loss alone, which is all it needs).
         if let lossMax = c.lossMax, !meets(.loss, first) {
-            func loss(_ y: Double) -> Double {
-                let d = Foundation.exp(y), u = problem.training.uniqueTokens
-                return problem.lossUncertainty?.lossAtConfidence(params: n, tokens: d, uniqueTokens: u)
-                    ?? problem.law.unsafeLoss(params: n, tokens: d, uniqueTokens: u)
-            }
+            func loss(_ y: Double) -> Double { problem.boundedLoss(params: n, tokens: Foundation.exp(y)) }
             guard loss(hi) <= lossMax else { return nil }
             lo = boundary(lo, hi) { loss($0) <= lossMax }
         }
