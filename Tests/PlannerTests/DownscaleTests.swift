@@ -144,14 +144,6 @@ struct DownscaleTests {
         ("  reference: { params: 7B }\n  devices: [l4]\n  prompt_tokens: 1\n  output_tokens: 1\n  quantization_loss: { int3: 0.1 }\n", 9, 24, "unknown key 'int3'"),
     ])
     func badSectionsAreLocated(text: String, line: Int, column: Int, fragment: String) {
-        do {
-            _ = try Self.decode(text)
-            Issue.record("expected an error containing \(fragment)")
-        } catch let error as InputError {
-            #expect(error.line == line && error.column == column, "\(error)")
-            #expect(error.message.contains(fragment), "\(error)")
-        } catch {
-            Issue.record("unexpected error \(error)")
-        }
+        expectInputError(line: line, column: column, containing: fragment) { _ = try Self.decode(text) }
     }
 }

@@ -102,14 +102,6 @@ struct ModelChoiceTests {
         ("training: { hardware: h100-sxm }\nsearch: { sizes: [-1B] }\n", 6, 19, "greater than 0"),
     ])
     func badChoicesAreLocated(tail: String, line: Int, column: Int, fragment: String) {
-        do {
-            _ = try Self.decode(Self.base + tail)
-            Issue.record("expected an error containing \(fragment)")
-        } catch let error as InputError {
-            #expect(error.line == line && error.column == column, "\(error)")
-            #expect(error.message.contains(fragment), "\(error)")
-        } catch {
-            Issue.record("unexpected error \(error)")
-        }
+        expectInputError(line: line, column: column, containing: fragment) { _ = try Self.decode(Self.base + tail) }
     }
 }

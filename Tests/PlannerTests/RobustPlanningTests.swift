@@ -63,12 +63,8 @@ struct RobustPlanningTests {
     ])
     func badConfidenceIsLocated(law: String, line: Int, column: Int, fragment: String) {
         let text = "scenario: x\n" + law + "training: { hardware: h100-sxm }\nobjectives: [cost]\nconstraints: { loss_max: 2.0 }\n"
-        do {
+        expectInputError(line: line, column: column, containing: fragment) {
             _ = try ScenarioSpec.decode(try YAMLValue.parse(text, file: Fixtures.path("scenarios/x.yaml")), catalog: Self.catalog)
-            Issue.record("expected an error containing \(fragment)")
-        } catch {
-            #expect(error.line == line && error.column == column, "\(error)")
-            #expect(error.message.contains(fragment), "\(error)")
         }
     }
 }
