@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "scaleplan",
             dependencies: [
-                "ScalingLaws", "Planner", "Scenario", "Report", "Hardware", "Demand",
+                "ScalingLaws", "Planner", "Scenario", "Report", "Hardware", "Demand", "LinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

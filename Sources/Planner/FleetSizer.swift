@@ -9,6 +9,18 @@ import Foundation
 /// cap_h. Minimise the provisioned cost sum_{a, m} r[a, m] devices_a price_a hours_m. Options
 /// that cannot meet the latency SLO never enter (they have no replica spec). No constraint
 /// links two months, so each month is solved as its own MILP (exactly the same optimum).
+///
+/// Two exact reductions keep the MILPs few and their answers canonical:
+/// - Dominated options are dropped: an option of the same accelerator type with no more devices
+///   per replica, no dearer replica-hour and no less throughput serves anything the dominated
+///   one can at no more cost and within the same cap. Among equal-cost fleets of one type the
+///   higher-throughput option (usually the lower precision) is therefore always the one chosen.
+/// - Fleets sized for neighbouring model sizes certify a month without a MILP. If every option
+///   here has the same devices per replica and no more throughput than for a smaller model
+///   (true for a larger model on the same tensor-parallel degrees), every fleet feasible here
+///   was feasible there, so the smaller model's cheapest fleet costs no more than the optimum
+///   here: when it still covers the peak it is optimal here, and so is any fleet that covers
+///   the peak at no more cost (the larger neighbour's fleet, typically).
 public enum FleetSizer {
     /// Why no fleet exists.
     public enum Failure: Error, Equatable, Sendable {
@@ -22,28 +34,95 @@ public enum FleetSizer {
     /// Hours in the average month (365.25 / 12 days).
     public static let hoursPerMonth = DemandForecast.daysPerMonth * 24
 
-    public static func size(replicas: [ReplicaSpec], demand: DemandForecast) throws(Failure) -> Fleet {
-        guard !replicas.isEmpty else { throw .noServingOption }
+    /// Capacity asked of GLPK beyond the peak, as a fraction of the peak (3x its default
+    /// primal feasibility tolerance of 1e-7): fleets within 3e-7 of the peak are not offered.
+    static let capacityMargin = 3e-7
+
+    /// The cheapest fleet for every month of `demand`, with `slots` the replica spec of each
+    /// serving option of the problem (nil where the option cannot run the model).
+    ///
+    /// `smaller` and `larger`, when given, are fleets sized for a smaller and a larger model of
+    /// the same problem (the nearest ones); their months are reused where the certificates in
+    /// the type's documentation hold.
+    public static func size(slots: [ReplicaSpec?], demand: DemandForecast, smaller: SizedFleet? = nil,
+                            larger: SizedFleet? = nil) throws(Failure) -> SizedFleet {
+        let active = undominated(slots)
+        guard !active.isEmpty else { throw .noServingOption }
         let months = demand.series()
+        // The smaller model's months are lower bounds here only if its options dominate these.
+        let bound = smaller.flatMap { $0.counts.count == months.count && dominates($0.slots, slots) ? $0 : nil }
+        let above = larger.flatMap { $0.counts.count == months.count ? $0 : nil }
+        func cost(_ counts: [Int], _ specs: [ReplicaSpec?]) -> Double {
+            counts.indices.reduce(0.0) { $0 + Double(counts[$1]) * (specs[$1]?.replicaHourUSD ?? .infinity) }
+        }
         // Months share no variable or constraint, so each is its own small MILP; months with
         // the same peak have the same answer.
         var solved: [Double: [Int]] = [:]
-        var counts = [[Int]](repeating: [], count: replicas.count)
+        var counts: [[Int]] = []
+        counts.reserveCapacity(months.count)
         for (m, month) in months.enumerated() {
             let peak = month.peakRequestsPerSecond
-            let answer: [Int]
             if let known = solved[peak] {
-                answer = known
-            } else {
-                answer = try sizeMonth(replicas, peak: peak, month: m)
-                solved[peak] = answer
+                counts.append(known)
+                continue
             }
-            for a in replicas.indices { counts[a].append(answer[a]) }
+            let answer: [Int]
+            if let lower = bound?.counts[m], covers(lower, slots, active: active, peak: peak) {
+                answer = lower
+            } else if let lower = bound?.counts[m], let upper = above?.counts[m], covers(upper, slots, active: active, peak: peak),
+                      cost(upper, slots) <= cost(lower, bound!.slots) {
+                answer = upper
+            } else {
+                let chosen = try sizeMonth(active.map { slots[$0]! }, peak: peak, month: m)
+                var full = [Int](repeating: 0, count: slots.count)
+                for (k, i) in active.enumerated() { full[i] = chosen[k] }
+                answer = full
+            }
+            solved[peak] = answer
+            counts.append(answer)
         }
-        let assignments = replicas.indices.compactMap { a -> FleetAssignment? in
-            counts[a].contains { $0 > 0 } ? FleetAssignment(replica: replicas[a], replicasByMonth: counts[a]) : nil
+        let assignments = slots.indices.compactMap { i -> FleetAssignment? in
+            guard let spec = slots[i], counts.contains(where: { $0[i] > 0 }) else { return nil }
+            return FleetAssignment(replica: spec, replicasByMonth: counts.map { $0[i] })
         }
-        return Fleet(assignments: assignments)
+        return SizedFleet(slots: slots, counts: counts, fleet: Fleet(assignments: assignments))
+    }
+
+    /// Indices of the options no other option of the same accelerator type dominates (no more
+    /// devices per replica, no dearer replica-hour, no less throughput; on a full tie the
+    /// first listed is kept).
+    static func undominated(_ slots: [ReplicaSpec?]) -> [Int] {
+        func dominates(_ j: Int, _ i: Int) -> Bool {
+            guard let a = slots[j], let b = slots[i], a.option.hardware.name == b.option.hardware.name,
+                  a.devices <= b.devices, a.replicaHourUSD <= b.replicaHourUSD, a.requestsPerSecond >= b.requestsPerSecond
+            else { return false }
+            let tie = a.devices == b.devices && a.replicaHourUSD == b.replicaHourUSD && a.requestsPerSecond == b.requestsPerSecond
+            return !tie || j < i
+        }
+        return slots.indices.filter { i in slots[i] != nil && !slots.indices.contains { j in j != i && dominates(j, i) } }
+    }
+
+    /// Whether every fleet feasible with `larger` was feasible with `smaller`: each option
+    /// available in `larger` was available in `smaller` with the same devices per replica
+    /// and at least the throughput.
+    static func dominates(_ smaller: [ReplicaSpec?], _ larger: [ReplicaSpec?]) -> Bool {
+        guard smaller.count == larger.count else { return false }
+        return zip(smaller, larger).allSatisfy { s, l in
+            guard let l else { return true }
+            guard let s else { return false }
+            return s.devices == l.devices && s.requestsPerSecond >= l.requestsPerSecond
+        }
+    }
+
+    /// Whether `counts` uses only `active` options and covers `peak` with these specs, with the
+    /// margin the MILP asks for.
+    static func covers(_ counts: [Int], _ slots: [ReplicaSpec?], active: [Int], peak: Double) -> Bool {
+        var capacity = 0.0
+        for (i, n) in counts.enumerated() where n > 0 {
+            guard active.contains(i), let spec = slots[i] else { return false }
+            capacity += Double(n) * spec.requestsPerSecond
+        }
+        return capacity >= peak * (1 + capacityMargin)
     }
 
     /// One month: min sum_a r_a devices_a price_a s.t. sum_a rps_a r_a >= peak, caps per type.
@@ -52,10 +131,12 @@ public enum FleetSizer {
         do {
             let p = try GLPKProblem(direction: .minimize)
             let columns = try replicas.map { r in
-                try p.addColumn(bounds: .atLeast(0), objective: Double(r.devices) * r.option.usdPerDeviceHour * hoursPerMonth, integer: true)
+                try p.addColumn(bounds: .atLeast(0), objective: r.replicaHourUSD * hoursPerMonth, integer: true)
             }
-            // Capacity as a fraction of the peak, so GLPK's feasibility tolerance is relative.
-            try p.addRow(replicas.indices.map { (columns[$0], replicas[$0].requestsPerSecond / peak) }, bounds: .atLeast(1))
+            // Capacity as a fraction of the peak, so GLPK's feasibility tolerance (1e-7 of
+            // the bound) is relative; asking for 3e-7 more keeps every fleet GLPK accepts at or
+            // above the peak, so the answer is the optimum rather than a near-miss topped up.
+            try p.addRow(replicas.indices.map { (columns[$0], replicas[$0].requestsPerSecond / peak) }, bounds: .atLeast(1 + capacityMargin))
             let types = Dictionary(grouping: replicas.indices, by: { replicas[$0].option.hardware.name })
             for (_, members) in types.sorted(by: { $0.key < $1.key }) {
                 guard let cap = members.compactMap({ replicas[$0].option.maxDevices }).min() else { continue }
@@ -64,8 +145,8 @@ public enum FleetSizer {
             let status = try p.solveMIP(relativeGap: 1e-6, timeLimitSeconds: 10)
             guard status == .optimal || status == .feasible else { throw Failure.capacityShort(month: month) }
             var counts = try columns.map { Int(try p.mipValue(column: $0).rounded()) }
-            // GLPK meets the capacity row within its feasibility tolerance; top up with the
-            // cheapest replica per request per second until the peak is met exactly.
+            // Should a fleet still fall short of the peak (it cannot with the margin above), top
+            // up with the cheapest replica per request per second until the peak is met exactly.
             func capacity() -> Double { zip(counts, replicas).reduce(0) { $0 + Double($1.0) * $1.1.requestsPerSecond } }
             while capacity() < peak {
                 let room = replicas.indices.filter { i in
@@ -74,7 +155,7 @@ public enum FleetSizer {
                         .reduce(0) { $0 + counts[$1] * replicas[$1].devices }
                     return used + replicas[i].devices <= cap
                 }
-                func price(_ i: Int) -> Double { Double(replicas[i].devices) * replicas[i].option.usdPerDeviceHour / replicas[i].requestsPerSecond }
+                func price(_ i: Int) -> Double { replicas[i].replicaHourUSD / replicas[i].requestsPerSecond }
                 guard let i = room.min(by: { price($0) < price($1) }) else { throw Failure.capacityShort(month: month) }
                 counts[i] += 1
             }
@@ -84,6 +165,43 @@ public enum FleetSizer {
         } catch {
             throw .solver("\(error)")
         }
+    }
+
+    /// A lower bound on the hourly cost (USD/h) of any fleet of these options that serves
+    /// `peak` requests per second within the availability caps: the LP relaxation's dual
+    /// objective P y - sum_g cap_g z_g(y), with z_g(y) = max(0, max_{a in g} (rps_a y - c_a) /
+    /// devices_a) the best cap multiplier for a price y per request per second and c_a the
+    /// replica-hour price, at its kinks with y no more than any uncapped option's c_a / rps_a
+    /// (weak duality: every y there bounds the LP, which bounds the MILP). Infinite when the
+    /// caps cannot cover the peak.
+    public static func costLowerBound(_ slots: [ReplicaSpec?], peak: Double) -> Double {
+        guard peak > 0 else { return 0 }
+        let replicas = slots.compactMap { $0 }
+        guard !replicas.isEmpty else { return .infinity }
+        let groups = Dictionary(grouping: replicas, by: { $0.option.hardware.name }).values.map { members in
+            (members: members, cap: members.compactMap(\.option.maxDevices).min().map(Double.init))
+        }
+        let yMax = groups.filter { $0.cap == nil }.flatMap(\.members).map { $0.replicaHourUSD / $0.requestsPerSecond }.min() ?? .infinity
+        if yMax == .infinity, capacityCeiling(replicas) < peak { return .infinity }
+        func dual(_ y: Double) -> Double {
+            groups.reduce(peak * y) { total, g in
+                guard let cap = g.cap else { return total }
+                let z = g.members.map { ($0.requestsPerSecond * y - $0.replicaHourUSD) / Double($0.devices) }.max() ?? 0
+                return total - cap * max(0, z)
+            }
+        }
+        var kinks = replicas.map { $0.replicaHourUSD / $0.requestsPerSecond }
+        for g in groups where g.cap != nil {
+            for (i, a) in g.members.enumerated() {
+                for b in g.members[(i + 1)...] {
+                    let slope = a.requestsPerSecond / Double(a.devices) - b.requestsPerSecond / Double(b.devices)
+                    guard slope != 0 else { continue }
+                    kinks.append((a.replicaHourUSD / Double(a.devices) - b.replicaHourUSD / Double(b.devices)) / slope)
+                }
+            }
+        }
+        if yMax < .infinity { kinks.append(yMax) }
+        return kinks.filter { $0 >= 0 && $0 <= yMax }.map(dual).reduce(0, max)
     }
 
     /// The most requests per second the availability caps allow: every accelerator type at
@@ -97,4 +215,14 @@ public enum FleetSizer {
             return total + best * cap
         }
     }
+}
+
+/// A fleet sized for one model size, with what a larger size needs to reuse its months.
+public struct SizedFleet: Sendable {
+    /// Replica spec of each serving option of the problem, in the problem's order (nil where
+    /// the option cannot run the model).
+    public let slots: [ReplicaSpec?]
+    /// Replicas of each option (by slot) in each month: counts[month][slot].
+    public let counts: [[Int]]
+    public let fleet: Fleet
 }

@@ -55,12 +55,12 @@ public struct Frontier: Sendable {
             candidates.append(xBest)
         }
         if hi > lo * (1 + 1e-9), count > 2 {
-            for k in 1..<(count - 1) {
+            let epsilons = (1..<(count - 1)).map { k in
                 let f = Double(k) / Double(count - 1)
-                let eps = geometric ? lo * Foundation.pow(hi / lo, f) : lo + (hi - lo) * f
-                if case .optimal(let m) = try planner.minimize(y, constraints: c.tightened(x, to: eps)) { candidates.append(m) }
-                progress?(k + 1, count)
+                return geometric ? lo * Foundation.pow(hi / lo, f) : lo + (hi - lo) * f
             }
+            candidates += try solveInLanes(planner, y, epsilons.map { c.tightened(x, to: $0) },
+                                           progress: ProgressCounter(total: count, handler: progress))
         }
         progress?(count, count)
         let feasible = candidates.filter { PlanEvaluator.violations(planner.problem, $0).isEmpty }
@@ -68,6 +68,34 @@ public struct Frontier: Sendable {
         var frontier = Frontier(x: x, y: y, points: points, knee: knee(points, x, y))
         frontier.evaluated = feasible
         return frontier
+    }
+
+    /// Independent epsilon solves run in this many lanes, on as many threads as the machine
+    /// has cores (up to this many). Lane j solves bounds j, j + lanes, ... in order on its own
+    /// copy of the planner's fleet cache (`Planner.forked`), so the answers are the same on any
+    /// machine and under any thread timing.
+    public static let lanes = 2
+
+    /// Minimises `y` under each set of bounds; the optima in the order of `bounds` (infeasible
+    /// ones left out). The first error, in the order of `bounds`, is thrown.
+    static func solveInLanes(_ planner: Planner, _ y: Objective, _ bounds: [PlanConstraints],
+                             progress: ProgressCounter) throws(PlanError) -> [PlanMetrics] {
+        let forks = (0..<lanes).map { _ in planner.forked() }
+        let results = LaneResults(count: bounds.count)
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for k in stride(from: lane, to: bounds.count, by: lanes) {
+                let outcome = Result { () throws(PlanError) in try forks[lane].minimize(y, constraints: bounds[k]) }
+                results.set(k, outcome)
+                progress.advance()
+                if case .failure = outcome { break }
+            }
+        }
+        var optima: [PlanMetrics] = []
+        for k in bounds.indices {
+            guard let outcome = results.get(k) else { continue }
+            if case .optimal(let m) = try outcome.get() { optima.append(m) }
+        }
+        return optima
     }
 
     /// The points no other point dominates, sorted by x; duplicates removed.
@@ -98,5 +126,25 @@ public struct Frontier: Sendable {
         let norm = ((bx - ax) * (bx - ax) + (by - ay) * (by - ay)).squareRoot()
         let d = u.indices.map { abs((by - ay) * u[$0] - (bx - ax) * v[$0] + bx * ay - by * ax) / norm }
         return d.indices.max { d[$0] < d[$1] }
+    }
+}
+
+/// Outcomes of the lanes' solves by index, written from several threads.
+private final class LaneResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [Result<Planner.Solution, PlanError>?]
+
+    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+
+    func set(_ k: Int, _ outcome: Result<Planner.Solution, PlanError>) {
+        lock.lock()
+        outcomes[k] = outcome
+        lock.unlock()
+    }
+
+    func get(_ k: Int) -> Result<Planner.Solution, PlanError>? {
+        lock.lock()
+        defer { lock.unlock() }
+        return outcomes[k]
     }
 }

@@ -35,10 +35,22 @@ public enum PlanEvaluator {
             lossHigh: samples.map { LossUncertainty.quantile($0, LossUncertainty.band.high) },
             lossAtConfidence: problem.lossUncertainty?.confidence.flatMap { c in samples.map { LossUncertainty.quantile($0, c) } },
             trainFLOPs: trainFLOPs, trainDevices: devices, trainDays: deviceSeconds / Double(devices) / 86_400,
-            trainDeviceHours: deviceSeconds / 3600, trainCost: deviceSeconds / 3600 * t.usdPerDeviceHour,
+            trainDeviceHours: deviceSeconds / 3600, trainCost: trainCost(problem, deviceSeconds: deviceSeconds),
             trainEnergyKWh: deviceSeconds * watts * t.pue / 3.6e6,
             inferenceFLOPs: inferenceFLOPs, inferenceCost: inferenceCost, inferenceEnergyKWh: inferenceJoules / 3.6e6,
             fleet: fleet, ttftMs: ttft, tpotMs: tpot, carbonIntensity: problem.inference?.carbonIntensity)
+    }
+
+    /// Training cost (USD) of a model of `n` parameters on `d` tokens: 6 N D FLOPs at the
+    /// training hardware's bf16 peak times its MFU, paid by the device-hour.
+    static func trainCost(_ problem: PlanningProblem, params n: Double, tokens d: Double) -> Double {
+        let t = problem.training
+        let peak = t.hardware.peakFLOPS(for: .bf16) ?? .nan
+        return trainCost(problem, deviceSeconds: 6 * n * d / (peak * t.mfu))
+    }
+
+    private static func trainCost(_ problem: PlanningProblem, deviceSeconds: Double) -> Double {
+        deviceSeconds / 3600 * problem.training.usdPerDeviceHour
     }
 
     /// Cost (USD) and energy (J) of serving the demand with `fleet`, summed over the horizon.

@@ -27,6 +27,8 @@ extension Planner {
     /// The optimum over D for a fixed N, or nil when no D meets every bound (or N cannot be
     /// served).
     func minimizeTokens(_ objective: Objective, _ c: PlanConstraints, params n: Double) throws(PlanError) -> PlanMetrics? {
+        // The loss bound sets the least D; checked first, as it needs no fleet.
+        guard let lo = leastLogTokens(c, params: n) else { return nil }
         let fleet: Fleet
         do {
             fleet = try self.fleet(params: n)
@@ -39,19 +41,12 @@ extension Planner {
         func at(_ y: Double) -> PlanMetrics { PlanEvaluator.evaluate(problem, params: n, tokens: Foundation.exp(y), fleet: fleet) }
         func meets(_ o: Objective, _ m: PlanMetrics) -> Bool { c.bound(on: o).map { m.value(o) <= $0 } ?? true }
 
-        var lo = Foundation.log(n * c.tokensPerParamMin), hi = Foundation.log(n * c.tokensPerParamMax)
+        var hi = Foundation.log(n * c.tokensPerParamMax)
         let rising: [Objective] = [.cost, .compute, .energy, .trainTime]
-        let first = at(lo)
-        // Bounds that D cannot change.
-        guard meets(.latency, first) else { return nil }
-        // The loss bound sets the least D (searched on the loss alone, which is all it needs).
-        if let lossMax = c.lossMax, !meets(.loss, first) {
-            func loss(_ y: Double) -> Double { problem.boundedLoss(params: n, tokens: Foundation.exp(y)) }
-            guard loss(hi) <= lossMax else { return nil }
-            lo = boundary(lo, hi) { loss($0) <= lossMax }
-        }
-        // The rising objectives set the most D.
         let least = at(lo)
+        // Bounds that D cannot change.
+        guard meets(.latency, least) else { return nil }
+        // The rising objectives set the most D.
         guard rising.allSatisfy({ meets($0, least) }) else { return nil }
         if !rising.allSatisfy({ meets($0, at(hi)) }) {
             hi = boundary(hi, lo) { y in let m = at(y); return rising.allSatisfy { meets($0, m) } }
@@ -59,15 +54,63 @@ extension Planner {
         return objective == .loss ? at(hi) : least
     }
 
-    /// The best plan over model size when serving makes the objective non-smooth in N.
+    /// ln D of the fewest tokens within the tokens-per-parameter range that meet the loss bound
+    /// for a model of `n` parameters (bisection on the loss alone, to 1e-12), or nil when even
+    /// the most do not.
+    func leastLogTokens(_ c: PlanConstraints, params n: Double) -> Double? {
+        let lo = Foundation.log(n * c.tokensPerParamMin), hi = Foundation.log(n * c.tokensPerParamMax)
+        guard let lossMax = c.lossMax else { return lo }
+        func loss(_ y: Double) -> Double { problem.boundedLoss(params: n, tokens: Foundation.exp(y)) }
+        if loss(lo) <= lossMax { return lo }
+        guard loss(hi) <= lossMax else { return nil }
+        return boundary(lo, hi) { loss($0) <= lossMax }
+    }
+
+    /// A lower bound on `objective` over the plans with a model of `n` parameters that meet
+    /// the bounds, from what needs no fleet: infinite where no plan exists (no tokens meet the
+    /// loss bound, or no fleet can serve); nil where there is no cheap bound (latency, a
+    /// lifetime token total).
+    ///
+    /// Loss falls with D, so it is at least the loss on the most tokens allowed. Training terms
+    /// rise with D, so they are at least their value on the fewest tokens that meet the loss
+    /// bound; inference FLOPs do not depend on the fleet; serving cost is at least each
+    /// month's LP bound (`FleetSizer.costLowerBound`) and serving energy at least every request
+    /// on the option with the least busy energy per request, idle time aside.
+    func objectiveLowerBound(_ objective: Objective, _ c: PlanConstraints, params n: Double) -> Double? {
+        guard let inf = problem.inference, case .forecast(let forecast) = inf.demand else { return nil }
+        switch objective {
+        case .latency:
+            return nil
+        case .loss:
+            return problem.boundedLoss(params: n, tokens: n * c.tokensPerParamMax)
+        case .cost, .compute, .energy, .trainTime:
+            let slots = replicaSlots(inf, params: n)
+            guard slots.contains(where: { $0 != nil }), let lo = leastLogTokens(c, params: n) else { return .infinity }
+            let training = PlanEvaluator.evaluate(problem, params: n, tokens: Foundation.exp(lo), fleet: Fleet(assignments: []))
+            switch objective {
+            case .cost:
+                guard let serving = servingCostLowerBound(params: n), serving.isFinite else { return .infinity }
+                return training.value(.cost) + serving
+            case .energy:
+                let joules = slots.compactMap { $0?.busyJoulesPerRequest }.min()!
+                return training.value(.energy) + forecast.series().reduce(0.0) { $0 + $1.requests } * joules / 3.6e6
+            default:
+                return training.value(objective)
+            }
+        }
+    }
+
+    /// The best plan over model size when serving makes the objective non-smooth in N, or nil
+    /// when no scanned size has a feasible plan.
     ///
     /// Serving terms depend on N alone and jump where the derived shape, the batch, the
-    /// tensor-parallel degree or a month's replica count changes, so the fixed point of the
-    /// linearised GLPK solve (`start`) need not be the optimum. With D solved exactly for each N
-    /// (`minimizeTokens`), the objective is scanned over 241 points in ln N across the search
-    /// range and the best cell narrowed by golden-section search to 1e-6 (`ScalarSearch`); the
-    /// better of that and `start` is returned. Fleets are cached across solves.
-    func searchSizes(_ objective: Objective, _ c: PlanConstraints, start: PlanMetrics?) throws(PlanError) -> PlanMetrics? {
+    /// tensor-parallel degree or a month's replica count changes, so no convex model of them is
+    /// exact. With D solved exactly for each N (`minimizeTokens`), the objective is scanned over
+    /// 241 points in ln N across the search range and the best cell narrowed by golden-section
+    /// search to 1e-6 (`ScalarSearch`). Fleets are cached across solves. The scan sizes fleets
+    /// only where `objectiveLowerBound` does not already rule the size out (the same cell as a
+    /// full scan, with far fewer fleet MILPs).
+    func searchSizes(_ objective: Objective, _ c: PlanConstraints) throws(PlanError) -> PlanMetrics? {
         let range = Foundation.log(c.paramsMin)...Foundation.log(c.paramsMax)
         var failure: PlanError?
         var memo: [Double: PlanMetrics] = [:]
@@ -81,9 +124,13 @@ extension Planner {
                 return .infinity
             }
         }
-        var best = start
+        var best: PlanMetrics?
+        var bound: ((Double) -> Double)?
+        if objectiveLowerBound(objective, c, params: c.paramsMin) != nil {
+            bound = { x in objectiveLowerBound(objective, c, params: Foundation.exp(x)) ?? -.infinity }
+        }
         if range.upperBound > range.lowerBound,
-           let x = ScalarSearch.minimize(in: range, scanSteps: 240, tolerance: 1e-6, value) {
+           let x = ScalarSearch.minimize(in: range, scanSteps: 240, tolerance: 1e-6, lowerBound: bound, value) {
             if let failure { throw failure }
             if memo[x] == nil { _ = value(x) }
             if let m = memo[x], best.map({ m.value(objective) < $0.value(objective) * (1 - 1e-12) }) ?? true { best = m }

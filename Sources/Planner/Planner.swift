@@ -7,9 +7,19 @@ import ScalingLaws
 public struct Planner: Sendable {
     public let problem: PlanningProblem
     /// Fleets sized so far, by model size.
-    let fleets = FleetCache()
+    let fleets: FleetCache
 
-    public init(problem: PlanningProblem) { self.problem = problem }
+    public init(problem: PlanningProblem) { self.init(problem: problem, fleets: FleetCache()) }
+
+    private init(problem: PlanningProblem, fleets: FleetCache) {
+        self.problem = problem
+        self.fleets = fleets
+    }
+
+    /// A planner for the same problem starting from a copy of this one's fleets: solves on
+    /// the copy see the same sizes cached as solves here would have, whatever runs beside
+    /// them, so answers do not depend on thread timing.
+    func forked() -> Planner { Planner(problem: problem, fleets: fleets.copy()) }
 
     /// The result of minimising one objective.
     public enum Solution: Sendable {
@@ -21,10 +31,10 @@ public struct Planner: Sendable {
     ///
     /// The continuous core is the convex program of `ConvexProgram` over (ln N, ln D),
     /// solved by GLPK outer approximation and polished, exact without serving. With serving,
-    /// the roofline serving terms are linearised at the current model size (up to three
-    /// rounds) and the answer seeds `searchSizes`, which minimises over N with D solved exactly
-    /// for each size and the fleet sized by the fleet MILP; every plan is evaluated
-    /// independently. With `problem.modelChoices` the size is chosen among them instead
+    /// `searchSizes` minimises over N with D solved exactly for each size and the fleet sized
+    /// by the fleet MILP (the serving terms jump with N, so the convex program linearised at one
+    /// size is only the fallback for a feasible window narrower than the scan's spacing); every
+    /// plan is evaluated independently. With `problem.modelChoices` the size is chosen among them instead
     /// (`minimizeOverChoices`).
     ///
     /// The plan returned meets every constraint when re-evaluated (`PlanEvaluator.violations`).
@@ -53,35 +63,25 @@ public struct Planner: Sendable {
     private func minimizeOnce(_ objective: Objective, _ constraints: PlanConstraints) throws(PlanError) -> Solution {
         var bounds = constraints
         if let choices = problem.modelChoices { return try minimizeOverChoices(objective, bounds, choices) }
-        var linearisation: PlanMetrics? = nil
-        if problem.inference != nil {
-            guard let servable = try largestServableParams(bounds) else { return .infeasible }
-            bounds.paramsMax = min(bounds.paramsMax, servable)
-            let start = (bounds.paramsMin * bounds.paramsMax).squareRoot()
-            linearisation = try metrics(params: min(max(start, 1e8), bounds.paramsMax), tokens: 1)
+        guard problem.inference != nil else {
+            // Without serving the convex program is exact: one solve.
+            let point = try solveContinuous(objective, bounds, ObjectiveModel(problem: problem, linearisedAt: nil))
+            guard let point else { return .infeasible }
+            return .optimal(try metrics(params: Foundation.exp(point.x), tokens: Foundation.exp(point.y)))
         }
-        var point: (x: Double, y: Double)?
-        // Without serving the convex program is exact: one solve. With serving its linearised
-        // answer only seeds the search over N (`searchSizes`), so three rounds suffice.
-        for _ in 0..<(problem.inference == nil ? 1 : 3) {
-            let model = ObjectiveModel(problem: problem, linearisedAt: linearisation)
-            guard let next = try solveContinuous(objective, bounds, model) else { break }
-            let moved = point.map { abs($0.x - next.x) } ?? .infinity
-            point = next
-            if problem.inference == nil { break }
-            linearisation = try metrics(params: Foundation.exp(next.x), tokens: Foundation.exp(next.y))
-            if moved < 1e-6 { break }
-        }
-        if problem.inference != nil {
-            // Re-solve D exactly at the seed's size, then search N on the exact metrics (the
-            // linearised GLPK answer may sit beside a jump of the serving cost, or be infeasible
-            // where another size is not).
-            var seed: PlanMetrics?
-            if point != nil, let l = linearisation { seed = try minimizeTokens(objective, bounds, params: l.params) }
-            return try searchSizes(objective, bounds, start: seed).map { .optimal($0) } ?? .infeasible
-        }
-        guard let point else { return .infeasible }
-        return .optimal(try metrics(params: Foundation.exp(point.x), tokens: Foundation.exp(point.y)))
+        // With serving the objective jumps with the derived shape, batch, tensor-parallel degree
+        // and replica counts: search N on the exact metrics, D solved exactly per size.
+        guard let servable = try largestServableParams(bounds) else { return .infeasible }
+        bounds.paramsMax = min(bounds.paramsMax, servable)
+        if let best = try searchSizes(objective, bounds) { return .optimal(best) }
+        // No scanned size has a feasible plan: the feasible sizes, if any, lie between scan
+        // points. The convex program with the serving terms linearised at the middle of the
+        // range finds one where the linearisation is good; D is then solved exactly there.
+        let middle = min(max((bounds.paramsMin * bounds.paramsMax).squareRoot(), 1e8), bounds.paramsMax)
+        let model = ObjectiveModel(problem: problem, linearisedAt: try metrics(params: middle, tokens: 1))
+        guard let point = try solveContinuous(objective, bounds, model),
+              let seed = try minimizeTokens(objective, bounds, params: Foundation.exp(point.x)) else { return .infeasible }
+        return .optimal(seed)
     }
 
     /// The largest model size in the search range that some serving option can run within
@@ -118,21 +118,25 @@ public struct Planner: Sendable {
     /// the cheapest option per request for a lifetime token total, none without serving.
     public func fleet(params: Double) throws(PlanError) -> Fleet {
         guard problem.inference != nil else { return Fleet(assignments: []) }
-        return try fleets.fleet(params: params) { n throws(PlanError) in try sizeFleet(params: n) }
+        return try fleets.fleet(params: params) { n, smaller, larger throws(PlanError) in
+            try sizeFleet(params: n, smaller: smaller, larger: larger)
+        }.fleet
     }
 
-    private func sizeFleet(params: Double) throws(PlanError) -> Fleet {
-        guard let inf = problem.inference else { return Fleet(assignments: []) }
-        let replicas = self.replicas(inf, params: params)
+    private func sizeFleet(params: Double, smaller: SizedFleet?, larger: SizedFleet?) throws(PlanError) -> SizedFleet {
+        guard let inf = problem.inference else { return SizedFleet(slots: [], counts: [], fleet: Fleet(assignments: [])) }
+        let slots = replicaSlots(inf, params: params)
+        let replicas = slots.compactMap { $0 }
         guard !replicas.isEmpty else { throw .noServingOption(params: params) }
         switch inf.demand {
         case .totalTokens:
             let best = replicas.min { $0.deviceSecondsPerRequest * $0.option.usdPerDeviceHour < $1.deviceSecondsPerRequest * $1.option.usdPerDeviceHour }!
-            return Fleet(assignments: [FleetAssignment(replica: best, replicasByMonth: [])],
-                         busyDeviceHours: inf.lifetimeRequests * best.deviceSecondsPerRequest / 3600)
+            let fleet = Fleet(assignments: [FleetAssignment(replica: best, replicasByMonth: [])],
+                              busyDeviceHours: inf.lifetimeRequests * best.deviceSecondsPerRequest / 3600)
+            return SizedFleet(slots: slots, counts: [], fleet: fleet)
         case .forecast(let forecast):
             do {
-                return try FleetSizer.size(replicas: replicas, demand: forecast)
+                return try FleetSizer.size(slots: slots, demand: forecast, smaller: smaller, larger: larger)
             } catch {
                 switch error {
                 case .noServingOption: throw .noServingOption(params: params)
@@ -145,11 +149,30 @@ public struct Planner: Sendable {
 
     /// Replica specs of every serving option that can run a model of `params` parameters.
     func replicas(_ inf: InferenceSetup, params: Double) -> [ReplicaSpec] {
-        let request = inf.requestShape
-        let shape = problem.modelChoice(params: params)?.shape
-        return inf.options.compactMap {
-            ServingModel.replica(option: $0, params: params, shape: shape, prompt: request.prompt, output: request.output, slo: inf.slo,
-                                 fixedUtilisation: inf.fixedUtilisation, pue: inf.pue)
+        replicaSlots(inf, params: params).compactMap { $0 }
+    }
+
+    /// The replica spec of each serving option, in `inf.options` order (nil where the option
+    /// cannot run a model of `params` parameters within memory and the SLO).
+    func replicaSlots(_ inf: InferenceSetup, params: Double) -> [ReplicaSpec?] {
+        fleets.slots(params: params) {
+            let request = inf.requestShape
+            let shape = problem.modelChoice(params: params)?.shape
+            return inf.options.map {
+                ServingModel.replica(option: $0, params: params, shape: shape, prompt: request.prompt, output: request.output, slo: inf.slo,
+                                     fixedUtilisation: inf.fixedUtilisation, pue: inf.pue)
+            }
+        }
+    }
+
+    /// A lower bound on the serving cost (USD over the horizon) of a model of `params`
+    /// parameters: each month's LP bound (`FleetSizer.costLowerBound`) for a forecast,
+    /// infinite when no option can serve it; nil for a lifetime token total or no serving.
+    func servingCostLowerBound(params: Double) -> Double? {
+        guard let inf = problem.inference, case .forecast(let forecast) = inf.demand else { return nil }
+        return fleets.servingCostBound(params: params) {
+            let slots = replicaSlots(inf, params: params)
+            return forecast.series().reduce(0.0) { $0 + FleetSizer.costLowerBound(slots, peak: $1.peakRequestsPerSecond) * FleetSizer.hoursPerMonth }
         }
     }
 

@@ -12,6 +12,8 @@ public struct ReplicaSpec: Sendable, Equatable {
     public let requestsPerSecond: Double
     /// Device-seconds one request occupies (devices / requests per second).
     public var deviceSecondsPerRequest: Double { Double(devices) / requestsPerSecond }
+    /// Price of one replica for one hour (devices x the option's device-hour price), USD.
+    public var replicaHourUSD: Double { Double(devices) * option.usdPerDeviceHour }
     /// Energy of serving one request while busy, all devices, PUE included, J.
     public let busyJoulesPerRequest: Double
     /// Time to first token, s.

@@ -144,15 +144,17 @@ public enum Bootstrap {
 }
 
 /// Counts finished units of work from several threads and reports each count in order.
-final class ProgressCounter: @unchecked Sendable {
+public final class ProgressCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var done = 0
     private let total: Int
     private let handler: ProgressHandler?
 
-    init(total: Int, handler: ProgressHandler?) { self.total = total; self.handler = handler }
+    /// A counter of `total` units reporting to `handler` (none: counting costs nothing).
+    public init(total: Int, handler: ProgressHandler?) { self.total = total; self.handler = handler }
 
-    func advance() {
+    /// Counts one finished unit and reports the count.
+    public func advance() {
         guard let handler else { return }
         lock.lock()
         defer { lock.unlock() }

@@ -8,33 +8,92 @@ public enum ScalarSearch {
     /// `tolerance` wide (at most 200 steps). Non-finite values count as worse than any finite
     /// one. Returns the better of the final midpoint and the best scanned point; nil when `f`
     /// is not finite at any scanned point.
-    public static func minimize(in range: ClosedRange<Double>, scanSteps: Int, tolerance: Double, _ f: (Double) -> Double) -> Double? {
+    ///
+    /// `lowerBound`, when given, must never exceed `f` (and be infinite only where `f` is): the
+    /// scan then visits its points in increasing order of the bound and stops evaluating `f`
+    /// once the bound passes the best value found, which picks the same cell as the full scan
+    /// with fewer evaluations of an expensive `f`.
+    ///
+    /// Other places are tried too, and the best answer returned: the cell where the bound is
+    /// least (where `f` is a trend plus steps and the bound follows the trend, the scanned
+    /// values carry up to a step of noise, so the best scanned cell can miss the trend's
+    /// minimum), and every edge where `f` turns from infinite to finite or back between two
+    /// scan points (a minimum on the edge of the feasible set): with a bound, the point where
+    /// the bound turns finite, to `tolerance` by bisection; without, that cell narrowed.
+    public static func minimize(in range: ClosedRange<Double>, scanSteps: Int, tolerance: Double,
+                                lowerBound: ((Double) -> Double)? = nil, _ f: (Double) -> Double) -> Double? {
         func value(_ x: Double) -> Double { let v = f(x); return v.isFinite ? v : .infinity }
-        var a = range.lowerBound, b = range.upperBound
-        var bestGrid: (x: Double, v: Double)?
-        if scanSteps > 0 {
-            let h = (b - a) / Double(scanSteps)
-            var bestIndex = -1
-            var bestValue = Double.infinity
-            for i in 0...scanSteps {
-                let v = value(range.lowerBound + Double(i) * h)
-                if v < bestValue { bestValue = v; bestIndex = i }
+        guard scanSteps > 0 else { return narrow(range.lowerBound, range.upperBound, tolerance, value).x }
+        let h = (range.upperBound - range.lowerBound) / Double(scanSteps)
+        let xs = (0...scanSteps).map { range.lowerBound + Double($0) * h }
+        var values = [Double](repeating: .infinity, count: xs.count)
+        var leastBound: Int?
+        // Where f can be finite: every point without a bound (evaluated below), else where the
+        // bound is finite.
+        var possible = [Bool](repeating: true, count: xs.count)
+        if let lowerBound {
+            let bounds = xs.map { x -> Double in let v = lowerBound(x); return v.isNaN ? -.infinity : v }
+            possible = bounds.map { $0 < .infinity }
+            var best = Double.infinity
+            // Bounds within 1e-9 of the best are evaluated too, so rounding in a bound that
+            // is tight cannot hide a tie for the best point.
+            let order = xs.indices.sorted(by: { (bounds[$0], $0) < (bounds[$1], $1) })
+            leastBound = order.first.flatMap { bounds[$0] < .infinity ? $0 : nil }
+            for i in order {
+                if bounds[i] == .infinity || bounds[i] > best + 1e-9 * abs(best) { break }
+                values[i] = value(xs[i])
+                best = min(best, values[i])
             }
-            guard bestIndex >= 0 else { return nil }
-            bestGrid = (range.lowerBound + Double(bestIndex) * h, bestValue)
-            a = range.lowerBound + Double(max(bestIndex - 1, 0)) * h
-            b = range.lowerBound + Double(min(bestIndex + 1, scanSteps)) * h
+        } else {
+            for i in xs.indices { values[i] = value(xs[i]) }
+            possible = values.map { $0 < .infinity }
         }
+        // The first of the least values, as a scan in increasing x would find.
+        var bestIndex = -1
+        var bestValue = Double.infinity
+        for i in xs.indices where values[i] < bestValue { bestValue = values[i]; bestIndex = i }
+        guard bestIndex >= 0 else { return nil }
+        var best = (x: xs[bestIndex], v: bestValue)
+        var cells = [bestIndex]
+        if let j = leastBound, abs(j - bestIndex) > 1 { cells.append(j) }
+        for (k, i) in cells.enumerated() {
+            let mid = narrow(xs[max(i - 1, 0)], xs[min(i + 1, scanSteps)], tolerance, value)
+            // The best scanned point keeps its place only if strictly better than the first
+            // cell's answer, and a second cell's answer must be strictly better to replace it.
+            if mid.v.isFinite && (k == 0 ? mid.v <= best.v : mid.v < best.v) { best = mid }
+        }
+        // Where f turns finite or infinite between two scan points, a minimum on the edge of
+        // the feasible set (a bound that holds only from some x on) lies between them. With a
+        // bound, the edge is where the bound turns finite, found by bisection on the bound
+        // alone; else the cell is narrowed like the others.
+        for i in 1..<xs.count where possible[i - 1] != possible[i] {
+            let candidate: (x: Double, v: Double)
+            if let lowerBound {
+                var inside = possible[i] ? xs[i] : xs[i - 1], outside = possible[i] ? xs[i - 1] : xs[i]
+                while abs(inside - outside) > tolerance {
+                    let mid = (inside + outside) / 2
+                    if lowerBound(mid) < .infinity { inside = mid } else { outside = mid }
+                }
+                candidate = (inside, value(inside))
+            } else {
+                candidate = narrow(xs[i - 1], xs[i], tolerance, value)
+            }
+            if candidate.v < best.v { best = candidate }
+        }
+        return best.x
+    }
+
+    /// Golden-section search on [a, b] to `tolerance`: the final midpoint and `f` there.
+    private static func narrow(_ a: Double, _ b: Double, _ tolerance: Double, _ f: (Double) -> Double) -> (x: Double, v: Double) {
+        var a = a, b = b
         let r = (5.0.squareRoot() - 1) / 2
         var x1 = b - r * (b - a), x2 = a + r * (b - a)
-        var f1 = value(x1), f2 = value(x2)
+        var f1 = f(x1), f2 = f(x2)
         for _ in 0..<200 where b - a > tolerance {
-            if f1 <= f2 { b = x2; x2 = x1; f2 = f1; x1 = b - r * (b - a); f1 = value(x1) }
-            else { a = x1; x1 = x2; f1 = f2; x2 = a + r * (b - a); f2 = value(x2) }
+            if f1 <= f2 { b = x2; x2 = x1; f2 = f1; x1 = b - r * (b - a); f1 = f(x1) }
+            else { a = x1; x1 = x2; f1 = f2; x2 = a + r * (b - a); f2 = f(x2) }
         }
         let mid = (a + b) / 2
-        let midValue = value(mid)
-        if let g = bestGrid, g.v < midValue { return g.x }
-        return midValue.isFinite || bestGrid == nil ? mid : bestGrid?.x
+        return (mid, f(mid))
     }
 }

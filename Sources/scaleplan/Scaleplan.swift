@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LinearAlgebra
 import Planner
 import Report
 import ScalingLaws
@@ -22,6 +23,7 @@ struct Scaleplan: ParsableCommand {
     /// 2 for bad input (files, flags, values), 1 when no solution exists.
     static func main() {
         Interruption.install()
+        BLASThreads.useOne()
         do {
             var command = try parseAsRoot()
             try command.run()

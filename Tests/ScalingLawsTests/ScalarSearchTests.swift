@@ -1,0 +1,52 @@
+import Foundation
+import PropertyBased
+import ScalingLaws
+import Testing
+
+/// `ScalarSearch.minimize` with a lower bound against the full scan, on a smooth trend plus
+/// steps (the shape of a plan's cost in ln N: training cost plus a fleet's replica counts).
+@Suite("Scalar search")
+struct ScalarSearchTests {
+    /// A bowl of curvature `curve` around `centre`, plus steps of `height` every `width`,
+    /// infinite left of `edge`.
+    struct Staircase {
+        let centre, curve, height, width, edge: Double
+        func trend(_ x: Double) -> Double { 1 + curve * (x - centre) * (x - centre) }
+        func value(_ x: Double) -> Double {
+            x < edge ? .infinity : trend(x) + height * ((x / width).rounded(.down) + 1)
+        }
+        /// The trend alone plus the least step: below `value` wherever that is finite.
+        func bound(_ x: Double) -> Double { x < edge ? .infinity : trend(x) + height * (x / width).rounded(.down) }
+    }
+
+    static let range = 0.0...10.0
+
+    /// Visiting the scan in order of the bound and stopping early gives an answer no worse
+    /// than the full scan's (to 1e-9: the two may end at different points of one flat
+    /// minimum), with fewer evaluations.
+    @Test func boundedScanIsNoWorseThanTheFullScanAndCheaper() async {
+        await propertyCheck(input: Gen.double(in: 1...9), Gen.double(in: 0.01...2), Gen.double(in: 0...0.05),
+                            Gen.double(in: 0.01...0.5), Gen.double(in: 0...5)) { centre, curve, height, width, edge in
+            let s = Staircase(centre: centre, curve: curve, height: height, width: width, edge: edge)
+            var fullCalls = 0, boundedCalls = 0
+            let full = ScalarSearch.minimize(in: Self.range, scanSteps: 240, tolerance: 1e-9) { fullCalls += 1; return s.value($0) }
+            let bounded = ScalarSearch.minimize(in: Self.range, scanSteps: 240, tolerance: 1e-9, lowerBound: s.bound) {
+                boundedCalls += 1; return s.value($0)
+            }
+            guard let full, let bounded else { Issue.record("no answer"); return }
+            #expect(s.value(bounded) <= s.value(full) * (1 + 1e-9), "bounded \(bounded) worse than full \(full)")
+            #expect(boundedCalls < fullCalls)
+        }
+    }
+
+    /// A minimum on the edge of the feasible set, between two scan points, is found to the
+    /// tolerance (the bound turns finite there).
+    @Test func minimumOnTheFeasibleEdgeIsFound() async {
+        await propertyCheck(input: Gen.double(in: 0.5...9)) { edge in
+            // Rising to the right of the edge: the best point is the edge itself.
+            let s = Staircase(centre: -5, curve: 1, height: 0, width: 1, edge: edge)
+            let x = ScalarSearch.minimize(in: Self.range, scanSteps: 240, tolerance: 1e-9, lowerBound: s.bound, s.value)
+            #expect(x.map { $0 >= edge && $0 - edge <= 1e-8 } == true, "\(String(describing: x)) for an edge at \(edge)")
+        }
+    }
+}
