@@ -17,9 +17,10 @@ public enum ScalarSearch {
     /// Other places are tried too, and the best answer returned: the cell where the bound is
     /// least (where `f` is a trend plus steps and the bound follows the trend, the scanned
     /// values carry up to a step of noise, so the best scanned cell can miss the trend's
-    /// minimum), and every edge where `f` turns from infinite to finite or back between two
-    /// scan points (a minimum on the edge of the feasible set): with a bound, the point where
-    /// the bound turns finite, to `tolerance` by bisection; without, that cell narrowed.
+    /// minimum), and every place between two scan points where `f` may undercut the best
+    /// scanned value on one side and not the other (a minimum on the edge of the feasible set,
+    /// or just past a drop): with a bound, the point where the bound crosses that value, to
+    /// `tolerance` by bisection; without, where `f` turns finite, that cell narrowed.
     public static func minimize(in range: ClosedRange<Double>, scanSteps: Int, tolerance: Double,
                                 lowerBound: ((Double) -> Double)? = nil, _ f: (Double) -> Double) -> Double? {
         func value(_ x: Double) -> Double { let v = f(x); return v.isFinite ? v : .infinity }
@@ -28,12 +29,9 @@ public enum ScalarSearch {
         let xs = (0...scanSteps).map { range.lowerBound + Double($0) * h }
         var values = [Double](repeating: .infinity, count: xs.count)
         var leastBound: Int?
-        // Where f can be finite: every point without a bound (evaluated below), else where the
-        // bound is finite.
-        var possible = [Bool](repeating: true, count: xs.count)
+        var bounds: [Double] = []
         if let lowerBound {
-            let bounds = xs.map { x -> Double in let v = lowerBound(x); return v.isNaN ? -.infinity : v }
-            possible = bounds.map { $0 < .infinity }
+            bounds = xs.map { x -> Double in let v = lowerBound(x); return v.isNaN ? -.infinity : v }
             var best = Double.infinity
             // Bounds within 1e-9 of the best are evaluated too, so rounding in a bound that
             // is tight cannot hide a tie for the best point.
@@ -46,7 +44,6 @@ public enum ScalarSearch {
             }
         } else {
             for i in xs.indices { values[i] = value(xs[i]) }
-            possible = values.map { $0 < .infinity }
         }
         // The first of the least values, as a scan in increasing x would find.
         var bestIndex = -1
@@ -62,17 +59,22 @@ public enum ScalarSearch {
             // cell's answer, and a second cell's answer must be strictly better to replace it.
             if mid.v.isFinite && (k == 0 ? mid.v <= best.v : mid.v < best.v) { best = mid }
         }
-        // Where f turns finite or infinite between two scan points, a minimum on the edge of
-        // the feasible set (a bound that holds only from some x on) lies between them. With a
-        // bound, the edge is where the bound turns finite, found by bisection on the bound
-        // alone; else the cell is narrowed like the others.
-        for i in 1..<xs.count where possible[i - 1] != possible[i] {
+        // Where f may undercut the best scanned value on one side of two neighbouring scan
+        // points and not on the other, a minimum can sit between them, on the edge of the
+        // feasible set or just past a drop of f (a bound that holds only from some x on, a
+        // cheaper configuration from some x on). With a bound: where the bound falls below the
+        // best scanned value, or turns infinite, found by bisection on the bound alone, f
+        // evaluated there. Without: where f turns finite or infinite, that cell narrowed.
+        let promising = lowerBound == nil ? values.map { $0 < .infinity } : bounds.map { $0 <= bestValue }
+        // Crossings where the bound rises past the best value but stays finite are left out:
+        // there the bound, and so f, is about the best value already.
+        for i in 1..<xs.count where promising[i - 1] != promising[i] && (promising[i] || lowerBound == nil || bounds[i] == .infinity) {
             let candidate: (x: Double, v: Double)
             if let lowerBound {
-                var inside = possible[i] ? xs[i] : xs[i - 1], outside = possible[i] ? xs[i - 1] : xs[i]
+                var inside = promising[i] ? xs[i] : xs[i - 1], outside = promising[i] ? xs[i - 1] : xs[i]
                 while abs(inside - outside) > tolerance {
                     let mid = (inside + outside) / 2
-                    if lowerBound(mid) < .infinity { inside = mid } else { outside = mid }
+                    if lowerBound(mid) <= bestValue { inside = mid } else { outside = mid }
                 }
                 candidate = (inside, value(inside))
             } else {
@@ -83,17 +85,26 @@ public enum ScalarSearch {
         return best.x
     }
 
-    /// Golden-section search on [a, b] to `tolerance`: the final midpoint and `f` there.
+    /// Golden-section search on [a, b] to `tolerance`: the best point it evaluated (the final
+    /// midpoint among them) and `f` there. Where f jumps, the final interval straddles the
+    /// jump and its midpoint may lie on the dear side, so the best evaluated point is kept.
     private static func narrow(_ a: Double, _ b: Double, _ tolerance: Double, _ f: (Double) -> Double) -> (x: Double, v: Double) {
         var a = a, b = b
+        var best = (x: Double.nan, v: Double.infinity)
+        func value(_ x: Double) -> Double {
+            let v = f(x)
+            if v < best.v || best.x.isNaN { best = (x, v) }
+            return v
+        }
         let r = (5.0.squareRoot() - 1) / 2
         var x1 = b - r * (b - a), x2 = a + r * (b - a)
-        var f1 = f(x1), f2 = f(x2)
+        var f1 = value(x1), f2 = value(x2)
         for _ in 0..<200 where b - a > tolerance {
-            if f1 <= f2 { b = x2; x2 = x1; f2 = f1; x1 = b - r * (b - a); f1 = f(x1) }
-            else { a = x1; x1 = x2; f1 = f2; x2 = a + r * (b - a); f2 = f(x2) }
+            if f1 <= f2 { b = x2; x2 = x1; f2 = f1; x1 = b - r * (b - a); f1 = value(x1) }
+            else { a = x1; x1 = x2; f1 = f2; x2 = a + r * (b - a); f2 = value(x2) }
         }
         let mid = (a + b) / 2
-        return (mid, f(mid))
+        let v = f(mid)
+        return v <= best.v ? (mid, v) : best
     }
 }
