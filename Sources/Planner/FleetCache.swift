@@ -27,40 +27,33 @@ final class FleetCache: @unchecked Sendable {
 
     /// The cached replica specs for `params`, or `compute()` stored for next time.
     func slots(params: Double, compute: () -> [ReplicaSpec?]) -> [ReplicaSpec?] {
-        lock.lock()
-        let known = slots[params]
-        lock.unlock()
-        if let known { return known }
-        let value = compute()
-        lock.lock()
-        slots[params] = value
-        lock.unlock()
-        return value
+        memo(\.slots, params, compute)
     }
 
     /// The cached lower bound on serving cost for `params`, or `compute()` stored for next time.
     func servingCostBound(params: Double, compute: () -> Double) -> Double {
-        lock.lock()
-        let known = servingBounds[params]
-        lock.unlock()
-        if let known { return known }
-        let value = compute()
-        lock.lock()
-        servingBounds[params] = value
-        lock.unlock()
-        return value
+        memo(\.servingBounds, params, compute)
     }
 
     /// The cached largest servable size for a search range, or `find()` stored for next time.
     func largestServable(_ range: ClosedRange<Double>, find: () throws(PlanError) -> Double?) throws(PlanError) -> Double? {
+        try memo(\.servable, range, find)
+    }
+
+    /// `table[key]`, or `compute()` stored there for next time. The lock is not held while
+    /// computing (two threads may both compute a missing value; the first stored is kept).
+    private func memo<Key: Hashable, Value, Failure: Error>(
+        _ table: ReferenceWritableKeyPath<FleetCache, [Key: Value]>, _ key: Key, _ compute: () throws(Failure) -> Value
+    ) throws(Failure) -> Value {
         lock.lock()
-        let known = servable[range]
+        let known = self[keyPath: table][key]
         lock.unlock()
         if let known { return known }
-        let value = try find()
+        let value = try compute()
         lock.lock()
-        servable[range] = .some(value)
-        lock.unlock()
+        defer { lock.unlock() }
+        if let stored = self[keyPath: table][key] { return stored }
+        self[keyPath: table][key] = value
         return value
     }
 

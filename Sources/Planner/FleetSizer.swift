@@ -67,10 +67,11 @@ public enum FleetSizer {
                 continue
             }
             let answer: [Int]
-            if let lower = bound?.counts[m], covers(lower, slots, active: active, peak: peak) {
+            let lower = bound?.counts[m], upper = above?.counts[m]
+            if let lower, covers(lower, slots, active: active, peak: peak) {
                 answer = lower
-            } else if let lower = bound?.counts[m], let upper = above?.counts[m], covers(upper, slots, active: active, peak: peak),
-                      cost(upper, slots) <= cost(lower, bound!.slots) {
+            } else if let lower, let bound, let upper, covers(upper, slots, active: active, peak: peak),
+                      cost(upper, slots) <= cost(lower, bound.slots) {
                 answer = upper
             } else {
                 let chosen = try sizeMonth(active.map { slots[$0]! }, peak: peak, month: m)

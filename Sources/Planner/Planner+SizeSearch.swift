@@ -1,3 +1,4 @@
+import Demand
 import Foundation
 import ScalingLaws
 
@@ -66,24 +67,27 @@ extension Planner {
         return boundary(lo, hi) { loss($0) <= lossMax }
     }
 
-    /// A lower bound on `objective` over the plans with a model of `n` parameters that meet
-    /// the bounds, from what needs no fleet: infinite where no plan exists (no tokens meet the
-    /// loss bound, or no fleet can serve); nil where there is no cheap bound (latency, a
-    /// lifetime token total).
+    /// A lower bound on `objective` over the plans with a model of N parameters that meet
+    /// the bounds, as a function of ln N, from what needs no fleet: infinite where no plan
+    /// exists (no tokens meet the loss bound, or no fleet can serve); nil where there is no
+    /// cheap bound (latency, a lifetime token total, no serving).
     ///
     /// Loss falls with D, so it is at least the loss on the most tokens allowed. Training terms
     /// rise with D, so they are at least their value on the fewest tokens that meet the loss
     /// bound; inference FLOPs do not depend on the fleet; serving cost is at least each
     /// month's LP bound (`FleetSizer.costLowerBound`) and serving energy at least every request
     /// on the option with the least busy energy per request, idle time aside.
-    func objectiveLowerBound(_ objective: Objective, _ c: PlanConstraints, params n: Double) -> Double? {
-        guard let inf = problem.inference, case .forecast(let forecast) = inf.demand else { return nil }
+    func objectiveLowerBound(_ objective: Objective, _ c: PlanConstraints) -> ((Double) -> Double)? {
+        guard let inf = problem.inference, case .forecast(let forecast) = inf.demand, objective != .latency else { return nil }
+        return { x in objectiveLowerBound(objective, c, inf, forecast, params: Foundation.exp(x)) }
+    }
+
+    private func objectiveLowerBound(_ objective: Objective, _ c: PlanConstraints, _ inf: InferenceSetup, _ forecast: DemandForecast,
+                                     params n: Double) -> Double {
         switch objective {
-        case .latency:
-            return nil
         case .loss:
             return problem.boundedLoss(params: n, tokens: n * c.tokensPerParamMax)
-        case .cost, .compute, .energy, .trainTime:
+        default:
             let slots = replicaSlots(inf, params: n)
             guard slots.contains(where: { $0 != nil }), let lo = leastLogTokens(c, params: n) else { return .infinity }
             let training = PlanEvaluator.evaluate(problem, params: n, tokens: Foundation.exp(lo), fleet: Fleet(assignments: []))
@@ -124,18 +128,12 @@ extension Planner {
                 return .infinity
             }
         }
-        var best: PlanMetrics?
-        var bound: ((Double) -> Double)?
-        if objectiveLowerBound(objective, c, params: c.paramsMin) != nil {
-            bound = { x in objectiveLowerBound(objective, c, params: Foundation.exp(x)) ?? -.infinity }
-        }
-        if range.upperBound > range.lowerBound,
-           let x = ScalarSearch.minimize(in: range, scanSteps: 240, tolerance: 1e-6, lowerBound: bound, value) {
-            if let failure { throw failure }
-            if memo[x] == nil { _ = value(x) }
-            if let m = memo[x], best.map({ m.value(objective) < $0.value(objective) * (1 - 1e-12) }) ?? true { best = m }
-        }
-        return best
+        guard range.upperBound > range.lowerBound,
+              let x = ScalarSearch.minimize(in: range, scanSteps: 240, tolerance: 1e-6, lowerBound: objectiveLowerBound(objective, c), value)
+        else { return nil }
+        if let failure { throw failure }
+        if memo[x] == nil { _ = value(x) }
+        return memo[x]
     }
 
     /// Bisection between `bad` (where `ok` fails) and `good` (where it holds) to 1e-12;
