@@ -35,7 +35,8 @@ public enum FleetSizer {
     public static let hoursPerMonth = DemandForecast.daysPerMonth * 24
 
     /// Capacity asked of GLPK beyond the peak, as a fraction of the peak (3x its default
-    /// primal feasibility tolerance of 1e-7): fleets within 3e-7 of the peak are not offered.
+    /// primal feasibility tolerance of 1e-7), when its answer to the plain MILP falls short of
+    /// the peak by that tolerance.
     static let capacityMargin = 3e-7
 
     /// The cheapest fleet for every month of `demand`, with `slots` the replica spec of each
@@ -115,29 +116,53 @@ public enum FleetSizer {
         }
     }
 
-    /// Whether `counts` uses only `active` options and covers `peak` with these specs, with the
-    /// margin the MILP asks for.
+    /// Whether `counts` uses only `active` options and covers `peak` with these specs.
     static func covers(_ counts: [Int], _ slots: [ReplicaSpec?], active: [Int], peak: Double) -> Bool {
         var capacity = 0.0
         for (i, n) in counts.enumerated() where n > 0 {
             guard active.contains(i), let spec = slots[i] else { return false }
             capacity += Double(n) * spec.requestsPerSecond
         }
-        return capacity >= peak * (1 + capacityMargin)
+        return capacity >= peak
     }
 
     /// One month: min sum_a r_a devices_a price_a s.t. sum_a rps_a r_a >= peak, caps per type.
+    ///
+    /// The capacity row is asked as a fraction of the peak, so GLPK's feasibility tolerance
+    /// (1e-7 of the bound) is relative. A fleet GLPK returns that covers the peak exactly is the
+    /// exact optimum (GLPK's feasible set only adds near-misses to the exact one); when it falls
+    /// short by the tolerance, the MILP is solved again asking `capacityMargin` more, which
+    /// keeps every fleet GLPK accepts at or above the peak.
     static func sizeMonth(_ replicas: [ReplicaSpec], peak: Double, month: Int) throws(Failure) -> [Int] {
         if peak <= 0 { return replicas.map { _ in 0 } }
+        func capacity(_ counts: [Int]) -> Double { zip(counts, replicas).reduce(0) { $0 + Double($1.0) * $1.1.requestsPerSecond } }
+        var counts = try solveMonth(replicas, peak: peak, month: month, margin: 0)
+        if capacity(counts) < peak { counts = try solveMonth(replicas, peak: peak, month: month, margin: capacityMargin) }
+        // Should a fleet still fall short of the peak (it cannot with the margin above), top up
+        // with the cheapest replica per request per second until the peak is met exactly.
+        while capacity(counts) < peak {
+            let room = replicas.indices.filter { i in
+                guard let cap = replicas[i].option.maxDevices else { return true }
+                let used = replicas.indices.filter { replicas[$0].option.hardware.name == replicas[i].option.hardware.name }
+                    .reduce(0) { $0 + counts[$1] * replicas[$1].devices }
+                return used + replicas[i].devices <= cap
+            }
+            func price(_ i: Int) -> Double { replicas[i].replicaHourUSD / replicas[i].requestsPerSecond }
+            guard let i = room.min(by: { price($0) < price($1) }) else { throw Failure.capacityShort(month: month) }
+            counts[i] += 1
+        }
+        return counts
+    }
+
+    /// The month's MILP with capacity asked at (1 + margin) times the peak: GLPK's answer,
+    /// rounded to integers.
+    private static func solveMonth(_ replicas: [ReplicaSpec], peak: Double, month: Int, margin: Double) throws(Failure) -> [Int] {
         do {
             let p = try GLPKProblem(direction: .minimize)
             let columns = try replicas.map { r in
                 try p.addColumn(bounds: .atLeast(0), objective: r.replicaHourUSD * hoursPerMonth, integer: true)
             }
-            // Capacity as a fraction of the peak, so GLPK's feasibility tolerance (1e-7 of
-            // the bound) is relative; asking for 3e-7 more keeps every fleet GLPK accepts at or
-            // above the peak, so the answer is the optimum rather than a near-miss topped up.
-            try p.addRow(replicas.indices.map { (columns[$0], replicas[$0].requestsPerSecond / peak) }, bounds: .atLeast(1 + capacityMargin))
+            try p.addRow(replicas.indices.map { (columns[$0], replicas[$0].requestsPerSecond / peak) }, bounds: .atLeast(1 + margin))
             let types = Dictionary(grouping: replicas.indices, by: { replicas[$0].option.hardware.name })
             for (_, members) in types.sorted(by: { $0.key < $1.key }) {
                 guard let cap = members.compactMap({ replicas[$0].option.maxDevices }).min() else { continue }
@@ -145,22 +170,7 @@ public enum FleetSizer {
             }
             let status = try p.solveMIP(relativeGap: 1e-6, timeLimitSeconds: 10)
             guard status == .optimal || status == .feasible else { throw Failure.capacityShort(month: month) }
-            var counts = try columns.map { Int(try p.mipValue(column: $0).rounded()) }
-            // Should a fleet still fall short of the peak (it cannot with the margin above), top
-            // up with the cheapest replica per request per second until the peak is met exactly.
-            func capacity() -> Double { zip(counts, replicas).reduce(0) { $0 + Double($1.0) * $1.1.requestsPerSecond } }
-            while capacity() < peak {
-                let room = replicas.indices.filter { i in
-                    guard let cap = replicas[i].option.maxDevices else { return true }
-                    let used = replicas.indices.filter { replicas[$0].option.hardware.name == replicas[i].option.hardware.name }
-                        .reduce(0) { $0 + counts[$1] * replicas[$1].devices }
-                    return used + replicas[i].devices <= cap
-                }
-                func price(_ i: Int) -> Double { replicas[i].replicaHourUSD / replicas[i].requestsPerSecond }
-                guard let i = room.min(by: { price($0) < price($1) }) else { throw Failure.capacityShort(month: month) }
-                counts[i] += 1
-            }
-            return counts
+            return try columns.map { Int(try p.mipValue(column: $0).rounded()) }
         } catch let f as Failure {
             throw f
         } catch {
@@ -169,40 +179,9 @@ public enum FleetSizer {
     }
 
     /// A lower bound on the hourly cost (USD/h) of any fleet of these options that serves
-    /// `peak` requests per second within the availability caps: the LP relaxation's dual
-    /// objective P y - sum_g cap_g z_g(y), with z_g(y) = max(0, max_{a in g} (rps_a y - c_a) /
-    /// devices_a) the best cap multiplier for a price y per request per second and c_a the
-    /// replica-hour price, at its kinks with y no more than any uncapped option's c_a / rps_a
-    /// (weak duality: every y there bounds the LP, which bounds the MILP). Infinite when the
-    /// caps cannot cover the peak.
+    /// `peak` requests per second within the availability caps (`HourlyCostBound`).
     public static func costLowerBound(_ slots: [ReplicaSpec?], peak: Double) -> Double {
-        guard peak > 0 else { return 0 }
-        let replicas = slots.compactMap { $0 }
-        guard !replicas.isEmpty else { return .infinity }
-        let groups = Dictionary(grouping: replicas, by: { $0.option.hardware.name }).values.map { members in
-            (members: members, cap: members.compactMap(\.option.maxDevices).min().map(Double.init))
-        }
-        let yMax = groups.filter { $0.cap == nil }.flatMap(\.members).map { $0.replicaHourUSD / $0.requestsPerSecond }.min() ?? .infinity
-        if yMax == .infinity, capacityCeiling(replicas) < peak { return .infinity }
-        func dual(_ y: Double) -> Double {
-            groups.reduce(peak * y) { total, g in
-                guard let cap = g.cap else { return total }
-                let z = g.members.map { ($0.requestsPerSecond * y - $0.replicaHourUSD) / Double($0.devices) }.max() ?? 0
-                return total - cap * max(0, z)
-            }
-        }
-        var kinks = replicas.map { $0.replicaHourUSD / $0.requestsPerSecond }
-        for g in groups where g.cap != nil {
-            for (i, a) in g.members.enumerated() {
-                for b in g.members[(i + 1)...] {
-                    let slope = a.requestsPerSecond / Double(a.devices) - b.requestsPerSecond / Double(b.devices)
-                    guard slope != 0 else { continue }
-                    kinks.append((a.replicaHourUSD / Double(a.devices) - b.replicaHourUSD / Double(b.devices)) / slope)
-                }
-            }
-        }
-        if yMax < .infinity { kinks.append(yMax) }
-        return kinks.filter { $0 >= 0 && $0 <= yMax }.map(dual).reduce(0, max)
+        HourlyCostBound(slots).at(peak: peak)
     }
 
     /// The most requests per second the availability caps allow: every accelerator type at
@@ -215,6 +194,57 @@ public enum FleetSizer {
             let cap = group.compactMap(\.option.maxDevices).min().map(Double.init) ?? .infinity
             return total + best * cap
         }
+    }
+}
+
+/// The LP relaxation's dual bound on the hourly cost (USD/h) of a fleet of given options, for
+/// any peak: P y - sum_g cap_g z_g(y), with z_g(y) = max(0, max_{a in g} (rps_a y - c_a) /
+/// devices_a) the best cap multiplier for a price y per request per second and c_a the
+/// replica-hour price, maximised over its kinks with y no more than any uncapped option's
+/// c_a / rps_a (weak duality: every such y bounds the LP, which bounds the MILP). The kinks and
+/// the cap terms there do not depend on the peak, so they are computed once per set of options.
+struct HourlyCostBound {
+    /// (y, sum_g cap_g z_g(y)) at each kink.
+    private let kinks: [(y: Double, capTerm: Double)]
+    /// The most requests per second the caps allow (infinite when some type has no cap).
+    private let ceiling: Double
+    private let empty: Bool
+
+    init(_ slots: [ReplicaSpec?]) {
+        let replicas = slots.compactMap { $0 }
+        empty = replicas.isEmpty
+        let groups = Dictionary(grouping: replicas, by: { $0.option.hardware.name }).values.map { members in
+            (members: members.map { (rps: $0.requestsPerSecond, price: $0.replicaHourUSD, devices: Double($0.devices)) },
+             cap: members.compactMap(\.option.maxDevices).min().map(Double.init))
+        }
+        let yMax = groups.filter { $0.cap == nil }.flatMap(\.members).map { $0.price / $0.rps }.min() ?? .infinity
+        ceiling = yMax < .infinity ? .infinity : FleetSizer.capacityCeiling(replicas)
+        var ys = groups.flatMap(\.members).map { $0.price / $0.rps }
+        for g in groups where g.cap != nil {
+            for (i, a) in g.members.enumerated() {
+                for b in g.members[(i + 1)...] {
+                    let slope = a.rps / a.devices - b.rps / b.devices
+                    guard slope != 0 else { continue }
+                    ys.append((a.price / a.devices - b.price / b.devices) / slope)
+                }
+            }
+        }
+        if yMax < .infinity { ys.append(yMax) }
+        kinks = ys.filter { $0 >= 0 && $0 <= yMax }.map { y in
+            (y, groups.reduce(0.0) { total, g in
+                guard let cap = g.cap else { return total }
+                let z = g.members.map { ($0.rps * y - $0.price) / $0.devices }.max() ?? 0
+                return total + cap * max(0, z)
+            })
+        }
+    }
+
+    /// The bound for `peak` requests per second: 0 for no demand, infinite when the caps
+    /// cannot cover the peak or there is no option.
+    func at(peak: Double) -> Double {
+        guard peak > 0 else { return 0 }
+        guard !empty, ceiling >= peak else { return .infinity }
+        return kinks.reduce(0.0) { max($0, peak * $1.y - $1.capTerm) }
     }
 }
 

@@ -72,11 +72,14 @@ extension Planner {
     /// exists (no tokens meet the loss bound, or no fleet can serve); nil where there is no
     /// cheap bound (latency, a lifetime token total, no serving).
     ///
-    /// Loss falls with D, so it is at least the loss on the most tokens allowed. Training terms
-    /// rise with D, so they are at least their value on the fewest tokens that meet the loss
-    /// bound; inference FLOPs do not depend on the fleet; serving cost is at least each
-    /// month's LP bound (`FleetSizer.costLowerBound`) and serving energy at least every request
-    /// on the option with the least busy energy per request, idle time aside.
+    /// Serving cost is at least each month's LP bound (`FleetSizer.costLowerBound`) and serving
+    /// energy at least every request on the option with the least busy energy per request,
+    /// idle time aside; inference FLOPs do not depend on the fleet. Training cost, energy and
+    /// FLOPs are linear in D, so bounds on cost, energy and compute cap D at (bound - serving's
+    /// lower bound) / (the training term per token); no plan exists when that cap is below the
+    /// fewest tokens that meet the loss bound. Loss falls with D, so it is at least the loss on
+    /// the most tokens allowed. Training terms rise with D, so they are at least their value on
+    /// the fewest tokens.
     func objectiveLowerBound(_ objective: Objective, _ c: PlanConstraints) -> ((Double) -> Double)? {
         guard let inf = problem.inference, case .forecast(let forecast) = inf.demand, objective != .latency else { return nil }
         return { x in objectiveLowerBound(objective, c, inf, forecast, params: Foundation.exp(x)) }
@@ -84,55 +87,65 @@ extension Planner {
 
     private func objectiveLowerBound(_ objective: Objective, _ c: PlanConstraints, _ inf: InferenceSetup, _ forecast: DemandForecast,
                                      params n: Double) -> Double {
+        let slots = replicaSlots(inf, params: n)
+        guard slots.contains(where: { $0 != nil }), let lo = leastLogTokens(c, params: n),
+              let servingCost = servingCostLowerBound(params: n), servingCost.isFinite else { return .infinity }
+        let servingEnergy = forecast.series().reduce(0.0) { $0 + $1.requests } * slots.compactMap { $0?.busyJoulesPerRequest }.min()! / 3.6e6
+        // Training cost, energy and FLOPs are linear in D; serving adds at least its bound. The
+        // bounds on them therefore cap D, and no D is left when the cap is below the fewest
+        // tokens that meet the loss bound.
+        let perToken = PlanEvaluator.evaluate(problem, params: n, tokens: 1, fleet: Fleet(assignments: []))
+        let least = Foundation.exp(lo)
+        var most = n * c.tokensPerParamMax
+        for (o, fixed, rate) in [(Objective.cost, servingCost, perToken.trainCost), (.energy, servingEnergy, perToken.trainEnergyKWh),
+                                 (.compute, perToken.inferenceFLOPs, perToken.trainFLOPs)] {
+            if let bound = c.bound(on: o), rate > 0 { most = min(most, (bound - fixed) / rate) }
+        }
+        guard most >= least * (1 - 1e-9) else { return .infinity }
+        let training = PlanEvaluator.evaluate(problem, params: n, tokens: least, fleet: Fleet(assignments: []))
         switch objective {
-        case .loss:
-            return problem.boundedLoss(params: n, tokens: n * c.tokensPerParamMax)
-        default:
-            let slots = replicaSlots(inf, params: n)
-            guard slots.contains(where: { $0 != nil }), let lo = leastLogTokens(c, params: n) else { return .infinity }
-            let training = PlanEvaluator.evaluate(problem, params: n, tokens: Foundation.exp(lo), fleet: Fleet(assignments: []))
-            switch objective {
-            case .cost:
-                guard let serving = servingCostLowerBound(params: n), serving.isFinite else { return .infinity }
-                return training.value(.cost) + serving
-            case .energy:
-                let joules = slots.compactMap { $0?.busyJoulesPerRequest }.min()!
-                return training.value(.energy) + forecast.series().reduce(0.0) { $0 + $1.requests } * joules / 3.6e6
-            default:
-                return training.value(objective)
-            }
+        case .loss: return problem.boundedLoss(params: n, tokens: max(most, least))
+        case .cost: return training.value(.cost) + servingCost
+        case .energy: return training.value(.energy) + servingEnergy
+        default: return training.value(objective)
         }
     }
 
     /// The best plan over model size when serving makes the objective non-smooth in N, or nil
-    /// when no scanned size has a feasible plan.
+    /// when none is found.
     ///
     /// Serving terms depend on N alone and jump where the derived shape, the batch, the
     /// tensor-parallel degree or a month's replica count changes, so no convex model of them is
-    /// exact. With D solved exactly for each N (`minimizeTokens`), the objective is scanned over
-    /// 241 points in ln N across the search range and the best cell narrowed by golden-section
-    /// search to 1e-6 (`ScalarSearch`). Fleets are cached across solves. The scan sizes fleets
-    /// only where `objectiveLowerBound` does not already rule the size out (the same cell as a
-    /// full scan, with far fewer fleet MILPs).
+    /// exact; D is solved exactly for each N (`minimizeTokens`) and fleets are cached across
+    /// solves. Cost, the objective these jumps matter most to, is minimised by branch and bound
+    /// over 240 cells of ln N (`CostBranchAndBound`, optimal to 1e-7 relative where the loss is
+    /// a posynomial). Other objectives are scanned over the 241 points, sizing fleets only
+    /// where `objectiveLowerBound` does not already rule the size out, and the best cell
+    /// narrowed by golden-section search to 1e-6 (`ScalarSearch`). A solver failure at any
+    /// evaluated size is thrown.
     func searchSizes(_ objective: Objective, _ c: PlanConstraints) throws(PlanError) -> PlanMetrics? {
         let range = Foundation.log(c.paramsMin)...Foundation.log(c.paramsMax)
-        var failure: PlanError?
+        guard range.upperBound > range.lowerBound else { return nil }
+        let steps = 240
         var memo: [Double: PlanMetrics] = [:]
-        func value(_ x: Double) -> Double {
-            do {
-                guard let m = try minimizeTokens(objective, c, params: Foundation.exp(x)) else { return .infinity }
-                memo[x] = m
-                return m.value(objective)
-            } catch {
-                failure = failure ?? error
-                return .infinity
-            }
+        func value(_ x: Double) throws(PlanError) -> Double {
+            if let m = memo[x] { return m.value(objective) }
+            guard let m = try minimizeTokens(objective, c, params: Foundation.exp(x)) else { return .infinity }
+            memo[x] = m
+            return m.value(objective)
         }
-        guard range.upperBound > range.lowerBound,
-              let x = ScalarSearch.minimize(in: range, scanSteps: 240, tolerance: 1e-6, lowerBound: objectiveLowerBound(objective, c), value)
-        else { return nil }
+        if objective == .cost, let search = CostBranchAndBound(self, c, gap: 1e-7, width: 1e-7, value: value) {
+            let h = (range.upperBound - range.lowerBound) / Double(steps)
+            try search.run(cells: (0...steps).map { range.lowerBound + Double($0) * h })
+            return search.best.v < .infinity ? memo[search.best.x] : nil
+        }
+        var failure: PlanError?
+        let found = ScalarSearch.minimize(in: range, scanSteps: steps, tolerance: 1e-6, lowerBound: objectiveLowerBound(objective, c)) { x in
+            do throws(PlanError) { return try value(x) } catch { failure = failure ?? error; return .infinity }
+        }
         if let failure { throw failure }
-        if memo[x] == nil { _ = value(x) }
+        guard let x = found else { return nil }
+        _ = try value(x)
         return memo[x]
     }
 

@@ -118,9 +118,15 @@ public struct Planner: Sendable {
     /// the cheapest option per request for a lifetime token total, none without serving.
     public func fleet(params: Double) throws(PlanError) -> Fleet {
         guard problem.inference != nil else { return Fleet(assignments: []) }
-        return try fleets.fleet(params: params) { n, smaller, larger throws(PlanError) in
+        return try sizedFleet(params: params).fleet
+    }
+
+    /// The fleet for a model of `params` parameters with its replica specs and counts by
+    /// month (cached; needs serving).
+    func sizedFleet(params: Double) throws(PlanError) -> SizedFleet {
+        try fleets.fleet(params: params) { n, smaller, larger throws(PlanError) in
             try sizeFleet(params: n, smaller: smaller, larger: larger)
-        }.fleet
+        }
     }
 
     private func sizeFleet(params: Double, smaller: SizedFleet?, larger: SizedFleet?) throws(PlanError) -> SizedFleet {
@@ -171,8 +177,8 @@ public struct Planner: Sendable {
     func servingCostLowerBound(params: Double) -> Double? {
         guard let inf = problem.inference, case .forecast(let forecast) = inf.demand else { return nil }
         return fleets.servingCostBound(params: params) {
-            let slots = replicaSlots(inf, params: params)
-            return forecast.series().reduce(0.0) { $0 + FleetSizer.costLowerBound(slots, peak: $1.peakRequestsPerSecond) * FleetSizer.hoursPerMonth }
+            let bound = HourlyCostBound(replicaSlots(inf, params: params))
+            return forecast.series().reduce(0.0) { $0 + bound.at(peak: $1.peakRequestsPerSecond) * FleetSizer.hoursPerMonth }
         }
     }
 
