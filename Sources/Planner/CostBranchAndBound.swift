@@ -42,13 +42,47 @@ final class CostBranchAndBound {
     /// The best (ln N, cost) found, (nan, infinity) until a plan is.
     private(set) var best = (x: Double.nan, v: Double.infinity)
     private var trainingCosts: [Double: Double] = [:]
-    private var open: [Cell] = []
+    private var open = CellHeap()
 
     /// What a cell knows of s: only a lower bound on s(a) (no fleet sized yet); a fleet that
     /// serves a at cost s(a); or a fleet that serves the whole cell (a tooth, whose least
     /// training cost is at `least`).
     private enum Serving { case unsized, from(SizedFleet, cost: Double), tooth(least: Double) }
     private struct Cell { var a: Double, b: Double, serving: Serving, bound: Double }
+
+    /// The open cells as a binary min-heap on (bound, a): cells partition the range, so no
+    /// two share a left end and the order is total (the search is deterministic).
+    private struct CellHeap {
+        private var cells: [Cell] = []
+
+        private func before(_ i: Int, _ j: Int) -> Bool { (cells[i].bound, cells[i].a) < (cells[j].bound, cells[j].a) }
+
+        mutating func insert(_ cell: Cell) {
+            cells.append(cell)
+            var i = cells.count - 1
+            while i > 0, before(i, (i - 1) / 2) {
+                cells.swapAt(i, (i - 1) / 2)
+                i = (i - 1) / 2
+            }
+        }
+
+        mutating func popLeast() -> Cell? {
+            guard !cells.isEmpty else { return nil }
+            cells.swapAt(0, cells.count - 1)
+            let least = cells.removeLast()
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < cells.count, before(l, m) { m = l }
+                if r < cells.count, before(r, m) { m = r }
+                if m == i { break }
+                cells.swapAt(i, m)
+                i = m
+            }
+            return least
+        }
+    }
 
     /// nil unless the search applies: serving sized for a forecast, a posynomial loss, and no
     /// bound on compute, energy, training time or latency (which could rule out cells the
@@ -75,9 +109,8 @@ final class CostBranchAndBound {
     func run(cells xs: [Double]) throws(PlanError) {
         for i in xs.indices.dropFirst() { try enqueue(xs[i - 1], xs[i]) }
         var taken = 0
-        while taken < Self.cellLimit, let k = open.indices.min(by: { (open[$0].bound, open[$0].a) < (open[$1].bound, open[$1].a) }) {
+        while taken < Self.cellLimit, let cell = open.popLeast() {
             taken += 1
-            let cell = open.remove(at: k)
             if prunable(cell.bound) { break }
             switch cell.serving {
             case .unsized:
@@ -168,7 +201,7 @@ final class CostBranchAndBound {
             return
         }
         guard let lp = planner.servingCostLowerBound(params: Foundation.exp(a)), lp < .infinity, !prunable(g + lp) else { return }
-        open.append(Cell(a: a, b: b, serving: .unsized, bound: g + lp))
+        open.insert(Cell(a: a, b: b, serving: .unsized, bound: g + lp))
     }
 
     /// [a, b] with `fleet` serving a at `cost`: a tooth when the fleet serves b too.
@@ -176,10 +209,10 @@ final class CostBranchAndBound {
         guard cost < .infinity, b > a else { return }
         if serves(fleet, b) {
             let least = leastTraining(a, b)
-            if !prunable(least.g + cost) { open.append(Cell(a: a, b: b, serving: .tooth(least: least.x), bound: least.g + cost)) }
+            if !prunable(least.g + cost) { open.insert(Cell(a: a, b: b, serving: .tooth(least: least.x), bound: least.g + cost)) }
         } else {
             let bound = trainingBound(a, b) + cost
-            if !prunable(bound) { open.append(Cell(a: a, b: b, serving: .from(fleet, cost: cost), bound: bound)) }
+            if !prunable(bound) { open.insert(Cell(a: a, b: b, serving: .from(fleet, cost: cost), bound: bound)) }
         }
     }
 
@@ -194,7 +227,7 @@ final class CostBranchAndBound {
             lower += max(own, here.at(peak: peaks[m])) * FleetSizer.hoursPerMonth
         }
         let bound = trainingBound(mid, cell.b) + lower
-        if !prunable(bound) { open.append(Cell(a: mid, b: cell.b, serving: .unsized, bound: bound)) }
+        if !prunable(bound) { open.insert(Cell(a: mid, b: cell.b, serving: .unsized, bound: bound)) }
     }
 
     /// The least training cost on [a, b]: golden-section search on g from the first size with
