@@ -223,8 +223,7 @@ final class CostBranchAndBound {
         let here = HourlyCostBound(slots(mid))
         var lower = 0.0
         for (m, counts) in fleet.counts.enumerated() {
-            let own = counts.indices.reduce(0.0) { $0 + Double(counts[$1]) * (fleet.slots[$1]?.replicaHourUSD ?? 0) }
-            lower += max(own, here.at(peak: peaks[m])) * FleetSizer.hoursPerMonth
+            lower += max(FleetSizer.hourlyCost(counts, fleet.slots), here.at(peak: peaks[m])) * FleetSizer.hoursPerMonth
         }
         let bound = trainingBound(mid, cell.b) + lower
         if !prunable(bound) { open.insert(Cell(a: mid, b: cell.b, serving: .unsized, bound: bound)) }

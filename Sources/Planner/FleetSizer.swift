@@ -53,9 +53,6 @@ public enum FleetSizer {
         // The smaller model's months are lower bounds here only if its options dominate these.
         let bound = smaller.flatMap { $0.counts.count == months.count && dominates($0.slots, slots) ? $0 : nil }
         let above = larger.flatMap { $0.counts.count == months.count ? $0 : nil }
-        func cost(_ counts: [Int], _ specs: [ReplicaSpec?]) -> Double {
-            counts.indices.reduce(0.0) { $0 + Double(counts[$1]) * (specs[$1]?.replicaHourUSD ?? .infinity) }
-        }
         // Months share no variable or constraint, so each is its own small MILP; months with
         // the same peak have the same answer.
         var solved: [Double: [Int]] = [:]
@@ -72,7 +69,7 @@ public enum FleetSizer {
             if let lower, covers(lower, slots, active: active, peak: peak) {
                 answer = lower
             } else if let lower, let bound, let upper, covers(upper, slots, active: active, peak: peak),
-                      cost(upper, slots) <= cost(lower, bound.slots) {
+                      hourlyCost(upper, slots) <= hourlyCost(lower, bound.slots) {
                 answer = upper
             } else {
                 let chosen = try sizeMonth(active.map { slots[$0]! }, peak: peak, month: m)
@@ -88,6 +85,14 @@ public enum FleetSizer {
             return FleetAssignment(replica: spec, replicasByMonth: counts.map { $0[i] })
         }
         return SizedFleet(slots: slots, counts: counts, fleet: Fleet(assignments: assignments))
+    }
+
+    /// What `counts` replicas of each option cost per hour (USD/h) with these specs; infinite
+    /// when it uses an option the specs cannot run (options it does not use add nothing).
+    static func hourlyCost(_ counts: [Int], _ specs: [ReplicaSpec?]) -> Double {
+        counts.indices.reduce(0.0) { total, i in
+            counts[i] == 0 ? total : total + Double(counts[i]) * (specs[i]?.replicaHourUSD ?? .infinity)
+        }
     }
 
     /// Indices of the options no other option of the same accelerator type dominates (no more
@@ -206,13 +211,12 @@ public enum FleetSizer {
 struct HourlyCostBound {
     /// (y, sum_g cap_g z_g(y)) at each kink.
     private let kinks: [(y: Double, capTerm: Double)]
-    /// The most requests per second the caps allow (infinite when some type has no cap).
+    /// The most requests per second the caps allow (infinite when some type has no cap; 0
+    /// with no option).
     private let ceiling: Double
-    private let empty: Bool
 
     init(_ slots: [ReplicaSpec?]) {
         let replicas = slots.compactMap { $0 }
-        empty = replicas.isEmpty
         let groups = Dictionary(grouping: replicas, by: { $0.option.hardware.name }).values.map { members in
             (members: members.map { (rps: $0.requestsPerSecond, price: $0.replicaHourUSD, devices: Double($0.devices)) },
              cap: members.compactMap(\.option.maxDevices).min().map(Double.init))
@@ -243,7 +247,7 @@ struct HourlyCostBound {
     /// cannot cover the peak or there is no option.
     func at(peak: Double) -> Double {
         guard peak > 0 else { return 0 }
-        guard !empty, ceiling >= peak else { return .infinity }
+        guard ceiling >= peak else { return .infinity }
         return kinks.reduce(0.0) { max($0, peak * $1.y - $1.capTerm) }
     }
 }

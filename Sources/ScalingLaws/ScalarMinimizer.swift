@@ -27,14 +27,23 @@ public enum ScalarSearch {
         guard scanSteps > 0 else { return narrow(range.lowerBound, range.upperBound, tolerance, value).x }
         let h = (range.upperBound - range.lowerBound) / Double(scanSteps)
         let xs = (0...scanSteps).map { range.lowerBound + Double($0) * h }
-        var values: [Double]
+        var values = [Double](repeating: .infinity, count: xs.count)
         var leastBound: Int?
         var bounds: [Double] = []
         if let lowerBound {
-            (values, bounds) = scan(xs, lowerBound: lowerBound, value)
-            leastBound = xs.indices.min(by: { (bounds[$0], $0) < (bounds[$1], $1) }).flatMap { bounds[$0] < .infinity ? $0 : nil }
+            bounds = xs.map { x -> Double in let v = lowerBound(x); return v.isNaN ? -.infinity : v }
+            var best = Double.infinity
+            // Bounds within 1e-9 of the best are evaluated too, so rounding in a bound that
+            // is tight cannot hide a tie for the best point.
+            let order = xs.indices.sorted(by: { (bounds[$0], $0) < (bounds[$1], $1) })
+            leastBound = order.first.flatMap { bounds[$0] < .infinity ? $0 : nil }
+            for i in order {
+                if bounds[i] == .infinity || bounds[i] > best + 1e-9 * abs(best) { break }
+                values[i] = value(xs[i])
+                best = min(best, values[i])
+            }
         } else {
-            values = xs.map(value)
+            for i in xs.indices { values[i] = value(xs[i]) }
         }
         // The first of the least values, as a scan in increasing x would find.
         var bestIndex = -1
@@ -74,24 +83,6 @@ public enum ScalarSearch {
             if candidate.v < best.v { best = candidate }
         }
         return best.x
-    }
-
-    /// `f` at the points `xs` visited in increasing order of `lowerBound` (which must never
-    /// exceed `f`), stopping once the bound passes the best value found: the values (infinite
-    /// where not evaluated or not finite) and the bounds (a NaN bound counts as minus infinity).
-    /// The least value is the least of `f` over all of `xs`. Bounds within 1e-9 of the best are
-    /// evaluated too, so rounding in a bound that is tight cannot hide a tie for the best point.
-    public static func scan(_ xs: [Double], lowerBound: (Double) -> Double, _ f: (Double) -> Double) -> (values: [Double], bounds: [Double]) {
-        let bounds = xs.map { x -> Double in let v = lowerBound(x); return v.isNaN ? -.infinity : v }
-        var values = [Double](repeating: .infinity, count: xs.count)
-        var best = Double.infinity
-        for i in xs.indices.sorted(by: { (bounds[$0], $0) < (bounds[$1], $1) }) {
-            if bounds[i] == .infinity || bounds[i] > best + 1e-9 * abs(best) { break }
-            let v = f(xs[i])
-            values[i] = v.isFinite ? v : .infinity
-            best = min(best, values[i])
-        }
-        return (values, bounds)
     }
 
     /// Golden-section search on [a, b] to `tolerance`: the best point it evaluated (the final
