@@ -2,17 +2,25 @@
 import PackageDescription
 
 // Dependencies are pinned to exact versions (see README, "Dependencies").
+//
+// The module graph is the architecture (docs/ARCHITECTURE.md): data flows one way,
+//   inputs (Scenario) -> laws, hardware, demand -> PlanModel -> PlanSolver, Downscale -> Report -> ScaleplanCLI,
+// with Numerics, LinearAlgebra, GLPK, Diagnostics and FileIO at the bottom. Scenario does not
+// depend on the solver, Report does not depend on Scenario, and nothing depends on the CLI.
 let package = Package(
     name: "scaleplan",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "scaleplan", targets: ["scaleplan"]),
         .library(name: "ScalingLaws", targets: ["ScalingLaws"]),
-        .library(name: "Planner", targets: ["Planner"]),
+        .library(name: "ExperimentDesign", targets: ["ExperimentDesign"]),
+        .library(name: "PlanModel", targets: ["PlanModel"]),
+        .library(name: "PlanSolver", targets: ["PlanSolver"]),
         .library(name: "Scenario", targets: ["Scenario"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
@@ -24,52 +32,85 @@ let package = Package(
             name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
 
+        // Foundations: no domain knowledge.
+        .target(name: "Diagnostics"),
+        .target(name: "Numerics"),
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
-        .target(name: "ScalingLaws", dependencies: ["LinearAlgebra"]),
-        .target(name: "Hardware", dependencies: ["LinearAlgebra"]),
-        .target(name: "Demand"),
-        .target(name: "Planner", dependencies: ["CGLPK", "ScalingLaws", "Hardware", "Demand", "LinearAlgebra"]),
+        .target(name: "GLPK", dependencies: ["CGLPK", "Diagnostics"]),
+        .target(name: "FileIO", dependencies: ["Diagnostics"]),
+        .target(name: "ValueTree"),
+
+        // Domain models: laws, pilot designs, hardware, demand.
+        .target(name: "ScalingLaws", dependencies: ["Numerics", "LinearAlgebra", "Diagnostics"]),
+        .target(name: "ExperimentDesign", dependencies: ["ScalingLaws", "Numerics", "LinearAlgebra", "Diagnostics"]),
+        .target(name: "Hardware", dependencies: ["LinearAlgebra", "Diagnostics"]),
+        .target(name: "Demand", dependencies: ["Diagnostics"]),
+
+        // The planning problem as plain values, and its solvers.
+        .target(name: "PlanModel", dependencies: ["ScalingLaws", "Hardware", "Demand", "Numerics", "Diagnostics"]),
+        .target(
+            name: "PlanSolver",
+            dependencies: [
+                "PlanModel", "GLPK", "ScalingLaws", "Hardware", "Demand", "Numerics", "LinearAlgebra", "Diagnostics",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]),
+        .target(name: "Downscale", dependencies: ["PlanModel", "PlanSolver", "GLPK", "ScalingLaws", "Hardware", "Numerics", "Diagnostics"]),
+
+        // Inputs (YAML, CSV) decoded into the plan model; outputs rendered from it.
         .target(
             name: "Scenario",
             dependencies: [
-                "ScalingLaws", "Hardware", "Demand", "Planner",
+                "PlanModel", "ScalingLaws", "ExperimentDesign", "Hardware", "Demand", "FileIO", "Diagnostics", "ValueTree",
                 .product(name: "Yams", package: "Yams"),
             ]),
         .target(
             name: "Report",
-            dependencies: ["ScalingLaws", "Hardware", "Demand", "Planner", "Scenario", .product(name: "CSV", package: "CSV.swift")]),
-        .executableTarget(
-            name: "scaleplan",
             dependencies: [
-                "ScalingLaws", "Planner", "Scenario", "Report", "Hardware", "Demand", "LinearAlgebra",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PlanModel", "ScalingLaws", "ExperimentDesign", "Hardware", "Demand", "FileIO", "Diagnostics", "ValueTree",
+                .product(name: "CSV", package: "CSV.swift"),
             ]),
 
+        // The command line: a library (tested in-process) and a thin executable.
+        .target(
+            name: "ScaleplanCLI",
+            dependencies: [
+                "ScalingLaws", "ExperimentDesign", "PlanModel", "PlanSolver", "Downscale", "Scenario", "Report",
+                "Hardware", "Demand", "LinearAlgebra", "FileIO", "Diagnostics", "ValueTree",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "scaleplan", dependencies: ["ScaleplanCLI"]),
+
         // The fuzzing harness (mutated inputs through the library, in-process) and its soak runner.
-        .target(name: "Fuzzing", dependencies: ["ScalingLaws", "Hardware", "Planner", "Scenario", "Report"]),
+        .target(
+            name: "Fuzzing",
+            dependencies: ["ScalingLaws", "ExperimentDesign", "Hardware", "Demand", "PlanModel", "PlanSolver", "Downscale",
+                           "Scenario", "Report", "FileIO", "Diagnostics", "ValueTree"]),
         .executableTarget(
             name: "scaleplan-fuzz",
             dependencies: ["Fuzzing", "Scenario", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
-        // Shared test helpers: fixture paths and tolerance checks.
-        .target(name: "TestSupport", path: "Sources/TestSupport"),
+        // Shared test helpers: fixture paths, tolerance checks, processes, located errors.
+        .target(name: "TestSupport", dependencies: ["FileIO"], path: "Sources/TestSupport"),
 
-        .testTarget(
-            name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(
             name: "ScalingLawsTests",
             dependencies: [
-                "ScalingLaws", "Scenario", "TestSupport",
+                "ScalingLaws", "Numerics", "Scenario", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner", "Scenario", "TestSupport"]),
+        .testTarget(name: "ExperimentDesignTests", dependencies: ["ExperimentDesign", "ScalingLaws", "Numerics", "Scenario", "TestSupport"]),
+        .testTarget(name: "PlannerTests", dependencies: ["PlanModel", "PlanSolver", "Downscale", "GLPK", "Scenario", "TestSupport"]),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "Scenario", "TestSupport"]),
         .testTarget(name: "DemandTests", dependencies: ["Demand", "Scenario", "TestSupport"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "PlanModel", "ExperimentDesign", "ScalingLaws", "FileIO", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "PlanModel", "PlanSolver", "Downscale", "FileIO", "ValueTree", "TestSupport"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["ScaleplanCLI", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The bad-input corpus (Tests/Fixtures/bad-inputs) run through the built binary.
         .testTarget(name: "BadInputTests", dependencies: ["TestSupport"]),
-        .testTarget(name: "FuzzTests", dependencies: ["Fuzzing", "Planner", "Scenario", "TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["Fuzzing", "PlanModel", "PlanSolver", "Scenario", "TestSupport"]),
     ]
 )

@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 
 /// A reproducible series of cases: case `i` takes kind `i mod 5` (so each kind gets a fifth
 /// of the cases), cycles through that kind's seeds, and mutates the seed with stream `i` of

@@ -1,3 +1,7 @@
+import ExperimentDesign
+import FileIO
+import Numerics
+
 /// The kinds of input the harness mutates, each read the way one CLI command reads it.
 public enum FuzzKind: String, CaseIterable, Sendable {
     /// A scenario (`scaleplan evaluate`).

@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 import Scenario
 
 /// Runs cases on worker threads, each with its own `FuzzRunner` and scratch directory and

@@ -1,9 +1,15 @@
+import Downscale
+import ExperimentDesign
+import FileIO
 import Foundation
 import Hardware
-import Planner
+import Numerics
+import PlanModel
+import PlanSolver
 import Report
 import ScalingLaws
 import Scenario
+import ValueTree
 
 /// What one case did, and what was wrong with it.
 public struct FuzzResult: Sendable {

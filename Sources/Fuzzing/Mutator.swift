@@ -1,3 +1,6 @@
+import ExperimentDesign
+import FileIO
+import Numerics
 import ScalingLaws
 
 /// Seeded mutations of input files: byte flips, token deletions and duplications, number

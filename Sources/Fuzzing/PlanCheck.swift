@@ -1,5 +1,10 @@
+import Downscale
+import ExperimentDesign
+import FileIO
 import Foundation
-import Planner
+import Numerics
+import PlanModel
+import PlanSolver
 
 /// The independent re-verification every "optimal" answer must pass: each reported plan is
 /// re-evaluated from its N, D and fleet (the loss from the law, training FLOPs from 6ND, the

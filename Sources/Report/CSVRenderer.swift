@@ -1,5 +1,9 @@
 import CSV
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
+import ValueTree
 
 /// Writes `ReportValue` as CSV that pandas reads without options: a list of objects is one
 /// row per object; any other value is a single row. Nested objects are flattened into

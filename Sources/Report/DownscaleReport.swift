@@ -1,4 +1,8 @@
-import Planner
+import ExperimentDesign
+import FileIO
+import Numerics
+import PlanModel
+import ValueTree
 
 /// Report values for `scaleplan downscale`: stable keys first (the contract: params,
 /// tokens, tokens_per_param, loss, precision, device, memory_gb, tpot_ms, extra_train_flops,

@@ -1,3 +1,6 @@
+import ExperimentDesign
+import FileIO
+import Numerics
 import ScalingLaws
 
 /// The HTML report of `scaleplan fit`: the fitted law, its quality, the hold-out check, the

@@ -1,5 +1,9 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 import ScalingLaws
+import ValueTree
 
 /// The output of `scaleplan fit`: the law, how it was fitted, how good it is, and its
 /// uncertainty. Its YAML and JSON forms are law files that scenarios and `law` read.

@@ -1,3 +1,7 @@
+import ExperimentDesign
+import FileIO
+import Numerics
+
 /// A self-contained HTML page: inline CSS, inline SVG, no scripts, fonts, images or links
 /// that load anything. Text is escaped; callers add markup through the builders below.
 public struct HTMLPage: Sendable {

@@ -1,3 +1,8 @@
+import ExperimentDesign
+import FileIO
+import Numerics
+import ValueTree
+
 /// Writes `ReportValue` as JSON, two-space indented, keys in insertion order.
 /// Non-finite numbers become `null` (JSON has no NaN).
 enum JSONWriter {
@@ -41,23 +46,7 @@ enum JSONWriter {
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { ReportValue.quoted(s) }
 }
 
 extension ReportValue {

@@ -1,4 +1,8 @@
+import ExperimentDesign
+import FileIO
+import Numerics
 import ScalingLaws
+import ValueTree
 
 /// Report values for laws and allocations, shared by `law` and `fit`.
 public enum LawReport {

@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 
 /// Number formatting shared by the writers.
 enum NumberText {

@@ -1,3 +1,8 @@
+import ExperimentDesign
+import FileIO
+import Numerics
+import ValueTree
+
 /// The output formats every command offers.
 public enum OutputFormat: String, CaseIterable, Sendable {
     /// Aligned text for a terminal.

@@ -1,5 +1,9 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 import ScalingLaws
+import ValueTree
 
 /// The output of `scaleplan pilot`: the run list (the CSV a cluster scheduler reads) and,
 /// in the other formats, what the runs buy at the target.

@@ -1,14 +1,35 @@
 import Demand
+import ExperimentDesign
+import FileIO
 import Hardware
-import Planner
+import Numerics
+import PlanModel
 import ScalingLaws
-import Scenario
+import ValueTree
 
 /// The HTML report of `evaluate` and `frontier`: scenario, recommended plan, frontier table
 /// and plots, lifetime budget, assumptions (law with provenance, hardware figures with their
 /// sources, demand) and warnings, in one self-contained file.
 public struct PlanHTMLReport: Sendable {
-    public var spec: ScenarioSpec
+    /// Where the problem came from: what the report's assumptions section cites.
+    public struct Inputs: Sendable {
+        /// The scenario file, as the user named it.
+        public var file: String
+        public var problem: PlanningProblem
+        /// The law's citation, or the file or runs it was fitted from.
+        public var lawSource: String
+        /// Bootstrap laws the law file carries (0 without).
+        public var lawSampleCount: Int
+
+        public init(file: String, problem: PlanningProblem, lawSource: String, lawSampleCount: Int) {
+            self.file = file
+            self.problem = problem
+            self.lawSource = lawSource
+            self.lawSampleCount = lawSampleCount
+        }
+    }
+
+    public var spec: Inputs
     /// "optimal" or "infeasible".
     public var status: String
     public var recommended: PlanMetrics?
@@ -25,7 +46,7 @@ public struct PlanHTMLReport: Sendable {
     public var command: String
 
     /// The report of a solved scenario.
-    public init(spec: ScenarioSpec, outcome: PlanOutcome, lossBands: [ClosedRange<Double>?]? = nil,
+    public init(spec: Inputs, outcome: PlanOutcome, lossBands: [ClosedRange<Double>?]? = nil,
                 bandLabel: String = "loss 95% interval", command: String = "scaleplan evaluate") {
         self.spec = spec
         status = outcome.status.rawValue
@@ -39,7 +60,7 @@ public struct PlanHTMLReport: Sendable {
     }
 
     /// The report of a frontier alone (the `frontier` command): the knee is the recommendation.
-    public init(spec: ScenarioSpec, frontier: Frontier, lossBands: [ClosedRange<Double>?]? = nil,
+    public init(spec: Inputs, frontier: Frontier, lossBands: [ClosedRange<Double>?]? = nil,
                 bandLabel: String = "loss 95% interval", command: String = "scaleplan frontier") {
         self.spec = spec
         status = frontier.points.isEmpty ? "infeasible" : "optimal"
@@ -185,7 +206,7 @@ public struct PlanHTMLReport: Sendable {
         if let r = FittedRange.known(forLawSource: spec.lawSource) {
             law.append(("fitted range", "N \(DisplayUnit.params.format(r.params.lowerBound))-\(DisplayUnit.params.format(r.params.upperBound)), D \(DisplayUnit.params.format(r.tokens.lowerBound))-\(DisplayUnit.params.format(r.tokens.upperBound))", r.source))
         }
-        if !spec.lawSamples.isEmpty { law.append(("bootstrap laws", String(spec.lawSamples.count), "from the law file; they give the loss bands")) }
+        if spec.lawSampleCount > 0 { law.append(("bootstrap laws", String(spec.lawSampleCount), "from the law file; they give the loss bands")) }
         page.facts(law)
 
         let t = problem.training

@@ -1,4 +1,8 @@
-import Planner
+import ExperimentDesign
+import FileIO
+import Numerics
+import PlanModel
+import ValueTree
 
 /// Report values for plans: the JSON contract of `evaluate` and `frontier`.
 public enum PlanReport {

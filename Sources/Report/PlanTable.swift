@@ -1,4 +1,8 @@
-import Planner
+import ExperimentDesign
+import FileIO
+import Numerics
+import PlanModel
+import ValueTree
 
 /// Terminal views of plan reports: the same numbers as the JSON, in real units ("70B",
 /// "$12.3M", "41 MWh") and in columns that fit a 100-column terminal. JSON, CSV and YAML keep

@@ -1,4 +1,7 @@
-import Planner
+import ExperimentDesign
+import FileIO
+import Numerics
+import PlanModel
 import ScalingLaws
 
 /// The range of model sizes and token counts a published law was fitted on, with its source.

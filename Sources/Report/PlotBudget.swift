@@ -1,3 +1,8 @@
+import ExperimentDesign
+import FileIO
+import Numerics
+import ValueTree
+
 /// The lifetime budget of a plan as an SVG chart: cumulative cost by month, training (paid in
 /// month 0) stacked under serving (paid month by month), so the chart shows when serving
 /// overtakes training.

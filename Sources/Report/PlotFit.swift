@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 import ScalingLaws
 
 /// A fitted law against the runs it was fitted to, as an SVG chart: each run a point at its

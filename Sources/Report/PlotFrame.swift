@@ -1,3 +1,7 @@
+import ExperimentDesign
+import FileIO
+import Numerics
+
 /// One axis of a chart: its title and the unit its tick labels are written in.
 public struct PlotAxis: Equatable, Sendable {
     public var title: String

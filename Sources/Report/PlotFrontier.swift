@@ -1,4 +1,7 @@
-import Planner
+import ExperimentDesign
+import FileIO
+import Numerics
+import PlanModel
 
 /// The Pareto frontier between two objectives as an SVG chart: the frontier line and points,
 /// the knee ringed, the recommended plan as a diamond, other evaluated (dominated) plans in

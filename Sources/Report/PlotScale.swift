@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 
 /// Maps data values on one axis to pixels, linearly or logarithmically, and chooses ticks.
 ///

@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 
 /// A node of an XML document: an element or escaped character data.
 public enum XMLNode: Equatable, Sendable {

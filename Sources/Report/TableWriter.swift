@@ -1,3 +1,8 @@
+import ExperimentDesign
+import FileIO
+import Numerics
+import ValueTree
+
 /// Writes `ReportValue` for a terminal: objects as indented "key  value" lines, lists of
 /// objects as aligned columns, numbers to four significant digits with SI suffixes.
 enum TableWriter {

@@ -1,3 +1,8 @@
+import ExperimentDesign
+import FileIO
+import Numerics
+import ValueTree
+
 /// Writes `ReportValue` as block-style YAML. Strings are always double-quoted (JSON
 /// escapes are valid YAML), so no value can be mistaken for a number or a boolean.
 enum YAMLWriter {

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// What to resample and which derived quantities to report intervals for.
 public struct BootstrapOptions: Sendable {

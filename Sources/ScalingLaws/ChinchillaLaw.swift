@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// The Chinchilla loss law L(N, D) = E + A / N^alpha + B / D^beta
 /// (Hoffmann et al. 2022, "Training Compute-Optimal Large Language Models", Approach 3).

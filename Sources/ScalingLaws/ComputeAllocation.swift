@@ -1,3 +1,5 @@
+import Numerics
+
 /// A training allocation: model size, tokens, and what they cost and reach.
 public struct ComputeAllocation: Equatable, Sendable {
     /// Model size N, parameters.

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// The data-constrained loss law of Muennighoff et al. 2023 ("Scaling Data-Constrained
 /// Language Models", eqs. 5-7): the Chinchilla form evaluated at effective data D' and

@@ -1,22 +1,23 @@
 import Foundation
+import Numerics
 
 /// Training runs in the log form the fitting objective uses, with a weight per run
 /// (bootstrap resamples are integer weights rather than copied rows).
-struct FitData: Sendable {
+public struct FitData: Sendable {
     /// ln N per run.
-    let logParams: [Double]
+    public let logParams: [Double]
     /// ln D per run.
-    let logTokens: [Double]
+    public let logTokens: [Double]
     /// ln L per run.
-    let logLoss: [Double]
+    public let logLoss: [Double]
     /// N, D and U per run, for the data-constrained family.
-    let params: [Double]
-    let tokens: [Double]
-    let uniqueTokens: [Double?]
+    public let params: [Double]
+    public let tokens: [Double]
+    public let uniqueTokens: [Double?]
     /// Multiplicity of each run in the objective.
-    var weights: [Double]
+    public var weights: [Double]
 
-    init(_ runs: [TrainingRun]) {
+    public init(_ runs: [TrainingRun]) {
         logParams = runs.map { Foundation.log($0.params) }
         logTokens = runs.map { Foundation.log($0.tokens) }
         logLoss = runs.map { Foundation.log($0.loss) }
@@ -26,10 +27,10 @@ struct FitData: Sendable {
         weights = Array(repeating: 1, count: runs.count)
     }
 
-    var count: Int { logLoss.count }
+    public var count: Int { logLoss.count }
 
     /// A copy with the given weights.
-    func reweighted(_ w: [Double]) -> FitData {
+    public func reweighted(_ w: [Double]) -> FitData {
         var copy = self
         copy.weights = w
         return copy

@@ -1,7 +1,9 @@
+import Numerics
+
 /// A fitted parameter vector and its objective value.
-struct Candidate: Sendable {
-    var theta: [Double]
-    var value: Double
+public struct Candidate: Sendable {
+    public var theta: [Double]
+    public var value: Double
 }
 
 /// Multi-start minimisation of the Huber objective for one family.
@@ -13,14 +15,19 @@ struct Candidate: Sendable {
 /// from 1 to 10 first-round iterations reaches the same optimum; 2 leaves a margin, and
 /// costs about a tenth of scipy's one-L-BFGS-per-start evaluations; see BENCHMARKS.md.) Starts are independent and run on
 /// all cores; ties are broken by grid index, so the answer is deterministic.
-struct FitEngine<Model: LogLossModel> {
-    let model: Model
-    let delta: Double
-    var finalists = 16
-    var maxIterations = 3000
-    var progress: ProgressHandler?
+public struct FitEngine<Model: LogLossModel> {
+    public let model: Model
+    public let delta: Double
+    public var finalists = 16
+    public var maxIterations = 3000
+    public var progress: ProgressHandler?
 
-    func objective(_ data: FitData) -> HuberObjective<Model> {
+    public init(model: Model, delta: Double) {
+        self.model = model
+        self.delta = delta
+    }
+
+    public func objective(_ data: FitData) -> HuberObjective<Model> {
         HuberObjective(model: model, data: data, delta: delta)
     }
 
@@ -29,7 +36,7 @@ struct FitEngine<Model: LogLossModel> {
     }
 
     /// Distinct local optima found from the grid, best first.
-    func multiStart(_ data: FitData, grid: StartGrid) -> [Candidate] {
+    public func multiStart(_ data: FitData, grid: StartGrid) -> [Candidate] {
         let f = objective(data)
         var states = parallelMap(grid.count) { newState(grid.point($0), f) }
         var alive = states.indices.filter { states[$0].value.isFinite }
@@ -62,7 +69,7 @@ struct FitEngine<Model: LogLossModel> {
     }
 
     /// The best optimum reached from a few warm starts (run one after another on this thread).
-    func refine(_ data: FitData, from starts: [[Double]]) -> Candidate? {
+    public func refine(_ data: FitData, from starts: [[Double]]) -> Candidate? {
         let f = objective(data)
         var best: Candidate?
         for start in starts {
@@ -74,7 +81,7 @@ struct FitEngine<Model: LogLossModel> {
     }
 
     /// Sorts by value and drops near-duplicates (all parameters within 1e-4 relative).
-    static func distinct(_ candidates: [Candidate]) -> [Candidate] {
+    public static func distinct(_ candidates: [Candidate]) -> [Candidate] {
         let sorted = candidates.enumerated()
             .filter { $0.element.value.isFinite }
             .sorted { ($0.element.value, $0.offset) < ($1.element.value, $1.offset) }

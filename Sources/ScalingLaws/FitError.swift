@@ -1,3 +1,5 @@
+import Numerics
+
 /// Why a law could not be fitted.
 public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Fewer usable runs than the family has parameters.

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// How well a law fitted on the smaller runs predicts the largest ones: the check that
 /// matters, because users extrapolate.

@@ -1,6 +1,8 @@
+import Numerics
+
 /// Huber's loss with threshold delta: r^2/2 for |r| <= delta, delta (|r| - delta/2) beyond.
 @inline(__always)
-func huber(_ r: Double, delta: Double) -> (value: Double, slope: Double) {
+public func huber(_ r: Double, delta: Double) -> (value: Double, slope: Double) {
     let a = abs(r)
     if a <= delta { return (0.5 * r * r, r) }
     return (delta * (a - 0.5 * delta), r > 0 ? delta : -delta)
@@ -8,14 +10,14 @@ func huber(_ r: Double, delta: Double) -> (value: Double, slope: Double) {
 
 /// The fitting objective of Hoffmann et al. 2022 (Approach 3): the weighted sum over runs
 /// of Huber(delta) of (predicted ln L - observed ln L), with its analytic gradient.
-struct HuberObjective<Model: LogLossModel>: DifferentiableObjective {
-    let model: Model
-    let data: FitData
-    let delta: Double
+public struct HuberObjective<Model: LogLossModel>: DifferentiableObjective {
+    public let model: Model
+    public let data: FitData
+    public let delta: Double
 
-    var dimension: Int { model.dimension }
+    public var dimension: Int { model.dimension }
 
-    func evaluate(_ theta: [Double], gradient: inout [Double]) -> Double {
+    public func evaluate(_ theta: [Double], gradient: inout [Double]) -> Double {
         let p = model.dimension
         for k in 0..<p { gradient[k] = 0 }
         var rowGradient = [Double](repeating: 0, count: p)

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// The Kaplan loss law L(N, D) = [(Nc / N)^(alphaN / alphaD) + Dc / D]^alphaD
 /// (Kaplan et al. 2020, "Scaling Laws for Neural Language Models", eq. 1.5).

@@ -1,3 +1,5 @@
+import Numerics
+
 /// Why a loss law could not be built, evaluated or solved.
 public enum LawError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A law parameter is outside its domain (for example a negative exponent).

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// How to fit a law.
 public struct FitOptions: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// A published loss law with its citation.
 public struct LawPreset: Sendable {

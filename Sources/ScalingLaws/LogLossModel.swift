@@ -1,9 +1,10 @@
 import Foundation
+import Numerics
 
 /// A law family written as a predictor of ln L from parameters theta: what the Huber
 /// objective fits. Each model also says how theta maps to a `ScalingLaw` and which
 /// grid of starting points to use.
-protocol LogLossModel: Sendable {
+public protocol LogLossModel: Sendable {
     /// Number of fitted parameters.
     var dimension: Int { get }
     /// Predicted ln L for run `row`, with d(ln L)/d(theta) written to `gradient`.
@@ -16,15 +17,15 @@ protocol LogLossModel: Sendable {
 }
 
 extension LogLossModel {
-    var lower: [Double]? { nil }
-    var upper: [Double]? { nil }
+    public var lower: [Double]? { nil }
+    public var upper: [Double]? { nil }
 }
 
 /// ln of the sum of exponentials of three terms, with the softmax weights (the gradient).
 /// The largest term contributes exp(0) = 1, so only two exponentials and one logarithm are
 /// evaluated.
 @inline(__always)
-func logSumExp3(_ z0: Double, _ z1: Double, _ z2: Double) -> (value: Double, p0: Double, p1: Double, p2: Double) {
+public func logSumExp3(_ z0: Double, _ z1: Double, _ z2: Double) -> (value: Double, p0: Double, p1: Double, p2: Double) {
     if z0 >= z1 && z0 >= z2 {
         let e1 = Foundation.exp(z1 - z0), e2 = Foundation.exp(z2 - z0)
         let s = 1 + e1 + e2
@@ -42,23 +43,25 @@ func logSumExp3(_ z0: Double, _ z1: Double, _ z2: Double) -> (value: Double, p0:
 
 /// Chinchilla in Hoffmann et al.'s parameterisation theta = (a, b, e, alpha, beta):
 /// ln L = LSE(a - alpha ln N, b - beta ln D, e), with A = e^a, B = e^b, E = e^e.
-struct ChinchillaLogModel: LogLossModel {
-    var dimension: Int { 5 }
+public struct ChinchillaLogModel: LogLossModel {
+    public init() {}
 
-    func logLoss(_ t: [Double], row i: Int, data: FitData, gradient g: inout [Double]) -> Double {
+    public var dimension: Int { 5 }
+
+    public func logLoss(_ t: [Double], row i: Int, data: FitData, gradient g: inout [Double]) -> Double {
         let x = data.logParams[i], y = data.logTokens[i]
         let l = logSumExp3(t[0] - t[3] * x, t[1] - t[4] * y, t[2])
         g[0] = l.p0; g[1] = l.p1; g[2] = l.p2; g[3] = -x * l.p0; g[4] = -y * l.p1
         return l.value
     }
 
-    func law(_ t: [Double]) throws(LawError) -> ScalingLaw {
+    public func law(_ t: [Double]) throws(LawError) -> ScalingLaw {
         .chinchilla(try ChinchillaLaw(
             E: Foundation.exp(t[2]), A: Foundation.exp(t[0]), B: Foundation.exp(t[1]), alpha: t[3], beta: t[4]))
     }
 
     /// Inverse of `law`, for warm starts.
-    static func theta(_ l: ChinchillaLaw) -> [Double] {
+    public static func theta(_ l: ChinchillaLaw) -> [Double] {
         [Foundation.log(l.A), Foundation.log(l.B), Foundation.log(l.E), l.alpha, l.beta]
     }
 }
@@ -66,17 +69,19 @@ struct ChinchillaLogModel: LogLossModel {
 /// Gadre et al.'s over-training law with its shared exponent, theta = (a', b', e, alpha):
 /// ln L = LSE(a' - alpha ln N, b' - alpha ln D, e); then a = e^a', b = -alpha,
 /// c = e^b' 6^(alpha/2), E = e^e.
-struct OvertrainLogModel: LogLossModel {
-    var dimension: Int { 4 }
+public struct OvertrainLogModel: LogLossModel {
+    public init() {}
 
-    func logLoss(_ t: [Double], row i: Int, data: FitData, gradient g: inout [Double]) -> Double {
+    public var dimension: Int { 4 }
+
+    public func logLoss(_ t: [Double], row i: Int, data: FitData, gradient g: inout [Double]) -> Double {
         let x = data.logParams[i], y = data.logTokens[i]
         let l = logSumExp3(t[0] - t[3] * x, t[1] - t[3] * y, t[2])
         g[0] = l.p0; g[1] = l.p1; g[2] = l.p2; g[3] = -x * l.p0 - y * l.p1
         return l.value
     }
 
-    func law(_ t: [Double]) throws(LawError) -> ScalingLaw {
+    public func law(_ t: [Double]) throws(LawError) -> ScalingLaw {
         .overtrain(try OvertrainLaw(
             E: Foundation.exp(t[2]), a: Foundation.exp(t[0]), b: -t[3],
             c: Foundation.exp(t[1]) * Foundation.pow(6, t[3] / 2)))
@@ -86,12 +91,14 @@ struct OvertrainLogModel: LogLossModel {
 /// Kaplan's law, theta = (ln Nc, ln Dc, alphaN, alphaD):
 /// ln L = alphaD LSE((alphaN/alphaD)(ln Nc - ln N), ln Dc - ln D).
 /// The exponents are bounded to [1e-3, 5] so the ratio stays finite.
-struct KaplanLogModel: LogLossModel {
-    var dimension: Int { 4 }
-    var lower: [Double]? { [-.infinity, -.infinity, 1e-3, 1e-3] }
-    var upper: [Double]? { [.infinity, .infinity, 5, 5] }
+public struct KaplanLogModel: LogLossModel {
+    public init() {}
 
-    func logLoss(_ t: [Double], row i: Int, data: FitData, gradient g: inout [Double]) -> Double {
+    public var dimension: Int { 4 }
+    public var lower: [Double]? { [-.infinity, -.infinity, 1e-3, 1e-3] }
+    public var upper: [Double]? { [.infinity, .infinity, 5, 5] }
+
+    public func logLoss(_ t: [Double], row i: Int, data: FitData, gradient g: inout [Double]) -> Double {
         let x = data.logParams[i], y = data.logTokens[i]
         let q = t[2] / t[3]
         let w0 = q * (t[0] - x), w1 = t[1] - y
@@ -107,18 +114,18 @@ struct KaplanLogModel: LogLossModel {
         return t[3] * lse
     }
 
-    func law(_ t: [Double]) throws(LawError) -> ScalingLaw {
+    public func law(_ t: [Double]) throws(LawError) -> ScalingLaw {
         .kaplan(try KaplanLaw(Nc: Foundation.exp(t[0]), Dc: Foundation.exp(t[1]), alphaN: t[2], alphaD: t[3]))
     }
 }
 
 /// The repetition half-lives of Muennighoff et al.'s law with the single-epoch law fixed,
 /// theta = (ln R*_D, ln R*_N).
-struct DataConstrainedLogModel: LogLossModel {
-    let base: ChinchillaLaw
-    var dimension: Int { 2 }
+public struct DataConstrainedLogModel: LogLossModel {
+    public let base: ChinchillaLaw
+    public var dimension: Int { 2 }
 
-    func logLoss(_ t: [Double], row i: Int, data: FitData, gradient g: inout [Double]) -> Double {
+    public func logLoss(_ t: [Double], row i: Int, data: FitData, gradient g: inout [Double]) -> Double {
         let rD = Foundation.exp(t[0]), rN = Foundation.exp(t[1])
         let n = data.params[i], d = data.tokens[i]
         var nEff = n, dEff = d
@@ -145,7 +152,7 @@ struct DataConstrainedLogModel: LogLossModel {
         return Foundation.log(loss)
     }
 
-    func law(_ t: [Double]) throws(LawError) -> ScalingLaw {
+    public func law(_ t: [Double]) throws(LawError) -> ScalingLaw {
         .dataConstrained(try DataConstrainedLaw(base: base, rStarD: Foundation.exp(t[0]), rStarN: Foundation.exp(t[1])))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// The over-training law of Gadre et al. 2024 ("Language models scale reliably with
 /// over-training and on downstream tasks"): one shared exponent b < 0 for model size

@@ -1,3 +1,5 @@
+import Numerics
+
 /// The law families scaleplan knows, by the name used in files and on the command line.
 public enum LawForm: String, CaseIterable, Sendable, CustomStringConvertible {
     case chinchilla

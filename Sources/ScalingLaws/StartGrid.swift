@@ -1,3 +1,5 @@
+import Numerics
+
 /// The grid of starting points for a multi-start fit: the Cartesian product of one list
 /// of values per fitted parameter (in the fitting parameterisation, e.g. a = ln A).
 public struct StartGrid: Equatable, Sendable {

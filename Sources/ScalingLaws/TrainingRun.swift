@@ -1,3 +1,5 @@
+import Numerics
+
 /// One finished training run: the observation a law is fitted to.
 public struct TrainingRun: Equatable, Sendable {
     /// Model size N, parameters.

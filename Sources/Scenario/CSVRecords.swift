@@ -1,3 +1,7 @@
+import ExperimentDesign
+import FileIO
+import Numerics
+
 /// Splits CSV text into records whose fields know their line and column, so every later
 /// error can point at the cell. RFC 4180 with the usual leniencies: records end at LF, CRLF
 /// or CR; fields are separated by commas; a field in double quotes may hold commas, line

@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 
 /// A CSV file with a header row (RFC 4180 quoting, see `CSVRecords`), whose cells are looked
 /// up by column name with errors that name the file, line and column of the cell.

@@ -1,5 +1,8 @@
 import Demand
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 
 extension DemandForecast {
     /// Keys of a `demand:` mapping.

@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 
 /// Reads monthly request volumes from CSV: columns `month` (1, 2, ... in order) and either
 /// `requests` (requests in the month) or `requests_per_day` (mean per day in the month,

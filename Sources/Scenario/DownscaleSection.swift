@@ -1,5 +1,8 @@
+import ExperimentDesign
+import FileIO
 import Hardware
-import Planner
+import Numerics
+import PlanModel
 import ScalingLaws
 
 /// The `downscale:` section of a scenario (see docs/SCENARIOS.md, "Downscaling").

@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 
 /// A small CSV table with a header row (see `CSVRecords`) whose cells report `InputError`s at
 /// their line and column. Used for measurement and demand tables; column names are

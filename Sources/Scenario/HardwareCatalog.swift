@@ -1,5 +1,8 @@
+import ExperimentDesign
+import FileIO
 import Foundation
 import Hardware
+import Numerics
 
 /// The hardware profiles of one directory (`hardware-profiles/*.yaml`).
 public struct HardwareCatalog: Sendable {

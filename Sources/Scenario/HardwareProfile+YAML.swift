@@ -1,5 +1,8 @@
+import ExperimentDesign
+import FileIO
 import Foundation
 import Hardware
+import Numerics
 
 extension HardwareProfile {
     /// Top-level keys of a profile file.

@@ -1,5 +1,8 @@
+import ExperimentDesign
+import FileIO
 import Foundation
 import Hardware
+import Numerics
 
 extension HardwareProfile {
     /// The profile as a profile file that `HardwareProfile.parse` reads back unchanged

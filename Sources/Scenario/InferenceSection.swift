@@ -1,7 +1,10 @@
 import Demand
+import ExperimentDesign
+import FileIO
 import Foundation
 import Hardware
-import Planner
+import Numerics
+import PlanModel
 
 /// The `inference:` section of a scenario.
 enum InferenceSection {

@@ -1,3 +1,6 @@
+import ExperimentDesign
+import FileIO
+import Numerics
 import ScalingLaws
 
 /// A law read from a YAML or JSON law file, with the bootstrap laws if the file has them.

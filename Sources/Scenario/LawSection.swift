@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 import ScalingLaws
 
 /// The `law:` section of a scenario: a preset, a law file, explicit parameters, or runs to fit.

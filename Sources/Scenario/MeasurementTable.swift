@@ -1,5 +1,8 @@
+import ExperimentDesign
+import FileIO
 import Foundation
 import Hardware
+import Numerics
 
 /// Reads measured serving runs from CSV for `calibrate`.
 ///

@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 import ScalingLaws
 
 /// The pilot budget: absolute, or a fraction of the target's training compute.

@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 import ScalingLaws
 
 /// Reads pilot files: a document of its own with a `law:` section (as in scenarios) and a

@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 
 /// Parses numbers as users write them in scenarios and on the command line.
 public enum Quantity {

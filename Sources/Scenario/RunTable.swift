@@ -1,3 +1,6 @@
+import ExperimentDesign
+import FileIO
+import Numerics
 import ScalingLaws
 
 /// Which columns of a runs CSV hold N, D (or C), L and U.

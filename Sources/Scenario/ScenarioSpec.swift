@@ -1,6 +1,9 @@
+import ExperimentDesign
+import FileIO
 import Foundation
 import Hardware
-import Planner
+import Numerics
+import PlanModel
 import ScalingLaws
 
 /// Which two objectives a frontier trades off, and how many points it has.

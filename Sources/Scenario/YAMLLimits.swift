@@ -1,3 +1,6 @@
+import ExperimentDesign
+import FileIO
+import Numerics
 import Yams
 
 /// Limits that keep a hostile or mistyped YAML file from exhausting time or memory, checked

@@ -1,4 +1,7 @@
+import ExperimentDesign
+import FileIO
 import Foundation
+import Numerics
 import Yams
 
 /// A YAML node that knows where it came from, with typed accessors that throw

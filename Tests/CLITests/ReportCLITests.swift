@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

@@ -1,4 +1,5 @@
 import Demand
+import FileIO
 import Foundation
 import Scenario
 import Testing

@@ -1,3 +1,4 @@
+import FileIO
 import Hardware
 import Scenario
 import Testing

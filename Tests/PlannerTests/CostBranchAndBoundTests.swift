@@ -1,8 +1,12 @@
+import Downscale
+import FileIO
 import Foundation
-import Planner
+import GLPK
+import PlanModel
+import PlanSolver
 import Scenario
-import TestSupport
 import Testing
+import TestSupport
 
 /// The cost search over model size (branch and bound) against a dense grid of sizes on the
 /// 8-option benchmark scenario, where the serving cost is a saw-tooth in N (18 months of

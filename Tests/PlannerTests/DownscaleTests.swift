@@ -1,10 +1,14 @@
+import Downscale
+import FileIO
 import Foundation
+import GLPK
 import Hardware
-import Planner
+import PlanModel
+import PlanSolver
 import ScalingLaws
 import Scenario
-import TestSupport
 import Testing
+import TestSupport
 
 /// `downscale`: answers checked independently (hardware model, law, cost curves).
 @Suite("Downscaling")

@@ -1,9 +1,13 @@
 import Demand
+import Downscale
+import FileIO
 import Foundation
-import Planner
+import GLPK
+import PlanModel
+import PlanSolver
 import Scenario
-import TestSupport
 import Testing
+import TestSupport
 
 /// The fleet MILP's shortcuts against the plain MILP: the neighbour certificates, the LP
 /// bound and the dominated-option rule, on the 8-option benchmark scenario (four accelerator

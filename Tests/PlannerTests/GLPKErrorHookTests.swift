@@ -1,4 +1,7 @@
-import Planner
+import Downscale
+import GLPK
+import PlanModel
+import PlanSolver
 import Testing
 
 /// GLPK's own error path, reached through the public API: a negative MIP gap passes Swift

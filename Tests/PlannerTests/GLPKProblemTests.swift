@@ -1,4 +1,7 @@
-import Planner
+import Downscale
+import GLPK
+import PlanModel
+import PlanSolver
 import Testing
 
 /// These call GLPK for real, so a broken install fails here.

@@ -1,3 +1,4 @@
+import FileIO
 import Scenario
 import Testing
 

@@ -1,9 +1,13 @@
+import Downscale
+import FileIO
 import Foundation
+import GLPK
 import Hardware
-import Planner
+import PlanModel
+import PlanSolver
 import Scenario
-import TestSupport
 import Testing
+import TestSupport
 
 /// Model sizes restricted to a published family or a list, and the training device count as a
 /// decision.

@@ -1,9 +1,13 @@
+import Downscale
+import FileIO
 import Foundation
-import Planner
+import GLPK
+import PlanModel
+import PlanSolver
 import ScalingLaws
 import Scenario
-import TestSupport
 import Testing
+import TestSupport
 
 /// Chance-constrained plans over bootstrap laws: `law: {file:, confidence:}`.
 @Suite("Robust planning")

@@ -1,10 +1,14 @@
+import Downscale
+import FileIO
 import Foundation
+import GLPK
 import Hardware
-import Planner
+import PlanModel
+import PlanSolver
 import ScalingLaws
 import Scenario
-import TestSupport
 import Testing
+import TestSupport
 
 /// Sardana et al. 2024, "Beyond Chinchilla-Optimal" (ORACLES.md): minimise 6 N D + 2 N D_inf
 /// subject to L(N, D) = l with their rounded Chinchilla law.

@@ -1,9 +1,13 @@
+import Downscale
+import FileIO
 import Foundation
-import Planner
+import GLPK
+import PlanModel
+import PlanSolver
 import ScalingLaws
 import Scenario
-import TestSupport
 import Testing
+import TestSupport
 
 /// Every example scenario, solved and checked independently.
 @Suite("Scenario planning")

@@ -1,10 +1,13 @@
+import Downscale
+import FileIO
 import Foundation
-import Planner
+import PlanModel
+import PlanSolver
 import Report
 import ScalingLaws
 import Scenario
-import TestSupport
 import Testing
+import TestSupport
 
 /// Checks on the HTML report of real scenarios, solved end to end.
 @Suite("HTML report")
@@ -41,7 +44,7 @@ struct HTMLReportTests {
 
     @Test func chatAssistantReportIsSelfContainedWithPlotsAndWarnings() throws {
         let (spec, outcome) = try Self.solve("scenarios/chat-assistant.yaml")
-        let report = PlanHTMLReport(spec: spec, outcome: outcome)
+        let report = PlanHTMLReport(spec: PlanHTMLReport.Inputs(file: spec.file, problem: spec.problem, lawSource: spec.lawSource, lawSampleCount: spec.lawSamples.count), outcome: outcome)
         let html = report.html()
         #expect(Self.externalReferences(html) == [])
         #expect(html.hasPrefix("<!DOCTYPE html>"))
@@ -109,7 +112,7 @@ struct HTMLReportTests {
             let band = try #require(b)
             #expect(abs(band.lowerBound - (p.loss - 0.05)) < 1e-9 && abs(band.upperBound - (p.loss + 0.05)) < 1e-9)
         }
-        let html = PlanHTMLReport(spec: spec, outcome: outcome, lossBands: bands).html()
+        let html = PlanHTMLReport(spec: PlanHTMLReport.Inputs(file: spec.file, problem: spec.problem, lawSource: spec.lawSource, lawSampleCount: spec.lawSamples.count), outcome: outcome, lossBands: bands).html()
         let chart = html.components(separatedBy: "<svg ")[1].components(separatedBy: "</svg>")[0]
         let (root, _) = XMLTree.parse("<svg " + chart + "</svg>")
         #expect(try #require(root).elements(withClass: "band").count == 1)

@@ -1,6 +1,8 @@
+import FileIO
 import Report
 import Scenario
 import Testing
+import ValueTree
 
 /// The JSON Schema names exactly the keys the decoder accepts, so editors and `validate` agree.
 @Suite struct ScenarioSchemaTests {

@@ -1,6 +1,8 @@
+import FileIO
 import Foundation
 import Report
 import Testing
+import ValueTree
 
 @Suite("Writers")
 struct WriterTests {

@@ -1,6 +1,8 @@
 import Foundation
+
 #if canImport(FoundationXML)
 import FoundationXML
+import FileIO
 #endif
 
 /// A parsed XML element, for checking what the SVG writer produced: the document is parsed

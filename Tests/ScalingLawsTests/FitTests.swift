@@ -1,8 +1,9 @@
+import FileIO
 import Foundation
 import ScalingLaws
 import Scenario
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Fitting")
 struct FitTests {

@@ -1,8 +1,9 @@
+import FileIO
 import Foundation
 import ScalingLaws
 import Scenario
-import TestSupport
 import Testing
+import TestSupport
 
 /// Known answers from shared/ORACLES.md, each computed outside this project.
 @Suite("Oracles")

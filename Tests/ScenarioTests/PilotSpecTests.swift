@@ -1,8 +1,10 @@
+import ExperimentDesign
+import FileIO
 import Foundation
 import ScalingLaws
 import Scenario
-import TestSupport
 import Testing
+import TestSupport
 
 /// Pilot files: the example decodes to the intended problem, flags override it, noise
 /// sources resolve, and bad files get one located sentence.

@@ -1,8 +1,9 @@
+import FileIO
 import Foundation
-import Planner
+import PlanModel
 import Scenario
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Scenario files")
 struct ScenarioFileTests {

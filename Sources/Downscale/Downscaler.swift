@@ -1,0 +1,294 @@
+import Foundation
+import GLPK
+import PlanSolver
+import Hardware
+import Numerics
+import PlanModel
+import ScalingLaws
+
+/// Solves downscaling questions (`DownscaleProblem`).
+///
+/// 1. The reference: its N and D (compute-optimal for its size by bisection on the compute
+///    budget, or for a target loss by the planner's GLPK solve of "least compute with loss <= l"),
+///    its loss, training cost and serving cost per output token on its own hardware.
+/// 2. Candidates: each model size x device x precision, with the serving estimate at the
+///    problem's batch on one device, and the training tokens that bring the served loss (trained
+///    loss plus the precision's quantisation loss) down to the reference's, found by bisection
+///    in ln D on the law; when the over-training limit (or, for the data-constrained law, the
+///    saturation of repeated data) stops short of it, the most tokens allowed and the loss they
+///    reach. With derived shapes the sizes are a 64-point log grid up to the reference size plus,
+///    for every device and precision, the largest size that meets every limit (bisection in ln N
+///    between the grid points around it, to 1e-6).
+/// 3. The choice, a GLPK MILP: one binary per candidate, exactly one chosen, and one row per
+///    limit (memory per device, TTFT, TPOT, J per token, USD per million tokens), so only
+///    candidates within every limit can be chosen. It minimises the served loss, then, with the
+///    loss held at its optimum, the extra training compute.
+public enum Downscaler {
+    /// Derived sizes: points in the log grid below the reference size.
+    static let gridPoints = 64
+
+    public static func solve(_ problem: DownscaleProblem) throws(PlanError) -> DownscaleOutcome {
+        let reference = try referenceModel(problem)
+        var candidates: [Candidate] = []
+        var seen: [Double: TrainingTarget] = [:]
+        func add(_ params: Double, _ choice: ModelChoice?) throws(PlanError) {
+            guard let shape = choice?.shape ?? (try? ModelShape.llama(parameters: params)) else { return }
+            let training: TrainingTarget
+            if let known = seen[params] { training = known } else { training = trainingTargets(problem, params: params, reference: reference); seen[params] = training }
+            for device in problem.devices {
+                for precision in problem.precisions where device.peakFLOPS(for: precision) != nil {
+                    guard let c = candidate(problem, params: params, model: choice?.name, shape: shape, device: device,
+                                            precision: precision, training: training, reference: reference) else { continue }
+                    candidates.append(c)
+                }
+            }
+        }
+        switch problem.sizes {
+        case .choices(let choices):
+            for c in choices { try add(c.params, c) }
+        case .derived(let minimum):
+            let top = max(reference.params, minimum * 1.0001)
+            let grid = (0..<gridPoints).map { minimum * Foundation.pow(top / minimum, Double($0) / Double(gridPoints - 1)) }
+            for n in grid { try add(n, nil) }
+            // The largest size within every limit on each device and precision.
+            for device in problem.devices {
+                for precision in problem.precisions where device.peakFLOPS(for: precision) != nil {
+                    let fits = grid.map { n in withinLimits(problem, params: n, device: device, precision: precision) }
+                    guard let last = fits.lastIndex(of: true), last + 1 < grid.count else { continue }
+                    var lo = Foundation.log(grid[last]), hi = Foundation.log(grid[last + 1])
+                    while hi - lo > 1e-6 {
+                        let mid = (lo + hi) / 2
+                        if withinLimits(problem, params: Foundation.exp(mid), device: device, precision: precision) { lo = mid } else { hi = mid }
+                    }
+                    try add(Foundation.exp(lo), nil)
+                }
+            }
+        }
+        let feasible = candidates.filter { $0.meets(problem) }
+        guard let chosen = try select(candidates, problem) else {
+            return DownscaleOutcome(reference: reference, best: nil, frontier: [], reason: explain(candidates, problem))
+        }
+        // Per size, the best device and precision within the limits.
+        var bySize: [Double: Candidate] = [:]
+        for c in feasible {
+            if let b = bySize[c.plan.params], (b.plan.loss, b.plan.extraTrainFLOPs) <= (c.plan.loss, c.plan.extraTrainFLOPs) { continue }
+            bySize[c.plan.params] = c
+        }
+        var frontier = bySize.values.map(\.plan).sorted { $0.params < $1.params }
+        if frontier.count > problem.frontierPoints {
+            let step = Double(frontier.count - 1) / Double(problem.frontierPoints - 1)
+            var keep = Set((0..<problem.frontierPoints).map { Int((Double($0) * step).rounded()) })
+            if let i = frontier.firstIndex(where: { $0.params == chosen.plan.params }) { keep.insert(i) }
+            frontier = keep.sorted().map { frontier[$0] }
+        }
+        return DownscaleOutcome(reference: reference, best: chosen.plan, frontier: frontier, reason: nil)
+    }
+
+    // MARK: - Reference
+
+    static func trainingOnly(_ problem: DownscaleProblem) -> PlanningProblem {
+        PlanningProblem(name: problem.name, law: problem.law, training: problem.training, inference: nil,
+                        objectives: [.compute], constraints: PlanConstraints(paramsMin: 1e3, paramsMax: 1e15, tokensPerParamMin: 1e-3, tokensPerParamMax: 1e6))
+    }
+
+    static func referenceModel(_ problem: DownscaleProblem) throws(PlanError) -> DownscaleReference {
+        let u = problem.training.uniqueTokens
+        let n: Double, d: Double
+        switch problem.reference {
+        case .trained(let pn, let pd):
+            (n, d) = (pn, pd)
+        case .params(let pn):
+            // computeOptimal(C).params rises with C: bisection on ln C.
+            func size(_ lnC: Double) throws(PlanError) -> Double {
+                do { return try problem.law.computeOptimal(compute: Foundation.exp(lnC), uniqueTokens: u).params } catch { throw .unsupported("cannot allocate compute with this law: \(error)") }
+            }
+            var lo = Foundation.log(6 * pn * pn * 1e-4), hi = Foundation.log(6 * pn * pn * 1e5)
+            guard try size(lo) <= pn, try size(hi) >= pn else {
+                throw .unsupported("no compute budget makes \(pn) parameters compute-optimal under this law; give the reference's tokens too")
+            }
+            for _ in 0..<200 where hi - lo > 1e-13 {
+                let mid = (lo + hi) / 2
+                if try size(mid) < pn { lo = mid } else { hi = mid }
+            }
+            n = pn
+            d = Foundation.exp(hi) / (6 * pn)
+        case .loss(let l):
+            var p = trainingOnly(problem)
+            p.constraints.lossMax = l
+            guard case .optimal(let m) = try Planner(problem: p).minimize(.compute) else {
+                throw .unsupported("the reference loss \(l) is out of the law's reach (its floor is \(problem.law.irreducibleLoss))")
+            }
+            (n, d) = (m.params, m.tokens)
+        }
+        let train = PlanEvaluator.evaluate(trainingOnly(problem), params: n, tokens: d, fleet: Fleet(assignments: []))
+        let request = problem.outputTokens
+        let replica = ServingModel.replica(option: problem.referenceServing, params: n, prompt: problem.promptTokens, output: request,
+                                          slo: problem.slo, fixedUtilisation: nil, pue: 1)
+        return DownscaleReference(
+            params: n, tokens: d, loss: train.loss, trainFLOPs: train.trainFLOPs, trainCost: train.trainCost,
+            trainEnergyKWh: train.trainEnergyKWh,
+            usdPerToken: replica.map { $0.deviceSecondsPerRequest * $0.option.usdPerDeviceHour / 3600 / Double(request) })
+    }
+
+    // MARK: - Candidates
+
+    /// Training tokens for a size at each quantisation loss: D and the trained loss.
+    struct TrainingTarget {
+        /// Quantisation loss -> (tokens, trained loss, reaches, limit).
+        var byPenalty: [Double: (tokens: Double, loss: Double, reaches: Bool, limit: String?)] = [:]
+    }
+
+    static func trainingTargets(_ problem: DownscaleProblem, params n: Double, reference: DownscaleReference) -> TrainingTarget {
+        var t = TrainingTarget()
+        let u = problem.training.uniqueTokens
+        let penalties = Set(problem.precisions.map { problem.quantizationLoss[$0] ?? 0 })
+        let dMax = n * problem.tokensPerParamMax
+        for q in penalties {
+            let target = reference.loss - q
+            let atMax = problem.law.unsafeLoss(params: n, tokens: dMax, uniqueTokens: u)
+            guard atMax <= target else {
+                var limit = "at the over-training limit of \(problem.tokensPerParamMax) tokens per parameter it reaches \(atMax)"
+                if let u, dMax > u, case .dataConstrained = problem.law {
+                    limit = "repeating the \(u) unique tokens saturates: even \(dMax) tokens (\(dMax / u) epochs) reach only \(atMax)"
+                }
+                t.byPenalty[q] = (dMax, atMax, false, limit)
+                continue
+            }
+            var lo = Foundation.log(max(1, n * 1e-6)), hi = Foundation.log(dMax)
+            if problem.law.unsafeLoss(params: n, tokens: Foundation.exp(lo), uniqueTokens: u) <= target {
+                t.byPenalty[q] = (Foundation.exp(lo), problem.law.unsafeLoss(params: n, tokens: Foundation.exp(lo), uniqueTokens: u), true, nil)
+                continue
+            }
+            while hi - lo > 1e-13 {
+                let mid = (lo + hi) / 2
+                if problem.law.unsafeLoss(params: n, tokens: Foundation.exp(mid), uniqueTokens: u) <= target { hi = mid } else { lo = mid }
+            }
+            let d = Foundation.exp(hi)
+            t.byPenalty[q] = (d, problem.law.unsafeLoss(params: n, tokens: d, uniqueTokens: u), true, nil)
+        }
+        return t
+    }
+
+    struct Candidate {
+        let plan: DownscalePlan
+        /// Usable memory on the plan's device, GB.
+        let usableGB: Double
+
+        func meets(_ p: DownscaleProblem) -> Bool { Downscaler.meets(p, plan.serving, usableGB: usableGB) }
+        func limits(_ p: DownscaleProblem) -> [Limit] { Downscaler.limits(p, plan.serving, usableGB: usableGB) }
+    }
+
+    /// One deployment limit: its name, the value and the bound.
+    typealias Limit = (name: String, value: Double, bound: Double)
+
+    /// Each limit of a serving estimate: memory (GB), TTFT and TPOT (ms), J and USD per token.
+    static func limits(_ p: DownscaleProblem, _ s: ServingEstimate, usableGB: Double) -> [Limit] {
+        var out: [Limit] = [("memory_gb", s.memory.requiredBytes / 1e9, usableGB)]
+        if let t = p.slo.ttftSeconds { out.append(("ttft_ms", s.ttftSeconds * 1000, t * 1000)) }
+        if let t = p.slo.tpotSeconds { out.append(("tpot_ms", s.tpotSeconds * 1000, t * 1000)) }
+        if let j = p.joulesPerTokenMax { out.append(("joules_per_token", s.joulesPerToken, j)) }
+        if let c = p.usdPerMillionTokensMax { out.append(("usd_per_million_tokens", s.usdPerMillionTokens, c)) }
+        return out
+    }
+
+    static func meets(_ p: DownscaleProblem, _ s: ServingEstimate, usableGB: Double) -> Bool {
+        limits(p, s, usableGB: usableGB).allSatisfy { $0.value <= $0.bound }
+    }
+
+    static func workload(_ p: DownscaleProblem, params: Double, shape: ModelShape, precision: Precision) -> ServingWorkload {
+        ServingWorkload(shape: shape, parameters: params, precision: precision, batch: p.batch,
+                        promptTokens: p.promptTokens, outputTokens: p.outputTokens, devices: 1)
+    }
+
+    static func usableBytes(_ p: DownscaleProblem, _ device: HardwareProfile) -> Double {
+        let own = device.memoryBytes * ServingOptions().usableMemoryFraction
+        return p.memoryCapBytes.map { min(own, $0) } ?? own
+    }
+
+    /// Whether a derived-shape model of `params` meets every limit on the device.
+    static func withinLimits(_ p: DownscaleProblem, params: Double, device: HardwareProfile, precision: Precision) -> Bool {
+        guard let shape = try? ModelShape.llama(parameters: params),
+              let e = try? ServingEstimate(profile: device, workload: workload(p, params: params, shape: shape, precision: precision)) else { return false }
+        return meets(p, e, usableGB: usableBytes(p, device) / 1e9)
+    }
+
+    static func candidate(_ p: DownscaleProblem, params n: Double, model: String?, shape: ModelShape, device: HardwareProfile,
+                          precision: Precision, training: TrainingTarget, reference r: DownscaleReference) -> Candidate? {
+        guard let e = try? ServingEstimate(profile: device, workload: workload(p, params: n, shape: shape, precision: precision)),
+              let target = training.byPenalty[p.quantizationLoss[precision] ?? 0] else { return nil }
+        let train = PlanEvaluator.evaluate(trainingOnly(p), params: n, tokens: target.tokens, fleet: Fleet(assignments: []))
+        let usdPerToken = e.usdPerMillionTokens / 1e6
+        var breakEven: Double?
+        if let refToken = r.usdPerToken {
+            let extra = train.trainCost - r.trainCost, saving = refToken - usdPerToken
+            if extra <= 0, saving >= 0 { breakEven = 0 } else if extra > 0, saving > 0 { breakEven = extra / saving }
+        }
+        let plan = DownscalePlan(
+            params: n, model: model, shape: shape, device: device, precision: precision, tokens: target.tokens,
+            trainedLoss: target.loss, loss: target.loss + (p.quantizationLoss[precision] ?? 0), reachesReference: target.reaches,
+            limit: target.limit, serving: e, trainFLOPs: train.trainFLOPs, extraTrainFLOPs: train.trainFLOPs - r.trainFLOPs,
+            trainCost: train.trainCost, extraTrainCost: train.trainCost - r.trainCost, trainEnergyKWh: train.trainEnergyKWh,
+            extraTrainEnergyKWh: train.trainEnergyKWh - r.trainEnergyKWh, usdPerToken: usdPerToken, breakEvenTokens: breakEven)
+        return Candidate(plan: plan, usableGB: usableBytes(p, device) / 1e9)
+    }
+
+    // MARK: - Choice
+
+    /// The GLPK selection MILP (see the type's documentation); nil when no candidate meets
+    /// every limit.
+    static func select(_ candidates: [Candidate], _ p: DownscaleProblem) throws(PlanError) -> Candidate? {
+        guard !candidates.isEmpty else { return nil }
+        do {
+            func model() throws(GLPKError) -> (GLPKProblem, [Int]) {
+                let lp = try GLPKProblem(direction: .minimize)
+                let z = try candidates.map { _ throws(GLPKError) in try lp.addColumn(bounds: GLPKProblem.Bounds(lower: 0, upper: 1), integer: true) }
+                try lp.addRow(z.map { ($0, 1.0) }, bounds: .exactly(1))
+                // One row per limit and device; a candidate's coefficient is its value there.
+                var rows: [String: (bound: Double, terms: [(Int, Double)])] = [:]
+                for (j, c) in candidates.enumerated() {
+                    for limit in c.limits(p) {
+                        let key = limit.name == "memory_gb" ? "memory_gb/\(c.plan.device.name)" : limit.name
+                        // Memory: the device's usable memory; the others share one bound.
+                        rows[key, default: (limit.bound, [])].terms.append((z[j], limit.value))
+                    }
+                }
+                for key in rows.keys.sorted() {
+                    let r = rows[key]!
+                    try lp.addRow(r.terms, bounds: .atMost(r.bound))
+                }
+                return (lp, z)
+            }
+            // Stage 1: the lowest served loss.
+            let (first, z1) = try model()
+            for (j, c) in candidates.enumerated() { try first.setObjective(column: z1[j], c.plan.loss) }
+            guard try first.solveMIP(relativeGap: 0, timeLimitSeconds: 30) == .optimal else { return nil }
+            let best = first.mipObjectiveValue
+            // Stage 2: the least extra training compute at that loss (scaled by the reference).
+            let (second, z2) = try model()
+            try second.addRow(candidates.indices.map { (z2[$0], candidates[$0].plan.loss) }, bounds: .atMost(best + 1e-12 * max(1, abs(best))))
+            let scale = max(1, candidates.map { abs($0.plan.trainFLOPs) }.max() ?? 1)
+            for (j, c) in candidates.enumerated() { try second.setObjective(column: z2[j], c.plan.extraTrainFLOPs / scale) }
+            guard try second.solveMIP(relativeGap: 0, timeLimitSeconds: 30) == .optimal else { return nil }
+            for (j, c) in candidates.enumerated() where try second.mipValue(column: z2[j]) > 0.5 { return c }
+            return nil
+        } catch {
+            throw .solver("\(error)")
+        }
+    }
+
+    /// Why nothing fits: for the smallest size on each device, the limits it breaks.
+    static func explain(_ candidates: [Candidate], _ p: DownscaleProblem) -> String {
+        var parts: [String] = []
+        for device in p.devices {
+            let on = candidates.filter { $0.plan.device.name == device.name }
+            guard let smallest = on.min(by: { ($0.plan.params, $0.plan.serving.memory.requiredBytes) < ($1.plan.params, $1.plan.serving.memory.requiredBytes) }) else {
+                parts.append("\(device.name) supports none of the precisions")
+                continue
+            }
+            let broken = smallest.limits(p).filter { $0.value > $0.bound }
+                .map { "\($0.name) \(String(format: "%.4g", $0.value)) > \(String(format: "%.4g", $0.bound))" }
+            parts.append("on \(device.name) even the smallest model (\(String(format: "%.3g", smallest.plan.params)) parameters, \(smallest.plan.precision.rawValue)) breaks \(broken.joined(separator: ", "))")
+        }
+        return "no model runs within the limits: " + parts.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,179 @@
+import Hardware
+import Numerics
+import ScalingLaws
+
+/// A downscaling question: which small model, trained on how many tokens, matches a reference
+/// model's quality while running within a deployment's limits (a device's memory, latency,
+/// energy and price per token)?
+public struct DownscaleProblem: Sendable {
+    /// What the small model should match.
+    public enum Reference: Sendable, Equatable {
+        /// A model of N parameters trained compute-optimally under the law.
+        case params(Double)
+        /// A model of N parameters trained on D tokens.
+        case trained(params: Double, tokens: Double)
+        /// A target loss, reached by the compute-optimal model for it.
+        case loss(Double)
+    }
+
+    /// Which model sizes are considered.
+    public enum Sizes: Sendable, Equatable {
+        /// Llama-derived shapes at any size from `min` up to the reference size.
+        case derived(min: Double)
+        /// Only these models (family members or listed sizes).
+        case choices([ModelChoice])
+    }
+
+    public var name: String
+    public var law: ScalingLaw
+    /// Training hardware, MFU and price; `uniqueTokens` limits data (data-constrained law).
+    public var training: TrainingSetup
+    public var reference: Reference
+    /// Where the reference model would be served (for the break-even volume).
+    public var referenceServing: ServingOption
+    /// Devices the small model may run on (one device per replica).
+    public var devices: [HardwareProfile]
+    public var precisions: [Precision]
+    /// A cap on the memory the model may use per device, bytes (below the device's own).
+    public var memoryCapBytes: Double?
+    /// Requests served together on one device.
+    public var batch: Int
+    public var promptTokens: Int
+    public var outputTokens: Int
+    public var slo: LatencySLO
+    /// Caps on energy per output token (J) and price per million output tokens (USD).
+    public var joulesPerTokenMax: Double?
+    public var usdPerMillionTokensMax: Double?
+    public var sizes: Sizes
+    /// The most training tokens per parameter considered (over-training limit).
+    public var tokensPerParamMax: Double
+    /// Loss added by serving at a precision (quantisation), nats per token; 0 when absent.
+    public var quantizationLoss: [Precision: Double]
+    /// Points on the size / loss / extra-compute frontier.
+    public var frontierPoints: Int
+
+    public init(name: String, law: ScalingLaw, training: TrainingSetup, reference: Reference, referenceServing: ServingOption,
+                devices: [HardwareProfile], precisions: [Precision], memoryCapBytes: Double? = nil, batch: Int = 1,
+                promptTokens: Int, outputTokens: Int, slo: LatencySLO = LatencySLO(), joulesPerTokenMax: Double? = nil,
+                usdPerMillionTokensMax: Double? = nil, sizes: Sizes = .derived(min: 1e7), tokensPerParamMax: Double = 10_000,
+                quantizationLoss: [Precision: Double] = [:], frontierPoints: Int = 20) {
+        self.name = name
+        self.law = law
+        self.training = training
+        self.reference = reference
+        self.referenceServing = referenceServing
+        self.devices = devices
+        self.precisions = precisions
+        self.memoryCapBytes = memoryCapBytes
+        self.batch = batch
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+        self.slo = slo
+        self.joulesPerTokenMax = joulesPerTokenMax
+        self.usdPerMillionTokensMax = usdPerMillionTokensMax
+        self.sizes = sizes
+        self.tokensPerParamMax = tokensPerParamMax
+        self.quantizationLoss = quantizationLoss
+        self.frontierPoints = frontierPoints
+    }
+}
+
+/// One small model deployed on one device at one precision, and what it takes to train it.
+public struct DownscalePlan: Sendable {
+    public let params: Double
+    /// Family member or listed size, when sizes are restricted.
+    public let model: String?
+    public let shape: ModelShape
+    public let device: HardwareProfile
+    public let precision: Precision
+    /// Training tokens: enough to reach the reference loss, or the most allowed.
+    public let tokens: Double
+    public var tokensPerParam: Double { tokens / params }
+    /// Loss of the trained model, and as served (plus the precision's quantisation loss).
+    public let trainedLoss: Double
+    public let loss: Double
+    /// Whether the served loss reaches the reference's.
+    public let reachesReference: Bool
+    /// Why not, when it does not.
+    public let limit: String?
+    /// The serving estimate on the device (memory, TTFT, TPOT, J and USD per token).
+    public let serving: ServingEstimate
+    /// Training compute 6ND, FLOP, and its difference from the reference's.
+    public let trainFLOPs: Double
+    public let extraTrainFLOPs: Double
+    /// Training cost (USD) and energy (kWh), and their differences from the reference's.
+    public let trainCost: Double
+    public let extraTrainCost: Double
+    public let trainEnergyKWh: Double
+    public let extraTrainEnergyKWh: Double
+    /// USD per output token served on the device.
+    public let usdPerToken: Double
+    /// Output tokens served after which this plan's training plus serving cost is below the
+    /// reference's; 0 when it is cheaper from the start; nil when it never is.
+    public let breakEvenTokens: Double?
+
+    public init(params: Double, model: String? = nil, shape: ModelShape, device: HardwareProfile, precision: Precision, tokens: Double, trainedLoss: Double, loss: Double, reachesReference: Bool, limit: String? = nil, serving: ServingEstimate, trainFLOPs: Double, extraTrainFLOPs: Double, trainCost: Double, extraTrainCost: Double, trainEnergyKWh: Double, extraTrainEnergyKWh: Double, usdPerToken: Double, breakEvenTokens: Double? = nil) {
+        self.params = params
+        self.model = model
+        self.shape = shape
+        self.device = device
+        self.precision = precision
+        self.tokens = tokens
+        self.trainedLoss = trainedLoss
+        self.loss = loss
+        self.reachesReference = reachesReference
+        self.limit = limit
+        self.serving = serving
+        self.trainFLOPs = trainFLOPs
+        self.extraTrainFLOPs = extraTrainFLOPs
+        self.trainCost = trainCost
+        self.extraTrainCost = extraTrainCost
+        self.trainEnergyKWh = trainEnergyKWh
+        self.extraTrainEnergyKWh = extraTrainEnergyKWh
+        self.usdPerToken = usdPerToken
+        self.breakEvenTokens = breakEvenTokens
+    }
+}
+
+/// The reference model: its size, data, loss, training and serving cost.
+public struct DownscaleReference: Sendable {
+    public let params: Double
+    public let tokens: Double
+    public let loss: Double
+    public let trainFLOPs: Double
+    public let trainCost: Double
+    public let trainEnergyKWh: Double
+    /// USD per output token on its serving hardware at the largest batch meeting the SLO; nil
+    /// when it cannot be served there.
+    public let usdPerToken: Double?
+
+    public init(params: Double, tokens: Double, loss: Double, trainFLOPs: Double, trainCost: Double, trainEnergyKWh: Double, usdPerToken: Double? = nil) {
+        self.params = params
+        self.tokens = tokens
+        self.loss = loss
+        self.trainFLOPs = trainFLOPs
+        self.trainCost = trainCost
+        self.trainEnergyKWh = trainEnergyKWh
+        self.usdPerToken = usdPerToken
+    }
+}
+
+/// The answer to a downscaling question.
+public struct DownscaleOutcome: Sendable {
+    public let reference: DownscaleReference
+    /// The best plan: lowest served loss, then least extra training compute; nil when no model
+    /// runs within the limits.
+    public let best: DownscalePlan?
+    /// By increasing size: the best device and precision for each size considered, with its loss
+    /// and extra training compute (the trade-off between size, loss and compute).
+    public let frontier: [DownscalePlan]
+    /// Why there is no plan, when there is none.
+    public let reason: String?
+
+    public init(reference: DownscaleReference, best: DownscalePlan? = nil, frontier: [DownscalePlan], reason: String? = nil) {
+        self.reference = reference
+        self.best = best
+        self.frontier = frontier
+        self.reason = reason
+    }
+}

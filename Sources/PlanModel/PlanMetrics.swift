@@ -1,0 +1,61 @@
+import Numerics
+
+/// Everything a plan costs and achieves, computed directly from N, D and the fleet.
+public struct PlanMetrics: Sendable {
+    /// Model size N, parameters.
+    public let params: Double
+    /// The chosen model's name when sizes are restricted to a family or a list.
+    public let model: String?
+    /// Training tokens D.
+    public let tokens: Double
+    /// Predicted loss, nats per token.
+    public let loss: Double
+    /// Predicted downstream error (Gadre et al.'s law), when the law has one.
+    public let downstreamError: Double?
+    /// The 5% and 95% nearest-rank quantiles of the bootstrap laws' losses, when there are samples.
+    public let lossLow: Double?
+    public let lossHigh: Double?
+    /// The loss reached with the scenario's confidence (`LossUncertainty`), when one is set; the
+    /// loss objective and the loss bound use it instead of the nominal loss.
+    public let lossAtConfidence: Double?
+
+    /// Training compute 6 N D, FLOP.
+    public let trainFLOPs: Double
+    public let trainDevices: Int
+    public let trainDays: Double
+    public let trainDeviceHours: Double
+    /// USD.
+    public let trainCost: Double
+    public let trainEnergyKWh: Double
+
+    /// Inference compute 2 N per prompt and output token over the horizon, FLOP.
+    public let inferenceFLOPs: Double
+    /// USD over the horizon (the provisioned fleet, or busy device-hours for a token total).
+    public let inferenceCost: Double
+    public let inferenceEnergyKWh: Double
+    public let fleet: Fleet
+    /// Worst time to first token and per output token across the fleet, ms; nil without serving.
+    public let ttftMs: Double?
+    public let tpotMs: Double?
+    /// Grid carbon intensity used for emissions, gCO2/kWh.
+    public let carbonIntensity: Double?
+
+    public var tokensPerParam: Double { tokens / params }
+    public var totalFLOPs: Double { trainFLOPs + inferenceFLOPs }
+    public var totalCost: Double { trainCost + inferenceCost }
+    public var totalEnergyKWh: Double { trainEnergyKWh + inferenceEnergyKWh }
+    /// Lifetime emissions, tonnes CO2, when a carbon intensity is given.
+    public var emissionsTonnes: Double? { carbonIntensity.map { totalEnergyKWh * $0 / 1e6 } }
+
+    /// The value of an objective for this plan, in `objective.unit`.
+    public func value(_ objective: Objective) -> Double {
+        switch objective {
+        case .loss: lossAtConfidence ?? loss
+        case .cost: totalCost
+        case .compute: totalFLOPs
+        case .energy: totalEnergyKWh
+        case .latency: tpotMs ?? 0
+        case .trainTime: trainDays
+        }
+    }
+}

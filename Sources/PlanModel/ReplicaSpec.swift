@@ -1,0 +1,77 @@
+import Hardware
+import Numerics
+
+/// One serving replica of a model of N parameters on one serving option: its tensor-parallel
+/// degree, batch, throughput, latency and energy per request.
+public struct ReplicaSpec: Sendable, Equatable {
+    public let option: ServingOption
+    /// Devices per replica (tensor-parallel degree).
+    public let devices: Int
+    /// Concurrent requests per replica (static batch).
+    public let batch: Int
+    /// Requests completed per second by one replica.
+    public let requestsPerSecond: Double
+    /// Device-seconds one request occupies (devices / requests per second).
+    public var deviceSecondsPerRequest: Double { Double(devices) / requestsPerSecond }
+    /// Price of one replica for one hour (devices x the option's device-hour price), USD.
+    public var replicaHourUSD: Double { Double(devices) * option.usdPerDeviceHour }
+    /// Energy of serving one request while busy, all devices, PUE included, J.
+    public let busyJoulesPerRequest: Double
+    /// Time to first token, s.
+    public let ttftSeconds: Double
+    /// Time per output token, s.
+    public let tpotSeconds: Double
+}
+
+/// Builds replica specs from the hardware model.
+public enum ServingModel {
+    /// Largest batch considered per replica.
+    public static let maximumBatch = 1024
+    /// Largest tensor-parallel degree considered (one 8-device node).
+    public static let maximumDevices = 8
+
+    /// The replica serving requests of `prompt` and `output` tokens with a model of `params`
+    /// parameters (`shape`, or the derived Llama-family shape): the smallest tensor-parallel degree that fits, then the
+    /// largest batch that fits and meets the SLO. Nil when even batch 1 cannot.
+    ///
+    /// With `fixedUtilisation` the roofline is replaced by Sardana et al.'s fixed fractions of
+    /// peak: a request costs 2 N P / (peak u_prefill) + 2 N O / (peak u_decode) device-seconds
+    /// on one device, and the SLO is checked against those times.
+    public static func replica(
+        option: ServingOption, params: Double, shape: ModelShape? = nil, prompt: Int, output: Int, slo: LatencySLO,
+        fixedUtilisation: (prefill: Double, decode: Double)?, pue: Double
+    ) -> ReplicaSpec? {
+        let profile = option.hardware
+        if let u = fixedUtilisation {
+            guard let peak = profile.peakFLOPS(for: option.precision) else { return nil }
+            let prefill = 2 * params * Double(prompt) / (peak * u.prefill)
+            let decodeToken = 2 * params / (peak * u.decode)
+            let seconds = prefill + decodeToken * Double(output)
+            let watts = (PowerModel.watts(profile: profile, utilisation: u.prefill, powerFactor: profile.efficiency.prefillPowerFactor.value) * prefill
+                + PowerModel.watts(profile: profile, utilisation: u.decode, powerFactor: profile.efficiency.decodePowerFactor.value) * decodeToken * Double(output)) / seconds
+            let spec = ReplicaSpec(option: option, devices: 1, batch: 1, requestsPerSecond: 1 / seconds,
+                                   busyJoulesPerRequest: watts * seconds * pue, ttftSeconds: prefill, tpotSeconds: decodeToken)
+            return meets(slo, spec) ? spec : nil
+        }
+        guard let shape = shape ?? (try? ModelShape.llama(parameters: params)) else { return nil }
+        let base = ServingWorkload(shape: shape, parameters: params, precision: option.precision, batch: 1,
+                                   promptTokens: max(prompt, 1), outputTokens: max(output, 1))
+        let options = ServingOptions(pue: pue)
+        guard let devices = MemoryFit.smallestFittingDevices(profile: profile, workload: base, options: options, maxDevices: maximumDevices)
+        else { return nil }
+        var workload = base
+        workload.devices = devices
+        guard let batch = try? BatchSearch.largestBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch)
+        else { return nil }
+        workload.batch = batch
+        guard let e = try? ServingEstimate(profile: profile, workload: workload, options: options) else { return nil }
+        return ReplicaSpec(
+            option: option, devices: devices, batch: batch, requestsPerSecond: e.requestsPerSecond,
+            busyJoulesPerRequest: (e.prefillJoules + e.decodeJoules) / Double(batch),
+            ttftSeconds: e.ttftSeconds, tpotSeconds: e.tpotSeconds)
+    }
+
+    private static func meets(_ slo: LatencySLO, _ r: ReplicaSpec) -> Bool {
+        (slo.ttftSeconds.map { r.ttftSeconds <= $0 } ?? true) && (slo.tpotSeconds.map { r.tpotSeconds <= $0 } ?? true)
+    }
+}

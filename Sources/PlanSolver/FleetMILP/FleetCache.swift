@@ -1,0 +1,101 @@
+import Foundation
+import GLPK
+import Numerics
+import PlanModel
+
+/// Serving fleets by model size, shared by every solve of one `Planner` (a frontier's points
+/// ask for the same sizes again). The fleet depends on N only, so the cache is exact; a new
+/// size is sized with the nearest smaller cached size offered for reuse (`FleetSizer`).
+final class FleetCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fleets: [Double: Result<SizedFleet, PlanError>] = [:]
+    /// Sizes with a fleet, ascending.
+    private var sized: [Double] = []
+    private var servable: [ClosedRange<Double>: Double?] = [:]
+    private var slots: [Double: [ReplicaSpec?]] = [:]
+    private var servingBounds: [Double: Double] = [:]
+
+    /// A cache holding what this one holds now, filled independently from then on.
+    func copy() -> FleetCache {
+        let other = FleetCache()
+        lock.lock()
+        defer { lock.unlock() }
+        other.fleets = fleets
+        other.sized = sized
+        other.servable = servable
+        other.slots = slots
+        other.servingBounds = servingBounds
+        return other
+    }
+
+    /// The cached replica specs for `params`, or `compute()` stored for next time.
+    func slots(params: Double, compute: () -> [ReplicaSpec?]) -> [ReplicaSpec?] {
+        memo(\.slots, params, compute)
+    }
+
+    /// The cached lower bound on serving cost for `params`, or `compute()` stored for next time.
+    func servingCostBound(params: Double, compute: () -> Double) -> Double {
+        memo(\.servingBounds, params, compute)
+    }
+
+    /// The cached largest servable size for a search range, or `find()` stored for next time.
+    func largestServable(_ range: ClosedRange<Double>, find: () throws(PlanError) -> Double?) throws(PlanError) -> Double? {
+        try memo(\.servable, range, find)
+    }
+
+    /// `table[key]`, or `compute()` stored there for next time. The lock is not held while
+    /// computing (two threads may both compute a missing value; the first stored is kept).
+    private func memo<Key: Hashable, Value, Failure: Error>(
+        _ table: ReferenceWritableKeyPath<FleetCache, [Key: Value]>, _ key: Key, _ compute: () throws(Failure) -> Value
+    ) throws(Failure) -> Value {
+        lock.lock()
+        let known = self[keyPath: table][key]
+        lock.unlock()
+        if let known { return known }
+        let value = try compute()
+        lock.lock()
+        defer { lock.unlock() }
+        if let stored = self[keyPath: table][key] { return stored }
+        self[keyPath: table][key] = value
+        return value
+    }
+
+    /// The cached fleet for `params`, or `size(params, smaller, larger)` stored for next time
+    /// (errors too), where `smaller` and `larger` are the fleets of the nearest sizes below and
+    /// above sized so far.
+    func fleet(params: Double, size: (Double, SizedFleet?, SizedFleet?) throws(PlanError) -> SizedFleet) throws(PlanError) -> SizedFleet {
+        lock.lock()
+        let known = fleets[params]
+        let neighbours: (below: SizedFleet?, above: SizedFleet?) = known == nil ? self.neighbours(params) : (nil, nil)
+        lock.unlock()
+        if let known { return try known.get() }
+        let result = Result { () throws(PlanError) in try size(params, neighbours.below, neighbours.above) }
+        lock.lock()
+        if fleets[params] == nil {
+            fleets[params] = result
+            if case .success = result { sized.insert(params, at: insertionIndex(params)) }
+        }
+        lock.unlock()
+        return try result.get()
+    }
+
+    /// The fleets of the nearest sized models below and above `params` (caller holds the lock).
+    private func neighbours(_ params: Double) -> (below: SizedFleet?, above: SizedFleet?) {
+        let i = insertionIndex(params)
+        func fleet(_ j: Int) -> SizedFleet? {
+            guard sized.indices.contains(j), case .success(let f)? = fleets[sized[j]] else { return nil }
+            return f
+        }
+        return (fleet(i - 1), fleet(i))
+    }
+
+    /// First index of `sized` not below `params`.
+    private func insertionIndex(_ params: Double) -> Int {
+        var lo = 0, hi = sized.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sized[mid] < params { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}

@@ -1,0 +1,266 @@
+import Demand
+import Foundation
+import GLPK
+import Numerics
+import PlanModel
+
+/// Sizes the serving fleet for a model size as a GLPK MILP.
+///
+/// Variables r[a, m] >= 0 integer: replicas of option a in month m. Each month's capacity
+/// must cover that month's peak request rate: sum_a rps_a r[a, m] >= peak_m. Devices of one
+/// accelerator type stay within its availability cap: sum_{a of type h} devices_a r[a, m] <=
+/// cap_h. Minimise the provisioned cost sum_{a, m} r[a, m] devices_a price_a hours_m. Options
+/// that cannot meet the latency SLO never enter (they have no replica spec). No constraint
+/// links two months, so each month is solved as its own MILP (exactly the same optimum).
+///
+/// Two exact reductions keep the MILPs few and their answers canonical:
+/// - Dominated options are dropped: an option of the same accelerator type with no more devices
+///   per replica, no dearer replica-hour and no less throughput serves anything the dominated
+///   one can at no more cost and within the same cap. Among equal-cost fleets of one type the
+///   higher-throughput option (usually the lower precision) is therefore always the one chosen.
+/// - Fleets sized for neighbouring model sizes certify a month without a MILP. If every option
+///   here has the same devices per replica and no more throughput than for a smaller model
+///   (true for a larger model on the same tensor-parallel degrees), every fleet feasible here
+///   was feasible there, so the smaller model's cheapest fleet costs no more than the optimum
+///   here: when it still covers the peak it is optimal here, and so is any fleet that covers
+///   the peak at no more cost (the larger neighbour's fleet, typically).
+public enum FleetSizer {
+    /// Why no fleet exists.
+    public enum Failure: Error, Equatable, Sendable {
+        /// No serving option can run the model within memory and the SLO.
+        case noServingOption
+        /// The availability caps cannot cover the peak of this month (zero-based).
+        case capacityShort(month: Int)
+        case solver(String)
+    }
+
+    /// Hours in the average month (365.25 / 12 days).
+    public static let hoursPerMonth = Fleet.hoursPerMonth
+
+    /// Capacity asked of GLPK beyond the peak, as a fraction of the peak (3x its default
+    /// primal feasibility tolerance of 1e-7), when its answer to the plain MILP falls short of
+    /// the peak by that tolerance.
+    static let capacityMargin = 3e-7
+
+    /// The cheapest fleet for every month of `demand`, with `slots` the replica spec of each
+    /// serving option of the problem (nil where the option cannot run the model).
+    ///
+    /// `smaller` and `larger`, when given, are fleets sized for a smaller and a larger model of
+    /// the same problem (the nearest ones); their months are reused where the certificates in
+    /// the type's documentation hold.
+    public static func size(slots: [ReplicaSpec?], demand: DemandForecast, smaller: SizedFleet? = nil,
+                            larger: SizedFleet? = nil) throws(Failure) -> SizedFleet {
+        let active = undominated(slots)
+        guard !active.isEmpty else { throw .noServingOption }
+        let months = demand.series()
+        // The smaller model's months are lower bounds here only if its options dominate these.
+        let bound = smaller.flatMap { $0.counts.count == months.count && dominates($0.slots, slots) ? $0 : nil }
+        let above = larger.flatMap { $0.counts.count == months.count ? $0 : nil }
+        // Months share no variable or constraint, so each is its own small MILP; months with
+        // the same peak have the same answer.
+        var solved: [Double: [Int]] = [:]
+        var counts: [[Int]] = []
+        counts.reserveCapacity(months.count)
+        for (m, month) in months.enumerated() {
+            let peak = month.peakRequestsPerSecond
+            if let known = solved[peak] {
+                counts.append(known)
+                continue
+            }
+            let answer: [Int]
+            let lower = bound?.counts[m], upper = above?.counts[m]
+            if let lower, covers(lower, slots, active: active, peak: peak) {
+                answer = lower
+            } else if let lower, let bound, let upper, covers(upper, slots, active: active, peak: peak),
+                      hourlyCost(upper, slots) <= hourlyCost(lower, bound.slots) {
+                answer = upper
+            } else {
+                let chosen = try sizeMonth(active.map { slots[$0]! }, peak: peak, month: m)
+                var full = [Int](repeating: 0, count: slots.count)
+                for (k, i) in active.enumerated() { full[i] = chosen[k] }
+                answer = full
+            }
+            solved[peak] = answer
+            counts.append(answer)
+        }
+        let assignments = slots.indices.compactMap { i -> FleetAssignment? in
+            guard let spec = slots[i], counts.contains(where: { $0[i] > 0 }) else { return nil }
+            return FleetAssignment(replica: spec, replicasByMonth: counts.map { $0[i] })
+        }
+        return SizedFleet(slots: slots, counts: counts, fleet: Fleet(assignments: assignments))
+    }
+
+    /// What `counts` replicas of each option cost per hour (USD/h) with these specs; infinite
+    /// when it uses an option the specs cannot run (options it does not use add nothing).
+    static func hourlyCost(_ counts: [Int], _ specs: [ReplicaSpec?]) -> Double {
+        counts.indices.reduce(0.0) { total, i in
+            counts[i] == 0 ? total : total + Double(counts[i]) * (specs[i]?.replicaHourUSD ?? .infinity)
+        }
+    }
+
+    /// Indices of the options no other option of the same accelerator type dominates (no more
+    /// devices per replica, no dearer replica-hour, no less throughput; on a full tie the
+    /// first listed is kept).
+    static func undominated(_ slots: [ReplicaSpec?]) -> [Int] {
+        func dominates(_ j: Int, _ i: Int) -> Bool {
+            guard let a = slots[j], let b = slots[i], a.option.hardware.name == b.option.hardware.name,
+                  a.devices <= b.devices, a.replicaHourUSD <= b.replicaHourUSD, a.requestsPerSecond >= b.requestsPerSecond
+            else { return false }
+            let tie = a.devices == b.devices && a.replicaHourUSD == b.replicaHourUSD && a.requestsPerSecond == b.requestsPerSecond
+            return !tie || j < i
+        }
+        return slots.indices.filter { i in slots[i] != nil && !slots.indices.contains { j in j != i && dominates(j, i) } }
+    }
+
+    /// Whether every fleet feasible with `larger` was feasible with `smaller`: each option
+    /// available in `larger` was available in `smaller` with the same devices per replica
+    /// and at least the throughput.
+    static func dominates(_ smaller: [ReplicaSpec?], _ larger: [ReplicaSpec?]) -> Bool {
+        guard smaller.count == larger.count else { return false }
+        return zip(smaller, larger).allSatisfy { s, l in
+            guard let l else { return true }
+            guard let s else { return false }
+            return s.devices == l.devices && s.requestsPerSecond >= l.requestsPerSecond
+        }
+    }
+
+    /// Whether `counts` uses only `active` options and covers `peak` with these specs.
+    static func covers(_ counts: [Int], _ slots: [ReplicaSpec?], active: [Int], peak: Double) -> Bool {
+        var capacity = 0.0
+        for (i, n) in counts.enumerated() where n > 0 {
+            guard active.contains(i), let spec = slots[i] else { return false }
+            capacity += Double(n) * spec.requestsPerSecond
+        }
+        return capacity >= peak
+    }
+
+    /// One month: min sum_a r_a devices_a price_a s.t. sum_a rps_a r_a >= peak, caps per type.
+    ///
+    /// The capacity row is asked as a fraction of the peak, so GLPK's feasibility tolerance
+    /// (1e-7 of the bound) is relative. A fleet GLPK returns that covers the peak exactly is the
+    /// exact optimum (GLPK's feasible set only adds near-misses to the exact one); when it falls
+    /// short by the tolerance, the MILP is solved again asking `capacityMargin` more, which
+    /// keeps every fleet GLPK accepts at or above the peak.
+    static func sizeMonth(_ replicas: [ReplicaSpec], peak: Double, month: Int) throws(Failure) -> [Int] {
+        if peak <= 0 { return replicas.map { _ in 0 } }
+        func capacity(_ counts: [Int]) -> Double { zip(counts, replicas).reduce(0) { $0 + Double($1.0) * $1.1.requestsPerSecond } }
+        var counts = try solveMonth(replicas, peak: peak, month: month, margin: 0)
+        if capacity(counts) < peak { counts = try solveMonth(replicas, peak: peak, month: month, margin: capacityMargin) }
+        // Should a fleet still fall short of the peak (it cannot with the margin above), top up
+        // with the cheapest replica per request per second until the peak is met exactly.
+        while capacity(counts) < peak {
+            let room = replicas.indices.filter { i in
+                guard let cap = replicas[i].option.maxDevices else { return true }
+                let used = replicas.indices.filter { replicas[$0].option.hardware.name == replicas[i].option.hardware.name }
+                    .reduce(0) { $0 + counts[$1] * replicas[$1].devices }
+                return used + replicas[i].devices <= cap
+            }
+            func price(_ i: Int) -> Double { replicas[i].replicaHourUSD / replicas[i].requestsPerSecond }
+            guard let i = room.min(by: { price($0) < price($1) }) else { throw Failure.capacityShort(month: month) }
+            counts[i] += 1
+        }
+        return counts
+    }
+
+    /// The month's MILP with capacity asked at (1 + margin) times the peak: GLPK's answer,
+    /// rounded to integers.
+    private static func solveMonth(_ replicas: [ReplicaSpec], peak: Double, month: Int, margin: Double) throws(Failure) -> [Int] {
+        do {
+            let p = try GLPKProblem(direction: .minimize)
+            let columns = try replicas.map { r in
+                try p.addColumn(bounds: .atLeast(0), objective: r.replicaHourUSD * hoursPerMonth, integer: true)
+            }
+            try p.addRow(replicas.indices.map { (columns[$0], replicas[$0].requestsPerSecond / peak) }, bounds: .atLeast(1 + margin))
+            let types = Dictionary(grouping: replicas.indices, by: { replicas[$0].option.hardware.name })
+            for (_, members) in types.sorted(by: { $0.key < $1.key }) {
+                guard let cap = members.compactMap({ replicas[$0].option.maxDevices }).min() else { continue }
+                try p.addRow(members.map { (columns[$0], Double(replicas[$0].devices)) }, bounds: .atMost(Double(cap)))
+            }
+            let status = try p.solveMIP(relativeGap: 1e-6, timeLimitSeconds: 10)
+            guard status == .optimal || status == .feasible else { throw Failure.capacityShort(month: month) }
+            return try columns.map { Int(try p.mipValue(column: $0).rounded()) }
+        } catch let f as Failure {
+            throw f
+        } catch {
+            throw .solver("\(error)")
+        }
+    }
+
+    /// A lower bound on the hourly cost (USD/h) of any fleet of these options that serves
+    /// `peak` requests per second within the availability caps (`HourlyCostBound`).
+    public static func costLowerBound(_ slots: [ReplicaSpec?], peak: Double) -> Double {
+        HourlyCostBound(slots).at(peak: peak)
+    }
+
+    /// The most requests per second the availability caps allow: every accelerator type at
+    /// its cap, running its best option per device (the LP relaxation's bound; infinite
+    /// when some type has no cap).
+    static func capacityCeiling(_ replicas: [ReplicaSpec]) -> Double {
+        let byType = Dictionary(grouping: replicas, by: { $0.option.hardware.name })
+        return byType.values.reduce(0.0) { total, group in
+            let best = group.map { r in r.requestsPerSecond / Double(r.devices) }.max() ?? 0
+            let cap = group.compactMap(\.option.maxDevices).min().map(Double.init) ?? .infinity
+            return total + best * cap
+        }
+    }
+}
+
+/// The LP relaxation's dual bound on the hourly cost (USD/h) of a fleet of given options, for
+/// any peak: P y - sum_g cap_g z_g(y), with z_g(y) = max(0, max_{a in g} (rps_a y - c_a) /
+/// devices_a) the best cap multiplier for a price y per request per second and c_a the
+/// replica-hour price, maximised over its kinks with y no more than any uncapped option's
+/// c_a / rps_a (weak duality: every such y bounds the LP, which bounds the MILP). The kinks and
+/// the cap terms there do not depend on the peak, so they are computed once per set of options.
+struct HourlyCostBound {
+    /// (y, sum_g cap_g z_g(y)) at each kink.
+    private let kinks: [(y: Double, capTerm: Double)]
+    /// The most requests per second the caps allow (infinite when some type has no cap; 0
+    /// with no option).
+    private let ceiling: Double
+
+    init(_ slots: [ReplicaSpec?]) {
+        let replicas = slots.compactMap { $0 }
+        let groups = Dictionary(grouping: replicas, by: { $0.option.hardware.name }).values.map { members in
+            (members: members.map { (rps: $0.requestsPerSecond, price: $0.replicaHourUSD, devices: Double($0.devices)) },
+             cap: members.compactMap(\.option.maxDevices).min().map(Double.init))
+        }
+        let yMax = groups.filter { $0.cap == nil }.flatMap(\.members).map { $0.price / $0.rps }.min() ?? .infinity
+        ceiling = yMax < .infinity ? .infinity : FleetSizer.capacityCeiling(replicas)
+        var ys = groups.flatMap(\.members).map { $0.price / $0.rps }
+        for g in groups where g.cap != nil {
+            for (i, a) in g.members.enumerated() {
+                for b in g.members[(i + 1)...] {
+                    let slope = a.rps / a.devices - b.rps / b.devices
+                    guard slope != 0 else { continue }
+                    ys.append((a.price / a.devices - b.price / b.devices) / slope)
+                }
+            }
+        }
+        if yMax < .infinity { ys.append(yMax) }
+        kinks = ys.filter { $0 >= 0 && $0 <= yMax }.map { y in
+            (y, groups.reduce(0.0) { total, g in
+                guard let cap = g.cap else { return total }
+                let z = g.members.map { ($0.rps * y - $0.price) / $0.devices }.max() ?? 0
+                return total + cap * max(0, z)
+            })
+        }
+    }
+
+    /// The bound for `peak` requests per second: 0 for no demand, infinite when the caps
+    /// cannot cover the peak or there is no option.
+    func at(peak: Double) -> Double {
+        guard peak > 0 else { return 0 }
+        guard ceiling >= peak else { return .infinity }
+        return kinks.reduce(0.0) { max($0, peak * $1.y - $1.capTerm) }
+    }
+}
+
+/// A fleet sized for one model size, with what a larger size needs to reuse its months.
+public struct SizedFleet: Sendable {
+    /// Replica spec of each serving option of the problem, in the problem's order (nil where
+    /// the option cannot run the model).
+    public let slots: [ReplicaSpec?]
+    /// Replicas of each option (by slot) in each month: counts[month][slot].
+    public let counts: [[Int]]
+    public let fleet: Fleet
+}

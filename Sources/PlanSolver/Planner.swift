@@ -1,0 +1,215 @@
+import Foundation
+import GLPK
+import Hardware
+import Numerics
+import PlanModel
+import ScalingLaws
+
+/// Solves planning problems: one objective under bounds (`minimize`), Pareto frontiers
+/// (`Frontier`), and explanations of infeasibility.
+public struct Planner: Sendable {
+    public let problem: PlanningProblem
+    /// Fleets sized so far, by model size.
+    let fleets: FleetCache
+
+    public init(problem: PlanningProblem) { self.init(problem: problem, fleets: FleetCache()) }
+
+    private init(problem: PlanningProblem, fleets: FleetCache) {
+        self.problem = problem
+        self.fleets = fleets
+    }
+
+    /// A planner for the same problem starting from a copy of this one's fleets: solves on
+    /// the copy see the same sizes cached as solves here would have, whatever runs beside
+    /// them, so answers do not depend on thread timing.
+    func forked() -> Planner { Planner(problem: problem, fleets: fleets.copy()) }
+
+    /// The result of minimising one objective.
+    public enum Solution: Sendable {
+        case optimal(PlanMetrics)
+        case infeasible
+    }
+
+    /// Minimises `objective` subject to `constraints` (the problem's own by default).
+    ///
+    /// The continuous core is the convex program of `ConvexProgram` over (ln N, ln D),
+    /// solved by GLPK outer approximation and polished, exact without serving. With serving,
+    /// `searchSizes` minimises over N with D solved exactly for each size and the fleet sized
+    /// by the fleet MILP (the serving terms jump with N, so the convex program linearised at one
+    /// size is only the fallback for a feasible window narrower than the scan's spacing); every
+    /// plan is evaluated independently. With `problem.modelChoices` the size is chosen among them instead
+    /// (`minimizeOverChoices`).
+    ///
+    /// The plan returned meets every constraint when re-evaluated (`PlanEvaluator.violations`).
+    /// Should the evaluated plan overshoot a bound the model met, that bound is tightened by the
+    /// overshoot and the problem solved again (at most 8 rounds), and a plan that still breaks a
+    /// constraint is reported as infeasible rather than returned.
+    public func minimize(_ objective: Objective, constraints: PlanConstraints? = nil) throws(PlanError) -> Solution {
+        let target = constraints ?? problem.constraints
+        var checked = problem
+        checked.constraints = target
+        var bounds = target
+        for _ in 0..<8 {
+            guard case .optimal(let m) = try minimizeOnce(objective, bounds) else { return .infeasible }
+            if PlanEvaluator.violations(checked, m).isEmpty { return .optimal(m) }
+            var tightened = false
+            for o in Objective.allCases {
+                guard let b = target.bound(on: o), let current = bounds.bound(on: o), m.value(o) > b * (1 + 1e-6) else { continue }
+                bounds = bounds.setting(o, to: current * b / m.value(o) * (1 - 1e-6))
+                tightened = true
+            }
+            if !tightened { return .infeasible }
+        }
+        return .infeasible
+    }
+
+    private func minimizeOnce(_ objective: Objective, _ constraints: PlanConstraints) throws(PlanError) -> Solution {
+        var bounds = constraints
+        if let choices = problem.modelChoices { return try minimizeOverChoices(objective, bounds, choices) }
+        guard problem.inference != nil else {
+            // Without serving the convex program is exact: one solve.
+            let point = try solveContinuous(objective, bounds, ObjectiveModel(problem: problem, linearisedAt: nil))
+            guard let point else { return .infeasible }
+            return .optimal(try metrics(params: Foundation.exp(point.x), tokens: Foundation.exp(point.y)))
+        }
+        // With serving the objective jumps with the derived shape, batch, tensor-parallel degree
+        // and replica counts: search N on the exact metrics, D solved exactly per size.
+        guard let servable = try largestServableParams(bounds) else { return .infeasible }
+        bounds.paramsMax = min(bounds.paramsMax, servable)
+        if let best = try searchSizes(objective, bounds) { return .optimal(best) }
+        // No scanned size has a feasible plan: the feasible sizes, if any, lie between scan
+        // points. The convex program with the serving terms linearised at the middle of the
+        // range finds one where the linearisation is good; D is then solved exactly there.
+        let middle = min(max((bounds.paramsMin * bounds.paramsMax).squareRoot(), 1e8), bounds.paramsMax)
+        let model = ObjectiveModel(problem: problem, linearisedAt: try metrics(params: middle, tokens: 1))
+        guard let point = try solveContinuous(objective, bounds, model),
+              let seed = try minimizeTokens(objective, bounds, params: Foundation.exp(point.x)) else { return .infeasible }
+        return .optimal(seed)
+    }
+
+    /// The largest model size in the search range that some serving option can run within
+    /// memory, the SLO and the availability caps (all worsen as N grows), by bisection in
+    /// ln N to 1e-9; nil when not even the smallest can be served.
+    public func largestServableParams(_ c: PlanConstraints) throws(PlanError) -> Double? {
+        try fleets.largestServable(c.paramsMin...c.paramsMax) { () throws(PlanError) in try findLargestServable(c) }
+    }
+
+    private func findLargestServable(_ c: PlanConstraints) throws(PlanError) -> Double? {
+        func servable(_ n: Double) throws(PlanError) -> Bool {
+            guard let inf = problem.inference else { return true }
+            let replicas = self.replicas(inf, params: n)
+            guard !replicas.isEmpty else { return false }
+            guard case .forecast(let f) = inf.demand else { return true }
+            return f.totals.peakRequestsPerSecond <= FleetSizer.capacityCeiling(replicas)
+        }
+        if try servable(c.paramsMax) { return c.paramsMax }
+        guard try servable(c.paramsMin) else { return nil }
+        var lo = Foundation.log(c.paramsMin), hi = Foundation.log(c.paramsMax)
+        while hi - lo > 1e-9 {
+            let mid = (lo + hi) / 2
+            if try servable(Foundation.exp(mid)) { lo = mid } else { hi = mid }
+        }
+        return Foundation.exp(lo)
+    }
+
+    /// Metrics of a plan with the fleet sized for it.
+    public func metrics(params: Double, tokens: Double) throws(PlanError) -> PlanMetrics {
+        PlanEvaluator.evaluate(problem, params: params, tokens: tokens, fleet: try fleet(params: params))
+    }
+
+    /// The serving fleet for a model of `params` parameters: the fleet MILP for a forecast,
+    /// the cheapest option per request for a lifetime token total, none without serving.
+    public func fleet(params: Double) throws(PlanError) -> Fleet {
+        guard problem.inference != nil else { return Fleet(assignments: []) }
+        return try sizedFleet(params: params).fleet
+    }
+
+    /// The fleet for a model of `params` parameters with its replica specs and counts by
+    /// month (cached; needs serving).
+    func sizedFleet(params: Double) throws(PlanError) -> SizedFleet {
+        try fleets.fleet(params: params) { n, smaller, larger throws(PlanError) in
+            try sizeFleet(params: n, smaller: smaller, larger: larger)
+        }
+    }
+
+    private func sizeFleet(params: Double, smaller: SizedFleet?, larger: SizedFleet?) throws(PlanError) -> SizedFleet {
+        guard let inf = problem.inference else { return SizedFleet(slots: [], counts: [], fleet: Fleet(assignments: [])) }
+        let slots = replicaSlots(inf, params: params)
+        let replicas = slots.compactMap { $0 }
+        guard !replicas.isEmpty else { throw .noServingOption(params: params) }
+        switch inf.demand {
+        case .totalTokens:
+            let best = replicas.min { $0.deviceSecondsPerRequest * $0.option.usdPerDeviceHour < $1.deviceSecondsPerRequest * $1.option.usdPerDeviceHour }!
+            let fleet = Fleet(assignments: [FleetAssignment(replica: best, replicasByMonth: [])],
+                              busyDeviceHours: inf.lifetimeRequests * best.deviceSecondsPerRequest / 3600)
+            return SizedFleet(slots: slots, counts: [], fleet: fleet)
+        case .forecast(let forecast):
+            do {
+                return try FleetSizer.size(slots: slots, demand: forecast, smaller: smaller, larger: larger)
+            } catch {
+                switch error {
+                case .noServingOption: throw .noServingOption(params: params)
+                case .capacityShort(let m): throw .capacityShort(params: params, month: m)
+                case .solver(let s): throw .solver(s)
+                }
+            }
+        }
+    }
+
+    /// Replica specs of every serving option that can run a model of `params` parameters.
+    func replicas(_ inf: InferenceSetup, params: Double) -> [ReplicaSpec] {
+        replicaSlots(inf, params: params).compactMap { $0 }
+    }
+
+    /// The replica spec of each serving option, in `inf.options` order (nil where the option
+    /// cannot run a model of `params` parameters within memory and the SLO).
+    func replicaSlots(_ inf: InferenceSetup, params: Double) -> [ReplicaSpec?] {
+        fleets.slots(params: params) {
+            let request = inf.requestShape
+            let shape = problem.modelChoice(params: params)?.shape
+            return inf.options.map {
+                ServingModel.replica(option: $0, params: params, shape: shape, prompt: request.prompt, output: request.output, slo: inf.slo,
+                                     fixedUtilisation: inf.fixedUtilisation, pue: inf.pue)
+            }
+        }
+    }
+
+    /// A lower bound on the serving cost (USD over the horizon) of a model of `params`
+    /// parameters: each month's LP bound (`FleetSizer.costLowerBound`) for a forecast,
+    /// infinite when no option can serve it; nil for a lifetime token total or no serving.
+    func servingCostLowerBound(params: Double) -> Double? {
+        guard let inf = problem.inference, case .forecast(let forecast) = inf.demand else { return nil }
+        return fleets.servingCostBound(params: params) {
+            let bound = HourlyCostBound(replicaSlots(inf, params: params))
+            return forecast.series().reduce(0.0) { $0 + bound.at(peak: $1.peakRequestsPerSecond) * FleetSizer.hoursPerMonth }
+        }
+    }
+
+    private func solveContinuous(_ objective: Objective, _ c: PlanConstraints, _ model: ObjectiveModel) throws(PlanError) -> (x: Double, y: Double)? {
+        if !problem.lossIsPosynomial {
+            // Not a posynomial: search over N with D profiled out (see ProfileSearch); the loss
+            // falls with D for the data-constrained law and for an order statistic of samples.
+            return try ProfileSearch(objective: objective, model: model, bounds: c) { x, y in
+                problem.boundedLoss(params: Foundation.exp(x), tokens: Foundation.exp(y))
+            }.solve()
+        }
+        var constraints: [ConvexProgram.Constraint] = []
+        for o in Objective.allCases {
+            guard let b = c.bound(on: o) else { continue }
+            let f = try model.function(o)
+            constraints.append(.init(name: "\(o.rawValue)_max", function: f.posynomial, bound: f.bound(b)))
+        }
+        let program = ConvexProgram(
+            objective: try model.function(objective).posynomial, constraints: constraints,
+            xRange: Foundation.log(c.paramsMin)...Foundation.log(c.paramsMax),
+            ratioRange: Foundation.log(c.tokensPerParamMin)...Foundation.log(c.tokensPerParamMax))
+        do {
+            switch try program.solve() {
+            case .infeasible: return nil
+            case .optimal(let x, let y, _): return program.polish(x: x, y: y)
+            }
+        } catch {
+            throw .solver("\(error)")
+        }
+    }
+}

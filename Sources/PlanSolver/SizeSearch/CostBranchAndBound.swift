@@ -1,0 +1,264 @@
+import Demand
+import Foundation
+import GLPK
+import Numerics
+import PlanModel
+import ScalingLaws
+
+/// The least total cost over model size by branch and bound on cells of ln N, proved to
+/// `gap` (relative) and `width` (in ln N).
+///
+/// Total cost is g(x) + s(x) where a plan exists, with x = ln N:
+/// - g, the training cost on the fewest tokens that meet the loss bound, is convex when the
+///   loss is a posynomial (the fewest tokens are a partial minimum of a convex problem in
+///   (ln N, ln D), and 6ND is the exponential of a linear function), and finite on an
+///   interval [x_min, ...) because the loss on the most tokens per parameter falls with N;
+/// - s, the serving cost of the cheapest fleet, is a step function of N that does not fall
+///   between two sizes where every option keeps its devices per replica and loses throughput
+///   (`FleetSizer.dominates`: the fleet MILP at the larger size is then a restriction of the
+///   one at the smaller), and neither does its LP bound.
+///
+/// On such a cell [a, b], cost >= (g's supporting-line bound, `ConvexBound`) + (a lower bound
+/// on s(a)). Cells are taken least bound first and dropped once their bound is within `gap` of
+/// the best cost found; a best-first search never takes a cell whose bound exceeds the
+/// optimum, so no starting plan is needed. A cell is bounded first with the LP bound on s(a)
+/// (no fleet), then with the fleet sized at a. Where that fleet still serves b (every month
+/// covered, `serves`), s is constant on the cell: a tooth, whose least cost is the least
+/// training cost (golden-section search on g alone) plus s(a), and whose plan is evaluated
+/// only if taken. Otherwise the cell is split at its middle: the left half keeps the fleet;
+/// the right half keeps it too if it serves the middle, else is bounded month by month by
+/// the larger of that fleet's cost and the LP bound at the middle and sized only if taken.
+/// Cells narrower than `width` are not split: the cost on the left end is taken. A scan cell
+/// where some option changes its devices per replica is first cut, by bisection on the
+/// replica specs to `width`, into cells where none does.
+final class CostBranchAndBound {
+    let planner: Planner
+    let constraints: PlanConstraints
+    let inference: InferenceSetup
+    /// Peak requests per second by month.
+    let peaks: [Double]
+    let gap: Double
+    let width: Double
+    /// The exact cost at ln N (infinite where no plan meets the bounds); records the plan.
+    let value: (Double) throws(PlanError) -> Double
+
+    /// The best (ln N, cost) found, (nan, infinity) until a plan is.
+    private(set) var best = (x: Double.nan, v: Double.infinity)
+    private var trainingCosts: [Double: Double] = [:]
+    private var open = CellHeap()
+
+    /// What a cell knows of s: only a lower bound on s(a) (no fleet sized yet); a fleet that
+    /// serves a at cost s(a); or a fleet that serves the whole cell (a tooth, whose least
+    /// training cost is at `least`).
+    private enum Serving { case unsized, from(SizedFleet, cost: Double), tooth(least: Double) }
+    private struct Cell { var a: Double, b: Double, serving: Serving, bound: Double }
+
+    /// The open cells as a binary min-heap on (bound, a): cells partition the range, so no
+    /// two share a left end and the order is total (the search is deterministic).
+    private struct CellHeap {
+        private var cells: [Cell] = []
+
+        private func before(_ i: Int, _ j: Int) -> Bool { (cells[i].bound, cells[i].a) < (cells[j].bound, cells[j].a) }
+
+        mutating func insert(_ cell: Cell) {
+            cells.append(cell)
+            var i = cells.count - 1
+            while i > 0, before(i, (i - 1) / 2) {
+                cells.swapAt(i, (i - 1) / 2)
+                i = (i - 1) / 2
+            }
+        }
+
+        mutating func popLeast() -> Cell? {
+            guard !cells.isEmpty else { return nil }
+            cells.swapAt(0, cells.count - 1)
+            let least = cells.removeLast()
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < cells.count, before(l, m) { m = l }
+                if r < cells.count, before(r, m) { m = r }
+                if m == i { break }
+                cells.swapAt(i, m)
+                i = m
+            }
+            return least
+        }
+    }
+
+    /// nil unless the search applies: serving sized for a forecast, a posynomial loss, and no
+    /// bound on compute, energy, training time or latency (which could rule out cells the
+    /// bound cannot see, leaving them to be split without end; a bound on cost itself prunes).
+    init?(_ planner: Planner, _ c: PlanConstraints, gap: Double, width: Double, value: @escaping (Double) throws(PlanError) -> Double) {
+        guard planner.problem.lossIsPosynomial, let inf = planner.problem.inference, case .forecast(let forecast) = inf.demand,
+              [Objective.compute, .energy, .trainTime, .latency].allSatisfy({ c.bound(on: $0) == nil })
+        else { return nil }
+        self.planner = planner
+        constraints = c
+        inference = inf
+        peaks = forecast.series().map(\.peakRequestsPerSecond)
+        self.gap = gap
+        self.width = width
+        self.value = value
+    }
+
+    /// The most cells one search takes (a few hundred is usual). A bound on cost barely below
+    /// every plan's cost could otherwise keep the search splitting cells whose bounds stay
+    /// under it; past the limit the best plan found so far is kept, unproved.
+    static let cellLimit = 20_000
+
+    /// Searches the cells between consecutive points of `xs` (ascending ln N).
+    func run(cells xs: [Double]) throws(PlanError) {
+        for i in xs.indices.dropFirst() { try enqueue(xs[i - 1], xs[i]) }
+        var taken = 0
+        while taken < Self.cellLimit, let cell = open.popLeast() {
+            taken += 1
+            if prunable(cell.bound) { break }
+            switch cell.serving {
+            case .unsized:
+                guard let fleet = try sizedFleet(cell.a) else { continue }
+                push(cell.a, cell.b, fleet, cost: PlanEvaluator.servingCost(inference, fleet.fleet).usd)
+            case .tooth(let least):
+                try minimizeTooth(cell.a, cell.b, at: least)
+            case .from(let fleet, let cost):
+                if cell.b - cell.a <= width {
+                    try improve(cell.a)
+                } else {
+                    split(cell, fleet, cost: cost)
+                }
+            }
+        }
+    }
+
+    /// Whether a cell with this lower bound can hold no plan cheaper than the best by more than
+    /// `gap`, or none within the bound on cost.
+    private func prunable(_ bound: Double) -> Bool {
+        bound >= best.v * (1 - gap) || constraints.costMax.map { bound > $0 * (1 + 1e-9) } ?? false
+    }
+
+    private func improve(_ x: Double) throws(PlanError) {
+        let v = try value(x)
+        if v < best.v { best = (x, v) }
+    }
+
+    /// g: the training cost on the fewest tokens that meet the loss bound (infinite when none do).
+    private func training(_ x: Double) -> Double {
+        if let known = trainingCosts[x] { return known }
+        let n = Foundation.exp(x)
+        let g = planner.leastLogTokens(constraints, params: n)
+            .map { PlanEvaluator.trainCost(planner.problem, params: n, tokens: Foundation.exp($0)) } ?? .infinity
+        trainingCosts[x] = g
+        return g
+    }
+
+    private func trainingBound(_ a: Double, _ b: Double) -> Double {
+        var g: [Double: Double] = [:]
+        for x in [a - (b - a), a, b, b + (b - a)] { g[x] = training(x) }
+        return ConvexBound.over(a, b) { g[$0] ?? .infinity }
+    }
+
+    private func slots(_ x: Double) -> [ReplicaSpec?] { planner.replicaSlots(inference, params: Foundation.exp(x)) }
+
+    /// The fleet for ln N = x, nil where none can serve the model.
+    private func sizedFleet(_ x: Double) throws(PlanError) -> SizedFleet? {
+        do {
+            return try planner.sizedFleet(params: Foundation.exp(x))
+        } catch {
+            switch error {
+            case .noServingOption, .capacityShort: return nil
+            default: throw error
+            }
+        }
+    }
+
+    /// Whether `fleet` still serves a model of ln N = x: every option it uses runs with the
+    /// same devices per replica, and every month's capacity covers the peak (its cost is then
+    /// the same, and the least possible there, as s cannot fall).
+    private func serves(_ fleet: SizedFleet, _ x: Double) -> Bool {
+        let here = slots(x)
+        return fleet.counts.indices.allSatisfy { m in
+            var capacity = 0.0
+            for (i, n) in fleet.counts[m].enumerated() where n > 0 {
+                guard let spec = here[i], spec.devices == fleet.slots[i]?.devices else { return false }
+                capacity += Double(n) * spec.requestsPerSecond
+            }
+            return capacity >= peaks[m]
+        }
+    }
+
+    /// A scan cell, bounded with the LP bound on s(a); cut first where an option changes its
+    /// devices per replica.
+    private func enqueue(_ a: Double, _ b: Double) throws(PlanError) {
+        guard b > a else { return }
+        let g = trainingBound(a, b)
+        guard g < .infinity else { return }
+        guard b - a <= width || FleetSizer.dominates(slots(a), slots(b)) else {
+            var lo = a, hi = b
+            while hi - lo > width {
+                let mid = (lo + hi) / 2
+                if FleetSizer.dominates(slots(a), slots(mid)) { lo = mid } else { hi = mid }
+            }
+            try enqueue(a, lo)
+            try enqueue(hi, b)
+            return
+        }
+        guard let lp = planner.servingCostLowerBound(params: Foundation.exp(a)), lp < .infinity, !prunable(g + lp) else { return }
+        open.insert(Cell(a: a, b: b, serving: .unsized, bound: g + lp))
+    }
+
+    /// [a, b] with `fleet` serving a at `cost`: a tooth when the fleet serves b too.
+    private func push(_ a: Double, _ b: Double, _ fleet: SizedFleet, cost: Double) {
+        guard cost < .infinity, b > a else { return }
+        if serves(fleet, b) {
+            let least = leastTraining(a, b)
+            if !prunable(least.g + cost) { open.insert(Cell(a: a, b: b, serving: .tooth(least: least.x), bound: least.g + cost)) }
+        } else {
+            let bound = trainingBound(a, b) + cost
+            if !prunable(bound) { open.insert(Cell(a: a, b: b, serving: .from(fleet, cost: cost), bound: bound)) }
+        }
+    }
+
+    private func split(_ cell: Cell, _ fleet: SizedFleet, cost: Double) {
+        let mid = (cell.a + cell.b) / 2
+        push(cell.a, mid, fleet, cost: cost)
+        if serves(fleet, mid) { return push(mid, cell.b, fleet, cost: cost) }
+        let here = HourlyCostBound(slots(mid))
+        var lower = 0.0
+        for (m, counts) in fleet.counts.enumerated() {
+            lower += max(FleetSizer.hourlyCost(counts, fleet.slots), here.at(peak: peaks[m])) * FleetSizer.hoursPerMonth
+        }
+        let bound = trainingBound(mid, cell.b) + lower
+        if !prunable(bound) { open.insert(Cell(a: mid, b: cell.b, serving: .unsized, bound: bound)) }
+    }
+
+    /// The least training cost on [a, b]: golden-section search on g from the first size with
+    /// tokens that meet the loss bound.
+    private func leastTraining(_ a: Double, _ b: Double) -> (x: Double, g: Double) {
+        var start = a
+        if training(start) == .infinity {
+            var good = b
+            while good - start > width {
+                let mid = (start + good) / 2
+                if training(mid) < .infinity { good = mid } else { start = mid }
+            }
+            start = good
+        }
+        let x = b - start > width ? ScalarSearch.minimize(in: start...b, scanSteps: 0, tolerance: width, training) ?? start : start
+        return (x, training(x))
+    }
+
+    /// A tooth's least cost: at its least training cost when a plan exists there; else (another
+    /// bound rules that size out) the cost itself is searched.
+    private func minimizeTooth(_ a: Double, _ b: Double, at x: Double) throws(PlanError) {
+        if try value(x) < .infinity { return try improve(x) }
+        try improve(a)
+        try improve(b)
+        var failure: PlanError?
+        let y = ScalarSearch.minimize(in: a...b, scanSteps: 16, tolerance: width) { x in
+            do throws(PlanError) { return try value(x) } catch { failure = failure ?? error; return .infinity }
+        }
+        if let failure { throw failure }
+        if let y { try improve(y) }
+    }
+}

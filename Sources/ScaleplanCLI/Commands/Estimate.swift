@@ -1,0 +1,119 @@
+import ArgumentParser
+import ExperimentDesign
+import FileIO
+import Hardware
+import Numerics
+import Report
+import ValueTree
+
+/// `scaleplan estimate`: latency, throughput, energy, price and memory of one model on one
+/// accelerator (roofline model, docs/HARDWARE.md).
+struct Estimate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Estimate TTFT, TPOT, tokens/s, J/token, $/M tokens and memory of one model on one accelerator.",
+        discussion: """
+            Example: scaleplan estimate --hardware h100-sxm --params 8B --batch 64 --prompt-tokens 512 --output-tokens 256 --format json
+            JSON keys (stable): ttft_ms, tpot_ms, tokens_per_second, joules_per_token, usd_per_million_tokens, memory_gb, fits, bound, power_w.
+            Per-token energy and price are per output token, prefill included.
+            """)
+
+    @Option(help: "Accelerator profile name (see `scaleplan hardware list`) or a profile file path.")
+    var hardware: String
+
+    @OptionGroup var model: HardwareModelOptions
+
+    @Option(help: "Concurrent sequences in the batch.")
+    var batch: Int
+
+    @Option(help: "Prompt tokens per request.")
+    var promptTokens: Int
+
+    @Option(help: "Output tokens per request.")
+    var outputTokens: Int
+
+    @Option(help: "Weight precision: fp32, bf16, fp8, int8 or int4 (int4 is weight-only).")
+    var precision: Precision = .bf16
+
+    @Option(help: "KV-cache precision (default: fp8 with fp8 weights, fp32 with fp32, else bf16).")
+    var kvCachePrecision: Precision?
+
+    @Option(help: "Tensor-parallel devices per replica.")
+    var devices: Int = 1
+
+    @Option(help: "Facility power usage effectiveness (1 = device energy only).")
+    var pue: Double = 1
+
+    @Option(help: "Grid carbon intensity in gCO2/kWh; adds gco2_per_million_tokens.")
+    var carbonIntensity: Double?
+
+    @Option(help: "Override the profile's price per device-hour, USD.")
+    var pricePerHour: Double?
+
+    @Option(help: "TTFT target in ms for max_batch.")
+    var ttftSloMs: Double?
+
+    @Option(help: "TPOT target in ms for max_batch.")
+    var tpotSloMs: Double?
+
+    @Option(help: "Training tokens D: adds a training section (6ND FLOPs) for this model.")
+    var trainingTokens: PositiveNumber?
+
+    @Option(help: "Devices used for training (default: --devices).")
+    var trainingDevices: Int?
+
+    @Option(help: "Training days: adds the device count needed to train within them.")
+    var trainingDays: Double?
+
+    @Option(help: "Training model FLOP utilisation (default: the profile's).")
+    var mfu: Double?
+
+    @OptionGroup var location: HardwareProfileOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        for (flag, v) in [("--batch", batch), ("--prompt-tokens", promptTokens), ("--output-tokens", outputTokens), ("--devices", devices)] where v < 1 {
+            throw ValidationError("\(flag) must be at least 1, found \(v).")
+        }
+        if let p = pricePerHour, !(p >= 0 && p.isFinite) { throw ValidationError("--price-per-hour must be at least 0.") }
+        for (flag, v) in [("--ttft-slo-ms", ttftSloMs), ("--tpot-slo-ms", tpotSloMs), ("--training-days", trainingDays)] {
+            if let v, !(v > 0 && v.isFinite) { throw ValidationError("\(flag) must be greater than 0, found \(v).") }
+        }
+        if let d = trainingDevices, d < 1 { throw ValidationError("--training-devices must be at least 1, found \(d).") }
+        if trainingDays != nil && trainingTokens == nil { throw ValidationError("--training-days needs --training-tokens.") }
+    }
+
+    func run() throws {
+        var profile = try location.profile(hardware)
+        if let p = pricePerHour { profile.usdPerHour = SourcedValue(p, source: "--price-per-hour") }
+        let (shape, parameters, family) = try model.resolve()
+        let workload = ServingWorkload(shape: shape, parameters: parameters, precision: precision, kvCachePrecision: kvCachePrecision,
+                                       batch: batch, promptTokens: promptTokens, outputTokens: outputTokens, devices: devices)
+        let options = ServingOptions(pue: pue, carbonIntensity: carbonIntensity)
+        let pairs = try report(profile: profile, workload: workload, options: options, family: family)
+        try output.emit(reportObject(pairs))
+    }
+
+    /// Estimate, batch search, model and training sections, in report order.
+    private func report(profile: HardwareProfile, workload: ServingWorkload, options: ServingOptions,
+                        family: String?) throws(HardwareError) -> [(String, ReportValue?)] {
+        let e = try ServingEstimate(profile: profile, workload: workload, options: options)
+        let slo = LatencySLO(ttftSeconds: ttftSloMs.map { $0 / 1000 }, tpotSeconds: tpotSloMs.map { $0 / 1000 })
+        let maxBatch = try BatchSearch.largestBatch(profile: profile, workload: workload, slo: slo, options: options)
+        let minDevices = MemoryFit.smallestFittingDevices(profile: profile, workload: workload, options: options)
+        var pairs = HardwareReport.estimate(e, profile: profile)
+        pairs.append(("max_batch", .integer(maxBatch ?? 0)))
+        pairs.append(("min_devices_to_fit", minDevices.map { .integer($0) }))
+        pairs.append(("model", HardwareReport.shape(workload.shape, parameters: workload.parameters, family: family)))
+        if let d = trainingTokens?.value {
+            let t = try TrainingEstimate(profile: profile, parameters: workload.parameters, tokens: d,
+                                         devices: trainingDevices ?? devices, mfu: mfu, pue: options.pue)
+            var target: (days: Double, devices: Int)?
+            if let days = trainingDays {
+                target = (days, try TrainingEstimate.devicesNeeded(profile: profile, parameters: workload.parameters,
+                                                                   tokens: d, days: days, mfu: mfu))
+            }
+            pairs.append(("training", HardwareReport.training(t, devicesForDays: target)))
+        }
+        return pairs
+    }
+}

@@ -1,0 +1,73 @@
+import ExperimentDesign
+import FileIO
+import Hardware
+import Numerics
+import Report
+import ValueTree
+
+/// Report values for hardware profiles and estimates (stable keys: see docs/HARDWARE.md).
+enum HardwareReport {
+    static func summary(_ p: HardwareProfile) -> ReportValue {
+        reportObject([
+            ("name", .string(p.name)), ("display_name", .string(p.displayName)), ("kind", .string(p.kind.rawValue)),
+            ("bf16_tflops", p.peakTFLOPS[.bf16].map { .number($0.value) }),
+            ("fp8_tflops", p.peakTFLOPS[.fp8].map { .number($0.value) } ?? .null),
+            ("memory_gb", .number(p.memoryGB.value)), ("bandwidth_tb_per_s", .number(p.memoryBandwidthTBps.value)),
+            ("tdp_w", .number(p.tdpW.value)), ("usd_per_hour", .number(p.usdPerHour.value)),
+        ])
+    }
+
+    static func detail(_ p: HardwareProfile) -> ReportValue {
+        reportObject([
+            ("name", .string(p.name)), ("display_name", .string(p.displayName)), ("kind", .string(p.kind.rawValue)),
+            ("vendor", .string(p.vendor)), ("interconnect", .string(p.interconnectName)),
+            ("figures", .list(p.figures.map { item in
+                reportObject([("figure", .string(item.label)), ("value", .number(item.figure.value)),
+                              ("unit", .string(item.unit)), ("source", .string(item.figure.source))])
+            })),
+        ])
+    }
+
+    static func shape(_ s: ModelShape, parameters: Double, family: String?) -> ReportValue {
+        reportObject([
+            ("parameters", .number(parameters)), ("shape_parameters", .number(s.parameterCount)),
+            ("layers", .integer(s.layers)), ("hidden", .integer(s.hidden)), ("heads", .integer(s.heads)),
+            ("kv_heads", .integer(s.kvHeads)), ("vocab", .integer(s.vocabulary)), ("intermediate", .integer(s.intermediate)),
+            ("family", family.map(ReportValue.string)),
+        ])
+    }
+
+    static func estimate(_ e: ServingEstimate, profile: HardwareProfile) -> [(String, ReportValue?)] {
+        let w = e.workload
+        return [
+            ("hardware", .string(profile.name)), ("precision", .string(w.precision.rawValue)),
+            ("kv_cache_precision", .string(w.kvCachePrecision.rawValue)),
+            ("batch", .integer(w.batch)), ("prompt_tokens", .integer(w.promptTokens)),
+            ("output_tokens", .integer(w.outputTokens)), ("devices", .integer(w.devices)),
+            ("ttft_ms", .number(e.ttftSeconds * 1000)), ("tpot_ms", .number(e.tpotSeconds * 1000)),
+            ("request_latency_s", .number(e.requestSeconds)),
+            ("tokens_per_second", .number(e.tokensPerSecond)), ("requests_per_second", .number(e.requestsPerSecond)),
+            ("joules_per_token", .number(e.joulesPerToken)),
+            ("prefill_joules_per_prompt_token", .number(e.prefillJoulesPerPromptToken)),
+            ("decode_joules_per_token", e.decodeJoulesPerToken.map { .number($0) }),
+            ("usd_per_million_tokens", .number(e.usdPerMillionTokens)),
+            ("gco2_per_million_tokens", e.gramsCO2PerMillionTokens.map { .number($0) }),
+            ("memory_gb", .number(e.memory.requiredBytes / 1e9)), ("memory_usable_gb", .number(e.memory.usableBytes / 1e9)),
+            ("weights_gb", .number(e.memory.weightBytes / 1e9)), ("kv_cache_gb", .number(e.memory.kvCacheBytes / 1e9)),
+            ("fits", .bool(e.memory.fits)),
+            ("bound", .string(e.decode.bound.rawValue)), ("prefill_bound", .string(e.prefill.bound.rawValue)),
+            ("power_w", .number(e.averageWatts)), ("prefill_power_w", .number(e.prefillWatts)),
+            ("decode_power_w", .number(e.decodeWatts)), ("pue", .number(e.options.pue)),
+        ]
+    }
+
+    static func training(_ t: TrainingEstimate, devicesForDays: (days: Double, devices: Int)?) -> ReportValue {
+        reportObject([
+            ("tokens", .number(t.tokens)), ("flops", .number(t.flops)), ("devices", .integer(t.devices)),
+            ("mfu", .number(t.mfu)), ("days", .number(t.days)), ("device_hours", .number(t.deviceHours)),
+            ("energy_mwh", .number(t.megawattHours)), ("usd", .number(t.usd)),
+            ("target_days", devicesForDays.map { .number($0.days) }),
+            ("devices_for_target_days", devicesForDays.map { .integer($0.devices) }),
+        ])
+    }
+}

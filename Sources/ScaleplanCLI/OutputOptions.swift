@@ -1,0 +1,85 @@
+import ArgumentParser
+import ExperimentDesign
+import FileIO
+import Foundation
+import Numerics
+import Report
+import ValueTree
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--format` and `-o`, shared by every command.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .customLong("format"), help: "Output format: table, json, csv or yaml (default: from -o's extension, else table).")
+    var formatOption: OutputFormat?
+
+    var format: OutputFormat { formatOption ?? .table }
+    var formatWasGiven: Bool { formatOption != nil }
+
+    @Option(name: [.customShort("o"), .long], help: "Write the output to this file (atomically) instead of standard output.")
+    var output: String?
+
+    /// Renders `value` and prints it or writes it to `-o`. Refuses to overwrite an input file.
+    func emit(_ value: ReportValue, inputs: [String] = [], format override: OutputFormat? = nil) throws {
+        let text = value.rendered(as: override ?? resolvedFormat)
+        guard let output else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        try writeOutput(text, to: output, inputs: inputs)
+    }
+}
+
+/// Writes `text` to `path` atomically, refusing to overwrite any of `inputs` (compared after
+/// resolving symbolic links and relative paths).
+func writeOutput(_ text: String, to path: String, inputs: [String]) throws {
+    func canonical(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+    let target = canonical(path)
+    for input in inputs where canonical(input) == target {
+        throw CLIFailure.badInput("refusing to write the output over the input file \(input)")
+    }
+    try AtomicFile.write(text, to: path)
+}
+
+extension OutputOptions {
+    /// The format: `--format` if given, else inferred from `-o`'s extension (.json, .yaml,
+    /// .yml, .csv), else a table.
+    var resolvedFormat: OutputFormat {
+        if formatWasGiven { return format }
+        guard let output else { return format }
+        switch output.split(separator: ".").last?.lowercased() {
+        case "json": return .json
+        case "yaml", "yml": return .yaml
+        case "csv": return .csv
+        default: return format
+        }
+    }
+}
+
+/// `--html` and `--svg`: the report files of `evaluate`, `frontier` and `fit`.
+struct ReportFileOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Also write a self-contained HTML report (inline CSS and SVG, nothing loaded from elsewhere).", valueName: "file"))
+    var html: String?
+
+    @Option(help: ArgumentHelp("Also write the plot as an SVG file.", valueName: "file"))
+    var svg: String?
+
+    func validate() throws {
+        if let html, let svg, html == svg { throw ValidationError("--html and --svg must name different files.") }
+    }
+
+    /// Checks that no report file is also the `-o` output.
+    func validate(against output: OutputOptions) throws {
+        if let o = output.output, [html, svg].contains(o) { throw ValidationError("-o and --html/--svg must name different files.") }
+    }
+
+    /// Writes the requested files, the HTML first (it explains an answer without points);
+    /// `svg` and `html` are only built when asked for.
+    func write(inputs: [String], svg makeSVG: () -> SVGElement?, html makeHTML: () -> String) throws {
+        if let path = html { try writeOutput(makeHTML(), to: path, inputs: inputs) }
+        if let path = svg {
+            guard let chart = makeSVG() else { throw CLIFailure.noSolution("nothing to plot for --svg: the answer has no points") }
+            try writeOutput(svgFile(chart), to: path, inputs: inputs)
+        }
+    }
+}
