@@ -62,6 +62,25 @@ let package = Package(
             dependencies: [
                 "PlanModel", "ScalingLaws", "ExperimentDesign", "Hardware", "Demand", "FileIO", "Diagnostics", "ValueTree",
                 .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["Profiles/README.md", "Profiles/measurements"],
+            // The hardware profiles (hardware-profiles/, linked here) are compiled into the
+            // binary, so an installed scaleplan needs no files beside it. BuiltInProfiles.swift
+            // lists them; a test checks the list against the folder.
+            resources: [
+                .embedInCode("Profiles/a100-40gb.yaml"),
+                .embedInCode("Profiles/a100-80gb.yaml"),
+                .embedInCode("Profiles/apple-m3-max.yaml"),
+                .embedInCode("Profiles/b200.yaml"),
+                .embedInCode("Profiles/h100-pcie.yaml"),
+                .embedInCode("Profiles/h100-sxm.yaml"),
+                .embedInCode("Profiles/h200.yaml"),
+                .embedInCode("Profiles/jetson-agx-orin-64gb.yaml"),
+                .embedInCode("Profiles/l4.yaml"),
+                .embedInCode("Profiles/l40s.yaml"),
+                .embedInCode("Profiles/mi300x.yaml"),
+                .embedInCode("Profiles/tpu-v5e.yaml"),
+                .embedInCode("Profiles/tpu-v5p.yaml"),
             ]),
         .target(
             name: "Report",

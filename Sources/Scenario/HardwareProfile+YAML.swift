@@ -25,10 +25,16 @@ extension HardwareProfile {
     ///   factor out of range, or (with `requireNameMatchesFile`, as in a profile directory) a
     ///   name that differs from the file name.
     public static func load(path: String, requireNameMatchesFile: Bool = false) throws(InputError) -> HardwareProfile {
-        let root = try YAMLValue.load(path: path)
-        let profile = try parse(root)
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        if requireNameMatchesFile, profile.name != stem, let node = try root.mapping(allowed: yamlKeys).optional("name") {
+        return try parse(text: try InputFile.text(at: path), file: path, requireNameMatches: requireNameMatchesFile ? stem : nil)
+    }
+
+    /// Reads a profile from its text; `file` labels errors. With `requireNameMatches`, the
+    /// profile's name must be that (the file's stem).
+    public static func parse(text: String, file: String, requireNameMatches stem: String? = nil) throws(InputError) -> HardwareProfile {
+        let root = try YAMLValue.parse(text, file: file)
+        let profile = try parse(root)
+        if let stem, profile.name != stem, let node = try root.mapping(allowed: yamlKeys).optional("name") {
             throw node.error("the profile name '\(profile.name)' must match the file name '\(stem)'")
         }
         return profile

@@ -121,13 +121,17 @@ public struct ScenarioSpec: Sendable {
         return (setup, try m.optional("max_days")?.positiveNumber())
     }
 
+    /// The hardware a node names: a profile of the catalog, or a profile file (`*.yaml`, a
+    /// path relative to the scenario's directory, as `scaleplan calibrate -o` writes one).
     static func profile(_ node: YAMLValue, _ catalog: HardwareCatalog) throws(InputError) -> HardwareProfile {
         let name = try node.string()
-        guard let p = catalog.profiles.first(where: { $0.name == name }) else {
-            let hint = YAMLValue.closest(name, in: catalog.profiles.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
-            throw node.error("unknown hardware '\(name)'\(hint); known: \(catalog.profiles.map(\.name).joined(separator: ", "))")
+        if let p = catalog.profiles.first(where: { $0.name == name }) { return p }
+        guard HardwareCatalog.isProfilePath(name) else { throw node.error(catalog.unknownMessage(name)) }
+        let path = name.hasPrefix("/") ? name : ((node.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw node.error("the hardware profile file '\(name)' does not exist (looked for \(path))")
         }
-        return p
+        return try HardwareProfile.load(path: path)
     }
 
     static let constraintKeys = ["loss_max", "cost_max", "compute_max", "energy_max", "train_days_max", "latency_max",

@@ -29,12 +29,15 @@ public func runScaleplan(_ arguments: [String], timeout: TimeInterval = 120) thr
     try runProgram(Fixtures.executable, arguments, timeout: timeout)
 }
 
-/// Runs any executable with `arguments` from the repository root, with a time limit (seconds).
-public func runProgram(_ path: String, _ arguments: [String], timeout: TimeInterval = 120) throws -> CommandResult {
+/// Runs any executable with `arguments`, with a time limit (seconds), from `directory` (the
+/// repository root by default) and with `environment` (this process's by default).
+public func runProgram(_ path: String, _ arguments: [String], timeout: TimeInterval = 120,
+                       directory: URL = Fixtures.root, environment: [String: String]? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
-    process.currentDirectoryURL = Fixtures.root
+    process.currentDirectoryURL = directory
+    if let environment { process.environment = environment }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

@@ -14,10 +14,10 @@ struct BrowserScreenshotTests {
     static let browser: String? = ["chromium", "chromium-browser", "google-chrome"].lazy.compactMap(which).first
     static let size = (width: 1000, height: 1400)
 
-    static func chromium(_ arguments: [String], profile: URL) -> CommandResult? {
+    static func chromium(_ arguments: [String], profile: URL) throws -> CommandResult {
         let common = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                       "--hide-scrollbars", "--user-data-dir=\(profile.path)"]
-        return runProgram(browser!, common + arguments, timeout: 90)
+        return try runProgram(browser!, common + arguments, timeout: 90)
     }
 
     /// Width and height from a PNG's IHDR chunk; nil if the bytes are not a PNG.
@@ -42,8 +42,8 @@ struct BrowserScreenshotTests {
         var sizes: [String: Int] = [:]
         for (name, page) in [("report", html), ("blank", blank)] {
             let png = dir.appendingPathComponent("\(name).png")
-            let run = try #require(Self.chromium(["--window-size=\(Self.size.width),\(Self.size.height)", "--screenshot=\(png.path)", page.absoluteString],
-                                                 profile: dir.appendingPathComponent("profile-\(name)")))
+            let run = try Self.chromium(["--window-size=\(Self.size.width),\(Self.size.height)", "--screenshot=\(png.path)", page.absoluteString],
+                                        profile: dir.appendingPathComponent("profile-\(name)"))
             #expect(run.status == 0, "chromium failed: \(run.stderr.suffix(600))")
             let data = try Data(contentsOf: png)
             let size = try #require(Self.pngSize(data), "\(name).png is not a PNG")
@@ -54,7 +54,7 @@ struct BrowserScreenshotTests {
         #expect(report > 10 * empty && report > 50_000, "report.png \(report) bytes against a blank page's \(empty): the page looks blank")
 
         // The DOM after loading still has both charts and every frontier point.
-        let dom = try #require(Self.chromium(["--dump-dom", html.absoluteString], profile: dir.appendingPathComponent("profile-dom")))
+        let dom = try Self.chromium(["--dump-dom", html.absoluteString], profile: dir.appendingPathComponent("profile-dom"))
         #expect(dom.status == 0)
         #expect(dom.stdout.components(separatedBy: "<svg ").count - 1 == 2)
         #expect(dom.stdout.components(separatedBy: "class=\"frontier-point\"").count - 1 == points)

@@ -13,11 +13,6 @@ func temporaryDirectory() throws -> URL {
     return url
 }
 
-/// Runs any executable with a time limit; nil when it cannot be started.
-func runProgram(_ path: String, _ arguments: [String], timeout: TimeInterval = 120) -> CommandResult? {
-    try? TestSupport.runProgram(path, arguments, timeout: timeout)
-}
-
 /// The first executable named `name` on PATH.
 func which(_ name: String) -> String? {
     for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
@@ -198,7 +193,7 @@ struct ReportCLITests {
                 assert all(math.isfinite(v) and v > 0 for v in values)
                 print("csv", len(body), len(header))
             """
-        let out = try #require(runProgram(python, ["-c", script, file]))
+        let out = try runProgram(python, ["-c", script, file])
         #expect(out.status == 0, "\(out.stderr)")
     }
 
@@ -207,12 +202,12 @@ struct ReportCLITests {
         let piped = try runScaleplan(["frontier", "scenarios/chat-assistant.yaml", "--format", "json"])
         #expect(piped.status == 0 && piped.stderr.isEmpty, "\(piped.stderr)")
         // A pseudo-terminal from util-linux's script(1): the bar is drawn, and --quiet removes it.
-        guard let script = which("script") else { return }
+        let script = try #require(which("script"), "util-linux's script(1) is needed for the terminal check")
         let command = "\(Fixtures.executable) frontier scenarios/chat-assistant.yaml --format json -o /dev/null"
-        let tty = try #require(runProgram(script, ["-qec", command, "/dev/null"]))
+        let tty = try runProgram(script, ["-qec", command, "/dev/null"])
         #expect(tty.status == 0)
         #expect(tty.stdout.contains("frontier [") && tty.stdout.contains("12/12"), "\(tty.stdout)")
-        let quiet = try #require(runProgram(script, ["-qec", command + " --quiet", "/dev/null"]))
+        let quiet = try runProgram(script, ["-qec", command + " --quiet", "/dev/null"])
         #expect(quiet.status == 0 && !quiet.stdout.contains("frontier ["), "\(quiet.stdout)")
     }
 

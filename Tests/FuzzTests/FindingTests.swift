@@ -10,8 +10,17 @@ import Testing
 struct FindingTests {
     static let folder = "Tests/Fixtures/fuzz-findings"
 
+    /// The findings; a folder that cannot be listed stops the suite (it must not pass with no cases).
     static var files: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: Fixtures.path(folder))) ?? []).filter { !$0.hasSuffix(".md") }.sorted()
+        let all: [String]
+        do { all = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path(folder)) } catch {
+            fatalError("cannot list \(folder): \(error)")
+        }
+        return all.filter { !$0.hasSuffix(".md") }.sorted()
+    }
+
+    @Test func theFindingsAreThere() {
+        #expect(!Self.files.isEmpty, "no findings in \(Self.folder): the regression cases would pass vacuously")
     }
 
     @Test(arguments: files)

@@ -65,11 +65,51 @@ import TestSupport
         }
     }
 
-    @Test func directoryIsFoundFromTheExecutablePath() {
-        let found = HardwareCatalog.locateDirectory(
-            explicit: nil, environment: [:], executable: Fixtures.path(".build/debug/scaleplan"), currentDirectory: "/")
-        #expect(found == Fixtures.path("hardware-profiles"))
-        #expect(HardwareCatalog.locateDirectory(explicit: nil, environment: ["SCALEPLAN_PROFILES": "/x"]) == "/x")
-        #expect(HardwareCatalog.locateDirectory(explicit: "/y", environment: ["SCALEPLAN_PROFILES": "/x"]) == "/y")
+    /// The profiles compiled into the binary are exactly the repository's hardware-profiles/
+    /// folder: every file is listed in BuiltInProfiles and reads back to the same profile.
+    @Test func builtInProfilesAreTheFolder() throws {
+        let builtIn = try HardwareCatalog.builtIn()
+        let folder = try HardwareCatalog.load(directory: TestProfiles.directory)
+        #expect(builtIn.layers == [HardwareCatalog.builtInLayer])
+        #expect(builtIn.profiles.map(\.name) == folder.profiles.map(\.name))
+        #expect(builtIn.profiles == folder.profiles)
+    }
+
+    /// User directories layer over the built-in profiles by name: ./hardware-profiles, then
+    /// $SCALEPLAN_PROFILES, then --profiles, each replacing a profile of the same name.
+    @Test func userDirectoriesLayerOverTheBuiltInProfiles() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("scaleplan-layers-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let local = root.appendingPathComponent("hardware-profiles"), env = root.appendingPathComponent("env"), flag = root.appendingPathComponent("flag")
+        for d in [local, env, flag] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+        let h100 = try String(contentsOfFile: TestProfiles.directory + "/h100-sxm.yaml", encoding: .utf8)
+        func priced(_ usd: String) -> String {
+            h100.replacingOccurrences(of: #"usd_per_hour: \{value: [0-9.]+"#, with: "usd_per_hour: {value: \(usd)", options: .regularExpression)
+        }
+        #expect(priced("1.25") != h100, "the price line was not found")
+        try priced("1.25").write(to: local.appendingPathComponent("h100-sxm.yaml"), atomically: true, encoding: .utf8)
+        try priced("2.5").write(to: env.appendingPathComponent("h100-sxm.yaml"), atomically: true, encoding: .utf8)
+        let mine = h100.replacingOccurrences(of: "name: h100-sxm", with: "name: my-h100")
+        try mine.write(to: flag.appendingPathComponent("my-h100.yaml"), atomically: true, encoding: .utf8)
+
+        let builtIn = try HardwareCatalog.builtIn()
+        let fromEmpty = try HardwareCatalog.standard(explicit: nil, environment: [:], currentDirectory: "/")
+        #expect(fromEmpty.profiles == builtIn.profiles)
+        let localOnly = try HardwareCatalog.standard(explicit: nil, environment: [:], currentDirectory: root.path)
+        #expect(try localOnly.profile(named: "h100-sxm").usdPerHour.value == 1.25)
+        #expect(localOnly.profiles.count == builtIn.profiles.count)
+        let all = try HardwareCatalog.standard(explicit: flag.path, environment: ["SCALEPLAN_PROFILES": env.path], currentDirectory: root.path)
+        #expect(try all.profile(named: "h100-sxm").usdPerHour.value == 2.5)
+        #expect(try all.profile(named: "my-h100").name == "my-h100")
+        #expect(all.profiles.count == builtIn.profiles.count + 1)
+        #expect(all.layers == [HardwareCatalog.builtInLayer, local.path, env.path, flag.path])
+        #expect(try all.profile(named: "a100-80gb") == builtIn.profile(named: "a100-80gb"))
+
+        #expect(throws: InputError(file: "/no/such/dir", "SCALEPLAN_PROFILES names this directory, which does not exist")) {
+            try HardwareCatalog.standard(explicit: nil, environment: ["SCALEPLAN_PROFILES": "/no/such/dir"], currentDirectory: "/")
+        }
+        #expect(throws: InputError(file: "/no/such/dir", "--profiles names this directory, which does not exist")) {
+            try HardwareCatalog.standard(explicit: "/no/such/dir", environment: [:], currentDirectory: "/")
+        }
     }
 }

@@ -80,7 +80,10 @@ struct LawPropertyTests {
 
     /// The data-constrained optimum with plenty of unique data equals the base law's.
     @Test func dataConstrainedOptimumWithAmpleDataIsChinchilla() throws {
-        guard case .dataConstrained(let dc) = LawPreset.muennighoff2023C4.law else { return }
+        guard case .dataConstrained(let dc) = LawPreset.muennighoff2023C4.law else {
+            Issue.record("the muennighoff2023-c4 preset is not a data-constrained law")
+            return
+        }
         let c = 1e21
         let base = try dc.base.computeOptimal(compute: c)
         let limited = try dc.computeOptimal(compute: c, uniqueTokens: 1e15)

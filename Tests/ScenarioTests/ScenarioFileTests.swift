@@ -40,15 +40,7 @@ struct ScenarioFileTests {
          "needs prompt_tokens and output_tokens"),
     ])
     func badScenariosAreLocated(text: String, line: Int, column: Int, fragment: String) {
-        do {
-            _ = try decode(text)
-            Issue.record("expected an error containing \(fragment)")
-        } catch let error as InputError {
-            #expect(error.line == line && error.column == column, "\(error)")
-            #expect(error.message.contains(fragment), "\(error)")
-        } catch {
-            Issue.record("unexpected error \(error)")
-        }
+        expectInputError(line: line, column: column, containing: fragment) { _ = try decode(text) }
     }
 
     static let serving = "scenario: x\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\nobjectives: [cost]\n"
@@ -82,15 +74,7 @@ struct ScenarioFileTests {
          8, 15, "not both"),
     ])
     func badEfficiencyOverridesAreLocated(line: String, row: Int, column: Int, fragment: String) {
-        do {
-            _ = try decode(Self.serving + line)
-            Issue.record("expected an error containing \(fragment)")
-        } catch let error as InputError {
-            #expect(error.line == row && error.column == column, "\(error)")
-            #expect(error.message.contains(fragment), "\(error)")
-        } catch {
-            Issue.record("unexpected error \(error)")
-        }
+        expectInputError(line: row, column: column, containing: fragment) { _ = try decode(Self.serving + line) }
     }
 
     @Test func everyExampleValidates() throws {

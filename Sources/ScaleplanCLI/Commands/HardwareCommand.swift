@@ -22,16 +22,14 @@ struct HardwareCommand: ParsableCommand {
 /// `--profiles DIR`, shared by every command that reads hardware profiles.
 struct HardwareProfileOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Directory of hardware profiles (*.yaml).",
-        discussion: "Default: $SCALEPLAN_PROFILES, else ./hardware-profiles, else the hardware-profiles directory of the repository the executable was built in."))
+        "A directory of hardware profiles (*.yaml) layered over the built-in ones.",
+        discussion: "Profiles are built into scaleplan. On top of them, by name: ./hardware-profiles if it exists, then the directories in $SCALEPLAN_PROFILES (separated by ':'), then this one. Wherever a hardware name is asked for, a profile file path (*.yaml) works too.",
+        valueName: "dir"))
     var profiles: String?
 
-    /// Loads the catalog from the resolved directory.
+    /// The built-in catalog with the user's directories layered on top.
     func catalog() throws -> HardwareCatalog {
-        guard let directory = HardwareCatalog.locateDirectory(explicit: profiles) else {
-            throw CLIFailure.badInput("cannot find a hardware-profiles directory; pass --profiles DIR or set SCALEPLAN_PROFILES")
-        }
-        return try HardwareCatalog.load(directory: directory)
+        try HardwareCatalog.standard(explicit: profiles)
     }
 
     /// The profile `name` (or a profile file path).

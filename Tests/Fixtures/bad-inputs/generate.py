@@ -673,7 +673,7 @@ cases.append(("hardware/mismatch-dir", 2, "$F/other-name.yaml:2:7", "the profile
 add_file("hardware/empty-dir/README.txt", "No profiles here.\n")
 cases.append(("hardware/empty-dir", 2, "$F", "the directory holds no hardware profiles", "hardware list --profiles $F",
               "a profile directory without profiles"))
-cases.append(("hardware/no-such-dir", 2, "$F", "cannot list the hardware profile directory", "hardware list --profiles $F",
+cases.append(("hardware/no-such-dir", 2, "$F", "--profiles names this directory, which does not exist", "hardware list --profiles $F",
               "a profile directory that does not exist"))
 
 # ---------------------------------------------------------------------------------------------

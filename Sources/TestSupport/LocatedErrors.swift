@@ -1,9 +1,9 @@
 import FileIO
-import Scenario
 import Testing
 
-/// Expects `body` to throw an `InputError` at `line`:`column` whose message contains `fragment`.
-func expectInputError(line: Int, column: Int, containing fragment: String,
+/// Expects `body` to throw an `InputError` at `line`:`column` whose message contains `fragment`:
+/// the located-error check every test target shares.
+public func expectInputError(line: Int, column: Int, containing fragment: String,
                       sourceLocation: Testing.SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
     do {
         try body()
