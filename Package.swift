@@ -130,6 +130,6 @@ let package = Package(
             dependencies: ["ScaleplanCLI", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The bad-input corpus (Tests/Fixtures/bad-inputs) run through the built binary.
         .testTarget(name: "BadInputTests", dependencies: ["TestSupport"]),
-        .testTarget(name: "FuzzTests", dependencies: ["Fuzzing", "PlanModel", "PlanSolver", "Scenario", "TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["Fuzzing", "PlanModel", "PlanSolver", "Scenario", "FileIO", "TestSupport"]),
     ]
 )

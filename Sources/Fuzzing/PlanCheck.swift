@@ -1,16 +1,16 @@
-import Downscale
-import ExperimentDesign
-import FileIO
+import Demand
 import Foundation
-import Numerics
+import Hardware
 import PlanModel
-import PlanSolver
+import ScalingLaws
 
-/// The independent re-verification every "optimal" answer must pass: each reported plan is
-/// re-evaluated from its N, D and fleet (the loss from the law, training FLOPs from 6ND, the
-/// rest through `PlanEvaluator`), its numbers must match what was reported within
-/// `tolerance` (relative), it must meet every constraint within `tolerance`, and no frontier
-/// point may dominate another.
+/// The independent re-verification every "optimal" answer must pass. Each reported plan is
+/// re-derived from its N, D, training devices and fleet by `IndependentMetrics` (the law's
+/// formula, the profile's figures, the forecast's parameters; no code shared with
+/// `PlanEvaluator`): every printed metric must match within `tolerance` (relative), each
+/// replica must be what the hardware model gives at its batch and devices, fit in memory and
+/// meet the SLO, each month's fleet must cover that month's peak within the availability caps,
+/// every bound must hold, and no frontier point may dominate another.
 public enum PlanCheck {
     public static let tolerance = 1e-6
 
@@ -31,27 +31,141 @@ public enum PlanCheck {
         return out
     }
 
-    /// Re-evaluates one plan and checks it.
+    /// Re-derives one plan and checks it.
     public static func check(_ m: PlanMetrics, _ problem: PlanningProblem, what: String) -> [String] {
-        var out: [String] = []
-        let values = Objective.allCases.map { ($0, m.value($0)) }
-        for (o, v) in values where !v.isFinite && !(o == .latency && problem.inference == nil) {
-            out.append("\(what) has a non-finite \(o.rawValue) (\(v))")
-        }
         guard m.params.isFinite, m.params > 0, m.tokens.isFinite, m.tokens > 0 else {
-            return out + ["\(what) has N = \(m.params), D = \(m.tokens)"]
+            return ["\(what) has N = \(m.params), D = \(m.tokens)"]
         }
-        let again = PlanEvaluator.evaluate(problem, params: m.params, tokens: m.tokens, fleet: m.fleet)
-        for (o, v) in values {
-            let w = again.value(o)
-            if v.isFinite || w.isFinite, !close(v, w) { out.append("\(what): \(o.rawValue) is \(v) but re-evaluates to \(w)") }
+        var out: [String] = []
+        let again = IndependentMetrics(problem, params: m.params, tokens: m.tokens, devices: m.trainDevices, fleet: m.fleet)
+        func compare(_ name: String, _ reported: Double?, _ derived: Double?) {
+            switch (reported, derived) {
+            case (nil, nil): return
+            case (let r?, let d?):
+                if !r.isFinite { out.append("\(what) has a non-finite \(name) (\(r))") }
+                else if !close(r, d) { out.append("\(what): \(name) is \(r) but re-derives to \(d)") }
+            default: out.append("\(what): \(name) is \(reported.map { "\($0)" } ?? "missing") but re-derives to \(derived.map { "\($0)" } ?? "nothing")")
+            }
         }
-        let loss = problem.law.unsafeLoss(params: m.params, tokens: m.tokens, uniqueTokens: problem.training.uniqueTokens)
-        if !close(loss, m.loss) { out.append("\(what): loss is \(m.loss) but the law gives \(loss)") }
-        if !close(6 * m.params * m.tokens, m.trainFLOPs) { out.append("\(what): training FLOPs \(m.trainFLOPs) are not 6ND") }
-        for v in PlanEvaluator.violations(problem, again, relative: tolerance) {
-            out.append("\(what) breaks \(v.constraint): \(v.value) against the bound \(v.bound)")
+        compare("loss", m.loss, again.loss)
+        compare("loss_low", m.lossLow, again.lossLow)
+        compare("loss_high", m.lossHigh, again.lossHigh)
+        compare("loss at confidence", m.lossAtConfidence, again.lossAtConfidence)
+        compare("training FLOPs", m.trainFLOPs, again.trainFLOPs)
+        compare("training device-hours", m.trainDeviceHours, again.trainDeviceHours)
+        compare("training days", m.trainDays, again.trainDays)
+        compare("training cost", m.trainCost, again.trainCost)
+        compare("training energy", m.trainEnergyKWh, again.trainEnergyKWh)
+        compare("inference FLOPs", m.inferenceFLOPs, again.inferenceFLOPs)
+        compare("inference cost", m.inferenceCost, again.inferenceCost)
+        compare("inference energy", m.inferenceEnergyKWh, again.inferenceEnergyKWh)
+        compare("TTFT", m.ttftMs, again.ttftMs)
+        compare("TPOT", m.tpotMs, again.tpotMs)
+        out += trainingDevices(m, problem, what: what)
+        out += fleet(m, problem, what: what)
+        out += bounds(m, again, problem, what: what)
+        return out
+    }
+
+    /// The training device count is the setup's, or with a device choice the fewest whole
+    /// steps that finish within the day limit.
+    static func trainingDevices(_ m: PlanMetrics, _ problem: PlanningProblem, what: String) -> [String] {
+        let t = problem.training
+        guard m.trainDevices >= 1, m.trainDevices <= t.devices else {
+            return ["\(what) trains on \(m.trainDevices) devices, outside 1...\(t.devices)"]
         }
+        guard let choice = t.deviceChoice, !choice.fastest, let daysMax = problem.constraints.trainDaysMax else {
+            return m.trainDevices == t.devices ? [] : ["\(what) trains on \(m.trainDevices) devices, not the \(t.devices) set"]
+        }
+        if m.trainDevices != t.devices && m.trainDevices % choice.step != 0 {
+            return ["\(what) trains on \(m.trainDevices) devices, not a multiple of the step \(choice.step)"]
+        }
+        let fewer = m.trainDevices - choice.step
+        if fewer >= 1, m.trainDays * Double(m.trainDevices) / Double(fewer) <= daysMax * (1 - 1e-9) {
+            return ["\(what) trains on \(m.trainDevices) devices where \(fewer) would finish within \(daysMax) days"]
+        }
+        return []
+    }
+
+    /// Each replica is the hardware model's at its batch and devices, fits and meets the SLO;
+    /// each month's capacity covers its peak within the availability caps.
+    static func fleet(_ m: PlanMetrics, _ problem: PlanningProblem, what: String) -> [String] {
+        guard let inf = problem.inference else {
+            return m.fleet.assignments.isEmpty ? [] : ["\(what) has a fleet but the problem serves nothing"]
+        }
+        var out: [String] = []
+        if m.fleet.assignments.isEmpty { out.append("\(what) serves its demand with no fleet") }
+        let shape = inf.requestShape
+        for a in m.fleet.assignments {
+            let r = a.replica
+            let label = "\(what), replica on \(r.option.label)"
+            guard inf.options.contains(r.option) else { out.append("\(label) is not one of the scenario's serving options"); continue }
+            if let s = inf.slo.ttftSeconds, r.ttftSeconds > s * (1 + tolerance) { out.append("\(label) misses the TTFT SLO") }
+            if let s = inf.slo.tpotSeconds, r.tpotSeconds > s * (1 + tolerance) { out.append("\(label) misses the TPOT SLO") }
+            if let u = inf.fixedUtilisation {
+                // Sardana et al. 2024: a request costs 2 N P / (peak u_prefill) + 2 N O / (peak u_decode) device-seconds.
+                let peak = (r.option.hardware.peakTFLOPS[r.option.precision]?.value ?? .nan) * 1e12
+                let prefill = 2 * m.params * Double(shape.prompt) / (peak * u.prefill)
+                let perToken = 2 * m.params / (peak * u.decode)
+                if !close(r.ttftSeconds, prefill) { out.append("\(label): TTFT \(r.ttftSeconds) s, fixed utilisation gives \(prefill) s") }
+                if !close(r.tpotSeconds, perToken) { out.append("\(label): TPOT \(r.tpotSeconds) s, fixed utilisation gives \(perToken) s") }
+                let rps = 1 / (prefill + perToken * Double(shape.output))
+                if !close(r.requestsPerSecond, rps) { out.append("\(label): \(r.requestsPerSecond) requests/s, fixed utilisation gives \(rps)") }
+                continue
+            }
+            let modelShape = problem.modelChoice(params: m.params)?.shape ?? (try? ModelShape.llama(parameters: m.params))
+            guard let modelShape else { out.append("\(label): no model shape for N = \(m.params)"); continue }
+            let workload = ServingWorkload(shape: modelShape, parameters: m.params, precision: r.option.precision, batch: r.batch,
+                                           promptTokens: shape.prompt, outputTokens: shape.output, devices: r.devices)
+            guard let e = try? ServingEstimate(profile: r.option.hardware, workload: workload, options: ServingOptions(pue: inf.pue)) else {
+                out.append("\(label): the hardware model cannot estimate batch \(r.batch) on \(r.devices) devices")
+                continue
+            }
+            if !e.memory.fits { out.append("\(label): batch \(r.batch) on \(r.devices) devices does not fit in memory") }
+            if !close(r.ttftSeconds, e.ttftSeconds) { out.append("\(label): TTFT \(r.ttftSeconds) s, the hardware model gives \(e.ttftSeconds) s") }
+            if !close(r.tpotSeconds, e.tpotSeconds) { out.append("\(label): TPOT \(r.tpotSeconds) s, the hardware model gives \(e.tpotSeconds) s") }
+            if !close(r.requestsPerSecond, e.requestsPerSecond) {
+                out.append("\(label): \(r.requestsPerSecond) requests/s, the hardware model gives \(e.requestsPerSecond)")
+            }
+            let joules = (e.prefillJoules + e.decodeJoules) / Double(r.batch)
+            if !close(r.busyJoulesPerRequest, joules) { out.append("\(label): \(r.busyJoulesPerRequest) J per request, the hardware model gives \(joules)") }
+        }
+        guard case .forecast(let f) = inf.demand else { return out }
+        for month in 0..<f.horizonMonths {
+            let peak = IndependentMetrics.peakRate(f, month: month)
+            let capacity = m.fleet.assignments.reduce(0.0) { $0 + Double($1.replicasByMonth[month]) * $1.replica.requestsPerSecond }
+            if capacity < peak * (1 - tolerance) { out.append("\(what): month \(month + 1) serves \(capacity) requests/s of a \(peak) peak") }
+            var used: [String: Int] = [:]
+            for a in m.fleet.assignments { used[a.replica.option.hardware.name, default: 0] += a.replicasByMonth[month] * a.replica.devices }
+            for option in inf.options {
+                if let cap = option.maxDevices, let n = used[option.hardware.name], n > cap {
+                    out.append("\(what): month \(month + 1) uses \(n) \(option.hardware.name) devices of \(cap) available")
+                }
+            }
+        }
+        return out
+    }
+
+    /// Every bound of the scenario, on the re-derived values.
+    static func bounds(_ m: PlanMetrics, _ v: IndependentMetrics, _ problem: PlanningProblem, what: String) -> [String] {
+        let c = problem.constraints
+        var out: [String] = []
+        func atMost(_ name: String, _ value: Double, _ bound: Double?) {
+            if let bound, value > bound * (1 + tolerance) + 1e-300 { out.append("\(what) breaks \(name): \(value) against the bound \(bound)") }
+        }
+        func atLeast(_ name: String, _ value: Double, _ bound: Double) {
+            if value < bound * (1 - tolerance) { out.append("\(what) breaks \(name): \(value) against the bound \(bound)") }
+        }
+        atMost("loss_max", v.lossAtConfidence ?? v.loss, c.bound(on: .loss))
+        atMost("cost_max", v.trainCost + v.inferenceCost, c.bound(on: .cost))
+        atMost("compute_max", v.trainFLOPs + v.inferenceFLOPs, c.bound(on: .compute))
+        atMost("energy_max", v.trainEnergyKWh + v.inferenceEnergyKWh, c.bound(on: .energy))
+        atMost("latency_max", v.tpotMs ?? 0, c.bound(on: .latency))
+        atMost("train_days_max", v.trainDays, c.bound(on: .trainTime))
+        atMost("params_max", m.params, c.paramsMax)
+        atLeast("params_min", m.params, c.paramsMin)
+        atMost("tokens_per_param_max", m.tokens / m.params, c.tokensPerParamMax)
+        atLeast("tokens_per_param_min", m.tokens / m.params, c.tokensPerParamMin)
         return out
     }
 

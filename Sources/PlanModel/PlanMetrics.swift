@@ -40,6 +40,30 @@ public struct PlanMetrics: Sendable {
     /// Grid carbon intensity used for emissions, gCO2/kWh.
     public let carbonIntensity: Double?
 
+    public init(params: Double, model: String? = nil, tokens: Double, loss: Double, downstreamError: Double? = nil, lossLow: Double? = nil, lossHigh: Double? = nil, lossAtConfidence: Double? = nil, trainFLOPs: Double, trainDevices: Int, trainDays: Double, trainDeviceHours: Double, trainCost: Double, trainEnergyKWh: Double, inferenceFLOPs: Double, inferenceCost: Double, inferenceEnergyKWh: Double, fleet: Fleet, ttftMs: Double? = nil, tpotMs: Double? = nil, carbonIntensity: Double? = nil) {
+        self.params = params
+        self.model = model
+        self.tokens = tokens
+        self.loss = loss
+        self.downstreamError = downstreamError
+        self.lossLow = lossLow
+        self.lossHigh = lossHigh
+        self.lossAtConfidence = lossAtConfidence
+        self.trainFLOPs = trainFLOPs
+        self.trainDevices = trainDevices
+        self.trainDays = trainDays
+        self.trainDeviceHours = trainDeviceHours
+        self.trainCost = trainCost
+        self.trainEnergyKWh = trainEnergyKWh
+        self.inferenceFLOPs = inferenceFLOPs
+        self.inferenceCost = inferenceCost
+        self.inferenceEnergyKWh = inferenceEnergyKWh
+        self.fleet = fleet
+        self.ttftMs = ttftMs
+        self.tpotMs = tpotMs
+        self.carbonIntensity = carbonIntensity
+    }
+
     public var tokensPerParam: Double { tokens / params }
     public var totalFLOPs: Double { trainFLOPs + inferenceFLOPs }
     public var totalCost: Double { trainCost + inferenceCost }

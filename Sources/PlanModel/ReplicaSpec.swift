@@ -21,6 +21,16 @@ public struct ReplicaSpec: Sendable, Equatable {
     public let ttftSeconds: Double
     /// Time per output token, s.
     public let tpotSeconds: Double
+
+    public init(option: ServingOption, devices: Int, batch: Int, requestsPerSecond: Double, busyJoulesPerRequest: Double, ttftSeconds: Double, tpotSeconds: Double) {
+        self.option = option
+        self.devices = devices
+        self.batch = batch
+        self.requestsPerSecond = requestsPerSecond
+        self.busyJoulesPerRequest = busyJoulesPerRequest
+        self.ttftSeconds = ttftSeconds
+        self.tpotSeconds = tpotSeconds
+    }
 }
 
 /// Builds replica specs from the hardware model.
