@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "Scenario", "TestSupport"]),
         .testTarget(name: "DemandTests", dependencies: ["Demand", "Scenario", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "PlanModel", "ExperimentDesign", "ScalingLaws", "FileIO", "TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "PlanModel", "PlanSolver", "Downscale", "FileIO", "ValueTree", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "PlanModel", "PlanSolver", "Downscale", "Diagnostics", "ScalingLaws", "FileIO", "ValueTree", "TestSupport"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["ScaleplanCLI", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

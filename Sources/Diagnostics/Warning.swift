@@ -6,7 +6,7 @@
 /// warnings, and every output format shows them: JSON and YAML as a top-level `warnings` list
 /// of `{code, message, subject}`, tables as `warning:` lines, the HTML report as a list.
 public struct Warning: Equatable, Hashable, Sendable, CustomStringConvertible {
-    /// A stable, documented code (docs/WARNINGS.md); scripts may match on it.
+    /// A stable, documented code (docs/OUTPUTS.md); scripts may match on it.
     public let code: Code
     /// One sentence for people, with the numbers that triggered it.
     public let message: String
@@ -24,7 +24,7 @@ public struct Warning: Equatable, Hashable, Sendable, CustomStringConvertible {
         subject.map { "\($0): \(message)" } ?? message
     }
 
-    /// The warning codes. New codes are added here, and documented in docs/WARNINGS.md.
+    /// The warning codes. New codes are added here, and documented in docs/OUTPUTS.md.
     public struct Code: RawRepresentable, Hashable, Sendable, Comparable, CustomStringConvertible {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
@@ -37,6 +37,10 @@ public struct Warning: Equatable, Hashable, Sendable, CustomStringConvertible {
         public static let dataRepetition = Code(rawValue: "data_repetition")
         /// A latency SLO is met with less than 10% to spare.
         public static let sloBarelyMet = Code(rawValue: "slo_barely_met")
+        /// The runs a law was fitted to vary too little to identify it (too few sizes or token counts).
+        public static let weakFit = Code(rawValue: "weak_fit")
+        /// The model, its KV cache and activations need more memory than the devices have.
+        public static let memoryExceeded = Code(rawValue: "memory_exceeded")
     }
 }
 

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import GLPK
 import PlanSolver
@@ -81,7 +82,24 @@ public enum Downscaler {
             if let i = frontier.firstIndex(where: { $0.params == chosen.plan.params }) { keep.insert(i) }
             frontier = keep.sorted().map { frontier[$0] }
         }
-        return DownscaleOutcome(reference: reference, best: chosen.plan, frontier: frontier, reason: nil)
+        return DownscaleOutcome(reference: reference, best: chosen.plan, frontier: frontier, reason: nil,
+                                warnings: warnings(problem, reference: reference, best: chosen.plan))
+    }
+
+    /// The answer's warnings: the law extrapolated at the reference or the best plan, and
+    /// training that repeats data.
+    static func warnings(_ problem: DownscaleProblem, reference: DownscaleReference, best: DownscalePlan) -> [Warning] {
+        var out: [Warning] = []
+        if let r = problem.fittedRange {
+            out += [r.extrapolationWarning(params: reference.params, tokens: reference.tokens, subject: "reference"),
+                    r.extrapolationWarning(params: best.params, tokens: best.tokens, subject: "best plan")].compactMap { $0 }
+        }
+        if let u = problem.training.uniqueTokens, best.tokens > u {
+            out.append(Warning(.dataRepetition,
+                               "Training repeats data: \(DisplayUnit.tokens.format(best.tokens)) from \(DisplayUnit.tokens.format(u)) unique is \(String(format: "%.2f", best.tokens / u)) epochs; repeated tokens are worth less (Muennighoff et al. 2023).",
+                               subject: "best plan"))
+        }
+        return out
     }
 
     // MARK: - Reference

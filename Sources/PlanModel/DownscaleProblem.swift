@@ -1,3 +1,4 @@
+import Diagnostics
 import Hardware
 import Numerics
 import ScalingLaws
@@ -51,12 +52,14 @@ public struct DownscaleProblem: Sendable {
     public var quantizationLoss: [Precision: Double]
     /// Points on the size / loss / extra-compute frontier.
     public var frontierPoints: Int
+    /// The range the law was fitted on, when known (for extrapolation warnings).
+    public var fittedRange: FittedRange?
 
     public init(name: String, law: ScalingLaw, training: TrainingSetup, reference: Reference, referenceServing: ServingOption,
                 devices: [HardwareProfile], precisions: [Precision], memoryCapBytes: Double? = nil, batch: Int = 1,
                 promptTokens: Int, outputTokens: Int, slo: LatencySLO = LatencySLO(), joulesPerTokenMax: Double? = nil,
                 usdPerMillionTokensMax: Double? = nil, sizes: Sizes = .derived(min: 1e7), tokensPerParamMax: Double = 10_000,
-                quantizationLoss: [Precision: Double] = [:], frontierPoints: Int = 20) {
+                quantizationLoss: [Precision: Double] = [:], frontierPoints: Int = 20, fittedRange: FittedRange? = nil) {
         self.name = name
         self.law = law
         self.training = training
@@ -75,6 +78,7 @@ public struct DownscaleProblem: Sendable {
         self.tokensPerParamMax = tokensPerParamMax
         self.quantizationLoss = quantizationLoss
         self.frontierPoints = frontierPoints
+        self.fittedRange = fittedRange
     }
 }
 
@@ -169,11 +173,16 @@ public struct DownscaleOutcome: Sendable {
     public let frontier: [DownscalePlan]
     /// Why there is no plan, when there is none.
     public let reason: String?
+    /// Where the answer rests on weak ground: the law extrapolated for the best plan or the
+    /// reference, data repeated.
+    public let warnings: [Warning]
 
-    public init(reference: DownscaleReference, best: DownscalePlan? = nil, frontier: [DownscalePlan], reason: String? = nil) {
+    public init(reference: DownscaleReference, best: DownscalePlan? = nil, frontier: [DownscalePlan], reason: String? = nil,
+                warnings: [Warning] = []) {
         self.reference = reference
         self.best = best
         self.frontier = frontier
         self.reason = reason
+        self.warnings = warnings
     }
 }

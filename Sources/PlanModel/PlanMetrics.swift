@@ -1,3 +1,5 @@
+import Diagnostics
+import ScalingLaws
 import Numerics
 
 /// Everything a plan costs and achieves, computed directly from N, D and the fleet.
@@ -39,8 +41,10 @@ public struct PlanMetrics: Sendable {
     public let tpotMs: Double?
     /// Grid carbon intensity used for emissions, gCO2/kWh.
     public let carbonIntensity: Double?
+    /// What the plan's warnings depend on (`PlanWarnings`).
+    public let warningContext: PlanWarningContext
 
-    public init(params: Double, model: String? = nil, tokens: Double, loss: Double, downstreamError: Double? = nil, lossLow: Double? = nil, lossHigh: Double? = nil, lossAtConfidence: Double? = nil, trainFLOPs: Double, trainDevices: Int, trainDays: Double, trainDeviceHours: Double, trainCost: Double, trainEnergyKWh: Double, inferenceFLOPs: Double, inferenceCost: Double, inferenceEnergyKWh: Double, fleet: Fleet, ttftMs: Double? = nil, tpotMs: Double? = nil, carbonIntensity: Double? = nil) {
+    public init(params: Double, model: String? = nil, tokens: Double, loss: Double, downstreamError: Double? = nil, lossLow: Double? = nil, lossHigh: Double? = nil, lossAtConfidence: Double? = nil, trainFLOPs: Double, trainDevices: Int, trainDays: Double, trainDeviceHours: Double, trainCost: Double, trainEnergyKWh: Double, inferenceFLOPs: Double, inferenceCost: Double, inferenceEnergyKWh: Double, fleet: Fleet, ttftMs: Double? = nil, tpotMs: Double? = nil, carbonIntensity: Double? = nil, warningContext: PlanWarningContext = PlanWarningContext()) {
         self.params = params
         self.model = model
         self.tokens = tokens
@@ -62,6 +66,7 @@ public struct PlanMetrics: Sendable {
         self.ttftMs = ttftMs
         self.tpotMs = tpotMs
         self.carbonIntensity = carbonIntensity
+        self.warningContext = warningContext
     }
 
     public var tokensPerParam: Double { tokens / params }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Numerics
 import ScalingLaws
 
@@ -29,6 +30,11 @@ public struct PlanOutcome: Sendable {
             self.bound = bound
             self.needed = needed
         }
+    }
+
+    /// The recommended plan's warnings (subject "recommended plan"); empty without a plan.
+    public var warnings: [Warning] {
+        recommended.map { PlanWarnings.check($0, subject: "recommended plan") } ?? []
     }
 
     public init(status: Status, recommended: PlanMetrics?, recommendation: String, frontier: Frontier?,

@@ -1,3 +1,4 @@
+import Diagnostics
 import Demand
 import Hardware
 import Numerics
@@ -229,10 +230,13 @@ public struct PlanningProblem: Sendable {
     public var modelChoices: [ModelChoice]?
     /// Bootstrap laws for loss bands and a confidence level for the loss bound; nil without.
     public var lossUncertainty: LossUncertainty?
+    /// The range of sizes and tokens the law was fitted on, when known: plans outside it are
+    /// extrapolations and say so (`PlanWarnings`).
+    public var fittedRange: FittedRange?
 
     public init(name: String, law: ScalingLaw, training: TrainingSetup, inference: InferenceSetup?,
                 objectives: [Objective], constraints: PlanConstraints, frontierPoints: Int = 20,
-                modelChoices: [ModelChoice]? = nil, lossUncertainty: LossUncertainty? = nil) {
+                modelChoices: [ModelChoice]? = nil, lossUncertainty: LossUncertainty? = nil, fittedRange: FittedRange? = nil) {
         self.name = name
         self.law = law
         self.training = training
@@ -242,6 +246,7 @@ public struct PlanningProblem: Sendable {
         self.frontierPoints = frontierPoints
         self.modelChoices = modelChoices
         self.lossUncertainty = lossUncertainty
+        self.fittedRange = fittedRange
     }
 
     /// The allowed model whose size is `params` (to 1e-9 relative), if sizes are restricted.

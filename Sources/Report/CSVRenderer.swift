@@ -1,3 +1,4 @@
+import Diagnostics
 import CSV
 import ExperimentDesign
 import FileIO

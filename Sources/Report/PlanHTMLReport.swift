@@ -1,3 +1,4 @@
+import Diagnostics
 import Demand
 import ExperimentDesign
 import FileIO
@@ -89,10 +90,8 @@ public struct PlanHTMLReport: Sendable {
         return BudgetPlot(budget: PlanReport.budget(r, inf), title: "\(problem.name): lifetime cost by month (cumulative)")
     }
 
-    public var warnings: [PlanWarning] {
-        guard let r = recommended else { return [] }
-        return PlanWarning.check(r, problem: problem, range: FittedRange.known(forLawSource: spec.lawSource))
-    }
+    /// The recommended plan's warnings (carried by the plan; see `PlanWarnings`).
+    public var warnings: [Warning] { recommended?.warnings ?? [] }
 
     /// The whole page.
     public func html() -> String {
@@ -104,7 +103,7 @@ public struct PlanHTMLReport: Sendable {
         page.heading("Recommended plan")
         if let r = recommended {
             page.paragraph("Status: \(status). Recommended: \(recommendation).", class: "ok")
-            page.notes(warnings.map { "Warning (\($0.kind.rawValue)): \($0.message)" }, class: "warn")
+            page.notes(warnings.map { "Warning (\($0.code.rawValue)): \($0.message)" }, class: "warn")
             page.cards(headline(r))
             page.facts(planFacts(r))
         } else {
@@ -203,7 +202,7 @@ public struct PlanHTMLReport: Sendable {
         var law: [(String, String, String?)] = [("form", problem.law.form.rawValue, nil)]
         law += problem.law.parameters.map { ($0.name, NumberText.short($0.value, digits: 5), nil) }
         law.append(("source", "", spec.lawSource))
-        if let r = FittedRange.known(forLawSource: spec.lawSource) {
+        if let r = spec.problem.fittedRange {
             law.append(("fitted range", "N \(DisplayUnit.params.format(r.params.lowerBound))-\(DisplayUnit.params.format(r.params.upperBound)), D \(DisplayUnit.params.format(r.tokens.lowerBound))-\(DisplayUnit.params.format(r.tokens.upperBound))", r.source))
         }
         if spec.lawSampleCount > 0 { law.append(("bootstrap laws", String(spec.lawSampleCount), "from the law file; they give the loss bands")) }

@@ -1,3 +1,4 @@
+import Diagnostics
 import ExperimentDesign
 import FileIO
 import Numerics
@@ -35,6 +36,8 @@ public enum PlanReport {
             ("serving_device_hours", m.fleet.busyDeviceHours.map { .number($0) }),
             ("tpot_ms", m.tpotMs.map { .number($0) } ?? .null),
             ("ttft_ms", m.ttftMs.map { .number($0) } ?? .null),
+            // The codes of the plan's warnings (the messages are in the document's `warnings`).
+            ("warnings", .list(m.warnings.map { .string($0.code.rawValue) })),
         ])
     }
 

@@ -1,3 +1,4 @@
+import Diagnostics
 import ExperimentDesign
 import FileIO
 import Numerics

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import ExperimentDesign
 import FileIO
 import Foundation
@@ -19,9 +20,12 @@ struct OutputOptions: ParsableArguments {
     @Option(name: [.customShort("o"), .long], help: "Write the output to this file (atomically) instead of standard output.")
     var output: String?
 
-    /// Renders `value` and prints it or writes it to `-o`. Refuses to overwrite an input file.
-    func emit(_ value: ReportValue, inputs: [String] = [], format override: OutputFormat? = nil) throws {
-        let text = value.rendered(as: override ?? resolvedFormat)
+    /// Renders `value` in the shared envelope (`ReportDocument`: `schema_version`, the answer,
+    /// `warnings`) and prints it or writes it to `-o`. A list answer goes under `listKey` in
+    /// JSON and YAML. Refuses to overwrite an input file.
+    func emit(_ value: ReportValue, listKey: String = "items", warnings: [Warning] = [], inputs: [String] = [],
+              format override: OutputFormat? = nil) throws {
+        let text = ReportDocument(value, listKey: listKey, warnings: warnings).rendered(as: override ?? resolvedFormat)
         guard let output else {
             FileHandle.standardOutput.write(Data(text.utf8))
             return

@@ -22,8 +22,11 @@ public enum LawFile {
     /// Keys of `fit` output that a law file may carry as provenance.
     public static let provenanceKeys = [
         "scaleplan_version", "data", "rows_used", "objective", "huber_delta", "starts", "fit_quality", "holdout",
-        "compute_optimal", "intervals", "citation", "note", "base_rows_used", "residuals",
+        "compute_optimal", "intervals", "citation", "note", "base_rows_used", "residuals", "schema_version", "warnings",
     ]
+
+    /// The output contract versions (`schema_version`, see Report's `ReportDocument`) a law file may declare.
+    public static let readableSchemaVersions = 1...1
 
     public static func load(path: String) throws(InputError) -> LoadedLaw {
         try decode(try YAMLValue.load(path: path))
@@ -35,6 +38,12 @@ public enum LawFile {
         let form = LawForm(rawValue: formName)!
         let names = form.parameterNames + form.optionalParameterNames
         let top = try root.mapping(allowed: ["form", "parameters", "bootstrap_laws"] + names + provenanceKeys)
+        if let version = top.optional("schema_version") {
+            let v = try version.integer(in: 1...1_000)
+            guard readableSchemaVersions.contains(v) else {
+                throw version.error("this law file has schema_version \(v); this scaleplan reads \(readableSchemaVersions.upperBound) and earlier")
+            }
+        }
 
         var values: [String: Double] = [:]
         var where_: [String: YAMLValue] = [:]

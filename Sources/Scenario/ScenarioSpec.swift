@@ -51,9 +51,10 @@ public struct ScenarioSpec: Sendable {
         let training = try decodeTraining(try m.required("training"), catalog: catalog, objectives: m.optional("objectives"))
         let inference = try m.optional("inference").map { v throws(InputError) in try InferenceSection.decode(v, catalog: catalog, directory: directory) }
 
-        let downscale = try m.optional("downscale").map { v throws(InputError) in
+        var downscale = try m.optional("downscale").map { v throws(InputError) in
             try DownscaleSection.decode(v, name: name, law: law.law, training: training.setup, catalog: catalog)
         }
+        downscale?.fittedRange = FittedRange.known(forLawSource: law.source)
         // A scenario that only asks a downscaling question needs no objectives.
         let objectiveNodes = downscale != nil && m.optional("objectives") == nil ? [] : try m.required("objectives").list()
         var objectives: [Objective] = []
@@ -86,7 +87,8 @@ public struct ScenarioSpec: Sendable {
         let problem = PlanningProblem(
             name: name, law: law.law, training: training.setup, inference: inference, objectives: objectives,
             constraints: constraints, frontierPoints: frontier.points, modelChoices: choices,
-            lossUncertainty: law.samples.count >= 2 ? LossUncertainty(samples: law.samples, confidence: law.confidence) : nil)
+            lossUncertainty: law.samples.count >= 2 ? LossUncertainty(samples: law.samples, confidence: law.confidence) : nil,
+            fittedRange: FittedRange.known(forLawSource: law.source))
         return ScenarioSpec(file: root.file, problem: problem, frontier: frontier, lawSource: law.source, lawSamples: law.samples,
                             downscale: downscale)
     }

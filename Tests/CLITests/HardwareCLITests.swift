@@ -35,7 +35,7 @@ import TestSupport
     @Test func hardwareListShowsEveryProfile() throws {
         let r = try run(["hardware", "list", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
-        let rows = try #require((try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [[String: Any]])
+        let rows = try #require(jsonObject(r.stdout)?["hardware"] as? [[String: Any]])
         #expect(rows.count >= 12)
         #expect(rows.contains { $0["name"] as? String == "h100-sxm" && $0["bf16_tflops"] as? Double == 989 })
     }

@@ -25,8 +25,7 @@ struct InstalledBinaryTests {
 
         let list = try scaleplan("hardware list --format json")
         try #require(list.status == 0, "hardware list failed: \(list.stderr)")
-        let names = try #require((try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])?
-            .compactMap { $0["name"] as? String })
+        let names = try #require((jsonObject(list.stdout)?["hardware"] as? [[String: Any]])?.compactMap { $0["name"] as? String })
         let shipped = try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("hardware-profiles"))
             .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
         #expect(names == shipped)

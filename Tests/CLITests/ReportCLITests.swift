@@ -63,7 +63,7 @@ struct ReportCLITests {
         #expect(r.status == 0, "\(r.stderr)")
         let text = try String(contentsOfFile: svg, encoding: .utf8)
         #expect(text.contains("Lifetime compute (FLOP)") && text.contains("Loss (nats/token)"))
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [Any])
+        let rows = try #require(jsonObject(r.stdout)?["frontier"] as? [Any])
         #expect(countClass(text, "frontier-point") == rows.count)
     }
 

@@ -1,3 +1,4 @@
+import Diagnostics
 import Downscale
 import FileIO
 import Foundation
@@ -65,7 +66,7 @@ struct HTMLReportTests {
         #expect(html.contains(XMLTextEscaped(h100.memoryBandwidthTBps.source)))
         // The plan trains 8T tokens, far beyond Hoffmann et al.'s 500B, and its TTFT is within
         // 1% of the 800 ms SLO: both warnings must show.
-        let kinds = report.warnings.map(\.kind)
+        let kinds = report.warnings.map(\.code)
         #expect(kinds.contains(.extrapolation) && kinds.contains(.sloBarelyMet))
         #expect(html.contains("Warning (extrapolation)") && html.contains("Warning (slo_barely_met)"))
         // The frontier table has one row per point.
@@ -76,20 +77,24 @@ struct HTMLReportTests {
         let (spec, outcome) = try Self.solve("scenarios/code-model-data-constrained.yaml")
         let plan = try #require(outcome.recommended)
         let unique = try #require(spec.problem.training.uniqueTokens)
-        let warnings = PlanWarning.check(plan, problem: spec.problem, range: nil)
-        #expect(warnings.contains { $0.kind == .dataRepetition } == (plan.tokens > unique))
+        #expect(plan.warnings.contains { $0.code == .dataRepetition } == (plan.tokens > unique))
         // Independent of the planner's choice: the same plan with more tokens than unique data.
         let repeated = PlanEvaluator.evaluate(spec.problem, params: plan.params, tokens: unique * 3, fleet: plan.fleet)
-        let w = PlanWarning.check(repeated, problem: spec.problem, range: nil)
-        #expect(w.first { $0.kind == .dataRepetition }?.message.contains("3.00 epochs") == true)
+        #expect(repeated.warnings.first { $0.code == .dataRepetition }?.message.contains("3.00 epochs") == true)
     }
 
     @Test func extrapolationNeedsAKnownRange() throws {
         let (spec, outcome) = try Self.solve("scenarios/chat-assistant.yaml")
         let plan = try #require(outcome.recommended)
-        #expect(!PlanWarning.check(plan, problem: spec.problem, range: nil).contains { $0.kind == .extrapolation })
-        let wide = FittedRange(params: 1...1e15, tokens: 1...1e16, source: "test")
-        #expect(!PlanWarning.check(plan, problem: spec.problem, range: wide).contains { $0.kind == .extrapolation })
+        #expect(plan.warnings.contains { $0.code == .extrapolation }, "the preset's range is known and the plan is outside it")
+        var unknown = spec.problem
+        unknown.fittedRange = nil
+        let unranged = PlanEvaluator.evaluate(unknown, params: plan.params, tokens: plan.tokens, fleet: plan.fleet)
+        #expect(!unranged.warnings.contains { $0.code == .extrapolation })
+        var wide = spec.problem
+        wide.fittedRange = FittedRange(params: 1...1e15, tokens: 1...1e16, source: "test")
+        let inside = PlanEvaluator.evaluate(wide, params: plan.params, tokens: plan.tokens, fleet: plan.fleet)
+        #expect(!inside.warnings.contains { $0.code == .extrapolation })
         #expect(FittedRange.known(forLawSource: LawPreset.hoffmann2022.citation)?.params.upperBound == 16e9)
         #expect(FittedRange.known(forLawSource: "fitted to runs.csv") == nil)
     }

@@ -1,3 +1,4 @@
+import Diagnostics
 import FileIO
 import Foundation
 import Report

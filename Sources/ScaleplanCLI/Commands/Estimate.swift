@@ -90,7 +90,8 @@ struct Estimate: ParsableCommand {
                                        batch: batch, promptTokens: promptTokens, outputTokens: outputTokens, devices: devices)
         let options = ServingOptions(pue: pue, carbonIntensity: carbonIntensity)
         let pairs = try report(profile: profile, workload: workload, options: options, family: family)
-        try output.emit(reportObject(pairs))
+        let warnings = try ServingEstimate(profile: profile, workload: workload, options: options).warnings
+        try output.emit(reportObject(pairs), warnings: warnings)
     }
 
     /// Estimate, batch search, model and training sections, in report order.

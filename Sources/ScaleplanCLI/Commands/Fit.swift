@@ -137,7 +137,7 @@ struct Fit: ParsableCommand {
         }
         let report = FitReport(fit: fit, dataFile: file, referenceCompute: reference, holdout: holdout, bootstrap: intervals)
         let format = output.resolvedFormat
-        try output.emit(report.value(detailed: format != .table), inputs: [file], format: format)
+        try output.emit(report.value(detailed: format != .table), warnings: fit.warnings, inputs: [file], format: format)
         let command = (["scaleplan"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         try reports.write(inputs: [file], svg: { report.plot.svg() }, html: { report.html(command: command) })
     }

@@ -72,7 +72,8 @@ struct LawOptimum: ParsableCommand {
             pairs.append(("source", .string(citation)))
             value = .object(pairs)
         }
-        try output.emit(value, inputs: source.inputs)
+        let warnings = [FittedRange.known(forLawSource: citation)?.extrapolationWarning(params: a.params, tokens: a.tokens, subject: "the optimum")]
+        try output.emit(value, warnings: warnings.compactMap { $0 }, inputs: source.inputs)
     }
 }
 
@@ -113,7 +114,8 @@ struct LawPredict: ParsableCommand {
             ("law", .string(law.form.rawValue)),
             ("source", .string(citation)),
         ])
-        try output.emit(value, inputs: source.inputs)
+        let warnings = [FittedRange.known(forLawSource: citation)?.extrapolationWarning(params: n, tokens: d, subject: "the prediction")]
+        try output.emit(value, warnings: warnings.compactMap { $0 }, inputs: source.inputs)
     }
 }
 
@@ -165,7 +167,7 @@ struct LawIsoLoss: ParsableCommand {
                 ("compute", d.map { .number(trainingFLOPs(params: n, tokens: $0)) } ?? .null),
             ])
         }
-        try output.emit(.list(rows), inputs: source.inputs)
+        try output.emit(.list(rows), listKey: "iso_loss", inputs: source.inputs)
     }
 }
 
@@ -184,6 +186,6 @@ struct LawPresets: ParsableCommand {
                 ("citation", .string(p.citation)), ("note", .string(p.note)),
             ])
         }
-        try output.emit(.list(rows))
+        try output.emit(.list(rows), listKey: "presets")
     }
 }

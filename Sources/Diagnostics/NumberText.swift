@@ -1,19 +1,16 @@
-import ExperimentDesign
-import FileIO
 import Foundation
-import Numerics
 
 /// Number formatting shared by the writers.
-enum NumberText {
+public enum NumberText {
     /// Shortest text that reads back as the same Double ("0.1", "5.76e+23"); JSON-safe.
-    static func exact(_ d: Double) -> String {
+    public static func exact(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
         return "\(d)"
     }
 
     /// Four significant digits for people, with SI suffixes for large counts.
-    static func human(_ d: Double) -> String {
+    public static func human(_ d: Double) -> String {
         guard d.isFinite else { return d.isNaN ? "n/a" : (d > 0 ? "inf" : "-inf") }
         let a = abs(d)
         if a == 0 { return "0" }
@@ -28,7 +25,7 @@ enum NumberText {
 
     /// `digits` significant digits with a count suffix (K, M, B, T, P) from 1,000 up and
     /// exponent notation beyond 1e18 or below 1e-3: "70B", "1.4T", "12.3M", "0.25", "5.8e23".
-    static func short(_ d: Double, digits: Int = 3) -> String {
+    public static func short(_ d: Double, digits: Int = 3) -> String {
         guard d.isFinite else { return d.isNaN ? "n/a" : (d > 0 ? "inf" : "-inf") }
         let a = abs(d)
         if a == 0 { return "0" }
@@ -44,7 +41,7 @@ enum NumberText {
 
     /// `d` to `digits` significant digits in positional notation, trailing zeros trimmed
     /// ("200", "1.4", "0.0125"); integers keep all their digits.
-    static func significant(_ d: Double, digits: Int) -> String {
+    public static func significant(_ d: Double, digits: Int) -> String {
         guard d.isFinite, d != 0 else { return d == 0 ? "0" : short(d) }
         let magnitude = Int(Foundation.floor(Foundation.log10(abs(d))))
         let decimals = max(0, digits - 1 - magnitude)
@@ -54,7 +51,7 @@ enum NumberText {
     }
 
     /// "5.8e23", "1e24": a mantissa of up to `digits` significant digits and a plain exponent.
-    static func exponent(_ d: Double, digits: Int = 3) -> String {
+    public static func exponent(_ d: Double, digits: Int = 3) -> String {
         guard d.isFinite, d != 0 else { return short(d) }
         let text = String(format: "%.\(max(digits - 1, 0))e", d)
         guard let e = text.firstIndex(of: "e") else { return text }
@@ -64,7 +61,7 @@ enum NumberText {
     }
 
     /// A value in `unit` for people: "70B", "1.4T tokens", "$12.3M", "41 MWh", "5.8e23 FLOP".
-    static func quantity(_ d: Double, _ unit: DisplayUnit, digits: Int = 3) -> String {
+    public static func quantity(_ d: Double, _ unit: DisplayUnit, digits: Int = 3) -> String {
         guard d.isFinite else { return short(d) }
         switch unit {
         case .plain: return short(d, digits: digits)

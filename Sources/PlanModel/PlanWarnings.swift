@@ -1,0 +1,63 @@
+import Diagnostics
+import Foundation
+import ScalingLaws
+
+/// What a plan's warnings depend on besides the plan: copied from the problem into every
+/// `PlanMetrics` (a few numbers), so the warnings travel with the plan and are worked out only
+/// when asked for.
+public struct PlanWarningContext: Sendable, Equatable {
+    /// The range the law was fitted on, when known.
+    public var fittedRange: FittedRange?
+    /// Unique training tokens, when limited.
+    public var uniqueTokens: Double?
+    /// The latency SLOs, s.
+    public var ttftSLO: Double?
+    public var tpotSLO: Double?
+
+    public init(fittedRange: FittedRange? = nil, uniqueTokens: Double? = nil, ttftSLO: Double? = nil, tpotSLO: Double? = nil) {
+        self.fittedRange = fittedRange
+        self.uniqueTokens = uniqueTokens
+        self.ttftSLO = ttftSLO
+        self.tpotSLO = tpotSLO
+    }
+}
+
+extension PlanningProblem {
+    /// The context every plan of this problem carries for its warnings.
+    public var warningContext: PlanWarningContext {
+        PlanWarningContext(fittedRange: fittedRange, uniqueTokens: training.uniqueTokens,
+                           ttftSLO: inference?.slo.ttftSeconds, tpotSLO: inference?.slo.tpotSeconds)
+    }
+}
+
+/// The warnings of a plan: where the models it rests on are weak.
+public enum PlanWarnings {
+    /// A latency within this fraction of its SLO is "barely met".
+    public static let sloMargin = 0.10
+
+    /// The warnings for `plan`, about `subject` ("recommended plan", "frontier point 3").
+    public static func check(_ plan: PlanMetrics, subject: String? = nil) -> [Warning] {
+        let context = plan.warningContext
+        var out: [Warning] = []
+        if let w = context.fittedRange?.extrapolationWarning(params: plan.params, tokens: plan.tokens, subject: subject) {
+            out.append(w)
+        }
+        if let u = context.uniqueTokens, plan.tokens > u {
+            out.append(Warning(.dataRepetition,
+                               "Training repeats data: \(DisplayUnit.tokens.format(plan.tokens)) from \(DisplayUnit.tokens.format(u)) unique is \(String(format: "%.2f", plan.tokens / u)) epochs; repeated tokens are worth less (Muennighoff et al. 2023).",
+                               subject: subject))
+        }
+        for (name, value, slo) in [("time to first token", plan.ttftMs, context.ttftSLO), ("time per output token", plan.tpotMs, context.tpotSLO)] {
+            guard let v = value, let s = slo.map({ $0 * 1000 }), v <= s * (1 + 1e-9), v >= s * (1 - sloMargin) else { continue }
+            out.append(Warning(.sloBarelyMet,
+                               "The \(name) SLO is barely met: \(DisplayUnit.ms.format(v)) against \(DisplayUnit.ms.format(s)) (\(String(format: "%.1f", 100 * (s - v) / s))% to spare); a slower kernel or longer prompts would break it.",
+                               subject: subject))
+        }
+        return out
+    }
+}
+
+extension PlanMetrics {
+    /// The plan's warnings (no subject).
+    public var warnings: [Warning] { PlanWarnings.check(self) }
+}

@@ -1,0 +1,55 @@
+import Diagnostics
+import Foundation
+
+/// The range of model sizes and token counts a published law was fitted on, with its source.
+public struct FittedRange: Equatable, Sendable {
+    public var params: ClosedRange<Double>
+    public var tokens: ClosedRange<Double>
+    public var source: String
+
+    public init(params: ClosedRange<Double>, tokens: ClosedRange<Double>, source: String) {
+        self.params = params
+        self.tokens = tokens
+        self.source = source
+    }
+
+    /// The fitted range of a preset, where the paper states it. Presets share a range when
+    /// they refit the same runs (Epoch's and Sardana et al.'s laws are Hoffmann et al.'s data).
+    public static func known(forPreset name: String) -> FittedRange? {
+        switch name {
+        case "hoffmann2022", "epoch2024", "sardana2024":
+            FittedRange(params: 70e6...16e9, tokens: 5e9...500e9,
+                        source: "Hoffmann et al. 2022, abstract: over 400 models from 70M to over 16B parameters on 5B to 500B tokens")
+        case "kaplan2020":
+            FittedRange(params: 768...1.5e9, tokens: 22e6...23e9,
+                        source: "Kaplan et al. 2020, section 1: 768 to 1.5B non-embedding parameters, datasets of 22M to 23B tokens")
+        default: nil
+        }
+    }
+
+    /// The fitted range for a scenario's law source: a preset's citation maps to the preset.
+    public static func known(forLawSource source: String) -> FittedRange? {
+        LawPreset.all.first { $0.citation == source }.flatMap { known(forPreset: $0.name) }
+    }
+}
+
+extension FittedRange {
+    /// The warning for a prediction at `params` and `tokens` outside this range (which of the
+    /// two, and by what factor), or nil inside it.
+    public func extrapolationWarning(params: Double, tokens: Double, subject: String? = nil) -> Warning? {
+        let r = self
+        func outside(_ v: Double, _ r: ClosedRange<Double>) -> String? {
+            v > r.upperBound ? String(format: "%.1fx above", v / r.upperBound) : v < r.lowerBound ? String(format: "%.1fx below", r.lowerBound / v) : nil
+        }
+        var parts: [String] = []
+        if let o = outside(params, r.params) {
+            parts.append("model size \(DisplayUnit.params.format(params)) is \(o) the fitted \(DisplayUnit.params.format(r.params.lowerBound))-\(DisplayUnit.params.format(r.params.upperBound))")
+        }
+        if let o = outside(tokens, r.tokens) {
+            parts.append("\(DisplayUnit.tokens.format(tokens)) is \(o) the fitted \(DisplayUnit.params.format(r.tokens.lowerBound))-\(DisplayUnit.params.format(r.tokens.upperBound))")
+        }
+        guard !parts.isEmpty else { return nil }
+        return Warning(.extrapolation, "The law is extrapolated: \(parts.joined(separator: "; ")) (\(r.source)); its loss there is a forecast, not a fit.",
+                       subject: subject)
+    }
+}
