@@ -43,7 +43,7 @@ let package = Package(
         // Domain models: laws, pilot designs, hardware, demand.
         .target(name: "ScalingLaws", dependencies: ["Numerics", "LinearAlgebra", "Diagnostics"]),
         .target(name: "ExperimentDesign", dependencies: ["ScalingLaws", "Numerics", "LinearAlgebra", "Diagnostics"]),
-        .target(name: "Hardware", dependencies: ["LinearAlgebra", "Diagnostics"]),
+        .target(name: "Hardware", dependencies: ["LinearAlgebra", "Numerics", "Diagnostics"]),
         .target(name: "Demand", dependencies: ["Diagnostics"]),
 
         // The planning problem as plain values, and its solvers.

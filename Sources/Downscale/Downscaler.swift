@@ -56,12 +56,10 @@ public enum Downscaler {
                 for precision in problem.precisions where device.peakFLOPS(for: precision) != nil {
                     let fits = grid.map { n in withinLimits(problem, params: n, device: device, precision: precision) }
                     guard let last = fits.lastIndex(of: true), last + 1 < grid.count else { continue }
-                    var lo = Foundation.log(grid[last]), hi = Foundation.log(grid[last + 1])
-                    while hi - lo > 1e-6 {
-                        let mid = (lo + hi) / 2
-                        if withinLimits(problem, params: Foundation.exp(mid), device: device, precision: precision) { lo = mid } else { hi = mid }
-                    }
-                    try add(Foundation.exp(lo), nil)
+                    // The largest size within the limits, between the last grid size in and the first out.
+                    let edge = Bisection.boundary(holds: Foundation.log(grid[last]), fails: Foundation.log(grid[last + 1]), tolerance: 1e-6,
+                                                  maxSteps: .max) { withinLimits(problem, params: Foundation.exp($0), device: device, precision: precision) }
+                    try add(Foundation.exp(edge.holds), nil)
                 }
             }
         }
@@ -120,16 +118,14 @@ public enum Downscaler {
             func size(_ lnC: Double) throws(PlanError) -> Double {
                 do { return try problem.law.computeOptimal(compute: Foundation.exp(lnC), uniqueTokens: u).params } catch { throw .unsupported("cannot allocate compute with this law: \(error)") }
             }
-            var lo = Foundation.log(6 * pn * pn * 1e-4), hi = Foundation.log(6 * pn * pn * 1e5)
+            let lo = Foundation.log(6 * pn * pn * 1e-4), hi = Foundation.log(6 * pn * pn * 1e5)
             guard try size(lo) <= pn, try size(hi) >= pn else {
                 throw .unsupported("no compute budget makes \(pn) parameters compute-optimal under this law; give the reference's tokens too")
             }
-            for _ in 0..<200 where hi - lo > 1e-13 {
-                let mid = (lo + hi) / 2
-                if try size(mid) < pn { lo = mid } else { hi = mid }
-            }
+            // The compute whose optimal size is pn: optimal sizes grow with compute.
+            let edge = try Bisection.boundary(holds: lo, fails: hi, tolerance: 1e-13, maxSteps: 200) { c throws(PlanError) in try size(c) < pn }
             n = pn
-            d = Foundation.exp(hi) / (6 * pn)
+            d = Foundation.exp(edge.fails) / (6 * pn)
         case .loss(let l):
             var p = trainingOnly(problem)
             p.constraints.lossMax = l
@@ -172,16 +168,15 @@ public enum Downscaler {
                 t.byPenalty[q] = (dMax, atMax, false, limit)
                 continue
             }
-            var lo = Foundation.log(max(1, n * 1e-6)), hi = Foundation.log(dMax)
+            let lo = Foundation.log(max(1, n * 1e-6)), hi = Foundation.log(dMax)
             if problem.law.unsafeLoss(params: n, tokens: Foundation.exp(lo), uniqueTokens: u) <= target {
                 t.byPenalty[q] = (Foundation.exp(lo), problem.law.unsafeLoss(params: n, tokens: Foundation.exp(lo), uniqueTokens: u), true, nil)
                 continue
             }
-            while hi - lo > 1e-13 {
-                let mid = (lo + hi) / 2
-                if problem.law.unsafeLoss(params: n, tokens: Foundation.exp(mid), uniqueTokens: u) <= target { hi = mid } else { lo = mid }
-            }
-            let d = Foundation.exp(hi)
+            // The fewest tokens reaching the target: the loss falls with D.
+            let d = Foundation.exp(Bisection.boundary(holds: hi, fails: lo, tolerance: 1e-13, maxSteps: .max) { logD in
+                problem.law.unsafeLoss(params: n, tokens: Foundation.exp(logD), uniqueTokens: u) <= target
+            }.holds)
             t.byPenalty[q] = (d, problem.law.unsafeLoss(params: n, tokens: d, uniqueTokens: u), true, nil)
         }
         return t

@@ -1,3 +1,5 @@
+import Numerics
+
 /// Latency targets for serving.
 public struct LatencySLO: Equatable, Sendable {
     /// Largest acceptable time to first token, s; nil for none.
@@ -30,13 +32,8 @@ public enum BatchSearch {
             return e.memory.fits && slo.isMet(by: e)
         }
         guard try ok(1) else { return nil }
-        var lo = 1, hi = max(1, limit)
+        let hi = max(1, limit)
         if try ok(hi) { return hi }
-        // Invariant: ok(lo) and !ok(hi).
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2
-            if try ok(mid) { lo = mid } else { hi = mid }
-        }
-        return lo
+        return try Bisection.lastHolding(from: 1, before: hi, ok)
     }
 }

@@ -21,10 +21,12 @@ public enum ScalarSearch {
     /// scanned value on one side and not the other (a minimum on the edge of the feasible set,
     /// or just past a drop): with a bound, the point where the bound crosses that value, to
     /// `tolerance` by bisection; without, where `f` turns finite, that cell narrowed.
-    public static func minimize(in range: ClosedRange<Double>, scanSteps: Int, tolerance: Double,
-                                lowerBound: ((Double) -> Double)? = nil, _ f: (Double) -> Double) -> Double? {
-        func value(_ x: Double) -> Double { let v = f(x); return v.isFinite ? v : .infinity }
-        guard scanSteps > 0 else { return narrow(range.lowerBound, range.upperBound, tolerance, value).x }
+    ///
+    /// `f` may throw: the search stops at the first error and throws it.
+    public static func minimize<E: Error>(in range: ClosedRange<Double>, scanSteps: Int, tolerance: Double,
+                                          lowerBound: ((Double) -> Double)? = nil, _ f: (Double) throws(E) -> Double) throws(E) -> Double? {
+        func value(_ x: Double) throws(E) -> Double { let v = try f(x); return v.isFinite ? v : .infinity }
+        guard scanSteps > 0 else { return try narrow(range.lowerBound, range.upperBound, tolerance, value).x }
         let h = (range.upperBound - range.lowerBound) / Double(scanSteps)
         let xs = (0...scanSteps).map { range.lowerBound + Double($0) * h }
         var values = [Double](repeating: .infinity, count: xs.count)
@@ -39,11 +41,11 @@ public enum ScalarSearch {
             leastBound = order.first.flatMap { bounds[$0] < .infinity ? $0 : nil }
             for i in order {
                 if bounds[i] == .infinity || bounds[i] > best + 1e-9 * abs(best) { break }
-                values[i] = value(xs[i])
+                values[i] = try value(xs[i])
                 best = min(best, values[i])
             }
         } else {
-            for i in xs.indices { values[i] = value(xs[i]) }
+            for i in xs.indices { values[i] = try value(xs[i]) }
         }
         // The first of the least values, as a scan in increasing x would find.
         var bestIndex = -1
@@ -54,7 +56,7 @@ public enum ScalarSearch {
         var cells = [bestIndex]
         if let j = leastBound, abs(j - bestIndex) > 1 { cells.append(j) }
         for (k, i) in cells.enumerated() {
-            let mid = narrow(xs[max(i - 1, 0)], xs[min(i + 1, scanSteps)], tolerance, value)
+            let mid = try narrow(xs[max(i - 1, 0)], xs[min(i + 1, scanSteps)], tolerance, value)
             // The best scanned point keeps its place only if strictly better than the first
             // cell's answer, and a second cell's answer must be strictly better to replace it.
             if mid.v.isFinite && (k == 0 ? mid.v <= best.v : mid.v < best.v) { best = mid }
@@ -71,14 +73,11 @@ public enum ScalarSearch {
         for i in 1..<xs.count where promising[i - 1] != promising[i] && (promising[i] || lowerBound == nil || bounds[i] == .infinity) {
             let candidate: (x: Double, v: Double)
             if let lowerBound {
-                var inside = promising[i] ? xs[i] : xs[i - 1], outside = promising[i] ? xs[i - 1] : xs[i]
-                while abs(inside - outside) > tolerance {
-                    let mid = (inside + outside) / 2
-                    if lowerBound(mid) <= bestValue { inside = mid } else { outside = mid }
-                }
-                candidate = (inside, value(inside))
+                let edge = Bisection.boundary(holds: promising[i] ? xs[i] : xs[i - 1], fails: promising[i] ? xs[i - 1] : xs[i],
+                                              tolerance: tolerance, maxSteps: .max) { lowerBound($0) <= bestValue }
+                candidate = (edge.holds, try value(edge.holds))
             } else {
-                candidate = narrow(xs[i - 1], xs[i], tolerance, value)
+                candidate = try narrow(xs[i - 1], xs[i], tolerance, value)
             }
             if candidate.v < best.v { best = candidate }
         }
@@ -88,23 +87,24 @@ public enum ScalarSearch {
     /// Golden-section search on [a, b] to `tolerance`: the best point it evaluated (the final
     /// midpoint among them) and `f` there. Where f jumps, the final interval straddles the
     /// jump and its midpoint may lie on the dear side, so the best evaluated point is kept.
-    private static func narrow(_ a: Double, _ b: Double, _ tolerance: Double, _ f: (Double) -> Double) -> (x: Double, v: Double) {
+    private static func narrow<E: Error>(_ a: Double, _ b: Double, _ tolerance: Double,
+                                         _ f: (Double) throws(E) -> Double) throws(E) -> (x: Double, v: Double) {
         var a = a, b = b
         var best = (x: Double.nan, v: Double.infinity)
-        func value(_ x: Double) -> Double {
-            let v = f(x)
+        func value(_ x: Double) throws(E) -> Double {
+            let v = try f(x)
             if v < best.v || best.x.isNaN { best = (x, v) }
             return v
         }
         let r = (5.0.squareRoot() - 1) / 2
         var x1 = b - r * (b - a), x2 = a + r * (b - a)
-        var f1 = value(x1), f2 = value(x2)
+        var f1 = try value(x1), f2 = try value(x2)
         for _ in 0..<200 where b - a > tolerance {
-            if f1 <= f2 { b = x2; x2 = x1; f2 = f1; x1 = b - r * (b - a); f1 = value(x1) }
-            else { a = x1; x1 = x2; f1 = f2; x2 = a + r * (b - a); f2 = value(x2) }
+            if f1 <= f2 { b = x2; x2 = x1; f2 = f1; x1 = b - r * (b - a); f1 = try value(x1) }
+            else { a = x1; x1 = x2; f1 = f2; x2 = a + r * (b - a); f2 = try value(x2) }
         }
         let mid = (a + b) / 2
-        let v = f(mid)
+        let v = try f(mid)
         return v <= best.v ? (mid, v) : best
     }
 }

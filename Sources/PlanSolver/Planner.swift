@@ -104,12 +104,9 @@ public struct Planner: Sendable {
         }
         if try servable(c.paramsMax) { return c.paramsMax }
         guard try servable(c.paramsMin) else { return nil }
-        var lo = Foundation.log(c.paramsMin), hi = Foundation.log(c.paramsMax)
-        while hi - lo > 1e-9 {
-            let mid = (lo + hi) / 2
-            if try servable(Foundation.exp(mid)) { lo = mid } else { hi = mid }
-        }
-        return Foundation.exp(lo)
+        let edge = try Bisection.boundary(holds: Foundation.log(c.paramsMin), fails: Foundation.log(c.paramsMax), tolerance: 1e-9,
+                                          maxSteps: .max) { x throws(PlanError) in try servable(Foundation.exp(x)) }
+        return Foundation.exp(edge.holds)
     }
 
     /// Metrics of a plan with the fleet sized for it.

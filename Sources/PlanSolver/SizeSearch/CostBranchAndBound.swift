@@ -1,6 +1,7 @@
 import Demand
 import Foundation
 import GLPK
+import HeapModule
 import Numerics
 import PlanModel
 import ScalingLaws
@@ -45,7 +46,8 @@ final class CostBranchAndBound {
     /// The best (ln N, cost) found, (nan, infinity) until a plan is.
     private(set) var best = (x: Double.nan, v: Double.infinity)
     private var trainingCosts: [Double: Double] = [:]
-    private var open = CellHeap()
+    /// The open cells, least bound first (swift-collections' binary heap).
+    private var open = Heap<OpenCell>()
 
     /// What a cell knows of s: only a lower bound on s(a) (no fleet sized yet); a fleet that
     /// serves a at cost s(a); or a fleet that serves the whole cell (a tooth, whose least
@@ -53,38 +55,12 @@ final class CostBranchAndBound {
     private enum Serving { case unsized, from(SizedFleet, cost: Double), tooth(least: Double) }
     private struct Cell { var a: Double, b: Double, serving: Serving, bound: Double }
 
-    /// The open cells as a binary min-heap on (bound, a): cells partition the range, so no
-    /// two share a left end and the order is total (the search is deterministic).
-    private struct CellHeap {
-        private var cells: [Cell] = []
-
-        private func before(_ i: Int, _ j: Int) -> Bool { (cells[i].bound, cells[i].a) < (cells[j].bound, cells[j].a) }
-
-        mutating func insert(_ cell: Cell) {
-            cells.append(cell)
-            var i = cells.count - 1
-            while i > 0, before(i, (i - 1) / 2) {
-                cells.swapAt(i, (i - 1) / 2)
-                i = (i - 1) / 2
-            }
-        }
-
-        mutating func popLeast() -> Cell? {
-            guard !cells.isEmpty else { return nil }
-            cells.swapAt(0, cells.count - 1)
-            let least = cells.removeLast()
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < cells.count, before(l, m) { m = l }
-                if r < cells.count, before(r, m) { m = r }
-                if m == i { break }
-                cells.swapAt(i, m)
-                i = m
-            }
-            return least
-        }
+    /// An open cell ordered by (bound, a) for the heap of open cells: cells partition the
+    /// range, so no two share a left end and the order is total (the search is deterministic).
+    private struct OpenCell: Comparable {
+        var cell: Cell
+        static func < (l: OpenCell, r: OpenCell) -> Bool { (l.cell.bound, l.cell.a) < (r.cell.bound, r.cell.a) }
+        static func == (l: OpenCell, r: OpenCell) -> Bool { (l.cell.bound, l.cell.a) == (r.cell.bound, r.cell.a) }
     }
 
     /// nil unless the search applies: serving sized for a forecast, a posynomial loss, and no
@@ -112,7 +88,7 @@ final class CostBranchAndBound {
     func run(cells xs: [Double]) throws(PlanError) {
         for i in xs.indices.dropFirst() { try enqueue(xs[i - 1], xs[i]) }
         var taken = 0
-        while taken < Self.cellLimit, let cell = open.popLeast() {
+        while taken < Self.cellLimit, let cell = open.popMin()?.cell {
             taken += 1
             if prunable(cell.bound) { break }
             switch cell.serving {
@@ -194,17 +170,14 @@ final class CostBranchAndBound {
         let g = trainingBound(a, b)
         guard g < .infinity else { return }
         guard b - a <= width || FleetSizer.dominates(slots(a), slots(b)) else {
-            var lo = a, hi = b
-            while hi - lo > width {
-                let mid = (lo + hi) / 2
-                if FleetSizer.dominates(slots(a), slots(mid)) { lo = mid } else { hi = mid }
-            }
-            try enqueue(a, lo)
-            try enqueue(hi, b)
+            // Cut where the tensor-parallel degrees change (a's options no longer dominate).
+            let cut = Bisection.boundary(holds: a, fails: b, tolerance: width, maxSteps: .max) { FleetSizer.dominates(slots(a), slots($0)) }
+            try enqueue(a, cut.holds)
+            try enqueue(cut.fails, b)
             return
         }
         guard let lp = planner.servingCostLowerBound(params: Foundation.exp(a)), lp < .infinity, !prunable(g + lp) else { return }
-        open.insert(Cell(a: a, b: b, serving: .unsized, bound: g + lp))
+        open.insert(OpenCell(cell: Cell(a: a, b: b, serving: .unsized, bound: g + lp)))
     }
 
     /// [a, b] with `fleet` serving a at `cost`: a tooth when the fleet serves b too.
@@ -212,10 +185,10 @@ final class CostBranchAndBound {
         guard cost < .infinity, b > a else { return }
         if serves(fleet, b) {
             let least = leastTraining(a, b)
-            if !prunable(least.g + cost) { open.insert(Cell(a: a, b: b, serving: .tooth(least: least.x), bound: least.g + cost)) }
+            if !prunable(least.g + cost) { open.insert(OpenCell(cell: Cell(a: a, b: b, serving: .tooth(least: least.x), bound: least.g + cost))) }
         } else {
             let bound = trainingBound(a, b) + cost
-            if !prunable(bound) { open.insert(Cell(a: a, b: b, serving: .from(fleet, cost: cost), bound: bound)) }
+            if !prunable(bound) { open.insert(OpenCell(cell: Cell(a: a, b: b, serving: .from(fleet, cost: cost), bound: bound))) }
         }
     }
 
@@ -229,7 +202,7 @@ final class CostBranchAndBound {
             lower += max(FleetSizer.hourlyCost(counts, fleet.slots), here.at(peak: peaks[m])) * FleetSizer.hoursPerMonth
         }
         let bound = trainingBound(mid, cell.b) + lower
-        if !prunable(bound) { open.insert(Cell(a: mid, b: cell.b, serving: .unsized, bound: bound)) }
+        if !prunable(bound) { open.insert(OpenCell(cell: Cell(a: mid, b: cell.b, serving: .unsized, bound: bound))) }
     }
 
     /// The least training cost on [a, b]: golden-section search on g from the first size with
@@ -237,12 +210,7 @@ final class CostBranchAndBound {
     private func leastTraining(_ a: Double, _ b: Double) -> (x: Double, g: Double) {
         var start = a
         if training(start) == .infinity {
-            var good = b
-            while good - start > width {
-                let mid = (start + good) / 2
-                if training(mid) < .infinity { good = mid } else { start = mid }
-            }
-            start = good
+            start = Bisection.boundary(holds: b, fails: start, tolerance: width, maxSteps: .max) { training($0) < .infinity }.holds
         }
         let x = b - start > width ? ScalarSearch.minimize(in: start...b, scanSteps: 0, tolerance: width, training) ?? start : start
         return (x, training(x))
@@ -254,11 +222,6 @@ final class CostBranchAndBound {
         if try value(x) < .infinity { return try improve(x) }
         try improve(a)
         try improve(b)
-        var failure: PlanError?
-        let y = ScalarSearch.minimize(in: a...b, scanSteps: 16, tolerance: width) { x in
-            do throws(PlanError) { return try value(x) } catch { failure = failure ?? error; return .infinity }
-        }
-        if let failure { throw failure }
-        if let y { try improve(y) }
+        if let y = try ScalarSearch.minimize(in: a...b, scanSteps: 16, tolerance: width, value) { try improve(y) }
     }
 }

@@ -142,11 +142,8 @@ extension Planner {
             try search.run(cells: (0...steps).map { range.lowerBound + Double($0) * h })
             return search.best.v < .infinity ? memo[search.best.x] : nil
         }
-        var failure: PlanError?
-        let found = ScalarSearch.minimize(in: range, scanSteps: steps, tolerance: 1e-6, lowerBound: objectiveLowerBound(objective, c)) { x in
-            do throws(PlanError) { return try value(x) } catch { failure = failure ?? error; return .infinity }
-        }
-        if let failure { throw failure }
+        let found = try ScalarSearch.minimize(in: range, scanSteps: steps, tolerance: 1e-6, lowerBound: objectiveLowerBound(objective, c),
+                                              value)
         guard let x = found else { return nil }
         _ = try value(x)
         return memo[x]
@@ -155,11 +152,6 @@ extension Planner {
     /// Bisection between `bad` (where `ok` fails) and `good` (where it holds) to 1e-12;
     /// returns the last point where `ok` holds.
     private func boundary(_ bad: Double, _ good: Double, _ ok: (Double) -> Bool) -> Double {
-        var bad = bad, good = good
-        while abs(bad - good) > 1e-12 {
-            let mid = (bad + good) / 2
-            if ok(mid) { good = mid } else { bad = mid }
-        }
-        return good
+        Bisection.boundary(holds: good, fails: bad, tolerance: 1e-12, maxSteps: .max, ok).holds
     }
 }
