@@ -7,6 +7,11 @@ import PackageDescription
 //   inputs (Scenario) -> laws, hardware, demand -> PlanModel -> PlanSolver, Downscale -> Report -> ScaleplanCLI,
 // with Numerics, LinearAlgebra, GLPK, Diagnostics and FileIO at the bottom. Scenario does not
 // depend on the solver, Report does not depend on Scenario, and nothing depends on the CLI.
+// Release builds optimise across modules (-cross-module-optimization): the plan model, the
+// solver and the numerics are separate modules, and the planner's hot loops call small
+// accessors across them (fleet capacity, metric values, scalar searches).
+let optimised: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
     name: "scaleplan",
     platforms: [.macOS(.v13)],
@@ -33,28 +38,29 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]),
 
         // Foundations: no domain knowledge.
-        .target(name: "Diagnostics"),
-        .target(name: "Numerics"),
-        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
-        .target(name: "GLPK", dependencies: ["CGLPK", "Diagnostics"]),
-        .target(name: "FileIO", dependencies: ["Diagnostics"]),
-        .target(name: "ValueTree"),
+        .target(name: "Diagnostics", swiftSettings: optimised),
+        .target(name: "Numerics", swiftSettings: optimised),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"], swiftSettings: optimised),
+        .target(name: "GLPK", dependencies: ["CGLPK", "Diagnostics"], swiftSettings: optimised),
+        .target(name: "FileIO", dependencies: ["Diagnostics"], swiftSettings: optimised),
+        .target(name: "ValueTree", swiftSettings: optimised),
 
         // Domain models: laws, pilot designs, hardware, demand.
-        .target(name: "ScalingLaws", dependencies: ["Numerics", "LinearAlgebra", "Diagnostics"]),
-        .target(name: "ExperimentDesign", dependencies: ["ScalingLaws", "Numerics", "LinearAlgebra", "Diagnostics"]),
-        .target(name: "Hardware", dependencies: ["LinearAlgebra", "Numerics", "Diagnostics"]),
-        .target(name: "Demand", dependencies: ["Diagnostics"]),
+        .target(name: "ScalingLaws", dependencies: ["Numerics", "LinearAlgebra", "Diagnostics"], swiftSettings: optimised),
+        .target(name: "ExperimentDesign", dependencies: ["ScalingLaws", "Numerics", "LinearAlgebra", "Diagnostics"], swiftSettings: optimised),
+        .target(name: "Hardware", dependencies: ["LinearAlgebra", "Diagnostics"], swiftSettings: optimised),
+        .target(name: "Demand", dependencies: ["Diagnostics"], swiftSettings: optimised),
 
         // The planning problem as plain values, and its solvers.
-        .target(name: "PlanModel", dependencies: ["ScalingLaws", "Hardware", "Demand", "Numerics", "Diagnostics"]),
+        .target(name: "PlanModel", dependencies: ["ScalingLaws", "Hardware", "Demand", "Numerics", "Diagnostics"], swiftSettings: optimised),
         .target(
             name: "PlanSolver",
             dependencies: [
                 "PlanModel", "GLPK", "ScalingLaws", "Hardware", "Demand", "Numerics", "LinearAlgebra", "Diagnostics",
                 .product(name: "HeapModule", package: "swift-collections"),
-            ]),
-        .target(name: "Downscale", dependencies: ["PlanModel", "PlanSolver", "GLPK", "ScalingLaws", "Hardware", "Numerics", "Diagnostics"]),
+            ], swiftSettings: optimised),
+        .target(name: "Downscale", dependencies: ["PlanModel", "PlanSolver", "GLPK", "ScalingLaws", "Hardware", "Numerics", "Diagnostics"],
+                swiftSettings: optimised),
 
         // Inputs (YAML, CSV) decoded into the plan model; outputs rendered from it.
         .target(
@@ -81,13 +87,14 @@ let package = Package(
                 .embedInCode("Profiles/mi300x.yaml"),
                 .embedInCode("Profiles/tpu-v5e.yaml"),
                 .embedInCode("Profiles/tpu-v5p.yaml"),
-            ]),
+            ],
+            swiftSettings: optimised),
         .target(
             name: "Report",
             dependencies: [
                 "PlanModel", "ScalingLaws", "ExperimentDesign", "Hardware", "Demand", "FileIO", "Diagnostics", "ValueTree",
                 .product(name: "CSV", package: "CSV.swift"),
-            ]),
+            ], swiftSettings: optimised),
 
         // The command line: a library (tested in-process) and a thin executable.
         .target(
@@ -96,7 +103,7 @@ let package = Package(
                 "ScalingLaws", "ExperimentDesign", "PlanModel", "PlanSolver", "Downscale", "Scenario", "Report",
                 "Hardware", "Demand", "LinearAlgebra", "FileIO", "Diagnostics", "ValueTree",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ], swiftSettings: optimised),
         .executableTarget(name: "scaleplan", dependencies: ["ScaleplanCLI"]),
 
         // The fuzzing harness (mutated inputs through the library, in-process) and its soak runner.
@@ -127,7 +134,8 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Scenario", "PlanModel", "PlanSolver", "Downscale", "Diagnostics", "ScalingLaws", "FileIO", "ValueTree", "TestSupport"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ScaleplanCLI", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["ScaleplanCLI", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["Snapshots"]),
         // The bad-input corpus (Tests/Fixtures/bad-inputs) run through the built binary.
         .testTarget(name: "BadInputTests", dependencies: ["TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["Fuzzing", "PlanModel", "PlanSolver", "Scenario", "FileIO", "TestSupport"]),

@@ -10,6 +10,7 @@ public enum Bisection {
     /// - Returns: the final ends: `holds`, the last point found where the predicate holds, and
     ///   `fails`, the nearest point found where it fails.
     /// - Throws: the first error `predicate` throws; the search stops there.
+    @inlinable
     public static func boundary<E: Error>(holds: Double, fails: Double, tolerance: Double, maxSteps: Int = 400,
                                           _ predicate: (Double) throws(E) -> Bool) throws(E) -> (holds: Double, fails: Double) {
         var holds = holds, fails = fails
@@ -20,18 +21,5 @@ public enum Bisection {
             steps += 1
         }
         return (holds, fails)
-    }
-
-    /// The largest integer in [holds, fails) where `predicate` holds, given that it holds at
-    /// `holds` and fails at `fails` (holds < fails) and, between them, holds on a prefix.
-    ///
-    /// - Throws: the first error `predicate` throws.
-    public static func lastHolding<E: Error>(from holds: Int, before fails: Int, _ predicate: (Int) throws(E) -> Bool) throws(E) -> Int {
-        var lo = holds, hi = fails
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2
-            if try predicate(mid) { lo = mid } else { hi = mid }
-        }
-        return lo
     }
 }

@@ -23,6 +23,7 @@ public enum ScalarSearch {
     /// `tolerance` by bisection; without, where `f` turns finite, that cell narrowed.
     ///
     /// `f` may throw: the search stops at the first error and throws it.
+    @inlinable
     public static func minimize<E: Error>(in range: ClosedRange<Double>, scanSteps: Int, tolerance: Double,
                                           lowerBound: ((Double) -> Double)? = nil, _ f: (Double) throws(E) -> Double) throws(E) -> Double? {
         func value(_ x: Double) throws(E) -> Double { let v = try f(x); return v.isFinite ? v : .infinity }
@@ -87,7 +88,8 @@ public enum ScalarSearch {
     /// Golden-section search on [a, b] to `tolerance`: the best point it evaluated (the final
     /// midpoint among them) and `f` there. Where f jumps, the final interval straddles the
     /// jump and its midpoint may lie on the dear side, so the best evaluated point is kept.
-    private static func narrow<E: Error>(_ a: Double, _ b: Double, _ tolerance: Double,
+    @inlinable
+    static func narrow<E: Error>(_ a: Double, _ b: Double, _ tolerance: Double,
                                          _ f: (Double) throws(E) -> Double) throws(E) -> (x: Double, v: Double) {
         var a = a, b = b
         var best = (x: Double.nan, v: Double.infinity)

@@ -71,3 +71,26 @@ public struct CLIFailure: Error {
     static func badInput(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: 2) }
     static func noSolution(_ message: String) -> CLIFailure { CLIFailure(message: message, exitCode: 1) }
 }
+
+extension Scaleplan {
+    /// The help text of the command at `path` (["law", "predict"]; [] for the root), as
+    /// `--help` prints it, at a fixed width: what the help snapshots record.
+    ///
+    /// - Returns: nil when `path` names no command.
+    public static func helpText(_ path: [String], columns: Int = 100) -> String? {
+        var command: ParsableCommand.Type = Scaleplan.self
+        for name in path {
+            guard let next = command.configuration.subcommands.first(where: { $0._commandName == name }) else { return nil }
+            command = next
+        }
+        return helpMessage(for: command, columns: columns)
+    }
+
+    /// Every command path, root first, depth first in the order `--help` lists them.
+    public static var commandPaths: [[String]] {
+        func walk(_ command: ParsableCommand.Type, _ path: [String]) -> [[String]] {
+            [path] + command.configuration.subcommands.flatMap { walk($0, path + [$0._commandName]) }
+        }
+        return walk(Scaleplan.self, [])
+    }
+}

@@ -39,7 +39,7 @@ public struct HardwareCatalog: Sendable {
     /// This catalog with the profiles of `directory` layered on top.
     public func adding(directory: String) throws(InputError) -> HardwareCatalog {
         var byName = Dictionary(profiles.map { ($0.name, $0) }, uniquingKeysWith: { _, b in b })
-        for p in try Self.profiles(in: directory) { byName[p.name] = p }
+        for p in try Self.profiles(in: directory, known: byName) { byName[p.name] = p }
         return HardwareCatalog(layers: layers + [directory], profiles: byName.values.sorted { $0.name < $1.name })
     }
 
@@ -88,7 +88,10 @@ public struct HardwareCatalog: Sendable {
     /// Whether a hardware name is a path to a profile file rather than a profile name.
     public static func isProfilePath(_ name: String) -> Bool { name.hasSuffix(".yaml") || name.hasSuffix(".yml") }
 
-    private static func profiles(in directory: String) throws(InputError) -> [HardwareProfile] {
+    /// The profiles of `directory`. A file whose text is that of the built-in profile of the
+    /// same name (the repository's own hardware-profiles/, run from its root) is not parsed
+    /// again: the `known` profile stands for it.
+    private static func profiles(in directory: String, known: [String: HardwareProfile] = [:]) throws(InputError) -> [HardwareProfile] {
         let files: [String]
         do {
             files = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -98,6 +101,10 @@ public struct HardwareCatalog: Sendable {
         var profiles: [HardwareProfile] = []
         for file in files.sorted() where isProfilePath(file) {
             let path = (directory as NSString).appendingPathComponent(file)
+            if let same = known[stem(file)], let builtIn = BuiltInProfiles.text(file), try InputFile.text(at: path) == builtIn {
+                profiles.append(same)
+                continue
+            }
             profiles.append(try HardwareProfile.load(path: path, requireNameMatchesFile: true))
         }
         guard !profiles.isEmpty else { throw InputError(file: directory, "the directory holds no hardware profiles (*.yaml)") }

@@ -34,13 +34,6 @@ struct BisectionTests {
         #expect(calls == 1)
     }
 
-    @Test func lastHoldingFindsTheLargestInteger() throws {
-        for limit in [1, 2, 7, 1000] {
-            #expect(Bisection.lastHolding(from: 1, before: 1024) { $0 <= limit } == limit)
-        }
-        #expect(Bisection.lastHolding(from: 3, before: 4) { _ in Issue.record("nothing to test"); return false } == 3)
-    }
-
     @Test func scalarSearchStopsAtTheFirstError() {
         var calls = 0
         #expect(throws: Stop(at: 3)) {
