@@ -21,13 +21,13 @@ public enum DownscaleReport {
             ("memory_gb", .number(s.memory.requiredBytes / 1e9)),
             ("tpot_ms", .number(s.tpotSeconds * 1000)),
             ("extra_train_flops", .number(p.extraTrainFLOPs)),
-            ("break_even_tokens", p.breakEvenTokens.map { .number($0) } ?? .null),
-            ("model", p.model.map { .string($0) }),
+            ("break_even_tokens", .number(p.breakEvenTokens)),
+            ("model", .string(p.model)),
             ("layers", .integer(p.shape.layers)),
             ("hidden", .integer(p.shape.hidden)),
             ("trained_loss", .number(p.trainedLoss)),
             ("reaches_reference", .bool(p.reachesReference)),
-            ("limit", p.limit.map { .string($0) }),
+            ("limit", .string(p.limit)),
             ("ttft_ms", .number(s.ttftSeconds * 1000)),
             ("joules_per_token", .number(s.joulesPerToken)),
             ("usd_per_million_tokens", .number(s.usdPerMillionTokens)),
@@ -50,7 +50,7 @@ public enum DownscaleReport {
                 ("usd_per_million_tokens", r.usdPerToken.map { .number($0 * 1e6) } ?? .null),
             ])),
             ("recommended", o.best.map(plan) ?? .null),
-            ("reason", o.reason.map { .string($0) }),
+            ("reason", .string(o.reason)),
             ("frontier", .list(o.frontier.map(plan))),
         ])
     }
@@ -61,8 +61,13 @@ public enum DownscaleReport {
         func f(_ v: ReportValue?, _ unit: DisplayUnit, digits: Int = 3) -> ReportValue? {
             v.flatMap { $0 == .null ? .string("-") : PlanTable.fmt($0, unit, digits: digits) }
         }
-        return .object(pairs.map { k, v in
-            guard k == "frontier", case .list(let rows) = v else { return (k, v) }
+        // A value that does not apply is null in the JSON; the table leaves its row out.
+        func withoutNulls(_ v: ReportValue) -> ReportValue {
+            guard case .object(let kv) = v else { return v }
+            return .object(kv.filter { $0.1 != .null })
+        }
+        return .object(pairs.filter { $0.1 != .null || $0.0 == "recommended" }.map { k, v in
+            guard k == "frontier", case .list(let rows) = v else { return (k, withoutNulls(v)) }
             return (k, .list(rows.map { r in
                 reportObject([
                     ("params", f(r["params"], .params)), ("D/N", f(r["tokens_per_param"], .plain)),

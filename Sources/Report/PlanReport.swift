@@ -14,11 +14,11 @@ public enum PlanReport {
             ("tokens", .number(m.tokens)),
             ("tokens_per_param", .number(m.tokensPerParam)),
             ("loss", .number(m.loss)),
-            ("loss_low", m.lossLow.map { .number($0) }),
-            ("loss_high", m.lossHigh.map { .number($0) }),
-            ("loss_at_confidence", m.lossAtConfidence.map { .number($0) }),
-            ("downstream_error", m.downstreamError.map { .number($0) }),
-            ("model", m.model.map { .string($0) }),
+            ("loss_low", .number(m.lossLow)),
+            ("loss_high", .number(m.lossHigh)),
+            ("loss_at_confidence", .number(m.lossAtConfidence)),
+            ("downstream_error", .number(m.downstreamError)),
+            ("model", .string(m.model)),
             ("train_flops", .number(m.trainFLOPs)),
             ("inference_flops", .number(m.inferenceFLOPs)),
             ("total_flops", .number(m.totalFLOPs)),
@@ -28,14 +28,14 @@ public enum PlanReport {
             ("energy_kwh", .number(m.totalEnergyKWh)),
             ("train_energy_kwh", .number(m.trainEnergyKWh)),
             ("inference_energy_kwh", .number(m.inferenceEnergyKWh)),
-            ("emissions_t_co2", m.emissionsTonnes.map { .number($0) }),
+            ("emissions_t_co2", .number(m.emissionsTonnes)),
             ("train_days", .number(m.trainDays)),
             ("train_devices", .integer(m.trainDevices)),
             ("train_device_hours", .number(m.trainDeviceHours)),
             ("fleet", .list(m.fleet.assignments.map(fleetEntry))),
-            ("serving_device_hours", m.fleet.busyDeviceHours.map { .number($0) }),
-            ("tpot_ms", m.tpotMs.map { .number($0) } ?? .null),
-            ("ttft_ms", m.ttftMs.map { .number($0) } ?? .null),
+            ("serving_device_hours", .number(m.fleet.busyDeviceHours)),
+            ("tpot_ms", .number(m.tpotMs)),
+            ("ttft_ms", .number(m.ttftMs)),
             // The codes of the plan's warnings (the messages are in the document's `warnings`).
             ("warnings", .list(m.warnings.map { .string($0.code.rawValue) })),
         ])
@@ -49,7 +49,7 @@ public enum PlanReport {
             ("devices_per_replica", .integer(a.replica.devices)),
             ("batch", .integer(a.replica.batch)),
             ("requests_per_second_per_replica", .number(a.replica.requestsPerSecond)),
-            ("replicas_by_month", a.replicasByMonth.isEmpty ? nil : .list(a.replicasByMonth.map { .integer($0) })),
+            ("replicas_by_month", a.replicasByMonth.isEmpty ? .null : .list(a.replicasByMonth.map { .integer($0) })),
         ])
     }
 
@@ -114,14 +114,14 @@ public enum PlanReport {
         var rows: [ReportValue] = [reportObject([
             ("month", .integer(0)), ("phase", .string("training")),
             ("cost_usd", .number(m.trainCost)), ("energy_kwh", .number(m.trainEnergyKWh)),
-            ("emissions_t_co2", carbon.map { .number(m.trainEnergyKWh * $0 / 1e6) }),
+            ("emissions_t_co2", .number(carbon.map { m.trainEnergyKWh * $0 / 1e6 })),
         ])]
         for (i, month) in monthly.enumerated() {
             let kwh = month.joules / 3.6e6
             rows.append(reportObject([
                 ("month", .integer(i + 1)), ("phase", .string(monthly.count == 1 ? "serving (lifetime)" : "serving")),
                 ("cost_usd", .number(month.usd)), ("energy_kwh", .number(kwh)),
-                ("emissions_t_co2", carbon.map { .number(kwh * $0 / 1e6) }),
+                ("emissions_t_co2", .number(carbon.map { kwh * $0 / 1e6 })),
             ]))
         }
         return .list(rows)

@@ -65,7 +65,10 @@ public enum ScenarioSchema {
 
     /// The schema, with hardware names from the profiles available.
     public static func value(hardware: [String]) -> ReportValue {
-        let hw = hardware.isEmpty ? reportObject([("type", .string("string"))]) : enumeration(hardware)
+        // A profile name, or a path to a profile file (*.yaml, *.yml) relative to the scenario.
+        let profileFile = reportObject([("type", .string("string")), ("pattern", .string("\\.ya?ml$"))])
+        let hw = hardware.isEmpty ? reportObject([("type", .string("string"))])
+            : reportObject([("anyOf", .list([enumeration(hardware), profileFile]))])
         let objectives = enumeration(Objective.allCases.map(\.rawValue))
         var lawProps: [(String, ReportValue)] = [
             ("preset", enumeration(LawPreset.all.map(\.name))),

@@ -39,7 +39,16 @@ public indirect enum ReportValue: Equatable, Sendable {
     }
 }
 
-/// Builds an object value with `key: value` pairs in order, dropping nil values.
+extension ReportValue {
+    /// A number, or null when there is none: the one rule for a value that does not apply
+    /// (a plan without serving has no TPOT): its key stays, with null.
+    public static func number(_ d: Double?) -> ReportValue { d.map { .number($0) } ?? .null }
+    /// A string, or null.
+    public static func string(_ s: String?) -> ReportValue { s.map { .string($0) } ?? .null }
+}
+
+/// Builds an object value with `key: value` pairs in order, dropping nil values (a section
+/// that does not apply); a value that does not apply is `.null`, not nil.
 public func reportObject(_ pairs: [(String, ReportValue?)]) -> ReportValue {
     .object(pairs.compactMap { k, v in v.map { (k, $0) } })
 }

@@ -57,7 +57,7 @@ struct FrontierCommand: ParsableCommand {
         guard !frontier.points.isEmpty else { throw CLIFailure.noSolution("no plan meets the constraints of \(input.scenario); run `scaleplan evaluate` for the relaxations") }
         let rows = ReportValue.list(frontier.points.enumerated().map { PlanReport.frontierRow($1, knee: $0 == frontier.knee) })
         let warnings = frontier.knee.map { PlanWarnings.check(frontier.points[$0], subject: "the knee") } ?? []
-        try output.emit(output.resolvedFormat == .table ? PlanTable.frontier(rows, x: fx, y: fy) : rows, listKey: "frontier",
+        try output.emit(output.resolvedFormat == .table ? PlanTable.frontier(frontier) : rows, listKey: "frontier",
                         warnings: warnings, inputs: [input.scenario])
         let bands = LossBands.of(frontier.points)
         let report = PlanHTMLReport(spec: spec.reportInputs, frontier: frontier, lossBands: bands, bandLabel: bandLabel(spec),
