@@ -35,15 +35,28 @@ public struct LBFGSState {
     private var rhoHistory: [Double] = []
     private var stalls = 0
 
+    /// The objective as the state calls it: value at x, gradient written to the second argument.
+    /// The generic entry points wrap the objective in one of these in the caller's module, so
+    /// the objective is specialised there while the state's own code is not generic.
+    public typealias Evaluate = ([Double], inout [Double]) -> Double
+
+    @inlinable
     public init<F: DifferentiableObjective>(
         start: [Double], objective: F, lower: [Double]? = nil, upper: [Double]? = nil,
         memory: Int = 10, gradientTolerance: Double = 1e-12, relativeTolerance: Double = 1e-13
     ) {
+        self.init(start: start, dimension: objective.dimension, evaluate: { objective.evaluate($0, gradient: &$1) }, lower: lower,
+                  upper: upper, memory: memory, gradientTolerance: gradientTolerance, relativeTolerance: relativeTolerance)
+    }
+
+    @usableFromInline
+    init(start: [Double], dimension: Int, evaluate: Evaluate, lower: [Double]?, upper: [Double]?,
+         memory: Int, gradientTolerance: Double, relativeTolerance: Double) {
         var x0 = start
         if let lower { for i in x0.indices { x0[i] = max(x0[i], lower[i]) } }
         if let upper { for i in x0.indices { x0[i] = min(x0[i], upper[i]) } }
-        var g = [Double](repeating: 0, count: objective.dimension)
-        let f = objective.evaluate(x0, gradient: &g)
+        var g = [Double](repeating: 0, count: dimension)
+        let f = evaluate(x0, &g)
         x = x0; value = f; gradient = g
         self.lower = lower; self.upper = upper; self.memory = memory
         self.gradientTolerance = gradientTolerance; self.relativeTolerance = relativeTolerance
@@ -61,7 +74,13 @@ public struct LBFGSState {
     }
 
     /// Runs up to `limit` more iterations.
+    @inlinable
     public mutating func run<F: DifferentiableObjective>(iterations limit: Int, objective: F) {
+        run(iterations: limit) { objective.evaluate($0, gradient: &$1) }
+    }
+
+    @usableFromInline
+    mutating func run(iterations limit: Int, _ objective: Evaluate) {
         var remaining = limit
         while remaining > 0, !finished {
             remaining -= 1
@@ -69,7 +88,7 @@ public struct LBFGSState {
         }
     }
 
-    private mutating func iterate<F: DifferentiableObjective>(_ objective: F) {
+    private mutating func iterate(_ objective: Evaluate) {
         let n = x.count
         let active = activeSet()
         var projected = gradient
@@ -145,19 +164,19 @@ public struct LBFGSState {
 
     private struct Trial { var t: Double; var value: Double; var slope: Double; var x: [Double]; var gradient: [Double] }
 
-    private mutating func trial<F: DifferentiableObjective>(_ objective: F, _ t: Double, _ d: [Double]) -> Trial {
+    private mutating func trial(_ objective: Evaluate, _ t: Double, _ d: [Double]) -> Trial {
         var xt = x
         axpy(t, d, &xt)
         var g = [Double](repeating: 0, count: x.count)
-        var f = objective.evaluate(xt, gradient: &g)
+        var f = objective(xt, &g)
         evaluations += 1
         if !f.isFinite || !g.allSatisfy(\.isFinite) { f = .infinity }
         return Trial(t: t, value: f, slope: f.isFinite ? dot(g, d) : .infinity, x: xt, gradient: g)
     }
 
     /// Strong Wolfe line search (c1 = 1e-4, c2 = 0.9); nil when no acceptable decrease exists.
-    private mutating func lineSearch<F: DifferentiableObjective>(
-        _ objective: F, direction d: [Double], slope: Double, initial: Double, maxStep: Double
+    private mutating func lineSearch(
+        _ objective: Evaluate, direction d: [Double], slope: Double, initial: Double, maxStep: Double
     ) -> (x: [Double], value: Double, gradient: [Double])? {
         let c1 = 1e-4, c2 = 0.9
         let f0 = value
@@ -177,8 +196,8 @@ public struct LBFGSState {
         return previous.t > 0 ? (previous.x, previous.value, previous.gradient) : nil
     }
 
-    private mutating func zoom<F: DifferentiableObjective>(
-        _ objective: F, _ d: [Double], f0: Double, slope: Double, low: Trial, high: Trial
+    private mutating func zoom(
+        _ objective: Evaluate, _ d: [Double], f0: Double, slope: Double, low: Trial, high: Trial
     ) -> (x: [Double], value: Double, gradient: [Double])? {
         let c1 = 1e-4, c2 = 0.9
         var lo = low, hi = high
