@@ -92,10 +92,8 @@ public enum Downscaler {
             out += [r.extrapolationWarning(params: reference.params, tokens: reference.tokens, subject: "reference"),
                     r.extrapolationWarning(params: best.params, tokens: best.tokens, subject: "best plan")].compactMap { $0 }
         }
-        if let u = problem.training.uniqueTokens, best.tokens > u {
-            out.append(Warning(.dataRepetition,
-                               "Training repeats data: \(DisplayUnit.tokens.format(best.tokens)) from \(DisplayUnit.tokens.format(u)) unique is \(String(format: "%.2f", best.tokens / u)) epochs; repeated tokens are worth less (Muennighoff et al. 2023).",
-                               subject: "best plan"))
+        if let u = problem.training.uniqueTokens, let w = PlanWarnings.dataRepetition(tokens: best.tokens, uniqueTokens: u, subject: "best plan") {
+            out.append(w)
         }
         return out
     }

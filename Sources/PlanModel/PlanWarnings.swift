@@ -42,11 +42,7 @@ public enum PlanWarnings {
         if let w = context.fittedRange?.extrapolationWarning(params: plan.params, tokens: plan.tokens, subject: subject) {
             out.append(w)
         }
-        if let u = context.uniqueTokens, plan.tokens > u {
-            out.append(Warning(.dataRepetition,
-                               "Training repeats data: \(DisplayUnit.tokens.format(plan.tokens)) from \(DisplayUnit.tokens.format(u)) unique is \(String(format: "%.2f", plan.tokens / u)) epochs; repeated tokens are worth less (Muennighoff et al. 2023).",
-                               subject: subject))
-        }
+        if let u = context.uniqueTokens, let w = dataRepetition(tokens: plan.tokens, uniqueTokens: u, subject: subject) { out.append(w) }
         for (name, value, slo) in [("time to first token", plan.ttftMs, context.ttftSLO), ("time per output token", plan.tpotMs, context.tpotSLO)] {
             guard let v = value, let s = slo.map({ $0 * 1000 }), v <= s * (1 + 1e-9), v >= s * (1 - sloMargin) else { continue }
             out.append(Warning(.sloBarelyMet,
@@ -54,6 +50,17 @@ public enum PlanWarnings {
                                subject: subject))
         }
         return out
+    }
+}
+
+extension PlanWarnings {
+    /// The warning for training on `tokens` drawn from `uniqueTokens` unique ones, or nil when
+    /// no token is repeated.
+    public static func dataRepetition(tokens: Double, uniqueTokens u: Double, subject: String? = nil) -> Warning? {
+        guard tokens > u else { return nil }
+        return Warning(.dataRepetition,
+                       "Training repeats data: \(DisplayUnit.tokens.format(tokens)) from \(DisplayUnit.tokens.format(u)) unique is \(String(format: "%.2f", tokens / u)) epochs; repeated tokens are worth less (Muennighoff et al. 2023).",
+                       subject: subject)
     }
 }
 

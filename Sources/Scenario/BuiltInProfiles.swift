@@ -1,16 +1,10 @@
-import FileIO
-import Foundation
-
 /// The hardware profiles compiled into the binary (hardware-profiles/*.yaml, embedded as
 /// package resources): file name and UTF-8 bytes. ProfileCatalogTests checks that this list
 /// names every profile in the folder.
 enum BuiltInProfiles {
-    /// The text of the built-in profile file `name` ("h100-sxm.yaml"), byte-order mark
-    /// removed as `InputFile` does; nil for a name that is not built in.
-    static func text(_ name: String) -> String? {
-        guard let bytes = files.first(where: { $0.name == name })?.bytes else { return nil }
-        return try? InputFile.decode(Data(bytes), file: name)
-    }
+    /// The bytes of the built-in profile file `name` ("h100-sxm.yaml"); nil for a name that
+    /// is not built in.
+    static func bytes(_ name: String) -> [UInt8]? { files.first { $0.name == name }?.bytes }
 
     static let files: [(name: String, bytes: [UInt8])] = [
         ("a100-40gb.yaml", PackageResources.a100_40gb_yaml),

@@ -101,7 +101,7 @@ public struct HardwareCatalog: Sendable {
         var profiles: [HardwareProfile] = []
         for file in files.sorted() where isProfilePath(file) {
             let path = (directory as NSString).appendingPathComponent(file)
-            if let same = known[stem(file)], let builtIn = BuiltInProfiles.text(file), try InputFile.text(at: path) == builtIn {
+            if let same = known[stem(file)], let builtIn = BuiltInProfiles.bytes(file), try InputFile.text(at: path).utf8.elementsEqual(builtIn) {
                 profiles.append(same)
                 continue
             }

@@ -3,6 +3,7 @@ import FileIO
 import Foundation
 import Hardware
 import Numerics
+import ValueTree
 
 extension HardwareProfile {
     /// The profile as a profile file that `HardwareProfile.parse` reads back unchanged
@@ -10,19 +11,8 @@ extension HardwareProfile {
     /// `comment` lines are written first, each prefixed with "# ".
     public func yamlText(comment: [String] = []) -> String {
         var out = comment.map { "# \($0)\n" }.joined()
-        func q(_ s: String) -> String {
-            var r = "\""
-            for ch in s.unicodeScalars {
-                switch ch {
-                case "\"": r += "\\\""
-                case "\\": r += "\\\\"
-                case "\n": r += "\\n"
-                case "\t": r += "\\t"
-                default: r += ch.value < 0x20 ? String(format: "\\u%04X", ch.value) : String(ch)
-                }
-            }
-            return r + "\""
-        }
+        // Double-quoted YAML scalars: the JSON string escaping every output uses.
+        func q(_ s: String) -> String { ReportValue.quoted(s) }
         func n(_ v: Double) -> String {
             v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)"
         }
