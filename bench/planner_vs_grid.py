@@ -204,6 +204,8 @@ def main():
         t_eval = timed([a.bin, "evaluate", f8, "--profiles", profiles, "--points", "40", "--format", "json"],
                        a.runs, 2, "evaluate40", workdir)
         front = json.loads(run([a.bin, "frontier", f8, "--profiles", profiles, "--points", "40", "--format", "json"]).stdout)
+        # Output contract v1 wraps a list answer: {"schema_version", "frontier": [...], "warnings"}.
+        front = front["frontier"] if isinstance(front, dict) else front
 
     print(f"date: {time.strftime('%Y-%m-%d', time.gmtime())}; load average before the run: {os.getloadavg()[0]:.2f}; "
           f"timing: {results[0]['t_scaleplan']['tool']}")

@@ -1,3 +1,4 @@
+import Diagnostics
 import Numerics
 import ScalingLaws
 
@@ -14,18 +15,22 @@ public struct Frontier: Sendable {
     /// Every plan the computation evaluated that met the constraints, the frontier's
     /// points and the dominated ones (for plots that show the dominated plans in grey).
     public var evaluated: [PlanMetrics]
+    /// Each point's warnings (`PlanWarnings`), in the order of `points`.
+    public var pointWarnings: [[Warning]]
 
     /// The widest range a frontier spans in y: up to this multiple of y's minimum.
     public static let ySpread = 100.0
     /// The widest range a frontier spans in a positive x other than loss, as a ratio.
     public static let xSpread = 1000.0
 
-    public init(x: Objective, y: Objective, points: [PlanMetrics], knee: Int?, evaluated: [PlanMetrics] = []) {
+    public init(x: Objective, y: Objective, points: [PlanMetrics], knee: Int?, evaluated: [PlanMetrics] = [],
+                pointWarnings: [[Warning]]? = nil) {
         self.x = x
         self.y = y
         self.points = points
         self.knee = knee
         self.evaluated = evaluated
+        self.pointWarnings = pointWarnings ?? points.map { _ in [] }
     }
 
     /// The points no other point dominates, sorted by x; duplicates removed.

@@ -39,8 +39,7 @@ public enum PlanEvaluator {
             trainDeviceHours: deviceSeconds / 3600, trainCost: trainCost(problem, deviceSeconds: deviceSeconds),
             trainEnergyKWh: deviceSeconds * watts * t.pue / 3.6e6,
             inferenceFLOPs: inferenceFLOPs, inferenceCost: inferenceCost, inferenceEnergyKWh: inferenceJoules / 3.6e6,
-            fleet: fleet, ttftMs: ttft, tpotMs: tpot, carbonIntensity: problem.inference?.carbonIntensity,
-            warningContext: problem.warningContext)
+            fleet: fleet, ttftMs: ttft, tpotMs: tpot, carbonIntensity: problem.inference?.carbonIntensity)
     }
 
     /// Training cost (USD) of a model of `n` parameters on `d` tokens: 6 N D FLOPs at the

@@ -41,10 +41,8 @@ public struct PlanMetrics: Sendable {
     public let tpotMs: Double?
     /// Grid carbon intensity used for emissions, gCO2/kWh.
     public let carbonIntensity: Double?
-    /// What the plan's warnings depend on (`PlanWarnings`).
-    public let warningContext: PlanWarningContext
 
-    public init(params: Double, model: String? = nil, tokens: Double, loss: Double, downstreamError: Double? = nil, lossLow: Double? = nil, lossHigh: Double? = nil, lossAtConfidence: Double? = nil, trainFLOPs: Double, trainDevices: Int, trainDays: Double, trainDeviceHours: Double, trainCost: Double, trainEnergyKWh: Double, inferenceFLOPs: Double, inferenceCost: Double, inferenceEnergyKWh: Double, fleet: Fleet, ttftMs: Double? = nil, tpotMs: Double? = nil, carbonIntensity: Double? = nil, warningContext: PlanWarningContext = PlanWarningContext()) {
+    public init(params: Double, model: String? = nil, tokens: Double, loss: Double, downstreamError: Double? = nil, lossLow: Double? = nil, lossHigh: Double? = nil, lossAtConfidence: Double? = nil, trainFLOPs: Double, trainDevices: Int, trainDays: Double, trainDeviceHours: Double, trainCost: Double, trainEnergyKWh: Double, inferenceFLOPs: Double, inferenceCost: Double, inferenceEnergyKWh: Double, fleet: Fleet, ttftMs: Double? = nil, tpotMs: Double? = nil, carbonIntensity: Double? = nil) {
         self.params = params
         self.model = model
         self.tokens = tokens
@@ -66,7 +64,6 @@ public struct PlanMetrics: Sendable {
         self.ttftMs = ttftMs
         self.tpotMs = tpotMs
         self.carbonIntensity = carbonIntensity
-        self.warningContext = warningContext
     }
 
     public var tokensPerParam: Double { tokens / params }

@@ -33,17 +33,16 @@ public struct PlanOutcome: Sendable {
     }
 
     /// The recommended plan's warnings (subject "recommended plan"); empty without a plan.
-    public var warnings: [Warning] {
-        recommended.map { PlanWarnings.check($0, subject: "recommended plan") } ?? []
-    }
+    public let warnings: [Warning]
 
     public init(status: Status, recommended: PlanMetrics?, recommendation: String, frontier: Frontier?,
-                relaxations: [Relaxation], nominal: PlanMetrics?) {
+                relaxations: [Relaxation], nominal: PlanMetrics?, warnings: [Warning] = []) {
         self.status = status
         self.recommended = recommended
         self.recommendation = recommendation
         self.frontier = frontier
         self.relaxations = relaxations
         self.nominal = nominal
+        self.warnings = warnings
     }
 }

@@ -2,9 +2,7 @@ import Diagnostics
 import Foundation
 import ScalingLaws
 
-/// What a plan's warnings depend on besides the plan: copied from the problem into every
-/// `PlanMetrics` (a few numbers), so the warnings travel with the plan and are worked out only
-/// when asked for.
+/// What a plan's warnings depend on besides the plan, taken from the problem once.
 public struct PlanWarningContext: Sendable, Equatable {
     /// The range the law was fitted on, when known.
     public var fittedRange: FittedRange?
@@ -35,9 +33,13 @@ public enum PlanWarnings {
     /// A latency within this fraction of its SLO is "barely met".
     public static let sloMargin = 0.10
 
-    /// The warnings for `plan`, about `subject` ("recommended plan", "frontier point 3").
-    public static func check(_ plan: PlanMetrics, subject: String? = nil) -> [Warning] {
-        let context = plan.warningContext
+    /// The warnings for `plan` of `problem`, about `subject` ("recommended plan", "the knee").
+    public static func check(_ plan: PlanMetrics, problem: PlanningProblem, subject: String? = nil) -> [Warning] {
+        check(plan, context: problem.warningContext, subject: subject)
+    }
+
+    /// The warnings for `plan` under `context`, about `subject`.
+    public static func check(_ plan: PlanMetrics, context: PlanWarningContext, subject: String? = nil) -> [Warning] {
         var out: [Warning] = []
         if let w = context.fittedRange?.extrapolationWarning(params: plan.params, tokens: plan.tokens, subject: subject) {
             out.append(w)
@@ -62,9 +64,4 @@ extension PlanWarnings {
                        "Training repeats data: \(DisplayUnit.tokens.format(tokens)) from \(DisplayUnit.tokens.format(u)) unique is \(String(format: "%.2f", tokens / u)) epochs; repeated tokens are worth less (Muennighoff et al. 2023).",
                        subject: subject)
     }
-}
-
-extension PlanMetrics {
-    /// The plan's warnings (no subject).
-    public var warnings: [Warning] { PlanWarnings.check(self) }
 }

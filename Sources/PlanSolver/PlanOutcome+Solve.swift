@@ -29,10 +29,12 @@ extension PlanOutcome {
         let boundsOther = Objective.allCases.contains { $0 != primary && problem.constraints.bound(on: $0) != nil }
         if problem.objectives.count == 2, !boundsOther, let k = frontier.knee {
             return PlanOutcome(status: .optimal, recommended: frontier.points[k], recommendation: "the knee of the \(frontierY.rawValue)-\(frontierX.rawValue) frontier",
-                               frontier: frontier, relaxations: [], nominal: nominal)
+                               frontier: frontier, relaxations: [], nominal: nominal,
+                               warnings: PlanWarnings.check(frontier.points[k], problem: problem, subject: "recommended plan"))
         }
         return PlanOutcome(status: .optimal, recommended: best, recommendation: "minimum \(primary.rawValue) subject to the constraints",
-                           frontier: frontier, relaxations: [], nominal: nominal)
+                           frontier: frontier, relaxations: [], nominal: nominal,
+                           warnings: PlanWarnings.check(best, problem: problem, subject: "recommended plan"))
     }
 
     /// For each bound, the smallest value it would need with all others kept: minimise that

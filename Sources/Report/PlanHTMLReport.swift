@@ -55,6 +55,7 @@ public struct PlanHTMLReport: Sendable {
         recommendation = outcome.recommendation
         frontier = outcome.frontier
         relaxations = outcome.relaxations.map { ($0.constraint, $0.bound, $0.needed) }
+        warnings = outcome.warnings
         self.lossBands = lossBands
         self.bandLabel = bandLabel
         self.command = command
@@ -69,6 +70,7 @@ public struct PlanHTMLReport: Sendable {
         recommendation = "the knee of the \(frontier.y.rawValue)-\(frontier.x.rawValue) frontier"
         self.frontier = frontier
         relaxations = []
+        warnings = frontier.knee.map { PlanWarnings.check(frontier.points[$0], problem: spec.problem, subject: "the knee") } ?? []
         self.lossBands = lossBands
         self.bandLabel = bandLabel
         self.command = command
@@ -90,8 +92,8 @@ public struct PlanHTMLReport: Sendable {
         return BudgetPlot(budget: PlanReport.budget(r, inf), title: "\(problem.name): lifetime cost by month (cumulative)")
     }
 
-    /// The recommended plan's warnings (carried by the plan; see `PlanWarnings`).
-    public var warnings: [Warning] { recommended?.warnings ?? [] }
+    /// The recommended plan's warnings (carried by the outcome; see `PlanWarnings`).
+    public var warnings: [Warning]
 
     /// The whole page.
     public func html() -> String {

@@ -8,7 +8,8 @@ import ValueTree
 /// Report values for plans: the JSON contract of `evaluate` and `frontier`.
 public enum PlanReport {
     /// One plan (a POINT in the contract): stable keys first, extras after.
-    public static func point(_ m: PlanMetrics) -> ReportValue {
+    /// `warnings` are the plan's own (their codes are listed; the messages go in the document's `warnings`).
+    public static func point(_ m: PlanMetrics, warnings: [Warning]) -> ReportValue {
         reportObject([
             ("params", .number(m.params)),
             ("tokens", .number(m.tokens)),
@@ -37,7 +38,7 @@ public enum PlanReport {
             ("tpot_ms", .number(m.tpotMs)),
             ("ttft_ms", .number(m.ttftMs)),
             // The codes of the plan's warnings (the messages are in the document's `warnings`).
-            ("warnings", .list(m.warnings.map { .string($0.code.rawValue) })),
+            ("warnings", .list(warnings.map { .string($0.code.rawValue) })),
         ])
     }
 
@@ -54,8 +55,8 @@ public enum PlanReport {
     }
 
     /// A frontier point with the objectives it trades off, for tables and CSV.
-    public static func frontierRow(_ m: PlanMetrics, knee: Bool) -> ReportValue {
-        guard case .object(var pairs) = point(m) else { return point(m) }
+    public static func frontierRow(_ m: PlanMetrics, knee: Bool, warnings: [Warning]) -> ReportValue {
+        guard case .object(var pairs) = point(m, warnings: warnings) else { return point(m, warnings: warnings) }
         pairs.removeAll { ["fleet", "replicas_by_month"].contains($0.0) }
         pairs.append(("fleet", .string(m.fleet.assignments.map {
             $0.replicasByMonth.isEmpty ? $0.replica.option.label : "\($0.peakReplicas)x \($0.replica.option.label)"
@@ -69,13 +70,14 @@ public enum PlanReport {
         var pairs: [(String, ReportValue?)] = [
             ("scenario", .string(scenario)),
             ("status", .string(o.status.rawValue)),
-            ("recommended", o.recommended.map(point) ?? .null),
+            ("recommended", o.recommended.map { point($0, warnings: o.warnings) } ?? .null),
             ("recommendation", .string(o.recommendation)),
         ]
         if let f = o.frontier {
             pairs.append(("frontier_axes", reportObject([("x", .string(f.x.rawValue)), ("y", .string(f.y.rawValue))])))
             pairs.append(("frontier", .list(f.points.enumerated().map { i, p in
-                guard case .object(var kv) = point(p) else { return point(p) }
+                let row = point(p, warnings: f.pointWarnings[i])
+                guard case .object(var kv) = row else { return row }
                 kv.append(("knee", .bool(i == f.knee)))
                 return .object(kv)
             })))
@@ -94,7 +96,7 @@ public enum PlanReport {
                 ("nominal", o.nominal.map { .number($0.value(primary)) } ?? .null),
                 ("robust", o.recommended.map { .number($0.value(primary)) } ?? .null),
                 ("extra", o.nominal.flatMap { n in o.recommended.map { .number($0.value(primary) - n.value(primary)) } } ?? .null),
-                ("nominal_plan", o.nominal.map(point) ?? .null),
+                ("nominal_plan", o.nominal.map { point($0, warnings: PlanWarnings.check($0, problem: problem)) } ?? .null),
             ])))
         }
         if !o.relaxations.isEmpty {

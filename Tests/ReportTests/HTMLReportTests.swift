@@ -77,24 +77,24 @@ struct HTMLReportTests {
         let (spec, outcome) = try Self.solve("scenarios/code-model-data-constrained.yaml")
         let plan = try #require(outcome.recommended)
         let unique = try #require(spec.problem.training.uniqueTokens)
-        #expect(plan.warnings.contains { $0.code == .dataRepetition } == (plan.tokens > unique))
+        #expect(PlanWarnings.check(plan, problem: spec.problem).contains { $0.code == .dataRepetition } == (plan.tokens > unique))
         // Independent of the planner's choice: the same plan with more tokens than unique data.
         let repeated = PlanEvaluator.evaluate(spec.problem, params: plan.params, tokens: unique * 3, fleet: plan.fleet)
-        #expect(repeated.warnings.first { $0.code == .dataRepetition }?.message.contains("3.00 epochs") == true)
+        #expect(PlanWarnings.check(repeated, problem: spec.problem).first { $0.code == .dataRepetition }?.message.contains("3.00 epochs") == true)
     }
 
     @Test func extrapolationNeedsAKnownRange() throws {
         let (spec, outcome) = try Self.solve("scenarios/chat-assistant.yaml")
         let plan = try #require(outcome.recommended)
-        #expect(plan.warnings.contains { $0.code == .extrapolation }, "the preset's range is known and the plan is outside it")
+        #expect(outcome.warnings.contains { $0.code == .extrapolation }, "the preset's range is known and the plan is outside it")
         var unknown = spec.problem
         unknown.fittedRange = nil
         let unranged = PlanEvaluator.evaluate(unknown, params: plan.params, tokens: plan.tokens, fleet: plan.fleet)
-        #expect(!unranged.warnings.contains { $0.code == .extrapolation })
+        #expect(!PlanWarnings.check(unranged, problem: unknown).contains { $0.code == .extrapolation })
         var wide = spec.problem
         wide.fittedRange = FittedRange(params: 1...1e15, tokens: 1...1e16, source: "test")
         let inside = PlanEvaluator.evaluate(wide, params: plan.params, tokens: plan.tokens, fleet: plan.fleet)
-        #expect(!inside.warnings.contains { $0.code == .extrapolation })
+        #expect(!PlanWarnings.check(inside, problem: wide).contains { $0.code == .extrapolation })
         #expect(FittedRange.known(forLawSource: LawPreset.hoffmann2022.citation)?.params.upperBound == 16e9)
         #expect(FittedRange.known(forLawSource: "fitted to runs.csv") == nil)
     }

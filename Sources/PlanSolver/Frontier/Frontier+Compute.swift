@@ -50,7 +50,9 @@ extension Frontier {
         progress?(count, count)
         let feasible = candidates.filter { PlanEvaluator.violations(planner.problem, $0).isEmpty }
         let points = nonDominated(feasible, x, y)
-        return Frontier(x: x, y: y, points: points, knee: knee(points, x, y), evaluated: feasible)
+        let context = planner.problem.warningContext
+        return Frontier(x: x, y: y, points: points, knee: knee(points, x, y), evaluated: feasible,
+                        pointWarnings: points.map { PlanWarnings.check($0, context: context) })
     }
 
     /// Independent epsilon solves run in this many lanes, on as many threads as the machine

@@ -55,8 +55,10 @@ struct FrontierCommand: ParsableCommand {
             try Frontier.compute(Planner(problem: spec.problem), x: fx, y: fy, count: frontierPoints.count(for: spec), progress: handler)
         }
         guard !frontier.points.isEmpty else { throw CLIFailure.noSolution("no plan meets the constraints of \(input.scenario); run `scaleplan evaluate` for the relaxations") }
-        let rows = ReportValue.list(frontier.points.enumerated().map { PlanReport.frontierRow($1, knee: $0 == frontier.knee) })
-        let warnings = frontier.knee.map { PlanWarnings.check(frontier.points[$0], subject: "the knee") } ?? []
+        let rows = ReportValue.list(frontier.points.enumerated().map { i, m in
+            PlanReport.frontierRow(m, knee: i == frontier.knee, warnings: frontier.pointWarnings[i])
+        })
+        let warnings = frontier.knee.map { PlanWarnings.check(frontier.points[$0], problem: spec.problem, subject: "the knee") } ?? []
         try output.emit(output.resolvedFormat == .table ? PlanTable.frontier(frontier) : rows, listKey: "frontier",
                         warnings: warnings, inputs: [input.scenario])
         let bands = LossBands.of(frontier.points)
