@@ -34,7 +34,7 @@ struct HardwareProfileOptions: ParsableArguments {
 
     /// The profile `name` (or a profile file path).
     func profile(_ name: String) throws -> HardwareProfile {
-        if name.hasSuffix(".yaml") || name.hasSuffix(".yml") { return try HardwareProfile.load(path: name) }
+        if HardwareCatalog.isProfilePath(name) { return try HardwareProfile.load(path: name) }
         return try catalog().profile(named: name)
     }
 }
