@@ -34,7 +34,20 @@ public struct Warning: Equatable, Hashable, Sendable, CustomStringConvertible {
         /// The model size or tokens lie outside the range the law was fitted on.
         public static let extrapolation = Code(rawValue: "extrapolation")
         /// Training tokens exceed the unique tokens available: data is repeated.
-        public static let dataRepetition = Code(rawValue: "data_repetition")
+        public static let dataRepeated = Code(rawValue: "data_repeated")
+        /// No unique-token limit is given and training needs more tokens than the default data
+        /// stock (`DataStock`): the plan assumes text that may not exist.
+        public static let dataStockExceeded = Code(rawValue: "data_stock_exceeded")
+        /// A plan sits on the edge of the search range (model size or tokens per parameter)
+        /// rather than on a constraint: a plan beyond it may be better.
+        public static let searchBound = Code(rawValue: "search_bound")
+        /// Interactive serving without a time-to-first-token SLO: nothing stops the planner
+        /// from batching until the first token takes seconds.
+        public static let ttftUnbounded = Code(rawValue: "ttft_unbounded")
+        /// Training takes longer than any published large run.
+        public static let longTraining = Code(rawValue: "long_training")
+        /// Serving below bf16 costs the plan a noticeable part of its loss.
+        public static let quantizationDegradation = Code(rawValue: "quantization_degradation")
         /// A latency SLO is met with less than 10% to spare.
         public static let sloBarelyMet = Code(rawValue: "slo_barely_met")
         /// The runs a law was fitted to vary too little to identify it (too few sizes or token counts).

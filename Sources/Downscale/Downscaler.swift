@@ -38,9 +38,11 @@ public enum Downscaler {
             if let known = seen[params] { training = known } else { training = trainingTargets(problem, params: params, reference: reference); seen[params] = training }
             for device in problem.devices {
                 for precision in problem.precisions where device.peakFLOPS(for: precision) != nil {
-                    guard let c = candidate(problem, params: params, model: choice?.name, shape: shape, device: device,
-                                            precision: precision, training: training, reference: reference) else { continue }
-                    candidates.append(c)
+                    for q in choices(problem, precision) {
+                        guard let c = candidate(problem, params: params, model: choice?.name, shape: shape, device: device,
+                                                quantization: q, training: training, reference: reference) else { continue }
+                        candidates.append(c)
+                    }
                 }
             }
         }
@@ -92,8 +94,15 @@ public enum Downscaler {
             out += [r.extrapolationWarning(params: reference.params, tokens: reference.tokens, subject: "reference"),
                     r.extrapolationWarning(params: best.params, tokens: best.tokens, subject: "best plan")].compactMap { $0 }
         }
-        if let u = problem.training.uniqueTokens, let w = PlanWarnings.dataRepetition(tokens: best.tokens, uniqueTokens: u, subject: "best plan") {
+        if let u = problem.training.uniqueTokens {
+            if let w = PlanWarnings.dataRepetition(tokens: best.tokens, uniqueTokens: u, subject: "best plan") { out.append(w) }
+        } else if let w = PlanWarnings.dataStock(tokens: best.tokens, subject: "best plan") {
             out.append(w)
+        }
+        if best.quantizationLoss > PlanWarnings.quantizationLossNotable {
+            out.append(Warning(.quantizationDegradation,
+                               "Serving at \(best.precision.rawValue) costs the small model \(DisplayUnit.loss.format(best.quantizationLoss, digits: 3)) nats per token (\(best.method == .postTraining ? "rounded after training; Kumar et al. 2024's degradation grows with tokens per parameter" : "quantisation-aware training, Kumar et al. 2024")), paid for with more training tokens.",
+                               subject: "best plan"))
         }
         return out
     }
@@ -136,46 +145,69 @@ public enum Downscaler {
         let request = problem.outputTokens
         let replica = ServingModel.replica(option: problem.referenceServing, params: n, prompt: problem.promptTokens, output: request,
                                           slo: problem.slo, fixedUtilisation: nil, pue: 1)
+        // The reference as served on its own hardware: rounded to its precision after training.
+        let servedAt = QuantizationChoice(precision: problem.referenceServing.precision, method: .postTraining)
+        let loss = train.loss + problem.quantization.loss(servedAt, law: problem.law, params: n, tokens: d, uniqueTokens: u)
         return DownscaleReference(
-            params: n, tokens: d, loss: train.loss, trainFLOPs: train.trainFLOPs, trainCost: train.trainCost,
+            params: n, tokens: d, loss: loss, trainFLOPs: train.trainFLOPs, trainCost: train.trainCost,
             trainEnergyKWh: train.trainEnergyKWh,
             usdPerToken: replica.map { $0.deviceSecondsPerRequest * $0.option.usdPerDeviceHour / 3600 / Double(request) })
     }
 
     // MARK: - Candidates
 
-    /// Training tokens for a size at each quantisation loss: D and the trained loss.
+    /// Training tokens for a size under each quantisation choice: D, the trained and served
+    /// losses, whether the reference is reached and, if not, what stops it.
     struct TrainingTarget {
-        /// Quantisation loss -> (tokens, trained loss, reaches, limit).
-        var byPenalty: [Double: (tokens: Double, loss: Double, reaches: Bool, limit: String?)] = [:]
+        var byChoice: [QuantizationChoice: (tokens: Double, trainedLoss: Double, loss: Double, reaches: Bool, limit: String?)] = [:]
+    }
+
+    /// The quantisation choices a candidate at `precision` may use.
+    static func choices(_ problem: DownscaleProblem, _ precision: Precision) -> [QuantizationChoice] {
+        QuantizationModel.isQuantized(precision) ? problem.quantization.methods.map { QuantizationChoice(precision: precision, method: $0) }
+            : [QuantizationChoice(precision: precision, method: .postTraining)]
     }
 
     static func trainingTargets(_ problem: DownscaleProblem, params n: Double, reference: DownscaleReference) -> TrainingTarget {
         var t = TrainingTarget()
         let u = problem.training.uniqueTokens
-        let penalties = Set(problem.precisions.map { problem.quantizationLoss[$0] ?? 0 })
+        let law = problem.law, model = problem.quantization
         let dMax = n * problem.tokensPerParamMax
-        for q in penalties {
-            let target = reference.loss - q
-            let atMax = problem.law.unsafeLoss(params: n, tokens: dMax, uniqueTokens: u)
-            guard atMax <= target else {
-                var limit = "at the over-training limit of \(problem.tokensPerParamMax) tokens per parameter it reaches \(atMax)"
-                if let u, dMax > u, case .dataConstrained = problem.law {
-                    limit = "repeating the \(u) unique tokens saturates: even \(dMax) tokens (\(dMax / u) epochs) reach only \(atMax)"
+        for choice in Set(problem.precisions.flatMap { choices(problem, $0) }) {
+            func trained(_ d: Double) -> Double { law.unsafeLoss(params: n, tokens: d, uniqueTokens: u) }
+            func served(_ d: Double) -> Double { trained(d) + model.loss(choice, law: law, params: n, tokens: d, uniqueTokens: u) }
+            let target = reference.loss
+            let lo = Foundation.log(max(1, n * 1e-6))
+            // Post-training rounding loses more the longer the model trains: past the minimum
+            // of the served loss in ln D, more tokens make the served model worse.
+            var hi = Foundation.log(dMax), hurts = false
+            if choice.method == .postTraining, QuantizationModel.isQuantized(choice.precision),
+               served(dMax) > served(dMax * (1 - 1e-6)),
+               let best = ScalarSearch.minimize(in: lo...hi, scanSteps: 60, tolerance: 1e-12, { served(Foundation.exp($0)) }) {
+                hi = best
+                hurts = true
+            }
+            let dBest = Foundation.exp(hi)
+            guard served(dBest) <= target else {
+                var limit = "at the over-training limit of \(DisplayUnit.plain.format(problem.tokensPerParamMax)) tokens per parameter the served loss reaches only \(DisplayUnit.loss.format(served(dBest)))"
+                if hurts {
+                    limit = "rounding to \(choice.precision.rawValue) after training costs more the longer the model trains: past \(DisplayUnit.tokens.format(dBest)) (\(DisplayUnit.plain.format(dBest / n)) per parameter) more data raises the served loss, whose best is \(DisplayUnit.loss.format(served(dBest)))"
+                } else if let u, dMax > u {
+                    limit = "repeating the \(DisplayUnit.tokens.format(u)) unique tokens saturates: even \(DisplayUnit.tokens.format(dMax)) (\(DisplayUnit.plain.format(dMax / u)) epochs) reach only \(DisplayUnit.loss.format(served(dMax)))"
                 }
-                t.byPenalty[q] = (dMax, atMax, false, limit)
+                t.byChoice[choice] = (dBest, trained(dBest), served(dBest), false, limit)
                 continue
             }
-            let lo = Foundation.log(max(1, n * 1e-6)), hi = Foundation.log(dMax)
-            if problem.law.unsafeLoss(params: n, tokens: Foundation.exp(lo), uniqueTokens: u) <= target {
-                t.byPenalty[q] = (Foundation.exp(lo), problem.law.unsafeLoss(params: n, tokens: Foundation.exp(lo), uniqueTokens: u), true, nil)
+            if served(Foundation.exp(lo)) <= target {
+                let d = Foundation.exp(lo)
+                t.byChoice[choice] = (d, trained(d), served(d), true, nil)
                 continue
             }
-            // The fewest tokens reaching the target: the loss falls with D.
+            // The fewest tokens reaching the target: the served loss falls with D below `hi`.
             let d = Foundation.exp(Bisection.boundary(holds: hi, fails: lo, tolerance: 1e-13, maxSteps: .max) { logD in
-                problem.law.unsafeLoss(params: n, tokens: Foundation.exp(logD), uniqueTokens: u) <= target
+                served(Foundation.exp(logD)) <= target
             }.holds)
-            t.byPenalty[q] = (d, problem.law.unsafeLoss(params: n, tokens: d, uniqueTokens: u), true, nil)
+            t.byChoice[choice] = (d, trained(d), served(d), true, nil)
         }
         return t
     }
@@ -224,9 +256,10 @@ public enum Downscaler {
     }
 
     static func candidate(_ p: DownscaleProblem, params n: Double, model: String?, shape: ModelShape, device: HardwareProfile,
-                          precision: Precision, training: TrainingTarget, reference r: DownscaleReference) -> Candidate? {
+                          quantization q: QuantizationChoice, training: TrainingTarget, reference r: DownscaleReference) -> Candidate? {
+        let precision = q.precision
         guard let e = try? ServingEstimate(profile: device, workload: workload(p, params: n, shape: shape, precision: precision)),
-              let target = training.byPenalty[p.quantizationLoss[precision] ?? 0] else { return nil }
+              let target = training.byChoice[q] else { return nil }
         let train = PlanEvaluator.evaluate(trainingOnly(p), params: n, tokens: target.tokens, fleet: Fleet(assignments: []))
         let usdPerToken = e.usdPerMillionTokens / 1e6
         var breakEven: Double?
@@ -235,8 +268,8 @@ public enum Downscaler {
             if extra <= 0, saving >= 0 { breakEven = 0 } else if extra > 0, saving > 0 { breakEven = extra / saving }
         }
         let plan = DownscalePlan(
-            params: n, model: model, shape: shape, device: device, precision: precision, tokens: target.tokens,
-            trainedLoss: target.loss, loss: target.loss + (p.quantizationLoss[precision] ?? 0), reachesReference: target.reaches,
+            params: n, model: model, shape: shape, device: device, precision: precision, method: q.method, tokens: target.tokens,
+            trainedLoss: target.trainedLoss, loss: target.loss, reachesReference: target.reaches,
             limit: target.limit, serving: e, trainFLOPs: train.trainFLOPs, extraTrainFLOPs: train.trainFLOPs - r.trainFLOPs,
             trainCost: train.trainCost, extraTrainCost: train.trainCost - r.trainCost, trainEnergyKWh: train.trainEnergyKWh,
             extraTrainEnergyKWh: train.trainEnergyKWh - r.trainEnergyKWh, usdPerToken: usdPerToken, breakEvenTokens: breakEven)

@@ -32,11 +32,16 @@ struct IndependentMetrics {
     /// Seconds in the average month (365.25 / 12 days).
     static let secondsPerMonth = 365.25 / 12 * 86_400
 
-    init(_ problem: PlanningProblem, params n: Double, tokens d: Double, devices: Int, fleet: Fleet) {
+    /// `quantization` is the precision and method the plan says its fleet is held to; the
+    /// served loss adds its quantisation loss, written out here from Kumar et al. 2024.
+    init(_ problem: PlanningProblem, params n: Double, tokens d: Double, devices: Int, fleet: Fleet, quantization: QuantizationChoice?) {
         let u = problem.training.uniqueTokens
-        loss = Self.loss(problem.law, n, d, u)
+        func served(_ law: ScalingLaw) -> Double {
+            Self.loss(law, n, d, u) + Self.quantizationLoss(problem.quantization, quantization, law, n, d, u)
+        }
+        loss = served(problem.law)
         if let samples = problem.lossUncertainty?.samples {
-            let sorted = samples.map { Self.loss($0, n, d, u) }.sorted()
+            let sorted = samples.map(served).sorted()
             lossLow = Self.nearestRank(sorted, 0.05)
             lossHigh = Self.nearestRank(sorted, 0.95)
             lossAtConfidence = problem.lossUncertainty?.confidence.map { Self.nearestRank(sorted, $0) }
@@ -89,6 +94,33 @@ struct IndependentMetrics {
     }
 
     /// The loss of `law` at (N, D) with U unique tokens, from each family's published formula.
+    /// The loss of serving at `choice`: nothing at 16 bits or more; after-training rounding
+    /// adds the stated constant or Kumar et al. 2024's eq. 2, C_T D^gamma_D / N^gamma_N
+    /// e^(-P / gamma_post); quantisation-aware training loses what N (1 - e^(-P / gamma_w))
+    /// parameters lose against N (eq. 4).
+    static func quantizationLoss(_ model: QuantizationModel, _ choice: QuantizationChoice?, _ law: ScalingLaw,
+                                 _ n: Double, _ d: Double, _ u: Double?) -> Double {
+        guard let choice else { return 0 }
+        let bits: Double = switch choice.precision {
+        case .fp32: 32
+        case .bf16: 16
+        case .fp8, .int8: 8
+        case .int4: 4
+        }
+        guard bits < 16 else { return 0 }
+        switch choice.method {
+        case .postTraining:
+            switch model.postTraining {
+            case nil: return 0
+            case .fixed(let table): return table[choice.precision] ?? 0
+            case .law(let l): return l.cT * pow(d, l.gammaD) / pow(n, l.gammaN) * exp(-bits / l.gammaPost)
+            }
+        case .quantizationAware:
+            let nEff = n * (1 - exp(-bits / model.quantizationAware.gammaW))
+            return loss(law, nEff, d, u) - loss(law, n, d, u)
+        }
+    }
+
     static func loss(_ law: ScalingLaw, _ n: Double, _ d: Double, _ u: Double?) -> Double {
         func chinchilla(_ l: ChinchillaLaw, _ n: Double, _ d: Double) -> Double { l.E + l.A / pow(n, l.alpha) + l.B / pow(d, l.beta) }
         switch law {

@@ -37,7 +37,23 @@ public enum PlanCheck {
             return ["\(what) has N = \(m.params), D = \(m.tokens)"]
         }
         var out: [String] = []
-        let again = IndependentMetrics(problem, params: m.params, tokens: m.tokens, devices: m.trainDevices, fleet: m.fleet)
+        let again = IndependentMetrics(problem, params: m.params, tokens: m.tokens, devices: m.trainDevices, fleet: m.fleet,
+                                       quantization: m.quantization)
+        // Every replica serves at a precision no worse (no fewer bits) than the one the plan's
+        // served loss assumes.
+        if let q = m.quantization {
+            func worse(_ p: Precision) -> Bool {
+                if case .fixed(let table) = problem.quantization.postTraining, q.method == .postTraining, q.precision.bytesPerValue < 2 {
+                    return (table[p] ?? 0) > (table[q.precision] ?? 0)
+                }
+                return p.bytesPerValue < min(2, q.precision.bytesPerValue)
+            }
+            for a in m.fleet.assignments where worse(a.replica.option.precision) {
+                out.append("\(what): \(a.replica.option.label) serves below the \(q.precision.rawValue) its served loss assumes")
+            }
+        } else if !m.fleet.assignments.isEmpty {
+            out.append("\(what) serves without stating the precision its loss assumes")
+        }
         func compare(_ name: String, _ reported: Double?, _ derived: Double?) {
             switch (reported, derived) {
             case (nil, nil): return

@@ -17,6 +17,10 @@ public enum Precision: String, CaseIterable, Sendable, Codable, Comparable {
         }
     }
 
+    /// Bits per stored weight: fp32 32, bf16 16, fp8 and int8 8, int4 4. The quantisation laws
+    /// take the bit width alone (Kumar et al. 2024 fit integer rounding; fp8 is treated as 8 bits).
+    public var bits: Double { bytesPerValue * 8 }
+
     /// The KV-cache precision used with these weights unless overridden: fp8 weights keep an
     /// fp8 cache (as vLLM's `kv_cache_dtype=fp8` does), fp32 keeps fp32, everything else bf16.
     public var defaultKVCache: Precision {

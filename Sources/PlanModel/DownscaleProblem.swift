@@ -48,8 +48,8 @@ public struct DownscaleProblem: Sendable {
     public var sizes: Sizes
     /// The most training tokens per parameter considered (over-training limit).
     public var tokensPerParamMax: Double
-    /// Loss added by serving at a precision (quantisation), nats per token; 0 when absent.
-    public var quantizationLoss: [Precision: Double]
+    /// How serving below bf16 changes the loss (Kumar et al. 2024's laws unless stated).
+    public var quantization: QuantizationModel
     /// Points on the size / loss / extra-compute frontier.
     public var frontierPoints: Int
     /// The range the law was fitted on, when known (for extrapolation warnings).
@@ -59,7 +59,7 @@ public struct DownscaleProblem: Sendable {
                 devices: [HardwareProfile], precisions: [Precision], memoryCapBytes: Double? = nil, batch: Int = 1,
                 promptTokens: Int, outputTokens: Int, slo: LatencySLO = LatencySLO(), joulesPerTokenMax: Double? = nil,
                 usdPerMillionTokensMax: Double? = nil, sizes: Sizes = .derived(min: 1e7), tokensPerParamMax: Double = 10_000,
-                quantizationLoss: [Precision: Double] = [:], frontierPoints: Int = 20, fittedRange: FittedRange? = nil) {
+                quantization: QuantizationModel = .kumar2024, frontierPoints: Int = 20, fittedRange: FittedRange? = nil) {
         self.name = name
         self.law = law
         self.training = training
@@ -76,7 +76,7 @@ public struct DownscaleProblem: Sendable {
         self.usdPerMillionTokensMax = usdPerMillionTokensMax
         self.sizes = sizes
         self.tokensPerParamMax = tokensPerParamMax
-        self.quantizationLoss = quantizationLoss
+        self.quantization = quantization
         self.frontierPoints = frontierPoints
         self.fittedRange = fittedRange
     }
@@ -90,12 +90,16 @@ public struct DownscalePlan: Sendable {
     public let shape: ModelShape
     public let device: HardwareProfile
     public let precision: Precision
+    /// How the model reaches `precision`: rounded after training or trained at it.
+    public let method: QuantizationMethod
     /// Training tokens: enough to reach the reference loss, or the most allowed.
     public let tokens: Double
     public var tokensPerParam: Double { tokens / params }
-    /// Loss of the trained model, and as served (plus the precision's quantisation loss).
+    /// Loss of the model trained in bf16, and as served (plus the precision's quantisation loss).
     public let trainedLoss: Double
     public let loss: Double
+    /// The loss serving at `precision` adds, nats per token.
+    public var quantizationLoss: Double { loss - trainedLoss }
     /// Whether the served loss reaches the reference's.
     public let reachesReference: Bool
     /// Why not, when it does not.
@@ -116,12 +120,14 @@ public struct DownscalePlan: Sendable {
     /// reference's; 0 when it is cheaper from the start; nil when it never is.
     public let breakEvenTokens: Double?
 
-    public init(params: Double, model: String? = nil, shape: ModelShape, device: HardwareProfile, precision: Precision, tokens: Double, trainedLoss: Double, loss: Double, reachesReference: Bool, limit: String? = nil, serving: ServingEstimate, trainFLOPs: Double, extraTrainFLOPs: Double, trainCost: Double, extraTrainCost: Double, trainEnergyKWh: Double, extraTrainEnergyKWh: Double, usdPerToken: Double, breakEvenTokens: Double? = nil) {
+    public init(params: Double, model: String? = nil, shape: ModelShape, device: HardwareProfile, precision: Precision,
+                method: QuantizationMethod = .postTraining, tokens: Double, trainedLoss: Double, loss: Double, reachesReference: Bool, limit: String? = nil, serving: ServingEstimate, trainFLOPs: Double, extraTrainFLOPs: Double, trainCost: Double, extraTrainCost: Double, trainEnergyKWh: Double, extraTrainEnergyKWh: Double, usdPerToken: Double, breakEvenTokens: Double? = nil) {
         self.params = params
         self.model = model
         self.shape = shape
         self.device = device
         self.precision = precision
+        self.method = method
         self.tokens = tokens
         self.trainedLoss = trainedLoss
         self.loss = loss

@@ -24,9 +24,10 @@ public struct LossUncertainty: Sendable {
         self.confidence = confidence
     }
 
-    /// Sample losses at (N, D), sorted.
-    public func losses(params n: Double, tokens d: Double, uniqueTokens u: Double?) -> [Double] {
-        samples.map { $0.unsafeLoss(params: n, tokens: d, uniqueTokens: u) }.sorted()
+    /// Sample losses at (N, D), sorted; served at `quantization` under `model` when given.
+    public func losses(params n: Double, tokens d: Double, uniqueTokens u: Double?,
+                       quantization: QuantizationChoice? = nil, model: QuantizationModel = .free) -> [Double] {
+        samples.map { $0.unsafeLoss(params: n, tokens: d, uniqueTokens: u) + model.loss(quantization, law: $0, params: n, tokens: d, uniqueTokens: u) }.sorted()
     }
 
     /// The nearest-rank q-quantile of sorted values: the ⌈q S⌉-th smallest.
@@ -36,27 +37,53 @@ public struct LossUncertainty: Sendable {
     }
 
     /// The loss the plan reaches with the requested confidence, or nil without one.
-    public func lossAtConfidence(params n: Double, tokens d: Double, uniqueTokens u: Double?) -> Double? {
-        confidence.map { Self.quantile(losses(params: n, tokens: d, uniqueTokens: u), $0) }
+    public func lossAtConfidence(params n: Double, tokens d: Double, uniqueTokens u: Double?,
+                                 quantization: QuantizationChoice? = nil, model: QuantizationModel = .free) -> Double? {
+        confidence.map { Self.quantile(losses(params: n, tokens: d, uniqueTokens: u, quantization: quantization, model: model), $0) }
     }
 }
 
 extension PlanningProblem {
     /// The loss that the loss objective and the loss bound use at (N, D): the loss reached with
     /// the confidence when one is set (`LossUncertainty`), else the law's, with the unique-token
-    /// limit. `PlanMetrics.value(.loss)` is the same number.
+    /// limit, served at `solverQuantization`. `PlanMetrics.value(.loss)` is the same number
+    /// for a plan whose fleet is held to that quantisation.
     public func boundedLoss(params n: Double, tokens d: Double) -> Double {
-        let u = training.uniqueTokens
-        return lossUncertainty?.lossAtConfidence(params: n, tokens: d, uniqueTokens: u)
-            ?? law.unsafeLoss(params: n, tokens: d, uniqueTokens: u)
+        let u = training.uniqueTokens, q = solverQuantization
+        return lossUncertainty?.lossAtConfidence(params: n, tokens: d, uniqueTokens: u, quantization: q, model: quantization)
+            ?? law.unsafeLoss(params: n, tokens: d, uniqueTokens: u) + quantization.loss(q, law: law, params: n, tokens: d, uniqueTokens: u)
+    }
+
+    /// Whether the served loss can rise with D at a fixed N (post-training rounding under
+    /// Kumar et al.'s law): then more tokens are not always better, and searches over D stop
+    /// where the loss stops falling (`mostUsefulLogTokens`).
+    public var lossMayRiseWithTokens: Bool {
+        guard let q = solverQuantization, QuantizationModel.isQuantized(q.precision), q.method == .postTraining,
+              case .law = quantization.postTraining else { return false }
+        return true
+    }
+
+    /// ln D where the loss the bounds bind stops falling at N parameters, within [lo, hi]
+    /// (ln D): hi when it falls throughout; otherwise the minimum of the loss in ln D
+    /// (convex for a posynomial loss), by golden-section search to 1e-12.
+    public func mostUsefulLogTokens(params n: Double, lo: Double, hi: Double) -> Double {
+        guard lossMayRiseWithTokens, hi > lo else { return hi }
+        func loss(_ y: Double) -> Double { boundedLoss(params: n, tokens: Foundation.exp(y)) }
+        let step = 1e-6 * max(1, abs(hi))
+        if loss(hi) <= loss(hi - step) { return hi }
+        return ScalarSearch.minimize(in: lo...hi, scanSteps: 60, tolerance: 1e-12, loss) ?? hi
     }
 
     /// Whether that loss is a posynomial in (ln N, ln D) that GLPK's cuts can use: not at a
     /// confidence (an order statistic of sample losses), nor for the data-constrained law under
-    /// a unique-token limit.
+    /// a unique-token limit, nor for Kaplan's law with a post-training degradation added.
     public var lossIsPosynomial: Bool {
         if lossUncertainty?.confidence != nil { return false }
         if case .dataConstrained = law, training.uniqueTokens != nil { return false }
+        // Kaplan's loss is a posynomial only through its 1/alphaD-th power, which an added
+        // post-training degradation breaks.
+        if case .kaplan = law, let q = solverQuantization, QuantizationModel.isQuantized(q.precision), q.method == .postTraining,
+           quantization.loss(q, law: law, params: 1e9, tokens: 1e11, uniqueTokens: nil) > 0 { return false }
         return true
     }
 }

@@ -10,7 +10,10 @@ import ScalingLaws
 public enum PlanEvaluator {
     public static func evaluate(_ problem: PlanningProblem, params n: Double, tokens d: Double, fleet: Fleet) -> PlanMetrics {
         let law = problem.law
-        let loss = law.unsafeLoss(params: n, tokens: d, uniqueTokens: problem.training.uniqueTokens)
+        let u = problem.training.uniqueTokens
+        let trained = law.unsafeLoss(params: n, tokens: d, uniqueTokens: u)
+        let quantization = problem.quantizationChoice(fleet: fleet)
+        let loss = trained + problem.quantization.loss(quantization, law: law, params: n, tokens: d, uniqueTokens: u)
         let t = problem.training
         let peak = t.hardware.peakFLOPS(for: .bf16) ?? .nan
         let trainFLOPs = 6 * n * d
@@ -29,9 +32,10 @@ public enum PlanEvaluator {
             ttft = fleet.assignments.map { $0.replica.ttftSeconds * 1000 }.max()
             tpot = fleet.assignments.map { $0.replica.tpotSeconds * 1000 }.max()
         }
-        let samples = problem.lossUncertainty.map { $0.losses(params: n, tokens: d, uniqueTokens: problem.training.uniqueTokens) }
+        let samples = problem.lossUncertainty.map { $0.losses(params: n, tokens: d, uniqueTokens: u, quantization: quantization, model: problem.quantization) }
         return PlanMetrics(
-            params: n, model: problem.modelChoice(params: n)?.name, tokens: d, loss: loss, downstreamError: law.downstream?.error(atLoss: loss),
+            params: n, model: problem.modelChoice(params: n)?.name, tokens: d, loss: loss, trainedLoss: trained,
+            quantization: quantization, downstreamError: law.downstream?.error(atLoss: loss),
             lossLow: samples.map { LossUncertainty.quantile($0, LossUncertainty.band.low) },
             lossHigh: samples.map { LossUncertainty.quantile($0, LossUncertainty.band.high) },
             lossAtConfidence: problem.lossUncertainty?.confidence.flatMap { c in samples.map { LossUncertainty.quantile($0, c) } },

@@ -10,8 +10,15 @@ public struct PlanMetrics: Sendable {
     public let model: String?
     /// Training tokens D.
     public let tokens: Double
-    /// Predicted loss, nats per token.
+    /// Predicted loss as served, nats per token: `trainedLoss + quantizationLoss`. The loss
+    /// objective and the loss bound use it.
     public let loss: Double
+    /// The loss of the model as trained in bf16, nats per token.
+    public let trainedLoss: Double
+    /// The loss added by serving below bf16 (`QuantizationModel`), nats per token.
+    public var quantizationLoss: Double { loss - trainedLoss }
+    /// The precision the fleet is held to and how the model reaches it; nil without serving.
+    public let quantization: QuantizationChoice?
     /// Predicted downstream error (Gadre et al.'s law), when the law has one.
     public let downstreamError: Double?
     /// The 5% and 95% nearest-rank quantiles of the bootstrap laws' losses, when there are samples.
@@ -42,11 +49,14 @@ public struct PlanMetrics: Sendable {
     /// Grid carbon intensity used for emissions, gCO2/kWh.
     public let carbonIntensity: Double?
 
-    public init(params: Double, model: String? = nil, tokens: Double, loss: Double, downstreamError: Double? = nil, lossLow: Double? = nil, lossHigh: Double? = nil, lossAtConfidence: Double? = nil, trainFLOPs: Double, trainDevices: Int, trainDays: Double, trainDeviceHours: Double, trainCost: Double, trainEnergyKWh: Double, inferenceFLOPs: Double, inferenceCost: Double, inferenceEnergyKWh: Double, fleet: Fleet, ttftMs: Double? = nil, tpotMs: Double? = nil, carbonIntensity: Double? = nil) {
+    public init(params: Double, model: String? = nil, tokens: Double, loss: Double, trainedLoss: Double? = nil,
+                quantization: QuantizationChoice? = nil, downstreamError: Double? = nil, lossLow: Double? = nil, lossHigh: Double? = nil, lossAtConfidence: Double? = nil, trainFLOPs: Double, trainDevices: Int, trainDays: Double, trainDeviceHours: Double, trainCost: Double, trainEnergyKWh: Double, inferenceFLOPs: Double, inferenceCost: Double, inferenceEnergyKWh: Double, fleet: Fleet, ttftMs: Double? = nil, tpotMs: Double? = nil, carbonIntensity: Double? = nil) {
         self.params = params
         self.model = model
         self.tokens = tokens
         self.loss = loss
+        self.trainedLoss = trainedLoss ?? loss
+        self.quantization = quantization
         self.downstreamError = downstreamError
         self.lossLow = lossLow
         self.lossHigh = lossHigh

@@ -11,12 +11,18 @@ public struct PlanWarningContext: Sendable, Equatable {
     /// The latency SLOs, s.
     public var ttftSLO: Double?
     public var tpotSLO: Double?
+    /// The search range: model sizes and tokens per parameter.
+    public var searchParams: ClosedRange<Double>?
+    public var searchTokensPerParam: ClosedRange<Double>?
 
-    public init(fittedRange: FittedRange? = nil, uniqueTokens: Double? = nil, ttftSLO: Double? = nil, tpotSLO: Double? = nil) {
+    public init(fittedRange: FittedRange? = nil, uniqueTokens: Double? = nil, ttftSLO: Double? = nil, tpotSLO: Double? = nil,
+                searchParams: ClosedRange<Double>? = nil, searchTokensPerParam: ClosedRange<Double>? = nil) {
         self.fittedRange = fittedRange
         self.uniqueTokens = uniqueTokens
         self.ttftSLO = ttftSLO
         self.tpotSLO = tpotSLO
+        self.searchParams = searchParams
+        self.searchTokensPerParam = searchTokensPerParam
     }
 }
 
@@ -24,7 +30,9 @@ extension PlanningProblem {
     /// The context every plan of this problem carries for its warnings.
     public var warningContext: PlanWarningContext {
         PlanWarningContext(fittedRange: fittedRange, uniqueTokens: training.uniqueTokens,
-                           ttftSLO: inference?.slo.ttftSeconds, tpotSLO: inference?.slo.tpotSeconds)
+                           ttftSLO: inference?.slo.ttftSeconds, tpotSLO: inference?.slo.tpotSeconds,
+                           searchParams: constraints.paramsMin...constraints.paramsMax,
+                           searchTokensPerParam: constraints.tokensPerParamMin...constraints.tokensPerParamMax)
     }
 }
 
@@ -44,7 +52,22 @@ public enum PlanWarnings {
         if let w = context.fittedRange?.extrapolationWarning(params: plan.params, tokens: plan.tokens, subject: subject) {
             out.append(w)
         }
-        if let u = context.uniqueTokens, let w = dataRepetition(tokens: plan.tokens, uniqueTokens: u, subject: subject) { out.append(w) }
+        if let u = context.uniqueTokens {
+            if let w = dataRepetition(tokens: plan.tokens, uniqueTokens: u, subject: subject) { out.append(w) }
+        } else if let w = dataStock(tokens: plan.tokens, subject: subject) {
+            out.append(w)
+        }
+        out += searchBound(plan, context, subject: subject)
+        if plan.trainDays > longTrainingDays {
+            out.append(Warning(.longTraining,
+                               "Training takes \(DisplayUnit.days.format(plan.trainDays)) on \(plan.trainDevices) devices, longer than any published large run (Llama 3 405B pre-trained in about 54 days, Dubey et al. 2024): failures, restarts and newer hardware make a run this long a risk; allow more devices or bound train_days_max.",
+                               subject: subject))
+        }
+        if plan.quantizationLoss > quantizationLossNotable, let q = plan.quantization {
+            out.append(Warning(.quantizationDegradation,
+                               "Serving at \(q.precision.rawValue) costs \(DisplayUnit.loss.format(plan.quantizationLoss, digits: 3)) nats per token (\(q.method == .postTraining ? "rounded after training; Kumar et al. 2024's degradation grows with tokens per parameter" : "quantisation-aware training's smaller effective model, Kumar et al. 2024")); a higher serving precision or quantization.method: best may do better.",
+                               subject: subject))
+        }
         for (name, value, slo) in [("time to first token", plan.ttftMs, context.ttftSLO), ("time per output token", plan.tpotMs, context.tpotSLO)] {
             guard let v = value, let s = slo.map({ $0 * 1000 }), v <= s * (1 + 1e-9), v >= s * (1 - sloMargin) else { continue }
             out.append(Warning(.sloBarelyMet,
@@ -56,11 +79,62 @@ public enum PlanWarnings {
 }
 
 extension PlanWarnings {
+    /// Warnings about the question rather than any plan: interactive serving (a demand
+    /// forecast) with no time-to-first-token SLO.
+    public static func problemWarnings(_ problem: PlanningProblem) -> [Warning] {
+        guard let inf = problem.inference, case .forecast = inf.demand, inf.slo.ttftSeconds == nil else { return [] }
+        return [Warning(.ttftUnbounded,
+                        "No time-to-first-token SLO is set (inference.slo.ttft_ms): the planner may batch requests until the first token takes seconds; if this traffic is interactive, set one.",
+                        subject: "serving")]
+    }
+
+    /// Training longer than this many days is warned about: about three times the longest
+    /// published large pre-training run (Llama 3 405B, about 54 days).
+    public static let longTrainingDays = 180.0
+    /// A quantisation loss above this (nats per token) is warned about: about what 15% fewer
+    /// parameters cost a 7B model under Hoffmann et al.'s law (its A / N^alpha term).
+    public static let quantizationLossNotable = 0.01
+
+    /// A plan within this fraction of a search-range edge sits on it.
+    public static let searchBoundTolerance = 0.01
+
+    /// The warning for training on more tokens than the default data stock, without a
+    /// unique-token limit, or nil.
+    public static func dataStock(tokens: Double, subject: String? = nil) -> Warning? {
+        guard tokens > DataStock.defaultTokens else { return nil }
+        let beyondAll = tokens > DataStock.publicTextTokens
+        return Warning(.dataStockExceeded,
+                       "Training on \(DisplayUnit.tokens.format(tokens)) needs more unique text than \(DataStock.defaultSource)\(beyondAll ? ", and more than the whole public stock (\(DataStock.publicTextSource))" : "; \(DataStock.publicTextSource)"); set training.unique_tokens to what you have so that repetition is priced in.",
+                       subject: subject)
+    }
+
+    /// Warnings for a plan on the edge of the search range rather than on a constraint.
+    static func searchBound(_ plan: PlanMetrics, _ c: PlanWarningContext, subject: String?) -> [Warning] {
+        var out: [Warning] = []
+        // Within 1% of an edge: the size search settles on the cell next to it.
+        func near(_ v: Double, _ b: Double) -> Bool { abs(v - b) <= searchBoundTolerance * b }
+        if let r = c.searchTokensPerParam {
+            if near(plan.tokensPerParam, r.upperBound) {
+                out.append(Warning(.searchBound, "The plan sits at the search range's most tokens per parameter, \(DisplayUnit.plain.format(r.upperBound)) (search.tokens_per_param or constraints.tokens_per_param_max); widen it to see whether training longer is better.", subject: subject))
+            } else if near(plan.tokensPerParam, r.lowerBound) {
+                out.append(Warning(.searchBound, "The plan sits at the search range's fewest tokens per parameter, \(DisplayUnit.plain.format(r.lowerBound)) (search.tokens_per_param or constraints.tokens_per_param_min); widen it to see whether a larger model trained less is better.", subject: subject))
+            }
+        }
+        if let r = c.searchParams, plan.model == nil {
+            if near(plan.params, r.upperBound) {
+                out.append(Warning(.searchBound, "The plan sits at the search range's largest model, \(DisplayUnit.params.format(r.upperBound)) (search.params or constraints.params_max); widen it to see whether a larger model is better.", subject: subject))
+            } else if near(plan.params, r.lowerBound) {
+                out.append(Warning(.searchBound, "The plan sits at the search range's smallest model, \(DisplayUnit.params.format(r.lowerBound)) (search.params or constraints.params_min); widen it to see whether a smaller model is better.", subject: subject))
+            }
+        }
+        return out
+    }
+
     /// The warning for training on `tokens` drawn from `uniqueTokens` unique ones, or nil when
     /// no token is repeated.
     public static func dataRepetition(tokens: Double, uniqueTokens u: Double, subject: String? = nil) -> Warning? {
         guard tokens > u else { return nil }
-        return Warning(.dataRepetition,
+        return Warning(.dataRepeated,
                        "Training repeats data: \(DisplayUnit.tokens.format(tokens)) from \(DisplayUnit.tokens.format(u)) unique is \(String(format: "%.2f", tokens / u)) epochs; repeated tokens are worth less (Muennighoff et al. 2023).",
                        subject: subject)
     }

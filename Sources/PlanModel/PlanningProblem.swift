@@ -233,10 +233,18 @@ public struct PlanningProblem: Sendable {
     /// The range of sizes and tokens the law was fitted on, when known: plans outside it are
     /// extrapolations and say so (`PlanWarnings`).
     public var fittedRange: FittedRange?
+    /// How the serving precision changes the loss (Kumar et al. 2024's laws unless stated): the
+    /// loss a plan promises, and the loss its bounds bind, is the served loss.
+    public var quantization: QuantizationModel
+    /// The precision and method every replica is held to, when fixed: the planner solves one
+    /// problem per choice the options allow (`QuantizationModel.choices`) and sets it on each;
+    /// nil takes the fleet's worst precision, rounded after training.
+    public var servingQuantization: QuantizationChoice?
 
     public init(name: String, law: ScalingLaw, training: TrainingSetup, inference: InferenceSetup?,
                 objectives: [Objective], constraints: PlanConstraints, frontierPoints: Int = 20,
-                modelChoices: [ModelChoice]? = nil, lossUncertainty: LossUncertainty? = nil, fittedRange: FittedRange? = nil) {
+                modelChoices: [ModelChoice]? = nil, lossUncertainty: LossUncertainty? = nil, fittedRange: FittedRange? = nil,
+                quantization: QuantizationModel = .kumar2024, servingQuantization: QuantizationChoice? = nil) {
         self.name = name
         self.law = law
         self.training = training
@@ -247,10 +255,55 @@ public struct PlanningProblem: Sendable {
         self.modelChoices = modelChoices
         self.lossUncertainty = lossUncertainty
         self.fittedRange = fittedRange
+        self.quantization = quantization
+        self.servingQuantization = servingQuantization
     }
 
     /// The allowed model whose size is `params` (to 1e-9 relative), if sizes are restricted.
     public func modelChoice(params: Double) -> ModelChoice? {
         modelChoices?.first { abs($0.params - params) <= 1e-9 * $0.params }
+    }
+}
+
+extension PlanningProblem {
+    /// The quantisation a plan serving with `fleet` uses: the fixed choice, else the worst
+    /// precision among the fleet's replicas, rounded after training; nil without serving.
+    public func quantizationChoice(fleet: Fleet) -> QuantizationChoice? {
+        if let servingQuantization { return servingQuantization }
+        return worstChoice(fleet.assignments.map(\.replica.option.precision))
+    }
+
+    /// The quantisation the solver's loss assumes: the fixed choice, else the worst serving
+    /// option's (every fleet then promises at most that loss); nil without serving.
+    public var solverQuantization: QuantizationChoice? {
+        if let servingQuantization { return servingQuantization }
+        return worstChoice(inference?.options.map(\.precision) ?? [])
+    }
+
+    private func worstChoice(_ precisions: [Precision]) -> QuantizationChoice? {
+        guard var worst = precisions.first else { return nil }
+        for p in precisions.dropFirst() where !quantization.isNoWorse(p, than: worst) { worst = p }
+        return QuantizationChoice(precision: worst, method: .postTraining)
+    }
+
+    /// The problem restricted to one quantisation choice: options no worse than its precision,
+    /// the served loss at that precision and method.
+    public func restricted(to choice: QuantizationChoice) -> PlanningProblem {
+        var p = self
+        p.servingQuantization = choice
+        if var inf = p.inference {
+            inf.options = inf.options.filter { quantization.isNoWorse($0.precision, than: choice.precision) }
+            p.inference = inf
+        }
+        return p
+    }
+
+    /// The quantisation choices the planner solves separately: more than one when the options
+    /// span precisions whose served losses differ (or quantisation-aware training is allowed);
+    /// empty when one problem covers them all.
+    public var quantizationChoices: [QuantizationChoice] {
+        guard servingQuantization == nil, let inf = inference, quantization != .free else { return [] }
+        let choices = quantization.choices(for: inf.options.map(\.precision))
+        return choices.count > 1 || choices.contains(where: { $0.method == .quantizationAware && QuantizationModel.isQuantized($0.precision) }) ? choices : []
     }
 }

@@ -22,7 +22,7 @@ extension PlanOutcome {
         }
         guard case .optimal(let best) = try planner.minimize(primary) else {
             return PlanOutcome(status: .infeasible, recommended: nil, recommendation: "no plan meets every constraint",
-                               frontier: nil, relaxations: try explain(planner), nominal: nominal)
+                               frontier: nil, relaxations: try explain(planner), nominal: nominal, warnings: PlanWarnings.problemWarnings(problem))
         }
         let frontier = try Frontier.compute(planner, x: frontierX, y: frontierY, count: points,
                                             yOptimum: frontierY == primary ? best : nil, progress: progress)
@@ -30,11 +30,11 @@ extension PlanOutcome {
         if problem.objectives.count == 2, !boundsOther, let k = frontier.knee {
             return PlanOutcome(status: .optimal, recommended: frontier.points[k], recommendation: "the knee of the \(frontierY.rawValue)-\(frontierX.rawValue) frontier",
                                frontier: frontier, relaxations: [], nominal: nominal,
-                               warnings: PlanWarnings.check(frontier.points[k], problem: problem, subject: "recommended plan"))
+                               warnings: PlanWarnings.problemWarnings(problem) + PlanWarnings.check(frontier.points[k], problem: problem, subject: "recommended plan"))
         }
         return PlanOutcome(status: .optimal, recommended: best, recommendation: "minimum \(primary.rawValue) subject to the constraints",
                            frontier: frontier, relaxations: [], nominal: nominal,
-                           warnings: PlanWarnings.check(best, problem: problem, subject: "recommended plan"))
+                           warnings: PlanWarnings.problemWarnings(problem) + PlanWarnings.check(best, problem: problem, subject: "recommended plan"))
     }
 
     /// For each bound, the smallest value it would need with all others kept: minimise that

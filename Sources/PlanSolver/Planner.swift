@@ -11,18 +11,26 @@ public struct Planner: Sendable {
     public let problem: PlanningProblem
     /// Fleets sized so far, by model size.
     let fleets: FleetCache
+    /// One planner per quantisation choice when the serving options span precisions with
+    /// different served losses (`PlanningProblem.quantizationChoices`), best precision first;
+    /// empty when one problem covers every option.
+    let choices: [Planner]
 
-    public init(problem: PlanningProblem) { self.init(problem: problem, fleets: FleetCache()) }
+    public init(problem: PlanningProblem) {
+        self.init(problem: problem, fleets: FleetCache(),
+                  choices: problem.quantizationChoices.map { Planner(problem: problem.restricted(to: $0), fleets: FleetCache(), choices: []) })
+    }
 
-    private init(problem: PlanningProblem, fleets: FleetCache) {
+    private init(problem: PlanningProblem, fleets: FleetCache, choices: [Planner]) {
         self.problem = problem
         self.fleets = fleets
+        self.choices = choices
     }
 
     /// A planner for the same problem starting from a copy of this one's fleets: solves on
     /// the copy see the same sizes cached as solves here would have, whatever runs beside
     /// them, so answers do not depend on thread timing.
-    func forked() -> Planner { Planner(problem: problem, fleets: fleets.copy()) }
+    func forked() -> Planner { Planner(problem: problem, fleets: fleets.copy(), choices: choices.map { $0.forked() }) }
 
     /// The result of minimising one objective.
     public enum Solution: Sendable {
@@ -44,7 +52,20 @@ public struct Planner: Sendable {
     /// Should the evaluated plan overshoot a bound the model met, that bound is tightened by the
     /// overshoot and the problem solved again (at most 8 rounds), and a plan that still breaks a
     /// constraint is reported as infeasible rather than returned.
+    ///
+    /// When the options span several quantisation choices each is solved on its own (its
+    /// options no worse than its precision, the loss served at it) and the best plan wins; on a
+    /// tie the better precision, listed first.
     public func minimize(_ objective: Objective, constraints: PlanConstraints? = nil) throws(PlanError) -> Solution {
+        if !choices.isEmpty {
+            var best: PlanMetrics?
+            for planner in choices {
+                guard case .optimal(let m) = try planner.minimize(objective, constraints: constraints) else { continue }
+                if let b = best, b.value(objective) <= m.value(objective) * (1 + 1e-12) { continue }
+                best = m
+            }
+            return best.map { .optimal($0) } ?? .infeasible
+        }
         let target = constraints ?? problem.constraints
         var checked = problem
         checked.constraints = target
@@ -186,9 +207,11 @@ public struct Planner: Sendable {
         if !problem.lossIsPosynomial {
             // Not a posynomial: search over N with D profiled out (see ProfileSearch); the loss
             // falls with D for the data-constrained law and for an order statistic of samples.
-            return try ProfileSearch(objective: objective, model: model, bounds: c) { x, y in
+            var search = ProfileSearch(objective: objective, model: model, bounds: c) { x, y in
                 problem.boundedLoss(params: Foundation.exp(x), tokens: Foundation.exp(y))
-            }.solve()
+            }
+            search.usefulY = { [problem] x, lo, hi in problem.mostUsefulLogTokens(params: Foundation.exp(x), lo: lo, hi: hi) }
+            return try search.solve()
         }
         var constraints: [ConvexProgram.Constraint] = []
         for o in Objective.allCases {

@@ -9,9 +9,9 @@ import ScalingLaws
 enum DownscaleSection {
     static let keys = ["reference", "reference_serving", "devices", "precision", "memory_gb", "batch", "prompt_tokens",
                        "output_tokens", "slo", "joules_per_token_max", "usd_per_million_tokens_max", "family", "sizes",
-                       "min_params", "tokens_per_param_max", "quantization_loss", "frontier_points"]
+                       "min_params", "tokens_per_param_max", "quantization_loss", "quantization", "frontier_points"]
 
-    static func decode(_ v: YAMLValue, name: String, law: ScalingLaw, training: TrainingSetup,
+    static func decode(_ v: YAMLValue, name: String, law: ScalingLaw, training: TrainingSetup, quantization scenarioQuantization: QuantizationModel,
                        catalog: HardwareCatalog) throws(InputError) -> DownscaleProblem {
         let m = try v.mapping(allowed: keys)
 
@@ -47,10 +47,13 @@ enum DownscaleSection {
 
         let slo = try m.optional("slo").map(InferenceSection.latencySLO) ?? LatencySLO()
 
-        var quantization: [Precision: Double] = [:]
+        // The scenario's quantisation model unless this section states its own;
+        // `quantization_loss` is the older spelling of `quantization: {loss: ...}`.
+        var quantization = scenarioQuantization
+        if let q = m.optional("quantization") { quantization = try QuantizationSection.decode(q) }
         if let q = m.optional("quantization_loss") {
-            let qm = try q.mapping(allowed: Precision.allCases.map(\.rawValue))
-            for key in qm.keys { quantization[Precision(rawValue: key)!] = try qm.required(key).number(in: 0...1) }
+            if m.optional("quantization") != nil { throw q.error("give 'quantization_loss' inside 'quantization' as 'loss', not both") }
+            quantization.postTraining = .fixed(try QuantizationSection.lossTable(q))
         }
 
         let familyNode = m.optional("family"), sizesNode = m.optional("sizes")
@@ -72,7 +75,7 @@ enum DownscaleSection {
             usdPerMillionTokensMax: try m.optional("usd_per_million_tokens_max")?.positiveNumber(),
             sizes: sizes,
             tokensPerParamMax: try m.optional("tokens_per_param_max")?.number(in: 1...1e6) ?? 10_000,
-            quantizationLoss: quantization,
+            quantization: quantization,
             frontierPoints: try m.optional("frontier_points")?.integer(in: 2...500) ?? 20)
     }
 }

@@ -41,6 +41,18 @@ public enum ScenarioSchema {
 
     static let range: ReportValue = reportObject([("type", .string("array")), ("items", quantity), ("minItems", .integer(2)), ("maxItems", .integer(2))])
 
+    /// The `quantization:` section (top level or in `downscale:`; keys `QuantizationSection.keys`).
+    static var quantization: ReportValue {
+        let precision = enumeration(Precision.allCases.map(\.rawValue))
+        let constants = obj(PostTrainingQuantizationLaw.parameterNames.map { ($0, quantity) }, required: PostTrainingQuantizationLaw.parameterNames)
+        return obj([
+            ("method", enumeration(["ptq", "qat", "best"])),
+            ("law", reportObject([("oneOf", .list([enumeration(["kumar2024", "none"]), constants]))])),
+            ("loss", reportObject([("type", .string("object")), ("propertyNames", precision), ("additionalProperties", fraction(0, 1))])),
+            ("gamma_w", quantity),
+        ], description: "how serving below bf16 changes the loss: Kumar et al. 2024's laws by default")
+    }
+
     /// The `downscale:` section (keys `ScenarioSpec.downscaleKeys`).
     static func downscale(hw: ReportValue) -> ReportValue {
         let precision = enumeration(Precision.allCases.map(\.rawValue))
@@ -59,6 +71,7 @@ public enum ScenarioSchema {
             ("quantization_loss", reportObject([("type", .string("object")),
                                                 ("propertyNames", precision),
                                                 ("additionalProperties", fraction(0, 1))])),
+            ("quantization", quantization),
             ("frontier_points", reportObject([("type", .string("integer")), ("minimum", .integer(2)), ("maximum", .integer(500))])),
         ], required: ["reference", "devices", "prompt_tokens", "output_tokens"])
     }
@@ -144,6 +157,7 @@ public enum ScenarioSchema {
                     ("x", objectives), ("y", objectives),
                 ])),
                 ("downscale", downscale(hw: hw)),
+                ("quantization", quantization),
             ])),
             ("required", .list(["scenario", "law", "training"].map { .string($0) })),
             // A scenario asks a planning question (objectives), a downscaling one, or both.

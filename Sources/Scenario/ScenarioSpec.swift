@@ -33,7 +33,7 @@ public struct ScenarioSpec: Sendable {
     public static var downscaleKeys: [String] { DownscaleSection.keys }
 
     /// Top-level keys.
-    public static let keys = ["$schema", "scenario", "description", "law", "training", "inference", "objectives", "constraints", "search", "frontier", "downscale"]
+    public static let keys = ["$schema", "scenario", "description", "law", "training", "inference", "objectives", "constraints", "search", "frontier", "downscale", "quantization"]
 
     /// Reads, decodes and validates a scenario. Hardware names resolve against `catalog`;
     /// relative paths (law files, run CSVs, demand volumes) against the scenario's directory.
@@ -47,12 +47,23 @@ public struct ScenarioSpec: Sendable {
         let m = try root.mapping(allowed: keys)
         let directory = (root.file as NSString).deletingLastPathComponent
         let name = try m.required("scenario").string()
-        let law = try LawSection.decode(try m.required("law"), directory: directory)
+        var law = try LawSection.decode(try m.required("law"), directory: directory)
         let training = try decodeTraining(try m.required("training"), catalog: catalog, objectives: m.optional("objectives"))
+        if training.setup.uniqueTokens != nil {
+            // Repeated tokens are worth less whatever the law: a Chinchilla-form law takes
+            // Muennighoff et al.'s data-constrained form (their fitted R*_D, R*_N).
+            guard let constrained = law.law.dataConstrained else {
+                throw try (try m.required("training").mapping(allowed: trainingKeys)).required("unique_tokens")
+                    .error("'unique_tokens' needs a law with a Chinchilla form (the Kaplan law has no data-constrained form); use a chinchilla, overtrain or data-constrained law")
+            }
+            law.law = constrained
+            law.samples = law.samples.compactMap(\.dataConstrained)
+        }
         let inference = try m.optional("inference").map { v throws(InputError) in try InferenceSection.decode(v, catalog: catalog, directory: directory) }
 
+        let quantization = try m.optional("quantization").map(QuantizationSection.decode) ?? .kumar2024
         var downscale = try m.optional("downscale").map { v throws(InputError) in
-            try DownscaleSection.decode(v, name: name, law: law.law, training: training.setup, catalog: catalog)
+            try DownscaleSection.decode(v, name: name, law: law.law, training: training.setup, quantization: quantization, catalog: catalog)
         }
         downscale?.fittedRange = FittedRange.known(forLawSource: law.source)
         // A scenario that only asks a downscaling question needs no objectives.
@@ -88,7 +99,7 @@ public struct ScenarioSpec: Sendable {
             name: name, law: law.law, training: training.setup, inference: inference, objectives: objectives,
             constraints: constraints, frontierPoints: frontier.points, modelChoices: choices,
             lossUncertainty: law.samples.count >= 2 ? LossUncertainty(samples: law.samples, confidence: law.confidence) : nil,
-            fittedRange: FittedRange.known(forLawSource: law.source))
+            fittedRange: FittedRange.known(forLawSource: law.source), quantization: quantization)
         return ScenarioSpec(file: root.file, problem: problem, frontier: frontier, lawSource: law.source, lawSamples: law.samples,
                             downscale: downscale)
     }

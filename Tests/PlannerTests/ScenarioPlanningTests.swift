@@ -129,7 +129,7 @@ struct DataConstrainedPlanningTests {
         guard case .optimal(let limited) = try Planner(problem: spec.problem).minimize(.cost) else { Issue.record("infeasible"); return }
         // The reported loss is the data-constrained law's at the plan, at the bound.
         guard case .dataConstrained(let law) = spec.problem.law else { Issue.record("family"); return }
-        #expect(abs(law.loss(params: limited.params, tokens: limited.tokens, uniqueTokens: unique) - limited.loss) < 1e-12)
+        #expect(abs(law.loss(params: limited.params, tokens: limited.tokens, uniqueTokens: unique) - limited.trainedLoss) < 1e-12)
         #expect(abs(limited.loss - 2.1) < 1e-9)
         #expect(limited.tokens > unique)  // it repeats data
 

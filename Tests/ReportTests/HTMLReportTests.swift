@@ -77,10 +77,10 @@ struct HTMLReportTests {
         let (spec, outcome) = try Self.solve("scenarios/code-model-data-constrained.yaml")
         let plan = try #require(outcome.recommended)
         let unique = try #require(spec.problem.training.uniqueTokens)
-        #expect(PlanWarnings.check(plan, problem: spec.problem).contains { $0.code == .dataRepetition } == (plan.tokens > unique))
+        #expect(PlanWarnings.check(plan, problem: spec.problem).contains { $0.code == .dataRepeated } == (plan.tokens > unique))
         // Independent of the planner's choice: the same plan with more tokens than unique data.
         let repeated = PlanEvaluator.evaluate(spec.problem, params: plan.params, tokens: unique * 3, fleet: plan.fleet)
-        #expect(PlanWarnings.check(repeated, problem: spec.problem).first { $0.code == .dataRepetition }?.message.contains("3.00 epochs") == true)
+        #expect(PlanWarnings.check(repeated, problem: spec.problem).first { $0.code == .dataRepeated }?.message.contains("3.00 epochs") == true)
     }
 
     @Test func extrapolationNeedsAKnownRange() throws {

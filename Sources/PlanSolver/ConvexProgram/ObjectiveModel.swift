@@ -55,18 +55,33 @@ struct ObjectiveModel {
     }
 
     private func lossFunction() throws(PlanError) -> ObjectiveFunction {
+        // The served loss: quantisation-aware training scales N by N_eff / N; post-training
+        // rounding adds a constant or Kumar et al.'s monomial C N^-gamma_N D^gamma_D.
+        let choice = problem.solverQuantization.flatMap { QuantizationModel.isQuantized($0.precision) ? $0 : nil }
+        let nScale = choice?.method == .quantizationAware
+            ? problem.quantization.quantizationAware.effectiveParamsFraction(bits: choice!.precision.bits) : 1
+        var added: (constant: Double, terms: [Posynomial.Term]) = (0, [])
+        if let choice, choice.method == .postTraining {
+            switch problem.quantization.postTraining {
+            case nil: break
+            case .fixed(let table): added.constant = table[choice.precision] ?? 0
+            case .law(let l): added.terms = [.init(l.coefficient(bits: choice.precision.bits), a: -l.gammaN, b: l.gammaD)]
+            }
+        }
         func chinchilla(_ l: ChinchillaLaw) -> ObjectiveFunction {
             ObjectiveFunction(
-                posynomial: Posynomial(constant: l.E, terms: [.init(l.A, a: -l.alpha, b: 0), .init(l.B, a: 0, b: -l.beta)]),
+                posynomial: Posynomial(constant: l.E + added.constant,
+                                       terms: [.init(l.A * Foundation.pow(nScale, -l.alpha), a: -l.alpha, b: 0), .init(l.B, a: 0, b: -l.beta)] + added.terms),
                 bound: { $0 })
         }
         switch problem.law {
         case .chinchilla(let l): return chinchilla(l)
         case .overtrain(let l): return chinchilla(l.chinchilla)
         case .kaplan(let k):
+            // Only without an added degradation (`lossIsPosynomial`).
             let r = k.alphaN / k.alphaD
             return ObjectiveFunction(
-                posynomial: Posynomial(terms: [.init(Foundation.pow(k.Nc, r), a: -r, b: 0), .init(k.Dc, a: 0, b: -1)]),
+                posynomial: Posynomial(terms: [.init(Foundation.pow(k.Nc / nScale, r), a: -r, b: 0), .init(k.Dc, a: 0, b: -1)]),
                 bound: { Foundation.pow($0, 1 / k.alphaD) })
         case .dataConstrained(let l):
             // With a unique-token limit the planner uses ProfileSearch instead of this form.

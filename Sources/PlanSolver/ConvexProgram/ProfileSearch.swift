@@ -20,6 +20,8 @@ struct ProfileSearch {
     let bounds: PlanConstraints
     /// Loss at (x, y).
     let loss: (Double, Double) -> Double
+    /// The y in [lo, hi] past which the loss stops falling at x (hi when it falls throughout).
+    var usefulY: (_ x: Double, _ lo: Double, _ hi: Double) -> Double = { _, _, hi in hi }
 
     func solve() throws(PlanError) -> (x: Double, y: Double)? {
         var others: [(ObjectiveFunction, Double)] = []
@@ -39,6 +41,8 @@ struct ProfileSearch {
                 }
                 yHi = min(yHi, y)
             }
+            // Past where the loss stops falling, more data only costs.
+            yHi = max(yLo, usefulY(x, yLo, yHi))
             // The loss bound sets a floor on y.
             if let l = bounds.lossMax {
                 if loss(x, yHi) > l { return nil }

@@ -45,7 +45,8 @@ extension Planner {
         func at(_ y: Double) -> PlanMetrics { PlanEvaluator.evaluate(problem, params: n, tokens: Foundation.exp(y), fleet: fleet) }
         func meets(_ o: Objective, _ m: PlanMetrics) -> Bool { c.bound(on: o).map { m.value(o) <= $0 } ?? true }
 
-        var hi = Foundation.log(n * c.tokensPerParamMax)
+        // Past where the served loss stops falling, more tokens only cost more.
+        var hi = problem.mostUsefulLogTokens(params: n, lo: lo, hi: Foundation.log(n * c.tokensPerParamMax))
         let rising: [Objective] = [.cost, .compute, .energy, .trainTime]
         let least = at(lo)
         // Bounds that D cannot change.
@@ -59,11 +60,12 @@ extension Planner {
     }
 
     /// ln D of the fewest tokens within the tokens-per-parameter range that meet the loss bound
-    /// for a model of `n` parameters (bisection on the loss alone, to 1e-12), or nil when even
-    /// the most do not.
+    /// for a model of `n` parameters (bisection on the loss alone, to 1e-12, on the range where
+    /// the served loss falls), or nil when even the best token count does not.
     func leastLogTokens(_ c: PlanConstraints, params n: Double) -> Double? {
-        let lo = Foundation.log(n * c.tokensPerParamMin), hi = Foundation.log(n * c.tokensPerParamMax)
+        let lo = Foundation.log(n * c.tokensPerParamMin)
         guard let lossMax = c.lossMax else { return lo }
+        let hi = problem.mostUsefulLogTokens(params: n, lo: lo, hi: Foundation.log(n * c.tokensPerParamMax))
         func loss(_ y: Double) -> Double { problem.boundedLoss(params: n, tokens: Foundation.exp(y)) }
         if loss(lo) <= lossMax { return lo }
         guard loss(hi) <= lossMax else { return nil }
@@ -107,7 +109,9 @@ extension Planner {
         guard most >= least * (1 - 1e-9) else { return .infinity }
         let training = PlanEvaluator.evaluate(problem, params: n, tokens: least, fleet: Fleet(assignments: []))
         switch objective {
-        case .loss: return problem.boundedLoss(params: n, tokens: max(most, least))
+        case .loss:
+            let useful = problem.mostUsefulLogTokens(params: n, lo: lo, hi: Foundation.log(max(most, least)))
+            return problem.boundedLoss(params: n, tokens: Foundation.exp(useful))
         case .cost: return training.value(.cost) + servingCost
         case .energy: return training.value(.energy) + servingEnergy
         default: return training.value(objective)

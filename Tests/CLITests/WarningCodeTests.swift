@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Each warning code the models raise, from the CLI, in JSON, YAML, CSV and the table: the
+/// answer stands, and the output says where it rests on weak ground (docs/OUTPUTS.md).
+@Suite("Warning codes")
+struct WarningCodeTests {
+    static func write(_ text: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scaleplan-warn-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("s.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func codes(_ arguments: [String]) throws -> [String] {
+        let r = try runScaleplan(arguments + ["--format", "json"])
+        try #require(r.status == 0, "\(arguments): \(r.stderr)")
+        let warnings = try #require(jsonObject(r.stdout)?["warnings"] as? [[String: Any]])
+        return warnings.compactMap { $0["code"] as? String }
+    }
+
+    /// A chat scenario without a TTFT SLO, a plan on the search range's edge, a run that
+    /// takes a year on few devices, and more tokens than the default data stock.
+    static let scenario = """
+    scenario: risky
+    law: { preset: hoffmann2022 }
+    training: { hardware: h100-sxm, mfu: 0.4, devices: 64 }
+    inference:
+      hardware: [h100-sxm]
+      precision: [bf16]
+      demand: { requests_per_day: 200M, horizon_months: 24, prompt_tokens: 800, output_tokens: 300 }
+      slo: { tpot_ms: 60 }
+    objectives: [cost]
+    constraints: { loss_max: 1.85 }
+    search: { params: [1B, 300B], tokens_per_param: [5, 300] }
+    """
+
+    @Test func planningWarningsInEveryFormat() throws {
+        let path = try Self.write(Self.scenario)
+        let codes = Set(try Self.codes(["evaluate", path, "-q"]))
+        for code in ["ttft_unbounded", "long_training", "data_stock_exceeded"] {
+            #expect(codes.contains(code), "\(code) missing from \(codes)")
+        }
+        let yaml = try runScaleplan(["evaluate", path, "-q", "--format", "yaml"])
+        #expect(yaml.stdout.contains("code: \"long_training\"") && yaml.stdout.contains("code: \"ttft_unbounded\""))
+        // A looser loss bound: the cheapest plan trains as long per parameter as the range allows.
+        let edge = try Self.write(Self.scenario.replacingOccurrences(of: "loss_max: 1.85", with: "loss_max: 1.95"))
+        let edgeRun = try runScaleplan(["evaluate", edge, "-q", "--format", "json"])
+        let recommended = try #require(jsonObject(edgeRun.stdout)?["recommended"] as? [String: Any])
+        let ratio = try #require(recommended["tokens_per_param"] as? Double)
+        #expect(try Self.codes(["evaluate", edge, "-q"]).contains("search_bound") == (abs(ratio - 300) <= 3), "D/N \(ratio)")
+        #expect(abs(ratio - 300) <= 3)
+        let csv = try runScaleplan(["evaluate", path, "-q", "--format", "csv"])
+        #expect(csv.stdout.contains("long_training: recommended plan:"))
+        let table = try runScaleplan(["evaluate", path, "-q"])
+        #expect(table.stdout.contains("  data_stock_exceeded: recommended plan: Training on"))
+    }
+
+    /// Downscaling past the data stock, at a precision whose quantisation loss is large.
+    @Test func downscaleWarnings() throws {
+        let codes = try Self.codes(["downscale", "scenarios/on-device-downscale.yaml"])
+        #expect(codes.contains("data_stock_exceeded") && codes.contains("quantization_degradation"), "\(codes)")
+    }
+
+    /// With unique tokens given, repetition is `data_repeated` and the stock is not mentioned.
+    @Test func repetitionReplacesTheStock() throws {
+        let path = try Self.write(Self.scenario.replacingOccurrences(of: "devices: 64 }", with: "devices: 64, unique_tokens: 5T }"))
+        let codes = try Self.codes(["evaluate", path, "-q"])
+        #expect(codes.contains("data_repeated") && !codes.contains("data_stock_exceeded"), "\(codes)")
+    }
+}
