@@ -52,6 +52,8 @@ public struct Warning: Equatable, Hashable, Sendable, CustomStringConvertible {
         public static let sloBarelyMet = Code(rawValue: "slo_barely_met")
         /// The runs a law was fitted to vary too little to identify it (too few sizes or token counts).
         public static let weakFit = Code(rawValue: "weak_fit")
+        /// Rows of the input were skipped (`fit --skip-incomplete`): the answer rests on fewer runs.
+        public static let incompleteRows = Code(rawValue: "incomplete_rows")
         /// The model, its KV cache and activations need more memory than the devices have.
         public static let memoryExceeded = Code(rawValue: "memory_exceeded")
     }

@@ -48,9 +48,21 @@ public struct FitReport {
             ("starts", reportObject([("evaluated", .integer(fit.startsEvaluated)), ("refined", .integer(fit.startsRefined))])),
             ("fit_quality", reportObject(quality)),
             ("holdout", holdout.map(Self.holdoutValue)),
+            ("fitted_range", Self.rangeValue(fit.runs)),
             ("compute_optimal", optimum.map { LawReport.allocation($0) }),
             ("intervals", bootstrap.map(Self.intervalsValue)),
             ("bootstrap_laws", detailed ? bootstrap.map { b in .list(b.laws.map { .list($0.parameters.map { .number($0.value) }) }) } : nil),
+        ])
+    }
+
+    /// The smallest and largest N, D, compute 6ND and loss of the runs: law files carry it, and
+    /// every command that uses the law warns outside it.
+    static func rangeValue(_ runs: [TrainingRun]) -> ReportValue? {
+        guard !runs.isEmpty else { return nil }
+        func pair(_ values: [Double]) -> ReportValue { .list([.number(values.min()!), .number(values.max()!)]) }
+        return reportObject([
+            ("params", pair(runs.map(\.params))), ("tokens", pair(runs.map(\.tokens))),
+            ("compute", pair(runs.map { 6 * $0.params * $0.tokens })), ("loss", pair(runs.map(\.loss))),
         ])
     }
 

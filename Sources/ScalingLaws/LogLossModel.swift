@@ -48,6 +48,12 @@ public struct ChinchillaLogModel: LogLossModel {
 
     public var dimension: Int { 5 }
 
+    /// The box the search stays in: exponents in [1e-3, 5] (published fits lie in 0.05-1),
+    /// ln A and ln B in [-50, 100] and ln E in [-30, 5]. Few runs can otherwise drive an exponent
+    /// to infinity on a flat objective until every start overflows.
+    public var lower: [Double]? { [-50, -50, -30, 1e-3, 1e-3] }
+    public var upper: [Double]? { [100, 100, 5, 5, 5] }
+
     public func logLoss(_ t: [Double], row i: Int, data: FitData, gradient g: inout [Double]) -> Double {
         let x = data.logParams[i], y = data.logTokens[i]
         let l = logSumExp3(t[0] - t[3] * x, t[1] - t[4] * y, t[2])

@@ -10,6 +10,16 @@ public struct LoadedLaw: Sendable {
     public let source: String
     /// Laws refitted on bootstrap resamples (empty unless `fit --bootstrap` wrote them).
     public let bootstrapLaws: [ScalingLaw]
+    /// The sizes and tokens of the runs the law was fitted on (`fitted_range`, which `fit`
+    /// writes), or nil when the file does not say.
+    public let fittedRange: FittedRange?
+
+    public init(law: ScalingLaw, source: String, bootstrapLaws: [ScalingLaw], fittedRange: FittedRange? = nil) {
+        self.law = law
+        self.source = source
+        self.bootstrapLaws = bootstrapLaws
+        self.fittedRange = fittedRange
+    }
 }
 
 /// Reads law files: what `scaleplan fit -o law.yaml` writes, or a hand-written
@@ -23,6 +33,7 @@ public enum LawFile {
     public static let provenanceKeys = [
         "scaleplan_version", "data", "rows_used", "objective", "huber_delta", "starts", "fit_quality", "holdout",
         "compute_optimal", "intervals", "citation", "note", "base_rows_used", "residuals", "schema_version", "warnings",
+        "diagnostics",
     ]
 
     /// The output contract versions (`schema_version`, see Report's `ReportDocument`) a law file may declare.
@@ -37,7 +48,7 @@ public enum LawFile {
         let formName = try formValue.oneOf(LawForm.allCases.map(\.rawValue))
         let form = LawForm(rawValue: formName)!
         let names = form.parameterNames + form.optionalParameterNames
-        let top = try root.mapping(allowed: ["form", "parameters", "bootstrap_laws"] + names + provenanceKeys)
+        let top = try root.mapping(allowed: ["form", "parameters", "bootstrap_laws", "fitted_range"] + names + provenanceKeys)
         if let version = top.optional("schema_version") {
             let v = try version.integer(in: 1...1_000)
             guard readableSchemaVersions.contains(v) else {
@@ -89,11 +100,25 @@ public enum LawFile {
                 do { samples.append(try ScalingLaw(form: form, parameters: p)) } catch { throw row.error("invalid bootstrap law: \(error)") }
             }
         }
-        return LoadedLaw(law: law, source: root.file, bootstrapLaws: samples)
+        var range: FittedRange?
+        if let r = top.optional("fitted_range") {
+            let rm = try r.mapping(allowed: ["params", "tokens", "compute", "loss"])
+            func bounds(_ key: String) throws(InputError) -> ClosedRange<Double> {
+                let node = try rm.required(key)
+                let cells = try node.list()
+                guard cells.count == 2 else { throw node.error("'\(key)' must be [smallest, largest], found \(cells.count) values") }
+                let lo = try cells[0].positiveNumber(), hi = try cells[1].positiveNumber()
+                guard lo <= hi else { throw node.error("'\(key)' must be [smallest, largest]: \(lo) is above \(hi)") }
+                return lo...hi
+            }
+            range = FittedRange(params: try bounds("params"), tokens: try bounds("tokens"), source: "the runs \(root.file) was fitted on")
+            for key in ["compute", "loss"] where rm.optional(key) != nil { _ = try bounds(key) }
+        }
+        return LoadedLaw(law: law, source: root.file, bootstrapLaws: samples, fittedRange: range)
     }
 
     private static var allKeys: [String] {
-        var keys = ["form", "parameters", "bootstrap_laws"] + provenanceKeys
+        var keys = ["form", "parameters", "bootstrap_laws", "fitted_range"] + provenanceKeys
         for f in LawForm.allCases { keys += f.parameterNames + f.optionalParameterNames }
         return Array(Set(keys)).sorted()
     }

@@ -11,7 +11,7 @@ enum LawSection {
 
     /// The law, where it came from, its bootstrap samples (law files from `fit --bootstrap`) and
     /// the confidence at which the loss bound must hold (`confidence`, with a law file only).
-    static func decode(_ v: YAMLValue, directory: String) throws(InputError) -> (law: ScalingLaw, source: String, samples: [ScalingLaw], confidence: Double?) {
+    static func decode(_ v: YAMLValue, directory: String) throws(InputError) -> (law: ScalingLaw, source: String, samples: [ScalingLaw], confidence: Double?, fittedRange: FittedRange?) {
         var allowed = ["preset", "file", "confidence"] + fitKeys
         for f in LawForm.allCases { allowed += f.parameterNames + f.optionalParameterNames }
         let m = try v.mapping(allowed: Array(Set(allowed)).sorted())
@@ -24,7 +24,7 @@ enum LawSection {
             guard m.keys.count == 1 else { throw v.error("'law' with a preset takes no other keys") }
             let name = try p.oneOf(LawPreset.all.map(\.name))
             let preset = LawPreset.named(name)!
-            return (preset.law, preset.citation, [], nil)
+            return (preset.law, preset.citation, [], nil, FittedRange.known(forPreset: name))
         }
         if let f = m.optional("file") {
             guard m.keys.allSatisfy({ ["file", "confidence"].contains($0) }) else { throw v.error("'law' with a file takes only 'confidence' beside it") }
@@ -36,18 +36,18 @@ enum LawSection {
                     throw c.error("'confidence' needs at least 20 bootstrap laws in \(loaded.source), found \(loaded.bootstrapLaws.count) (refit with `scaleplan fit --bootstrap 200 -o law.yaml`)")
                 }
             }
-            return (loaded.law, loaded.source, loaded.bootstrapLaws, confidence)
+            return (loaded.law, loaded.source, loaded.bootstrapLaws, confidence, loaded.fittedRange)
         }
         if let f = m.optional("fit") {
             let fitted = try fit(f, m, directory: directory)
-            return (fitted.law, fitted.source, fitted.samples, nil)
+            return (fitted.law, fitted.source, fitted.samples, nil, fitted.range)
         }
         // Explicit parameters: the same rules as a law file.
         let loaded = try LawFile.decode(v)
-        return (loaded.law, "explicit parameters in \(v.file)", [], nil)
+        return (loaded.law, "explicit parameters in \(v.file)", [], nil, nil)
     }
 
-    private static func fit(_ node: YAMLValue, _ m: YAMLMapping, directory: String) throws(InputError) -> (law: ScalingLaw, source: String, samples: [ScalingLaw]) {
+    private static func fit(_ node: YAMLValue, _ m: YAMLMapping, directory: String) throws(InputError) -> (law: ScalingLaw, source: String, samples: [ScalingLaw], range: FittedRange?) {
         let path = resolve(try node.string(), directory)
         let form = LawForm(rawValue: try m.optional("form")?.oneOf(LawForm.allCases.map(\.rawValue)) ?? "chinchilla")!
         let compute = try m.optional("compute_column")?.string()
@@ -60,7 +60,8 @@ enum LawSection {
         let delta = try m.optional("huber_delta")?.positiveNumber() ?? 1e-3
         do {
             let fit = try LawFitter.fit(runs, options: FitOptions(form: form, huberDelta: delta))
-            return (fit.law, "fitted to \(path) (\(runs.count) runs, Huber objective \(fit.objective))", [])
+            return (fit.law, "fitted to \(path) (\(runs.count) runs, Huber objective \(fit.objective))", [],
+                    FittedRange.of(runs: runs, source: "the \(runs.count) runs in \(path)"))
         } catch {
             throw node.error("cannot fit a \(form.rawValue) law to \(path): \(error)")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import ExperimentDesign
 import FileIO
 import Numerics
@@ -15,13 +16,22 @@ public struct RunColumns: Sendable {
     public var loss: String
     /// Column with unique tokens U (data-constrained fits).
     public var uniqueTokens: String?
+    /// When set, the tokens column holds optimiser steps and D = steps x this (the global batch
+    /// in tokens).
+    public var tokensPerStep: Double?
+    /// Skip rows with an empty cell in a column the fit reads (counted in `RunTable.skipped`)
+    /// instead of refusing the file.
+    public var skipIncomplete: Bool
 
-    public init(params: String = "params", tokens: String? = "tokens", compute: String? = nil, loss: String = "loss", uniqueTokens: String? = nil) {
+    public init(params: String = "params", tokens: String? = "tokens", compute: String? = nil, loss: String = "loss", uniqueTokens: String? = nil,
+                tokensPerStep: Double? = nil, skipIncomplete: Bool = false) {
         self.params = params
         self.tokens = tokens
         self.compute = compute
         self.loss = loss
         self.uniqueTokens = uniqueTokens
+        self.tokensPerStep = tokensPerStep
+        self.skipIncomplete = skipIncomplete
     }
 }
 
@@ -40,10 +50,15 @@ public enum RunTable {
     /// - Parameter dropHighestLoss: drop this many runs with the highest loss first
     ///   (Epoch's replication drops 5 outliers from the digitised Chinchilla points).
     public static func load(path: String, columns: RunColumns, dropHighestLoss: Int = 0) throws(InputError) -> [TrainingRun] {
+        try loadCounting(path: path, columns: columns, dropHighestLoss: dropHighestLoss).runs
+    }
+
+    /// The runs and how many rows `columns.skipIncomplete` skipped for an empty cell.
+    public static func loadCounting(path: String, columns: RunColumns, dropHighestLoss: Int = 0) throws(InputError) -> (runs: [TrainingRun], skipped: Int) {
         let table = try CSVTable.load(path: path)
-        let runs = try runs(from: table, columns: columns, dropHighestLoss: dropHighestLoss)
-        try checkVaried(runs, file: path)
-        return runs
+        let read = try runsCounting(from: table, columns: columns, dropHighestLoss: dropHighestLoss)
+        try checkVaried(read.runs, file: path)
+        return read
     }
 
     /// Every law has an exponent for N and one for D, so runs that all share N (or D) cannot
@@ -57,6 +72,10 @@ public enum RunTable {
     }
 
     public static func runs(from table: CSVTable, columns: RunColumns, dropHighestLoss: Int = 0) throws(InputError) -> [TrainingRun] {
+        try runsCounting(from: table, columns: columns, dropHighestLoss: dropHighestLoss).runs
+    }
+
+    static func runsCounting(from table: CSVTable, columns: RunColumns, dropHighestLoss: Int) throws(InputError) -> (runs: [TrainingRun], skipped: Int) {
         let n = try table.column(columns.params, option: "--params-column")
         let l = try table.column(columns.loss, option: "--loss-column")
         let u = try columns.uniqueTokens.map { name throws(InputError) in try table.column(name, option: "--unique-tokens-column") }
@@ -71,10 +90,16 @@ public enum RunTable {
                              "the file has more than \(maximumRuns) runs, the most scaleplan fits (each start of the fit visits every run)")
         }
         var runs: [TrainingRun] = []
+        var skipped = 0
+        let read = [n, c ?? d!, l] + (u.map { [$0] } ?? [])
         for i in table.rows.indices {
+            if columns.skipIncomplete, read.contains(where: { j in j >= table.rows[i].count || table.rows[i][j].trimmingCharacters(in: .whitespaces).isEmpty }) {
+                skipped += 1
+                continue
+            }
             // N, D or C, L and U, each checked at its cell.
             var cells: [(column: Int, value: Double)] = []
-            for j in [n, c ?? d!, l] + (u.map { [$0] } ?? []) {
+            for j in read {
                 let v = try table.positiveNumber(row: i, column: j)
                 guard magnitudes.contains(v) else {
                     throw InputError(at: table.location(row: i, column: j),
@@ -83,12 +108,15 @@ public enum RunTable {
                 cells.append((j, v))
             }
             let params = cells[0].value, loss = cells[2].value, unique = u == nil ? nil : cells[3].value
-            let tokens = c == nil ? cells[1].value : cells[1].value / (6 * params)
+            let tokens = c == nil ? cells[1].value * (columns.tokensPerStep ?? 1) : cells[1].value / (6 * params)
             guard magnitudes.contains(tokens) else {
                 throw InputError(at: table.location(row: i, column: cells[1].column),
                                  "column '\(table.header[cells[1].column])' gives D = C / (6 N) = \(Quantity.plain(tokens)) tokens, outside 1e-30 to 1e30")
             }
             runs.append(TrainingRun(params: params, tokens: tokens, uniqueTokens: unique, loss: loss))
+        }
+        guard !runs.isEmpty || !columns.skipIncomplete else {
+            throw InputError(file: table.file, "every one of the \(table.rows.count) rows has an empty cell in a column the fit reads; nothing is left to fit")
         }
         guard dropHighestLoss >= 0, dropHighestLoss < runs.count else {
             throw InputError(file: table.file, "cannot drop \(dropHighestLoss) of \(runs.count) runs")
@@ -98,6 +126,6 @@ public enum RunTable {
             let dropped = Set(order.prefix(dropHighestLoss))
             runs = runs.indices.filter { !dropped.contains($0) }.map { runs[$0] }
         }
-        return runs
+        return (runs, skipped)
     }
 }

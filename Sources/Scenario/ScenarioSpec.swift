@@ -65,7 +65,7 @@ public struct ScenarioSpec: Sendable {
         var downscale = try m.optional("downscale").map { v throws(InputError) in
             try DownscaleSection.decode(v, name: name, law: law.law, training: training.setup, quantization: quantization, catalog: catalog)
         }
-        downscale?.fittedRange = FittedRange.known(forLawSource: law.source)
+        downscale?.fittedRange = law.fittedRange
         // A scenario that only asks a downscaling question needs no objectives.
         let objectiveNodes = downscale != nil && m.optional("objectives") == nil ? [] : try m.required("objectives").list()
         var objectives: [Objective] = []
@@ -99,7 +99,7 @@ public struct ScenarioSpec: Sendable {
             name: name, law: law.law, training: training.setup, inference: inference, objectives: objectives,
             constraints: constraints, frontierPoints: frontier.points, modelChoices: choices,
             lossUncertainty: law.samples.count >= 2 ? LossUncertainty(samples: law.samples, confidence: law.confidence) : nil,
-            fittedRange: FittedRange.known(forLawSource: law.source), quantization: quantization)
+            fittedRange: law.fittedRange, quantization: quantization)
         return ScenarioSpec(file: root.file, problem: problem, frontier: frontier, lawSource: law.source, lawSamples: law.samples,
                             downscale: downscale)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import ExperimentDesign
 import FileIO
 import Numerics
@@ -51,6 +52,12 @@ struct Fit: ParsableCommand {
     @Option(help: "Column with the unique tokens U (needed by --form data-constrained).")
     var uniqueTokensColumn: String?
 
+    @Option(help: "Tokens per optimiser step: the tokens column then holds steps, and D = steps x this (SI suffixes allowed: 4M).")
+    var tokensPerStep: PositiveNumber?
+
+    @Flag(help: "Skip rows with an empty cell in a column the fit reads (their count is reported) instead of refusing the file.")
+    var skipIncomplete = false
+
     @Option(help: "Drop this many runs with the highest loss before fitting (Epoch drops 5).")
     var dropHighestLoss = 0
 
@@ -85,6 +92,9 @@ struct Fit: ParsableCommand {
     @OptionGroup var progress: ProgressOptions
 
     func validate() throws {
+        if tokensPerStep != nil && computeColumn != nil {
+            throw ValidationError("--tokens-per-step converts a steps column given as --tokens-column; it does not apply to --compute-column.")
+        }
         if tokensColumn != nil && computeColumn != nil {
             throw ValidationError("Give either --tokens-column or --compute-column, not both.")
         }
@@ -105,8 +115,9 @@ struct Fit: ParsableCommand {
     func run() throws {
         let columns = RunColumns(
             params: paramsColumn, tokens: computeColumn == nil ? (tokensColumn ?? "tokens") : nil,
-            compute: computeColumn, loss: lossColumn, uniqueTokens: uniqueTokensColumn)
-        let runs = try RunTable.load(path: file, columns: columns, dropHighestLoss: dropHighestLoss)
+            compute: computeColumn, loss: lossColumn, uniqueTokens: uniqueTokensColumn,
+            tokensPerStep: tokensPerStep?.value, skipIncomplete: skipIncomplete)
+        let (runs, skipped) = try RunTable.loadCounting(path: file, columns: columns, dropHighestLoss: dropHighestLoss)
         if bootstrap > 0 { try fitting(file) { () throws(FitError) in try Bootstrap.check(samples: bootstrap, runs: runs.count) } }
         var options = FitOptions(form: form, huberDelta: huberDelta)
         let fit = try withProgress(progress, "fit") { handler in
@@ -137,7 +148,11 @@ struct Fit: ParsableCommand {
         }
         let report = FitReport(fit: fit, dataFile: file, referenceCompute: reference, holdout: holdout, bootstrap: intervals)
         let format = output.resolvedFormat
-        try output.emit(report.value(detailed: format != .table), warnings: fit.warnings, inputs: [file], format: format)
+        var warnings = fit.warnings + (holdout?.warnings ?? []) + (intervals?.warnings ?? [])
+        if skipped > 0 {
+            warnings.insert(Warning(.incompleteRows, "\(skipped) row\(skipped == 1 ? "" : "s") with an empty cell in a column the fit reads \(skipped == 1 ? "was" : "were") skipped (--skip-incomplete); \(runs.count) runs were fitted.", subject: "data"), at: 0)
+        }
+        try output.emit(report.value(detailed: format != .table), warnings: warnings, inputs: [file], format: format)
         let command = (["scaleplan"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         try reports.write(inputs: [file], svg: { report.plot.svg() }, html: { report.html(command: command) })
     }

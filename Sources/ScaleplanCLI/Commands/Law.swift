@@ -1,8 +1,10 @@
 import ArgumentParser
+import Diagnostics
 import ExperimentDesign
 import FileIO
 import Foundation
 import Numerics
+import PlanModel
 import Report
 import ScalingLaws
 import Scenario
@@ -36,11 +38,12 @@ struct LawSource: ParsableArguments {
         }
     }
 
-    /// The chosen law and where it came from.
-    func load() throws -> (law: ScalingLaw, source: String) {
-        if let preset, let p = LawPreset.named(preset) { return (p.law, p.citation) }
-        let loaded = try LawFile.load(path: law!)
-        return (loaded.law, loaded.source)
+    /// The chosen law, where it came from, its bootstrap refits and the range it was fitted on.
+    func load() throws -> LoadedLaw {
+        if let preset, let p = LawPreset.named(preset) {
+            return LoadedLaw(law: p.law, source: p.citation, bootstrapLaws: [], fittedRange: FittedRange.known(forPreset: p.name))
+        }
+        return try LawFile.load(path: law!)
     }
 
     var inputs: [String] { law.map { [$0] } ?? [] }
@@ -63,16 +66,31 @@ struct LawOptimum: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let (law, citation) = try source.load()
-        let a = try law.computeOptimal(compute: compute.value, uniqueTokens: uniqueTokens?.value)
+        if let why = PhysicalScale.refusal(compute: compute.value) { throw CLIFailure.badInput("--compute: \(why)") }
+        let loaded = try source.load()
+        let law = loaded.law, u = uniqueTokens?.value
+        let a = try law.computeOptimal(compute: compute.value, uniqueTokens: u)
+        if let why = PhysicalScale.refusal(params: a.params, tokens: a.tokens) {
+            throw CLIFailure.badInput("the compute-optimal model for --compute \(compute.value) is \(why)")
+        }
         var value = LawReport.allocation(a)
         if case .object(var pairs) = value {
             if let d = law.downstream { pairs.append(("downstream_error", .number(d.error(atLoss: a.loss)))) }
+            // The bootstrap refits' 5%-95% range of the optimum, when the law file has them.
+            let refits = loaded.bootstrapLaws.compactMap { try? $0.computeOptimal(compute: compute.value, uniqueTokens: u) }
+            if refits.count >= 2 {
+                for (key, values) in [("params", refits.map(\.params)), ("tokens", refits.map(\.tokens)), ("loss", refits.map(\.loss))] {
+                    let sorted = values.sorted()
+                    pairs.append(("\(key)_low", .number(LossUncertainty.quantile(sorted, LossUncertainty.band.low))))
+                    pairs.append(("\(key)_high", .number(LossUncertainty.quantile(sorted, LossUncertainty.band.high))))
+                }
+                pairs.append(("bootstrap_laws", .integer(refits.count)))
+            }
             pairs.append(("law", .string(law.form.rawValue)))
-            pairs.append(("source", .string(citation)))
+            pairs.append(("source", .string(loaded.source)))
             value = .object(pairs)
         }
-        let warnings = [FittedRange.known(forLawSource: citation)?.extrapolationWarning(params: a.params, tokens: a.tokens, subject: "the optimum")]
+        let warnings = [loaded.fittedRange?.extrapolationWarning(params: a.params, tokens: a.tokens, subject: "the optimum")]
         try output.emit(value, warnings: warnings.compactMap { $0 }, inputs: source.inputs)
     }
 }
@@ -97,12 +115,20 @@ struct LawPredict: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let (law, citation) = try source.load()
+        if let why = PhysicalScale.refusal(params: params.value, tokens: tokens.value) { throw CLIFailure.badInput(why) }
+        let loaded = try source.load()
+        let law = loaded.law
         let n = params.value, d = tokens.value
         let loss = try law.loss(params: n, tokens: d, uniqueTokens: uniqueTokens?.value)
         let g = law.gradient(params: n, tokens: d, uniqueTokens: uniqueTokens?.value)
+        // The bootstrap refits' 5%-95% range, when the law file has them.
+        let refits = loaded.bootstrapLaws.map { $0.unsafeLoss(params: n, tokens: d, uniqueTokens: uniqueTokens?.value) }.filter(\.isFinite).sorted()
+        let band = refits.count >= 2 ? (LossUncertainty.quantile(refits, LossUncertainty.band.low), LossUncertainty.quantile(refits, LossUncertainty.band.high)) : nil
         let value = reportObject([
             ("loss", .number(loss)),
+            ("loss_low", band.map { .number($0.0) }),
+            ("loss_high", band.map { .number($0.1) }),
+            ("bootstrap_laws", band.map { _ in .integer(refits.count) }),
             ("params", .number(n)),
             ("tokens", .number(d)),
             ("unique_tokens", uniqueTokens.map { .number($0.value) }),
@@ -112,9 +138,9 @@ struct LawPredict: ParsableCommand {
             ("dloss_dlog_tokens", .number(g.dTokens * d)),
             ("downstream_error", law.downstream.map { .number($0.error(atLoss: loss)) }),
             ("law", .string(law.form.rawValue)),
-            ("source", .string(citation)),
+            ("source", .string(loaded.source)),
         ])
-        let warnings = [FittedRange.known(forLawSource: citation)?.extrapolationWarning(params: n, tokens: d, subject: "the prediction")]
+        let warnings = [loaded.fittedRange?.extrapolationWarning(params: n, tokens: d, subject: "the prediction")]
         try output.emit(value, warnings: warnings.compactMap { $0 }, inputs: source.inputs)
     }
 }
@@ -149,7 +175,8 @@ struct LawIsoLoss: ParsableCommand {
     }
 
     func run() throws {
-        let (law, _) = try source.load()
+        let loaded = try source.load()
+        let law = loaded.law
         let target = loss.value
         guard let floorN = law.minimumParams(forLoss: target) else {
             throw CLIFailure.noSolution("loss \(target) is unreachable: the law's irreducible loss is \(law.irreducibleLoss)")
@@ -157,6 +184,7 @@ struct LawIsoLoss: ParsableCommand {
         let lo = minParams?.value ?? floorN * 1.01
         let hi = maxParams?.value ?? lo * 1000
         guard hi > lo else { throw CLIFailure.badInput("--max-params must be larger than --min-params") }
+        if let why = PhysicalScale.refusal(params: hi) { throw CLIFailure.badInput("--max-params: \(why)") }
         let rows: [ReportValue] = (0..<points).map { i in
             let n = lo * pow(hi / lo, Double(i) / Double(points - 1))
             let d = law.tokens(toReachLoss: target, params: n, uniqueTokens: uniqueTokens?.value)
@@ -167,7 +195,20 @@ struct LawIsoLoss: ParsableCommand {
                 ("compute", d.map { .number(trainingFLOPs(params: n, tokens: $0)) } ?? .null),
             ])
         }
-        try output.emit(.list(rows), listKey: "iso_loss", inputs: source.inputs)
+        // One warning for the rows outside the fitted range: the first and last such row.
+        var outside: [Warning] = []
+        if let r = loaded.fittedRange {
+            for i in 0..<points {
+                let n = lo * pow(hi / lo, Double(i) / Double(points - 1))
+                guard let d = law.tokens(toReachLoss: target, params: n, uniqueTokens: uniqueTokens?.value),
+                      let w = r.extrapolationWarning(params: n, tokens: d, subject: "row \(i + 1)") else { continue }
+                outside.append(w)
+            }
+        }
+        let warnings = outside.count <= 2 ? outside : [outside.first!, outside.last!].map {
+            Warning($0.code, $0.message + " (\(outside.count) of \(points) rows are outside the fitted range)", subject: $0.subject)
+        }
+        try output.emit(.list(rows), listKey: "iso_loss", warnings: warnings, inputs: source.inputs)
     }
 }
 
