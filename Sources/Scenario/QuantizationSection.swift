@@ -1,3 +1,4 @@
+import Foundation
 import FileIO
 import Hardware
 import PlanModel
@@ -10,8 +11,9 @@ import ScalingLaws
 ///       method: ptq            # ptq (round after training, the default), qat (train at the
 ///                              # serving precision) or best (the planner picks per plan)
 ///       law: kumar2024         # Kumar et al. 2024's degradation law (the default); or none
-///                              # (serving precision is free), or the four constants
-///                              # {C_T, gamma_D, gamma_N, gamma_post}
+///                              # (serving precision is free), the four constants
+///                              # {C_T, gamma_D, gamma_N, gamma_post}, or a file that
+///                              # `scaleplan fit-quantization -o` wrote
 ///       loss: {int4: 0.03}     # instead of a law: nats per token per precision
 ///       gamma_w: 2.6745        # quantisation-aware training's effective-parameter scale, bits
 enum QuantizationSection {
@@ -33,7 +35,10 @@ enum QuantizationSection {
             throw lawNode.error("give either 'law' (a degradation law) or 'loss' (constants per precision), not both")
         }
         if let lawNode {
-            if case .scalar = lawNode.node {
+            if case .scalar = lawNode.node, let text = try? lawNode.string(), HardwareCatalog.isProfilePath(text) || text.hasSuffix(".json") {
+                // A law file from `scaleplan fit-quantization -o`, relative to the scenario.
+                post = .law(try QuantizationLawFile.load(path: LawSection.resolve(text, (lawNode.file as NSString).deletingLastPathComponent)))
+            } else if case .scalar = lawNode.node {
                 switch try lawNode.oneOf(["kumar2024", "none"]) {
                 case "none": post = nil
                 default: post = .law(.kumar2024)

@@ -134,7 +134,13 @@ struct Pilot: ParsableCommand {
                                  simulation: simulation, simulationOptions: resolved.simulation)
         let format = output.resolvedFormat
         let inputs = [file, law, noiseFrom].compactMap { $0 }
-        try output.emit(format == .csv ? report.runRows() : report.value(detailed: format != .table), inputs: inputs, format: format)
+        // The target is a forecast of the prior law: say so where it lies outside the range that
+        // law was fitted on (the pilot runs are there to replace that forecast).
+        let range: FittedRange? = if let preset { FittedRange.known(forPreset: preset) }
+            else if let law { try LawFile.load(path: law).fittedRange }
+            else { FittedRange.known(forLawSource: resolved.lawSource) }
+        let warnings = [range?.extrapolationWarning(params: design.target.params, tokens: design.target.tokens, subject: "the target")].compactMap { $0 }
+        try output.emit(format == .csv ? report.runRows() : report.value(detailed: format != .table), warnings: warnings, inputs: inputs, format: format)
     }
 
     /// The settings the flags give (ranges and simulation options complete the file's).
