@@ -193,7 +193,7 @@ public enum Downscaler {
                 if hurts {
                     limit = "rounding to \(choice.precision.rawValue) after training costs more the longer the model trains: past \(DisplayUnit.tokens.format(dBest)) (\(DisplayUnit.plain.format(dBest / n)) per parameter) more data raises the served loss, whose best is \(DisplayUnit.loss.format(served(dBest)))"
                 } else if let u, dMax > u {
-                    limit = "repeating the \(DisplayUnit.tokens.format(u)) unique tokens saturates: even \(DisplayUnit.tokens.format(dMax)) (\(DisplayUnit.plain.format(dMax / u)) epochs) reach only \(DisplayUnit.loss.format(served(dMax)))"
+                    limit = "data, not compute, limits this model: repeating the \(DisplayUnit.params.format(u)) unique tokens saturates: even \(DisplayUnit.tokens.format(dMax)) (\(DisplayUnit.plain.format(dMax / u)) epochs) reach only \(DisplayUnit.loss.format(served(dMax)))"
                 }
                 t.byChoice[choice] = (dBest, trained(dBest), served(dBest), false, limit)
                 continue

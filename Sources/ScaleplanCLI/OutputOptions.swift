@@ -20,12 +20,21 @@ struct OutputOptions: ParsableArguments {
     @Option(name: [.customShort("o"), .long], help: "Write the output to this file (atomically) instead of standard output.")
     var output: String?
 
+    @Flag(name: [.customShort("q"), .long], help: "Show no progress bars and no warning lines on standard error (the output keeps its warnings).")
+    var quiet = false
+
     /// Renders `value` in the shared envelope (`ReportDocument`: `schema_version`, the answer,
     /// `warnings`) and prints it or writes it to `-o`. A list answer goes under `listKey` in
     /// JSON and YAML. Refuses to overwrite an input file.
     func emit(_ value: ReportValue, listKey: String = "items", warnings: [Warning] = [], inputs: [String] = [],
               format override: OutputFormat? = nil) throws {
-        let text = ReportDocument(value, listKey: listKey, warnings: warnings).rendered(as: override ?? resolvedFormat)
+        let format = override ?? resolvedFormat
+        let text = ReportDocument(value, listKey: listKey, warnings: warnings).rendered(as: format)
+        // Tables also say each warning in one line on standard error, where a reader of the
+        // terminal sees it even when the table goes to a file or a pager.
+        if format == .table, !quiet {
+            for w in warnings { FileHandle.standardError.write(Data("warning: \(w.code): \(w)\n".utf8)) }
+        }
         guard let output else {
             FileHandle.standardOutput.write(Data(text.utf8))
             return

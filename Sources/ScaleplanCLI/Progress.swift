@@ -5,11 +5,7 @@ import Foundation
 import Numerics
 import ScalingLaws
 
-/// `--quiet`, for the commands that show progress (fits, bootstraps, frontiers).
-struct ProgressOptions: ParsableArguments {
-    @Flag(name: [.customShort("q"), .long], help: "Show no progress on standard error.")
-    var quiet = false
-
+extension OutputOptions {
     /// A progress bar labelled `label`, drawn only when standard error is a terminal and
     /// --quiet is not given; nil otherwise, so the library does no progress work at all.
     func bar(_ label: String) -> ProgressBar? {
@@ -55,7 +51,7 @@ final class ProgressBar: @unchecked Sendable {
 }
 
 /// Runs `body` with a progress bar (when there is one), clearing it afterwards.
-func withProgress<T>(_ options: ProgressOptions, _ label: String, _ body: (ProgressHandler?) throws -> T) rethrows -> T {
+func withProgress<T>(_ options: OutputOptions, _ label: String, _ body: (ProgressHandler?) throws -> T) rethrows -> T {
     let bar = options.bar(label)
     defer { bar?.finish() }
     return try body(bar?.handler)

@@ -58,6 +58,19 @@ struct WarningCodeTests {
         #expect(table.stdout.contains("  data_stock_exceeded: recommended plan: Training on"))
     }
 
+    /// Tables also say each warning in one line on standard error; --quiet hides those lines
+    /// (the table keeps its warnings section), and JSON never writes them.
+    @Test func tableWarningsGoToStandardErrorUnlessQuiet() throws {
+        let arguments = ["law", "predict", "--preset", "hoffmann2022", "--params", "1T", "--tokens", "100T"]
+        let loud = try runScaleplan(arguments)
+        let lines = loud.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("warning: extrapolation: the prediction: The law is extrapolated"), "\(loud.stderr)")
+        let quiet = try runScaleplan(arguments + ["-q"])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty && quiet.stdout.contains("warnings:\n  extrapolation"))
+        let json = try runScaleplan(arguments + ["--format", "json"])
+        #expect(json.stderr.isEmpty)
+    }
+
     /// Downscaling past the data stock, at a precision whose quantisation loss is large.
     @Test func downscaleWarnings() throws {
         let codes = try Self.codes(["downscale", "scenarios/on-device-downscale.yaml"])

@@ -142,6 +142,40 @@ struct QuantizationPlanningTests {
         #expect(served(plan.tokens) < served(plan.tokens * 1.01) && served(plan.tokens) < served(plan.tokens / 1.01))
     }
 
+    /// With unique tokens limited (the Chinchilla law takes the data-constrained form), small
+    /// models that cannot reach the reference say that data, not compute, stops them, and the
+    /// answer warns that it repeats data.
+    @Test func dataLimitedDownscaleSaysSo() throws {
+        let text = """
+        scenario: data-limited
+        law: { preset: hoffmann2022 }
+        training: { hardware: h100-sxm, mfu: 0.42, unique_tokens: 5T }
+        downscale:
+          reference: { params: 70B }
+          reference_serving: { hardware: h100-sxm, precision: bf16 }
+          devices: [apple-m3-max]
+          precision: [bf16]
+          memory_gb: 24
+          prompt_tokens: 400
+          output_tokens: 200
+          slo: { ttft_ms: 2000, tpot_ms: 40 }
+          tokens_per_param_max: 20000
+        """
+        let problem = try #require(try Self.spec(text).downscale)
+        guard case .dataConstrained = problem.law else { Issue.record("the law did not take the data-constrained form"); return }
+        let outcome = try Downscaler.solve(problem)
+        let best = try #require(outcome.best)
+        #expect(!best.reachesReference)
+        #expect(best.limit?.hasPrefix("data, not compute, limits this model: repeating the 5T unique tokens saturates") == true, "\(best.limit ?? "")")
+        #expect(outcome.warnings.contains { $0.code == .dataRepeated })
+        // The same question with unlimited data gets closer to the reference: the data limit
+        // costs quality, and the unlimited answer's limit is the over-training limit instead.
+        let unlimited = try #require(try Self.spec(text.replacingOccurrences(of: ", unique_tokens: 5T", with: "")).downscale)
+        let free = try #require(try Downscaler.solve(unlimited).best)
+        #expect(free.loss < best.loss)
+        #expect(free.limit?.contains("over-training limit") == true, "\(free.limit ?? "")")
+    }
+
     /// Bad quantisation sections get a located error.
     @Test func badQuantisationSectionsAreLocated() {
         expectInputError(line: 12, column: 22, containing: "kumar2024") { _ = try Self.spec(Self.chat(quantization: "quantization: { law: kumar2025 }")) }

@@ -34,13 +34,12 @@ struct Evaluate: ParsableCommand {
 
     @OptionGroup var reports: ReportFileOptions
 
-    @OptionGroup var progress: ProgressOptions
 
     func validate() throws { try reports.validate(against: output) }
 
     func run() throws {
         let spec = try input.load()
-        let outcome = try withProgress(progress, "frontier") { handler in
+        let outcome = try withProgress(output, "frontier") { handler in
             try PlanOutcome.solve(spec.problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y,
                                   points: frontierPoints.count(for: spec), progress: handler)
         }

@@ -89,7 +89,6 @@ struct Fit: ParsableCommand {
 
     @OptionGroup var reports: ReportFileOptions
 
-    @OptionGroup var progress: ProgressOptions
 
     func validate() throws {
         if tokensPerStep != nil && computeColumn != nil {
@@ -120,7 +119,7 @@ struct Fit: ParsableCommand {
         let (runs, skipped) = try RunTable.loadCounting(path: file, columns: columns, dropHighestLoss: dropHighestLoss)
         if bootstrap > 0 { try fitting(file) { () throws(FitError) in try Bootstrap.check(samples: bootstrap, runs: runs.count) } }
         var options = FitOptions(form: form, huberDelta: huberDelta)
-        let fit = try withProgress(progress, "fit") { handler in
+        let fit = try withProgress(output, "fit") { handler in
             options.progress = handler
             return try fitting(file) { () throws(FitError) in try LawFitter.fit(runs, options: options) }
         }
@@ -129,7 +128,7 @@ struct Fit: ParsableCommand {
 
         var holdout: HoldoutCheck?
         if holdoutFraction > 0, runs.count > 2 * options.form.parameterNames.count {
-            holdout = try withProgress(progress, "hold-out fit") { handler in
+            holdout = try withProgress(output, "hold-out fit") { handler in
                 var o = options
                 o.progress = handler
                 return try fitting(file) { () throws(FitError) in
@@ -141,7 +140,7 @@ struct Fit: ParsableCommand {
         if bootstrap > 0 {
             let point = predictParams.map { ($0.value, predictTokens!.value) }
             var b = BootstrapOptions(samples: bootstrap, seed: seed, confidence: confidence, compute: reference, predictAt: point)
-            intervals = try withProgress(progress, "bootstrap") { handler in
+            intervals = try withProgress(output, "bootstrap") { handler in
                 b.progress = handler
                 return try fitting(file) { () throws(FitError) in try Bootstrap.run(fit, options: b) }
             }

@@ -40,7 +40,6 @@ struct FrontierCommand: ParsableCommand {
 
     @OptionGroup var reports: ReportFileOptions
 
-    @OptionGroup var progress: ProgressOptions
 
     func validate() throws {
         if let x, let y, x == y { throw ValidationError("--x and --y must be different objectives.") }
@@ -51,7 +50,7 @@ struct FrontierCommand: ParsableCommand {
         let spec = try input.load()
         let fx = x ?? spec.frontier.x, fy = y ?? spec.frontier.y
         guard fx != fy else { throw CLIFailure.badInput("the frontier's x and y are both '\(fx.rawValue)'; pass --x or --y") }
-        let frontier = try withProgress(progress, "frontier") { handler in
+        let frontier = try withProgress(output, "frontier") { handler in
             try Frontier.compute(Planner(problem: spec.problem), x: fx, y: fy, count: frontierPoints.count(for: spec), progress: handler)
         }
         guard !frontier.points.isEmpty else { throw CLIFailure.noSolution("no plan meets the constraints of \(input.scenario); run `scaleplan evaluate` for the relaxations") }
