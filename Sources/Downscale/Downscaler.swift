@@ -99,6 +99,11 @@ public enum Downscaler {
         } else if let w = PlanWarnings.dataStock(tokens: best.tokens, subject: "best plan") {
             out.append(w)
         }
+        if abs(best.tokensPerParam - problem.tokensPerParamMax) <= PlanWarnings.searchBoundTolerance * problem.tokensPerParamMax {
+            out.append(Warning(.searchBound,
+                               "The best plan trains at the over-training limit of \(DisplayUnit.plain.format(problem.tokensPerParamMax)) tokens per parameter (downscale.tokens_per_param_max); raise it to see whether training longer reaches the reference.",
+                               subject: "best plan"))
+        }
         if best.quantizationLoss > PlanWarnings.quantizationLossNotable {
             out.append(Warning(.quantizationDegradation,
                                "Serving at \(best.precision.rawValue) costs the small model \(DisplayUnit.loss.format(best.quantizationLoss, digits: 3)) nats per token (\(best.method == .postTraining ? "rounded after training; Kumar et al. 2024's degradation grows with tokens per parameter" : "quantisation-aware training, Kumar et al. 2024")), paid for with more training tokens.",

@@ -55,6 +55,21 @@ func writeOutput(_ text: String, to path: String, inputs: [String]) throws {
 }
 
 extension OutputOptions {
+    /// The extensions `-o` infers a format from; any other needs `--format`.
+    static let knownExtensions = ["json", "yaml", "yml", "csv", "txt", "text", "table"]
+
+    /// Refuses `-o FILE` with an extension no format has (out.xlsx) unless `--format` says
+    /// which to write: a table in a file called .xlsx would surprise.
+    func validate() throws {
+        guard let output, !formatWasGiven else { return }
+        let name = (output as NSString).lastPathComponent
+        guard name.contains(".") else { return }
+        let ext = String(name.split(separator: ".").last ?? "").lowercased()
+        guard Self.knownExtensions.contains(ext) else {
+            throw ValidationError("-o \(output): scaleplan writes no '.\(ext)' format; name the file .json, .yaml, .csv or .txt (a table), or give --format.")
+        }
+    }
+
     /// The format: `--format` if given, else inferred from `-o`'s extension (.json, .yaml,
     /// .yml, .csv), else a table.
     var resolvedFormat: OutputFormat {

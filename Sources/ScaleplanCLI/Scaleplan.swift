@@ -46,12 +46,13 @@ public struct Scaleplan: ParsableCommand {
 
     /// The sentence for a failure, without the `error: ` prefix. Argument errors give
     /// ArgumentParser's message without the usage text, so every failure is one line.
-    public static func failureMessage(for error: Error) -> String {
+    public static func failureMessage(for error: Error, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String {
         if let e = error as? CLIFailure { return e.message }
         if let known = FailureReport.describe(error) { return known.message }
         var text = message(for: error)
         if text.hasPrefix("Error: ") { text.removeFirst(7) }
         if text.isEmpty { text = "\(error)" }
+        if let better = ArgumentAdvice.refine(text, arguments: arguments) { return better }
         // ArgumentParser's own parse errors are terse; a validation message is already a sentence.
         return text.contains("--help") || text.hasSuffix(".") ? text : text + " (see --help)"
     }

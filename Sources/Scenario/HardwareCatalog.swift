@@ -1,3 +1,4 @@
+import Diagnostics
 import FileIO
 import Foundation
 import Hardware
@@ -79,9 +80,7 @@ public struct HardwareCatalog: Sendable {
 
     /// "unknown hardware 'x' (did you mean 'y'?); known: ...".
     public func unknownMessage(_ name: String) -> String {
-        let close = profiles.map(\.name).filter { $0.hasPrefix(name) || name.hasPrefix($0) }
-        let hint = close.isEmpty ? YAMLValue.closest(name, in: profiles.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
-            : " (did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?)"
+        let hint = Suggestion.hint(name, in: profiles.map(\.name))
         return "unknown hardware '\(name)'\(hint); known: \(profiles.map(\.name).joined(separator: ", ")), or a profile file (*.yaml)"
     }
 

@@ -1,3 +1,4 @@
+import Diagnostics
 import ExperimentDesign
 import FileIO
 import Foundation
@@ -108,7 +109,7 @@ public struct YAMLValue {
             }
             let keyValue = YAMLValue(node: k, file: file, path: path)
             guard allowed.contains(ks.string) else {
-                let hint = Self.closest(ks.string, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = Suggestion.hint(ks.string, in: allowed)
                 throw keyValue.error("unknown key '\(ks.string)' in \(name)\(hint); expected one of \(allowed.joined(separator: ", "))")
             }
             entries.append((ks.string, keyValue.location, child(v, ks.string)))
@@ -171,7 +172,7 @@ public struct YAMLValue {
     public func oneOf(_ choices: [String]) throws(InputError) -> String {
         let s = try string()
         guard choices.contains(s) else {
-            let hint = Self.closest(s, in: choices).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = Suggestion.hint(s, in: choices)
             throw error("\(name) is '\(s)'\(hint); expected one of \(choices.joined(separator: ", "))")
         }
         return s
@@ -180,27 +181,6 @@ public struct YAMLValue {
     static func plain(_ v: Double) -> String { Quantity.plain(v) }
 
     /// The closest choice by edit distance, if it is close enough to be a likely typo.
-    static func closest(_ word: String, in choices: [String]) -> String? {
-        let scored = choices.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) else { return nil }
-        return best.0
-    }
-
-    private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-        var row = Array(0...b.count)
-        for i in 1...a.count {
-            var prev = row[0]
-            row[0] = i
-            for j in 1...b.count {
-                let cur = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
-                prev = cur
-            }
-        }
-        return row[b.count]
-    }
 }
 
 /// A YAML mapping whose keys have been checked against an allowed set.

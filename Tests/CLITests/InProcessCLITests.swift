@@ -28,7 +28,7 @@ struct InProcessCLITests {
     @Test(arguments: [
         (["evaluate"], "Missing expected argument '<scenario>'"),
         (["frontier", "s.yaml", "--points", "1"], "--points must be from 2 to 500."),
-        (["evaluate", "s.yaml", "--html", "r.html", "-o", "r.html"], "-o and --html/--svg must name different files."),
+        (["evaluate", "s.yaml", "--html", "r.json", "-o", "r.json"], "-o and --html/--svg must name different files."),
         (["evaluate", "s.yaml", "--format", "xml"], "The value 'xml' is invalid for '--format <format>'"),
         (["law", "optimum", "--preset", "hoffmann2022", "--compute", "abc"], "The value 'abc' is invalid for '--compute <compute>'"),
     ] as [([String], String)])

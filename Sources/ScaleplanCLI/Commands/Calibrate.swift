@@ -27,8 +27,10 @@ struct Calibrate: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Write the calibrated profile (YAML) to this file, atomically.")
     var output: String?
 
-    @Option(help: "Report format: table, json, csv or yaml.")
-    var format: OutputFormat = .table
+    @Option(help: "Report format: table, json, csv or yaml (default table; with -o the report is printed only when --format is given).")
+    var format: OutputFormat?
+
+    var formatWasGiven: Bool { format != nil }
 
     @OptionGroup var location: HardwareProfileOptions
 
@@ -48,8 +50,14 @@ struct Calibrate: ParsableCommand {
             ])
             try AtomicFile.write(text, to: output)
         }
+        // With -o the profile is the output: standard output stays empty unless --format asks
+        // for the report too; a line on standard error says what was written.
+        if let output {
+            FileHandle.standardError.write(Data("wrote \(output) (fitted: \(result.fittedKeys.joined(separator: ", ")))\n".utf8))
+            guard formatWasGiven else { return }
+        }
         let report = Self.report(result)
-        FileHandle.standardOutput.write(Data(report.rendered(as: format).utf8))
+        FileHandle.standardOutput.write(Data(report.rendered(as: format ?? .table).utf8))
     }
 
     static func report(_ r: CalibrationResult) -> ReportValue {

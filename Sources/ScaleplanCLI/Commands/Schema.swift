@@ -17,9 +17,18 @@ struct Schema: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Write the schema to this file instead of standard output.")
     var output: String?
 
+    @Option(name: .customLong("format"), help: "json (the default) or yaml: a JSON Schema has no table or CSV form.")
+    var format: OutputFormat = .json
+
+    func validate() throws {
+        guard format == .json || format == .yaml else {
+            throw ValidationError("--format \(format.rawValue): the schema is a JSON Schema document; give --format json or yaml.")
+        }
+    }
+
     func run() throws {
         let names = (try? hardware.catalog().profiles.map(\.name)) ?? []
-        let text = ScenarioSchema.value(hardware: names).rendered(as: .json)
+        let text = ScenarioSchema.value(hardware: names).rendered(as: format)
         if let output { try AtomicFile.write(text, to: output) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
     }
 }
