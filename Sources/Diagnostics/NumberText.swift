@@ -76,8 +76,12 @@ public enum NumberText {
                 return significant(wh / scale, digits: digits) + " \(prefix)Wh"
             }
             return significant(wh, digits: digits) + " Wh"
-        case .ms: return short(d, digits: digits) + " ms"
-        case .days: return short(d, digits: digits) + " d"
+        case .ms:
+            // A second and more reads in seconds: "8.24 s", not "8.24K ms".
+            return abs(d) >= 1000 ? significant(d / 1000, digits: digits) + " s" : short(d, digits: digits) + " ms"
+        case .days:
+            // Two years and more read in years (365.25 days): "8.19 years", not "2.99K d".
+            return abs(d) >= 730.5 ? significant(d / 365.25, digits: digits) + " years" : short(d, digits: digits) + " d"
         case .loss:
             // Fixed decimals so a column of losses lines up: "2.000", "1.812".
             return abs(d) < 100 ? String(format: "%.\(max(digits - 1, 1))f", d) : significant(d, digits: digits)

@@ -269,15 +269,18 @@ public enum Downscaler {
         let usdPerToken = e.usdPerMillionTokens / 1e6
         var breakEven: Double?
         if let refToken = r.usdPerToken {
-            let extra = train.trainCost - r.trainCost, saving = refToken - usdPerToken
+            let extra = abs(train.trainCost - r.trainCost) <= 1e-9 * max(train.trainCost, r.trainCost) ? 0 : train.trainCost - r.trainCost
+            let saving = refToken - usdPerToken
             if extra <= 0, saving >= 0 { breakEven = 0 } else if extra > 0, saving > 0 { breakEven = extra / saving }
         }
+        // Differences at rounding noise (the reference itself, evaluated twice) are zero.
+        func difference(_ a: Double, _ b: Double) -> Double { abs(a - b) <= 1e-9 * max(abs(a), abs(b)) ? 0 : a - b }
         let plan = DownscalePlan(
             params: n, model: model, shape: shape, device: device, precision: precision, method: q.method, tokens: target.tokens,
             trainedLoss: target.trainedLoss, loss: target.loss, reachesReference: target.reaches,
-            limit: target.limit, serving: e, trainFLOPs: train.trainFLOPs, extraTrainFLOPs: train.trainFLOPs - r.trainFLOPs,
-            trainCost: train.trainCost, extraTrainCost: train.trainCost - r.trainCost, trainEnergyKWh: train.trainEnergyKWh,
-            extraTrainEnergyKWh: train.trainEnergyKWh - r.trainEnergyKWh, usdPerToken: usdPerToken, breakEvenTokens: breakEven)
+            limit: target.limit, serving: e, trainFLOPs: train.trainFLOPs, extraTrainFLOPs: difference(train.trainFLOPs, r.trainFLOPs),
+            trainCost: train.trainCost, extraTrainCost: difference(train.trainCost, r.trainCost), trainEnergyKWh: train.trainEnergyKWh,
+            extraTrainEnergyKWh: difference(train.trainEnergyKWh, r.trainEnergyKWh), usdPerToken: usdPerToken, breakEvenTokens: breakEven)
         return Candidate(plan: plan, usableGB: usableBytes(p, device) / 1e9)
     }
 

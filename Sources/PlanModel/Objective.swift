@@ -18,6 +18,12 @@ public enum Objective: String, CaseIterable, Sendable, CustomStringConvertible {
     public var description: String { rawValue }
 
     /// The unit values of this objective are reported in.
+    /// The scenario's `constraints:` key that bounds this objective, as the user writes it
+    /// ("train_days_max" for training time).
+    public var constraintKey: String {
+        self == .trainTime ? "train_days_max" : "\(rawValue)_max"
+    }
+
     public var unit: String {
         switch self {
         case .loss: "nats/token"

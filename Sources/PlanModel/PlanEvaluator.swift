@@ -113,7 +113,7 @@ public enum PlanEvaluator {
         func checkMin(_ name: String, _ value: Double, min bound: Double) {
             if value < bound * (1 - relative) { out.append(Violation(constraint: name, value: value, bound: bound)) }
         }
-        for o in Objective.allCases { check("\(o.rawValue)_max", m.value(o), max: c.bound(on: o)) }
+        for o in Objective.allCases { check(o.constraintKey, m.value(o), max: c.bound(on: o)) }
         check("params_max", m.params, max: c.paramsMax)
         checkMin("params_min", m.params, min: c.paramsMin)
         check("tokens_per_param_max", m.tokensPerParam, max: c.tokensPerParamMax)

@@ -47,7 +47,7 @@ extension PlanOutcome {
             let relaxed = c.setting(o, to: nil)
             var needed: Double?
             if case .optimal(let m) = (try? planner.minimize(o, constraints: relaxed)) ?? .infeasible { needed = m.value(o) }
-            out.append(Relaxation(constraint: "\(o.rawValue)_max", bound: bound, needed: needed))
+            out.append(Relaxation(constraint: o.constraintKey, bound: bound, needed: needed))
         }
         return out
     }

@@ -217,7 +217,7 @@ public struct Planner: Sendable {
         for o in Objective.allCases {
             guard let b = c.bound(on: o) else { continue }
             let f = try model.function(o)
-            constraints.append(.init(name: "\(o.rawValue)_max", function: f.posynomial, bound: f.bound(b)))
+            constraints.append(.init(name: o.constraintKey, function: f.posynomial, bound: f.bound(b)))
         }
         let program = ConvexProgram(
             objective: try model.function(objective).posynomial, constraints: constraints,

@@ -75,9 +75,12 @@ public enum DownscaleReport {
                 reportObject([
                     ("params", f(r["params"], .params)), ("D/N", f(r["tokens_per_param"], .plain)),
                     ("loss", f(r["loss"], .loss, digits: 4)), ("device", r["device"]), ("prec.", r["precision"]),
-                    ("memory", r["memory_gb"].map { .string(NumberText.short($0.doubleValue ?? .nan) + " GB") }),
+                    ("GB", r["memory_gb"].map { .string(NumberText.short($0.doubleValue ?? .nan)) }),
                     ("TPOT", f(r["tpot_ms"], .ms)), ("extra compute", f(r["extra_train_flops"], .flop)),
                     ("break-even", f(r["break_even_tokens"], .tokens)),
+                    // Sizes that cannot reach the reference's loss are listed to show the
+                    // trade-off, marked so their smaller "extra compute" is not read as a saving.
+                    ("reaches", .string(r["reaches_reference"] == .bool(false) ? "no" : "yes")),
                 ])
             }))
         })
