@@ -55,13 +55,19 @@ public struct Planner: Sendable {
     ///
     /// When the options span several quantisation choices each is solved on its own (its
     /// options no worse than its precision, the loss served at it) and the best plan wins; on a
-    /// tie the better precision, listed first.
+    /// tie the better precision. The choices are solved worst precision first, each later one
+    /// bounded by the best objective value so far.
     public func minimize(_ objective: Objective, constraints: PlanConstraints? = nil) throws(PlanError) -> Solution {
         if !choices.isEmpty {
+            // Worst precision first (it has every option, and is usually the cheapest); each
+            // better precision then only has to match the best plan so far, a bound that lets
+            // its search prune most of the range. A tie goes to the better precision.
             var best: PlanMetrics?
-            for planner in choices {
-                guard case .optimal(let m) = try planner.minimize(objective, constraints: constraints) else { continue }
-                if let b = best, b.value(objective) <= m.value(objective) * (1 + 1e-12) { continue }
+            let base = constraints ?? problem.constraints
+            for planner in choices.reversed() {
+                let bounds = best.map { base.tightened(objective, to: $0.value(objective) * (1 + 1e-12)) } ?? base
+                guard case .optimal(let m) = try planner.minimize(objective, constraints: bounds) else { continue }
+                if let b = best, m.value(objective) > b.value(objective) * (1 + 1e-12) { continue }
                 best = m
             }
             return best.map { .optimal($0) } ?? .infeasible
