@@ -20,6 +20,9 @@ public struct FittedRange: Equatable, Sendable {
         case "hoffmann2022", "epoch2024", "sardana2024":
             FittedRange(params: 70e6...16e9, tokens: 5e9...500e9,
                         source: "Hoffmann et al. 2022, abstract: over 400 models from 70M to over 16B parameters on 5B to 500B tokens")
+        case "gadre2024":
+            FittedRange(params: 10.5e6...6.9e9, tokens: 52e6...922e9,
+                        source: "Gadre et al. 2024's 104 models (mlfoundations/scaling exp_data): 10.6M to 6.89B parameters on 52.8M to 921B tokens")
         case "muennighoff2023-c4":
             FittedRange(params: 10e6...9e9, tokens: 100e6...900e9,
                         source: "Muennighoff et al. 2023, abstract and section 4: models of 10M to 9B parameters on up to 900B tokens")
