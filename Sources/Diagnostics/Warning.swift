@@ -44,6 +44,9 @@ public struct Warning: Equatable, Hashable, Sendable, CustomStringConvertible {
         /// Interactive serving without a time-to-first-token SLO: nothing stops the planner
         /// from batching until the first token takes seconds.
         public static let ttftUnbounded = Code(rawValue: "ttft_unbounded")
+        /// Inference is counted in FLOPs only (a token total without a request shape): serving
+        /// cost, energy and latency are not computed.
+        public static let servingNotModelled = Code(rawValue: "serving_not_modelled")
         /// Training takes longer than any published large run.
         public static let longTraining = Code(rawValue: "long_training")
         /// Serving below bf16 costs the plan a noticeable part of its loss.

@@ -73,6 +73,13 @@ public enum PlanCheck {
         compare("training cost", m.trainCost, again.trainCost)
         compare("training energy", m.trainEnergyKWh, again.trainEnergyKWh)
         compare("inference FLOPs", m.inferenceFLOPs, again.inferenceFLOPs)
+        if let inf = problem.inference, inf.options.isEmpty {
+            // A pure-FLOP question: no serving model, so no serving cost, energy or fleet.
+            if !m.inferenceCost.isNaN || !m.inferenceEnergyKWh.isNaN || !m.fleet.assignments.isEmpty || m.tpotMs != nil {
+                out.append("\(what) reports serving cost, energy, a fleet or latency without a serving model")
+            }
+            return out + trainingDevices(m, problem, what: what) + bounds(m, again, problem, what: what)
+        }
         compare("inference cost", m.inferenceCost, again.inferenceCost)
         compare("inference energy", m.inferenceEnergyKWh, again.inferenceEnergyKWh)
         compare("TTFT", m.ttftMs, again.ttftMs)

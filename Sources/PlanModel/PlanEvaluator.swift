@@ -23,7 +23,13 @@ public enum PlanEvaluator {
 
         var inferenceFLOPs = 0.0, inferenceCost = 0.0, inferenceJoules = 0.0
         var ttft: Double?, tpot: Double?
-        if let inf = problem.inference {
+        if let inf = problem.inference, !inf.modelsServing {
+            // A pure-FLOP question: inference is 2N FLOPs per token, and nothing else is known.
+            let (p, o) = inf.lifetimeTokens
+            inferenceFLOPs = 2 * n * (p + o)
+            inferenceCost = .nan
+            inferenceJoules = .nan
+        } else if let inf = problem.inference {
             let (p, o) = inf.lifetimeTokens
             inferenceFLOPs = 2 * n * (p + o)
             let cost = servingCost(inf, fleet)

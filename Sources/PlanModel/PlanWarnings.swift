@@ -82,6 +82,11 @@ extension PlanWarnings {
     /// Warnings about the question rather than any plan: interactive serving (a demand
     /// forecast) with no time-to-first-token SLO.
     public static func problemWarnings(_ problem: PlanningProblem) -> [Warning] {
+        if let inf = problem.inference, !inf.modelsServing {
+            return [Warning(.servingNotModelled,
+                            "Inference is counted as 2N FLOPs per token over the \(DisplayUnit.tokens.format(inf.lifetimeTokens.prompt + inf.lifetimeTokens.output)) (Sardana et al. 2024's setting): with no prompt_tokens and output_tokens (or fixed 'mfu') there is no serving model, so serving cost, energy and latency are not computed (null).",
+                            subject: "serving")]
+        }
         guard let inf = problem.inference, case .forecast = inf.demand, inf.slo.ttftSeconds == nil else { return [] }
         return [Warning(.ttftUnbounded,
                         "No time-to-first-token SLO is set (inference.slo.ttft_ms): the planner may batch requests until the first token takes seconds; if this traffic is interactive, set one.",

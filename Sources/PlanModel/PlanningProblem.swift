@@ -123,6 +123,11 @@ public struct InferenceSetup: Sendable {
         self.carbonIntensity = carbonIntensity
     }
 
+    /// Whether serving is modelled: false for a pure-FLOP question (a lifetime token total with
+    /// no request shape and no fixed utilisation, Sardana et al.'s setting), where inference
+    /// counts 2N FLOPs per token and has no fleet, cost, energy or latency.
+    public var modelsServing: Bool { !options.isEmpty }
+
     /// Lifetime prompt and output tokens.
     public var lifetimeTokens: (prompt: Double, output: Double) {
         switch demand {

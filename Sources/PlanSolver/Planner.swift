@@ -93,8 +93,9 @@ public struct Planner: Sendable {
     private func minimizeOnce(_ objective: Objective, _ constraints: PlanConstraints) throws(PlanError) -> Solution {
         var bounds = constraints
         if let choices = problem.modelChoices { return try minimizeOverChoices(objective, bounds, choices) }
-        guard problem.inference != nil else {
-            // Without serving the convex program is exact: one solve.
+        guard problem.inference?.modelsServing == true else {
+            // Without serving (or with inference counted in FLOPs only) the convex program is
+            // exact: one solve.
             let point = try solveContinuous(objective, bounds, ObjectiveModel(problem: problem, linearisedAt: nil))
             guard let point else { return .infeasible }
             return .optimal(try metrics(params: Foundation.exp(point.x), tokens: Foundation.exp(point.y)))
@@ -144,7 +145,7 @@ public struct Planner: Sendable {
     /// The serving fleet for a model of `params` parameters: the fleet MILP for a forecast,
     /// the cheapest option per request for a lifetime token total, none without serving.
     public func fleet(params: Double) throws(PlanError) -> Fleet {
-        guard problem.inference != nil else { return Fleet(assignments: []) }
+        guard problem.inference?.modelsServing == true else { return Fleet(assignments: []) }
         return try sizedFleet(params: params).fleet
     }
 

@@ -88,7 +88,7 @@ public struct PlanHTMLReport: Sendable {
 
     /// The budget chart, if the plan serves a forecast.
     public var budgetPlot: BudgetPlot? {
-        guard let r = recommended, let inf = problem.inference else { return nil }
+        guard let r = recommended, let inf = problem.inference, inf.modelsServing else { return nil }
         return BudgetPlot(budget: PlanReport.budget(r, inf), title: "\(problem.name): lifetime cost by month (cumulative)")
     }
 

@@ -29,12 +29,12 @@ public enum PlanReport {
             ("inference_flops", .number(m.inferenceFLOPs)),
             ("total_flops", .number(m.totalFLOPs)),
             ("train_cost_usd", .number(m.trainCost)),
-            ("inference_cost_usd", .number(m.inferenceCost)),
-            ("total_cost_usd", .number(m.totalCost)),
-            ("energy_kwh", .number(m.totalEnergyKWh)),
+            ("inference_cost_usd", .number(known(m.inferenceCost))),
+            ("total_cost_usd", .number(known(m.totalCost))),
+            ("energy_kwh", .number(known(m.totalEnergyKWh))),
             ("train_energy_kwh", .number(m.trainEnergyKWh)),
-            ("inference_energy_kwh", .number(m.inferenceEnergyKWh)),
-            ("emissions_t_co2", .number(m.emissionsTonnes)),
+            ("inference_energy_kwh", .number(known(m.inferenceEnergyKWh))),
+            ("emissions_t_co2", .number(known(m.emissionsTonnes))),
             ("train_days", .number(m.trainDays)),
             ("train_devices", .integer(m.trainDevices)),
             ("train_device_hours", .number(m.trainDeviceHours)),
@@ -46,6 +46,9 @@ public enum PlanReport {
             ("warnings", .list(warnings.map { .string($0.code.rawValue) })),
         ])
     }
+
+    /// A figure that is not computed (serving's cost in a pure-FLOP question, NaN) is null.
+    static func known(_ d: Double?) -> Double? { d.flatMap { $0.isNaN ? nil : $0 } }
 
     static func fleetEntry(_ a: FleetAssignment) -> ReportValue {
         reportObject([
@@ -89,7 +92,8 @@ public enum PlanReport {
         } else {
             pairs.append(("frontier", .list([])))
         }
-        if let r = o.recommended, let inf = problem.inference {
+        // A monthly budget needs serving's cost (not known in a pure-FLOP question).
+        if let r = o.recommended, let inf = problem.inference, inf.modelsServing {
             pairs.append(("budget", budget(r, inf)))
         }
         if let c = problem.lossUncertainty?.confidence {

@@ -19,9 +19,9 @@ public enum PlanTable {
         out.append(("recommendation", .string(o.recommendation)))
         if let f = o.frontier {
             out.append(("frontier axes", .string("\(f.y.rawValue) against \(f.x.rawValue)")))
-            if !f.points.isEmpty { out.append(("frontier", .list(f.points.enumerated().map { frontierRow($1, knee: $0 == f.knee) }))) }
+            if !f.points.isEmpty { out.append(("frontier", frontier(f))) }
         }
-        if let r = o.recommended, let inf = problem.inference {
+        if let r = o.recommended, let inf = problem.inference, inf.modelsServing {
             let monthly = PlanEvaluator.monthlyServing(inf, r.fleet)
             let servingUSD = monthly.reduce(0) { $0 + $1.usd }
             let servingKWh = monthly.reduce(0) { $0 + $1.joules / 3.6e6 }
@@ -112,9 +112,10 @@ public enum PlanTable {
             ("D/N", text(m.tokensPerParam, .plain)),
             ("loss", text(m.loss, .loss, digits: 4)),
             ("at conf.", m.lossAtConfidence.map { text($0, .loss, digits: 4) }),
-            ("cost", text(m.totalCost, .usd)),
-            ("energy", text(m.totalEnergyKWh, .kwh)),
-            ("TPOT", m.tpotMs.map { text($0, .ms) } ?? .string("-")),
+            // A pure-FLOP question knows no serving cost, energy or latency: no such columns.
+            ("cost", m.totalCost.isFinite ? text(m.totalCost, .usd) : nil),
+            ("energy", m.totalEnergyKWh.isFinite ? text(m.totalEnergyKWh, .kwh) : nil),
+            ("TPOT", m.totalCost.isFinite ? m.tpotMs.map { text($0, .ms) } ?? .string("-") : nil),
             ("knee", .string(knee ? "<- knee" : "")),
         ])
     }

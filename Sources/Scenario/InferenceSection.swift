@@ -12,6 +12,16 @@ enum InferenceSection {
 
     static func decode(_ v: YAMLValue, catalog: HardwareCatalog, directory: String) throws(InputError) -> InferenceSetup {
         let m = try v.mapping(allowed: keys)
+        // A lifetime token total with no request shape and no fixed utilisation asks only for
+        // FLOPs (Sardana et al.'s setting): no serving model, so no hardware is needed.
+        if let pure = try pureFLOPDemand(m) {
+            for key in ["slo", "price_per_hour", "max_devices", "efficiency"] {
+                if let node = m.optional(key) {
+                    throw node.error("'\(key)' needs a serving model; a token total without prompt_tokens and output_tokens (or a fixed 'mfu') counts inference in FLOPs only")
+                }
+            }
+            return InferenceSetup(options: [], demand: pure, carbonIntensity: try m.optional("carbon_intensity")?.nonNegativeNumber())
+        }
         let hwNode = try m.required("hardware")
         var hardware = try stringList(hwNode).map { n throws(InputError) in try ScenarioSpec.profile(n, catalog) }
         if let e = m.optional("efficiency") { try overrideEfficiency(e, of: &hardware) }
@@ -46,7 +56,7 @@ enum InferenceSection {
             fixed = (try um.required("prefill").number(in: 0.001...1), try um.required("decode").number(in: 0.001...1))
         }
         let slo = try m.optional("slo").map(latencySLO) ?? LatencySLO()
-        let demand = try decodeDemand(try m.required("demand"), directory: directory, fixedUtilisation: fixed != nil)
+        let demand = try decodeDemand(try m.required("demand"), directory: directory, fixedUtilisation: fixed.map { $0.0 == $0.1 ? .equal : .different })
         return InferenceSetup(
             options: options, demand: demand, slo: slo, fixedUtilisation: fixed,
             pue: try m.optional("pue")?.number(in: 1...3) ?? 1,
@@ -73,8 +83,23 @@ enum InferenceSection {
         }
     }
 
+    /// The demand of a pure-FLOP question, or nil: a lifetime `tokens` total without
+    /// prompt_tokens, output_tokens and a fixed `mfu`.
+    static func pureFLOPDemand(_ m: YAMLMapping) throws(InputError) -> InferenceDemand? {
+        guard m.optional("mfu") == nil, let d = m.optional("demand"), case .success(let dm) = Result(catching: { () throws(InputError) in try d.mapping(allowed: DemandForecast.yamlKeys) }),
+              let t = dm.optional("tokens"), dm.optional("horizon_months") == nil,
+              dm.optional("prompt_tokens") == nil, dm.optional("output_tokens") == nil else { return nil }
+        if let first = dm.keys.first(where: { $0 != "tokens" }) {
+            throw d.error("a lifetime 'tokens' total without 'horizon_months' takes only prompt_tokens and output_tokens, found '\(first)'")
+        }
+        return .totalTokens(try t.positiveNumber(), promptTokens: 1, outputTokens: 1)
+    }
+
     /// A lifetime total (`{tokens: 2T}` without `horizon_months`) or a monthly forecast.
-    static func decodeDemand(_ v: YAMLValue, directory: String, fixedUtilisation: Bool) throws(InputError) -> InferenceDemand {
+    /// Whether the inference section fixes utilisations, and whether prefill's and decode's are equal.
+    enum FixedUtilisation { case equal, different }
+
+    static func decodeDemand(_ v: YAMLValue, directory: String, fixedUtilisation: FixedUtilisation?) throws(InputError) -> InferenceDemand {
         let m = try v.mapping(allowed: DemandForecast.yamlKeys)
         if let t = m.optional("tokens"), m.optional("horizon_months") == nil {
             let extra = m.keys.filter { !["tokens", "prompt_tokens", "output_tokens"].contains($0) }
@@ -82,8 +107,13 @@ enum InferenceSection {
             let total = try t.positiveNumber()
             let prompt = try m.optional("prompt_tokens")?.integer(in: 0...10_000_000)
             let output = try m.optional("output_tokens")?.integer(in: 1...10_000_000)
-            guard fixedUtilisation || (prompt != nil && output != nil) else {
-                throw v.error("a lifetime 'tokens' total needs prompt_tokens and output_tokens (the request shape the roofline serves), or a fixed 'mfu' in 'inference'")
+            guard fixedUtilisation != nil || (prompt != nil && output != nil) else {
+                throw v.error("a lifetime 'tokens' total needs both prompt_tokens and output_tokens (the request shape the roofline serves), or a fixed 'mfu' in 'inference'")
+            }
+            // With different prefill and decode utilisations the cost of a token depends on
+            // which it is: the split must be stated, not assumed.
+            guard fixedUtilisation != .different || (prompt != nil && output != nil) else {
+                throw v.error("with different prefill and decode utilisations ('mfu') the cost depends on how the \(Quantity.format(total)) tokens split between prompts and outputs; give prompt_tokens and output_tokens")
             }
             return .totalTokens(total, promptTokens: prompt ?? 1, outputTokens: output ?? 1)
         }

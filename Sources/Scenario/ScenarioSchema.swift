@@ -140,7 +140,7 @@ public enum ScenarioSchema {
                     ("price_per_hour", reportObject([("oneOf", .list([quantity, perHardware]))])),
                     ("max_devices", perHardware), ("pue", fraction(1, 3)), ("carbon_intensity", reportObject([("type", .string("number")), ("minimum", .integer(0))])),
                     ("efficiency", efficiency),
-                ], required: ["hardware", "demand"])),
+                ], required: ["demand"], description: "hardware is required unless the demand is a token total without a request shape (a pure-FLOP question)")),
                 ("objectives", reportObject([("type", .string("array")), ("items", objectives), ("minItems", .integer(1)), ("maxItems", .integer(2)), ("uniqueItems", .bool(true))])),
                 ("constraints", obj([
                     ("loss_max", quantity), ("cost_max", quantity), ("compute_max", quantity), ("energy_max", quantity),

@@ -32,6 +32,10 @@ public struct ScenarioSpec: Sendable {
     /// Keys of the `downscale:` section.
     public static var downscaleKeys: [String] { DownscaleSection.keys }
 
+    /// Whether an objective's value includes serving's cost, energy or latency (unknown for a
+    /// pure-FLOP question).
+    static func needsServing(_ o: Objective) -> Bool { [.cost, .energy, .latency].contains(o) }
+
     /// Top-level keys.
     public static let keys = ["$schema", "scenario", "description", "law", "training", "inference", "objectives", "constraints", "search", "frontier", "downscale", "quantization"]
 
@@ -73,6 +77,9 @@ public struct ScenarioSpec: Sendable {
             let o = Objective(rawValue: try node.oneOf(Objective.allCases.map(\.rawValue)))!
             guard !objectives.contains(o) else { throw node.error("objective '\(o.rawValue)' is listed twice") }
             if inference == nil, o == .latency { throw node.error("the latency objective needs an 'inference' section") }
+            if inference?.modelsServing == false, Self.needsServing(o) {
+                throw node.error("the \(o.rawValue) objective needs a serving model; the demand is a token total without prompt_tokens and output_tokens (or a fixed 'mfu'), which counts inference in FLOPs only")
+            }
             objectives.append(o)
         }
         guard objectives.count <= 2 else {
@@ -85,6 +92,9 @@ public struct ScenarioSpec: Sendable {
         if constraints.latencyMax != nil, inference == nil {
             throw (m.optional("constraints") ?? root).error("'latency_max' needs an 'inference' section")
         }
+        if inference?.modelsServing == false, let o = Objective.allCases.first(where: { Self.needsServing($0) && constraints.bound(on: $0) != nil }) {
+            throw (m.optional("constraints") ?? root).error("'\(o.constraintKey)' needs a serving model; the demand is a token total without prompt_tokens and output_tokens (or a fixed 'mfu'), which counts inference in FLOPs only")
+        }
 
         var frontier = FrontierSettings(x: objectives.count > 1 ? objectives[1] : .loss, y: objectives.first ?? .cost, points: 20)
         if objectives.count == 1, objectives[0] == .loss { frontier = FrontierSettings(x: .cost, y: .loss, points: 20) }
@@ -94,6 +104,9 @@ public struct ScenarioSpec: Sendable {
             if let x = fm.optional("x") { frontier.x = Objective(rawValue: try x.oneOf(Objective.allCases.map(\.rawValue)))! }
             if let y = fm.optional("y") { frontier.y = Objective(rawValue: try y.oneOf(Objective.allCases.map(\.rawValue)))! }
             if frontier.x == frontier.y { throw f.error("the frontier's x and y must be different objectives") }
+            if inference?.modelsServing == false, let o = [frontier.x, frontier.y].first(where: Self.needsServing) {
+                throw f.error("a frontier in \(o.rawValue) needs a serving model; this demand counts inference in FLOPs only")
+            }
         }
         let problem = PlanningProblem(
             name: name, law: law.law, training: training.setup, inference: inference, objectives: objectives,

@@ -71,6 +71,22 @@ struct WarningCodeTests {
         #expect(json.stderr.isEmpty)
     }
 
+    /// A pure-FLOP question (Sardana et al.'s setting, a token total with no request shape):
+    /// planned without a serving model; serving cost and energy are null, and it says so.
+    @Test func pureFLOPQuestionsSaySoAndLeaveCostNull() throws {
+        let r = try runScaleplan(["evaluate", "scenarios/sardana-inference-aware.yaml", "--format", "json"])
+        try #require(r.status == 0, "\(r.stderr)")
+        let o = try #require(jsonObject(r.stdout))
+        let rec = try #require(o["recommended"] as? [String: Any])
+        #expect(rec["total_cost_usd"] is NSNull && rec["inference_cost_usd"] is NSNull && rec["energy_kwh"] is NSNull)
+        #expect(rec["train_cost_usd"] as? Double != nil)
+        let n = try #require(rec["params"] as? Double), total = try #require(rec["total_flops"] as? Double)
+        #expect(abs(n / 2.418e10 - 1) < 0.01 && abs(total / 4.823e23 - 1) < 0.01)
+        #expect(o["budget"] == nil)
+        let codes = (o["warnings"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
+        #expect(codes.first == "serving_not_modelled", "\(codes)")
+    }
+
     /// Downscaling past the data stock, at a precision whose quantisation loss is large.
     @Test func downscaleWarnings() throws {
         let codes = try Self.codes(["downscale", "scenarios/on-device-downscale.yaml"])

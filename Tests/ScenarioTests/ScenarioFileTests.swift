@@ -36,8 +36,12 @@ struct ScenarioFileTests {
         ("scenario: x\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\nobjectives: [loss]\nbudget: 5\n", 5, 1, "unknown key 'budget'"),
         ("scenario: x\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\nobjectives: []\n", 4, 13, "must not be an empty list"),
         ("scenario: x\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\nobjectives: [latency]\n", 4, 14, "needs an 'inference' section"),
-        ("scenario: x\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\ninference: { hardware: l4, demand: { tokens: 2T } }\nobjectives: [cost]\n", 4, 36,
-         "needs prompt_tokens and output_tokens"),
+        ("scenario: x\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\ninference: { hardware: l4, demand: { tokens: 2T } }\nobjectives: [cost]\n", 5, 14,
+         "the cost objective needs a serving model"),
+        ("scenario: x\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\ninference: { hardware: l4, demand: { tokens: 2T, prompt_tokens: 100 } }\nobjectives: [cost]\n", 4, 36,
+         "needs both prompt_tokens and output_tokens"),
+        ("scenario: x\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\ninference: { hardware: l4, demand: { tokens: 2T }, mfu: { prefill: 0.5, decode: 0.2 } }\nobjectives: [cost]\n", 4, 36,
+         "the cost depends on how the 2T tokens split"),
     ])
     func badScenariosAreLocated(text: String, line: Int, column: Int, fragment: String) {
         expectInputError(line: line, column: column, containing: fragment) { _ = try decode(text) }
