@@ -46,7 +46,9 @@ public enum ServingModel {
     ///
     /// With `fixedUtilisation` the roofline is replaced by Sardana et al.'s fixed fractions of
     /// peak: a request costs 2 N P / (peak u_prefill) + 2 N O / (peak u_decode) device-seconds
-    /// on one device, and the SLO is checked against those times.
+    /// on one device, and the SLO is checked against those times. Request time is defined as
+    /// in the roofline, TTFT + (O - 1) TPOT: TTFT is the prompt's prefill plus the first output
+    /// token, TPOT one output token.
     public static func replica(
         option: ServingOption, params: Double, shape: ModelShape? = nil, prompt: Int, output: Int, slo: LatencySLO,
         fixedUtilisation: (prefill: Double, decode: Double)?, pue: Double
@@ -60,7 +62,7 @@ public enum ServingModel {
             let watts = (PowerModel.watts(profile: profile, utilisation: u.prefill, powerFactor: profile.efficiency.prefillPowerFactor.value) * prefill
                 + PowerModel.watts(profile: profile, utilisation: u.decode, powerFactor: profile.efficiency.decodePowerFactor.value) * decodeToken * Double(output)) / seconds
             let spec = ReplicaSpec(option: option, devices: 1, batch: 1, requestsPerSecond: 1 / seconds,
-                                   busyJoulesPerRequest: watts * seconds * pue, ttftSeconds: prefill, tpotSeconds: decodeToken)
+                                   busyJoulesPerRequest: watts * seconds * pue, ttftSeconds: prefill + decodeToken, tpotSeconds: decodeToken)
             return meets(slo, spec) ? spec : nil
         }
         guard let shape = shape ?? (try? ModelShape.llama(parameters: params)) else { return nil }

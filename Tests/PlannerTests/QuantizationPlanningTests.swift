@@ -191,3 +191,24 @@ struct QuantizationPlanningTests {
         expectInputError(line: 3, column: 48, containing: "Chinchilla form") { _ = try Self.spec(kaplan) }
     }
 }
+
+/// One definition of a request's time (issue 19): TTFT + (O - 1) TPOT, in the roofline and the
+/// fixed-utilisation path alike.
+@Suite("Request time")
+struct RequestTimeTests {
+    @Test func requestTimeIsTTFTPlusTheOtherTokens() throws {
+        let catalog = try HardwareCatalog.load(directory: Fixtures.path("hardware-profiles"))
+        let option = ServingOption(hardware: try catalog.profile(named: "h100-sxm"), precision: .bf16)
+        let fixed = try #require(ServingModel.replica(option: option, params: 7e9, prompt: 800, output: 300, slo: LatencySLO(),
+                                                      fixedUtilisation: (0.5, 0.3), pue: 1))
+        // Written out: 2 N P / (peak u_p) + 2 N O / (peak u_d) on one device at batch 1.
+        let peak = 989e12
+        let expected = 2 * 7e9 * 800 / (peak * 0.5) + 2 * 7e9 * 300 / (peak * 0.3)
+        #expect(abs(fixed.deviceSecondsPerRequest - expected) < 1e-12 * expected)
+        #expect(abs(fixed.ttftSeconds + 299 * fixed.tpotSeconds - expected) < 1e-12 * expected)
+        let roofline = try #require(ServingModel.replica(option: option, params: 7e9, prompt: 800, output: 300, slo: LatencySLO(),
+                                                         fixedUtilisation: nil, pue: 1))
+        let perRequest = roofline.ttftSeconds + 299 * roofline.tpotSeconds
+        #expect(abs(roofline.deviceSecondsPerRequest * Double(roofline.batch) / Double(roofline.devices) - perRequest) < 1e-9 * perRequest)
+    }
+}
