@@ -125,8 +125,15 @@ public struct YAMLValue {
     }
 
     /// The value as a non-empty string.
+    /// The longest text value a scenario may hold: names, labels and paths (4,096 characters,
+    /// Linux's PATH_MAX), so that a runaway value is not echoed into every output.
+    public static let maximumTextLength = 4096
+
     public func string() throws(InputError) -> String {
         guard case .scalar(let s) = node, !s.string.isEmpty else { throw error("\(name) must be a text value, found \(kindName)") }
+        guard s.string.count <= Self.maximumTextLength else {
+            throw error("\(name) is \(s.string.count) characters long; text values are limited to \(Self.maximumTextLength) characters")
+        }
         return s.string
     }
 

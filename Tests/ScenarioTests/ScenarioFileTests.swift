@@ -35,6 +35,8 @@ struct ScenarioFileTests {
          "a range needs low < high"),
         ("scenario: x\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\nobjectives: [loss]\nbudget: 5\n", 5, 1, "unknown key 'budget'"),
         ("scenario: x\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\nobjectives: []\n", 4, 13, "must not be an empty list"),
+        ("scenario: " + String(repeating: "n", count: 5000) + "\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\nobjectives: [compute]\n", 1, 11,
+         "'scenario' is 5000 characters long; text values are limited to 4096 characters"),
         ("scenario: x\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\nobjectives: [latency]\n", 4, 14, "needs an 'inference' section"),
         ("scenario: x\nlaw: { preset: hoffmann2022 }\ntraining: { hardware: h100-sxm }\ninference: { hardware: l4, demand: { tokens: 2T } }\nobjectives: [cost]\n", 5, 14,
          "the cost objective needs a serving model"),
