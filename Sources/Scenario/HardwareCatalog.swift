@@ -84,6 +84,12 @@ public struct HardwareCatalog: Sendable {
         return "unknown hardware '\(name)'\(hint); known: \(profiles.map(\.name).joined(separator: ", ")), or a profile file (*.yaml)"
     }
 
+    /// The names of the profiles compiled into scaleplan (for shell completion; a catalogue may
+    /// add or replace profiles from directories).
+    public static var builtInNames: [String] {
+        BuiltInProfiles.files.map { ($0.name as NSString).deletingPathExtension }.sorted()
+    }
+
     /// Whether a hardware name is a path to a profile file rather than a profile name.
     public static func isProfilePath(_ name: String) -> Bool { name.hasSuffix(".yaml") || name.hasSuffix(".yml") }
 

@@ -32,6 +32,14 @@ struct CLIFrictionTests {
         }
     }
 
+    /// Shell completions offer the built-in hardware profiles and the law presets.
+    @Test func completionsOfferNames() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let r = try runScaleplan(["--generate-completion-script", shell])
+            #expect(r.status == 0 && r.stdout.contains("h100-sxm") && r.stdout.contains("a100-80gb") && r.stdout.contains("hoffmann2022"), "\(shell)")
+        }
+    }
+
     /// validate and schema take --format; an -o extension no format has is refused; calibrate
     /// with -o writes the profile and leaves standard output empty.
     @Test func formatsAndOutputs() throws {

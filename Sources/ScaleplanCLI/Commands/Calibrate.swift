@@ -18,7 +18,7 @@ struct Calibrate: ParsableCommand {
             Example: scaleplan calibrate --hardware h100-sxm hardware-profiles/measurements/h100-sxm-example.csv -o h100-calibrated.yaml
             """)
 
-    @Option(help: "Accelerator profile name or a profile file path.")
+    @Option(help: "Accelerator profile name or a profile file path.", completion: .list(HardwareCatalog.builtInNames))
     var hardware: String
 
     @Argument(help: "CSV of measured runs.")

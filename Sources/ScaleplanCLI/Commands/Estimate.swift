@@ -4,6 +4,7 @@ import FileIO
 import Hardware
 import Numerics
 import Report
+import Scenario
 import ValueTree
 
 /// `scaleplan estimate`: latency, throughput, energy, price and memory of one model on one
@@ -17,7 +18,8 @@ struct Estimate: ParsableCommand {
             Per-token energy and price are per output token, prefill included.
             """)
 
-    @Option(help: "Accelerator profile name (see `scaleplan hardware list`) or a profile file path.")
+    @Option(help: "Accelerator profile name (see `scaleplan hardware list`) or a profile file path.",
+            completion: .list(HardwareCatalog.builtInNames))
     var hardware: String
 
     @OptionGroup var model: HardwareModelOptions

@@ -4,6 +4,7 @@ import FileIO
 import Hardware
 import Numerics
 import Report
+import Scenario
 
 /// `scaleplan hardware show NAME`: every figure of one profile with its source.
 struct HardwareShow: ParsableCommand {
@@ -12,7 +13,7 @@ struct HardwareShow: ParsableCommand {
         abstract: "Show every figure of one accelerator profile, with units and sources.",
         discussion: "Example: scaleplan hardware show h100-sxm")
 
-    @Argument(help: "Profile name (see `scaleplan hardware list`) or a profile file path.")
+    @Argument(help: "Profile name (see `scaleplan hardware list`) or a profile file path.", completion: .list(HardwareCatalog.builtInNames))
     var name: String
 
     @OptionGroup var location: HardwareProfileOptions

@@ -25,7 +25,7 @@ struct Law: ParsableCommand {
 
 /// `--preset NAME` or `--law FILE`.
 struct LawSource: ParsableArguments {
-    @Option(help: "A published law: \(LawPreset.all.map(\.name).joined(separator: ", ")).")
+    @Option(help: "A published law: \(LawPreset.all.map(\.name).joined(separator: ", ")).", completion: .list(LawPreset.all.map(\.name)))
     var preset: String?
 
     @Option(help: "A law file (YAML or JSON), e.g. written by `scaleplan fit -o law.yaml`.")

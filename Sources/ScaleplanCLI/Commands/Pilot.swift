@@ -32,7 +32,8 @@ struct Pilot: ParsableCommand {
     @Argument(help: "Pilot file (YAML) with 'law' and 'pilot' sections; optional when flags give everything.")
     var file: String?
 
-    @Option(help: "Nominal law: a published preset (\(LawPreset.all.map(\.name).joined(separator: ", "))).")
+    @Option(help: "Nominal law: a published preset (\(LawPreset.all.map(\.name).joined(separator: ", "))).",
+            completion: .list(LawPreset.all.map(\.name)))
     var preset: String?
 
     @Option(help: "Nominal law: a law file (YAML or JSON).")
