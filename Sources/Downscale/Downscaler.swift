@@ -38,7 +38,7 @@ public enum Downscaler {
             if let known = seen[params] { training = known } else { training = trainingTargets(problem, params: params, reference: reference); seen[params] = training }
             for device in problem.devices {
                 for precision in problem.precisions where device.peakFLOPS(for: precision) != nil {
-                    for q in choices(problem, precision) {
+                    for q in problem.quantization.choices(at: precision) {
                         guard let c = candidate(problem, params: params, model: choice?.name, shape: shape, device: device,
                                                 quantization: q, training: training, reference: reference) else { continue }
                         candidates.append(c)
@@ -94,20 +94,15 @@ public enum Downscaler {
             out += [r.extrapolationWarning(params: reference.params, tokens: reference.tokens, subject: "reference"),
                     r.extrapolationWarning(params: best.params, tokens: best.tokens, subject: "best plan")].compactMap { $0 }
         }
-        if let u = problem.training.uniqueTokens {
-            if let w = PlanWarnings.dataRepetition(tokens: best.tokens, uniqueTokens: u, subject: "best plan") { out.append(w) }
-        } else if let w = PlanWarnings.dataStock(tokens: best.tokens, subject: "best plan") {
-            out.append(w)
-        }
+        if let w = PlanWarnings.data(tokens: best.tokens, uniqueTokens: problem.training.uniqueTokens, subject: "best plan") { out.append(w) }
         if abs(best.tokensPerParam - problem.tokensPerParamMax) <= PlanWarnings.searchBoundTolerance * problem.tokensPerParamMax {
             out.append(Warning(.searchBound,
                                "The best plan trains at the over-training limit of \(DisplayUnit.plain.format(problem.tokensPerParamMax)) tokens per parameter (downscale.tokens_per_param_max); raise it to see whether training longer reaches the reference.",
                                subject: "best plan"))
         }
-        if best.quantizationLoss > PlanWarnings.quantizationLossNotable {
-            out.append(Warning(.quantizationDegradation,
-                               "Serving at \(best.precision.rawValue) costs the small model \(DisplayUnit.loss.format(best.quantizationLoss, digits: 3)) nats per token (\(best.method == .postTraining ? "rounded after training; Kumar et al. 2024's degradation grows with tokens per parameter" : "quantisation-aware training, Kumar et al. 2024")), paid for with more training tokens.",
-                               subject: "best plan"))
+        if let w = PlanWarnings.quantization(loss: best.quantizationLoss, QuantizationChoice(precision: best.precision, method: best.method),
+                                             remedy: "paid for with more training tokens", subject: "best plan") {
+            out.append(w)
         }
         return out
     }
@@ -167,18 +162,12 @@ public enum Downscaler {
         var byChoice: [QuantizationChoice: (tokens: Double, trainedLoss: Double, loss: Double, reaches: Bool, limit: String?)] = [:]
     }
 
-    /// The quantisation choices a candidate at `precision` may use.
-    static func choices(_ problem: DownscaleProblem, _ precision: Precision) -> [QuantizationChoice] {
-        QuantizationModel.isQuantized(precision) ? problem.quantization.methods.map { QuantizationChoice(precision: precision, method: $0) }
-            : [QuantizationChoice(precision: precision, method: .postTraining)]
-    }
-
     static func trainingTargets(_ problem: DownscaleProblem, params n: Double, reference: DownscaleReference) -> TrainingTarget {
         var t = TrainingTarget()
         let u = problem.training.uniqueTokens
         let law = problem.law, model = problem.quantization
         let dMax = n * problem.tokensPerParamMax
-        for choice in Set(problem.precisions.flatMap { choices(problem, $0) }) {
+        for choice in Set(problem.precisions.flatMap(model.choices(at:))) {
             func trained(_ d: Double) -> Double { law.unsafeLoss(params: n, tokens: d, uniqueTokens: u) }
             func served(_ d: Double) -> Double { trained(d) + model.loss(choice, law: law, params: n, tokens: d, uniqueTokens: u) }
             let target = reference.loss
@@ -186,11 +175,10 @@ public enum Downscaler {
             // Post-training rounding loses more the longer the model trains: past the minimum
             // of the served loss in ln D, more tokens make the served model worse.
             var hi = Foundation.log(dMax), hurts = false
-            if choice.method == .postTraining, QuantizationModel.isQuantized(choice.precision),
-               served(dMax) > served(dMax * (1 - 1e-6)),
-               let best = ScalarSearch.minimize(in: lo...hi, scanSteps: 60, tolerance: 1e-12, { served(Foundation.exp($0)) }) {
-                hi = best
-                hurts = true
+            if model.degradesWithTokens(choice) {
+                let end = ScalarSearch.endOfDescent(in: lo...hi) { served(Foundation.exp($0)) }
+                hurts = end < hi
+                hi = end
             }
             let dBest = Foundation.exp(hi)
             guard served(dBest) <= target else {
@@ -267,14 +255,13 @@ public enum Downscaler {
               let target = training.byChoice[q] else { return nil }
         let train = PlanEvaluator.evaluate(trainingOnly(p), params: n, tokens: target.tokens, fleet: Fleet(assignments: []))
         let usdPerToken = e.usdPerMillionTokens / 1e6
-        var breakEven: Double?
-        if let refToken = r.usdPerToken {
-            let extra = abs(train.trainCost - r.trainCost) <= 1e-9 * max(train.trainCost, r.trainCost) ? 0 : train.trainCost - r.trainCost
-            let saving = refToken - usdPerToken
-            if extra <= 0, saving >= 0 { breakEven = 0 } else if extra > 0, saving > 0 { breakEven = extra / saving }
-        }
         // Differences at rounding noise (the reference itself, evaluated twice) are zero.
         func difference(_ a: Double, _ b: Double) -> Double { abs(a - b) <= 1e-9 * max(abs(a), abs(b)) ? 0 : a - b }
+        var breakEven: Double?
+        if let refToken = r.usdPerToken {
+            let extra = difference(train.trainCost, r.trainCost), saving = refToken - usdPerToken
+            if extra <= 0, saving >= 0 { breakEven = 0 } else if extra > 0, saving > 0 { breakEven = extra / saving }
+        }
         let plan = DownscalePlan(
             params: n, model: model, shape: shape, device: device, precision: precision, method: q.method, tokens: target.tokens,
             trainedLoss: target.trainedLoss, loss: target.loss, reachesReference: target.reaches,

@@ -78,14 +78,14 @@ public enum PlanCheck {
             if !m.inferenceCost.isNaN || !m.inferenceEnergyKWh.isNaN || !m.fleet.assignments.isEmpty || m.tpotMs != nil {
                 out.append("\(what) reports serving cost, energy, a fleet or latency without a serving model")
             }
-            return out + trainingDevices(m, problem, what: what) + bounds(m, again, problem, what: what)
+        } else {
+            compare("inference cost", m.inferenceCost, again.inferenceCost)
+            compare("inference energy", m.inferenceEnergyKWh, again.inferenceEnergyKWh)
+            compare("TTFT", m.ttftMs, again.ttftMs)
+            compare("TPOT", m.tpotMs, again.tpotMs)
+            out += fleet(m, problem, what: what)
         }
-        compare("inference cost", m.inferenceCost, again.inferenceCost)
-        compare("inference energy", m.inferenceEnergyKWh, again.inferenceEnergyKWh)
-        compare("TTFT", m.ttftMs, again.ttftMs)
-        compare("TPOT", m.tpotMs, again.tpotMs)
         out += trainingDevices(m, problem, what: what)
-        out += fleet(m, problem, what: what)
         out += bounds(m, again, problem, what: what)
         return out
     }

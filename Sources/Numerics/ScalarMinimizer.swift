@@ -110,3 +110,16 @@ public enum ScalarSearch {
         return v <= best.v ? (mid, v) : best
     }
 }
+
+extension ScalarSearch {
+    /// Where `f` stops falling on `range`: its upper end when `f` still falls there (a step of
+    /// 1e-6 relative back from it gives a value no lower), otherwise the minimiser of `f` by a
+    /// 60-step scan and golden-section search to 1e-12. For functions that fall, then rise
+    /// (a served loss in ln D past which more data hurts).
+    public static func endOfDescent(in range: ClosedRange<Double>, _ f: (Double) -> Double) -> Double {
+        let hi = range.upperBound
+        guard hi > range.lowerBound else { return hi }
+        if f(hi) <= f(hi - 1e-6 * max(1, abs(hi))) { return hi }
+        return minimize(in: range, scanSteps: 60, tolerance: 1e-12, f) ?? hi
+    }
+}

@@ -57,21 +57,14 @@ extension PlanningProblem {
     /// Whether the served loss can rise with D at a fixed N (post-training rounding under
     /// Kumar et al.'s law): then more tokens are not always better, and searches over D stop
     /// where the loss stops falling (`mostUsefulLogTokens`).
-    public var lossMayRiseWithTokens: Bool {
-        guard let q = solverQuantization, QuantizationModel.isQuantized(q.precision), q.method == .postTraining,
-              case .law = quantization.postTraining else { return false }
-        return true
-    }
+    public var lossMayRiseWithTokens: Bool { quantization.degradesWithTokens(solverQuantization) }
 
     /// ln D where the loss the bounds bind stops falling at N parameters, within [lo, hi]
     /// (ln D): hi when it falls throughout; otherwise the minimum of the loss in ln D
     /// (convex for a posynomial loss), by golden-section search to 1e-12.
     public func mostUsefulLogTokens(params n: Double, lo: Double, hi: Double) -> Double {
         guard lossMayRiseWithTokens, hi > lo else { return hi }
-        func loss(_ y: Double) -> Double { boundedLoss(params: n, tokens: Foundation.exp(y)) }
-        let step = 1e-6 * max(1, abs(hi))
-        if loss(hi) <= loss(hi - step) { return hi }
-        return ScalarSearch.minimize(in: lo...hi, scanSteps: 60, tolerance: 1e-12, loss) ?? hi
+        return ScalarSearch.endOfDescent(in: lo...hi) { boundedLoss(params: n, tokens: Foundation.exp($0)) }
     }
 
     /// Whether that loss is a posynomial in (ln N, ln D) that GLPK's cuts can use: not at a
@@ -83,7 +76,7 @@ extension PlanningProblem {
         // Kaplan's loss is a posynomial only through its 1/alphaD-th power, which an added
         // post-training degradation breaks.
         if case .kaplan = law, let q = solverQuantization, QuantizationModel.isQuantized(q.precision), q.method == .postTraining,
-           quantization.loss(q, law: law, params: 1e9, tokens: 1e11, uniqueTokens: nil) > 0 { return false }
+           quantization.postTraining != nil { return false }
         return true
     }
 }

@@ -17,13 +17,13 @@ public enum Objective: String, CaseIterable, Sendable, CustomStringConvertible {
 
     public var description: String { rawValue }
 
-    /// The unit values of this objective are reported in.
     /// The scenario's `constraints:` key that bounds this objective, as the user writes it
     /// ("train_days_max" for training time).
     public var constraintKey: String {
         self == .trainTime ? "train_days_max" : "\(rawValue)_max"
     }
 
+    /// The unit values of this objective are reported in.
     public var unit: String {
         switch self {
         case .loss: "nats/token"

@@ -52,21 +52,16 @@ public enum PlanWarnings {
         if let w = context.fittedRange?.extrapolationWarning(params: plan.params, tokens: plan.tokens, subject: subject) {
             out.append(w)
         }
-        if let u = context.uniqueTokens {
-            if let w = dataRepetition(tokens: plan.tokens, uniqueTokens: u, subject: subject) { out.append(w) }
-        } else if let w = dataStock(tokens: plan.tokens, subject: subject) {
-            out.append(w)
-        }
+        if let w = data(tokens: plan.tokens, uniqueTokens: context.uniqueTokens, subject: subject) { out.append(w) }
         out += searchBound(plan, context, subject: subject)
         if plan.trainDays > longTrainingDays {
             out.append(Warning(.longTraining,
                                "Training takes \(DisplayUnit.days.format(plan.trainDays)) on \(plan.trainDevices) devices, longer than any published large run (Llama 3 405B pre-trained in about 54 days, Dubey et al. 2024): failures, restarts and newer hardware make a run this long a risk; allow more devices or bound train_days_max.",
                                subject: subject))
         }
-        if plan.quantizationLoss > quantizationLossNotable, let q = plan.quantization {
-            out.append(Warning(.quantizationDegradation,
-                               "Serving at \(q.precision.rawValue) costs \(DisplayUnit.loss.format(plan.quantizationLoss, digits: 3)) nats per token (\(q.method == .postTraining ? "rounded after training; Kumar et al. 2024's degradation grows with tokens per parameter" : "quantisation-aware training's smaller effective model, Kumar et al. 2024")); a higher serving precision or quantization.method: best may do better.",
-                               subject: subject))
+        if let q = plan.quantization, let w = quantization(loss: plan.quantizationLoss, q,
+                                                          remedy: "a higher serving precision or quantization.method: best may do better", subject: subject) {
+            out.append(w)
         }
         for (name, value, slo) in [("time to first token", plan.ttftMs, context.ttftSLO), ("time per output token", plan.tpotMs, context.tpotSLO)] {
             guard let v = value, let s = slo.map({ $0 * 1000 }), v <= s * (1 + 1e-9), v >= s * (1 - sloMargin) else { continue }
@@ -102,6 +97,25 @@ extension PlanWarnings {
 
     /// A plan within this fraction of a search-range edge sits on it.
     public static let searchBoundTolerance = 0.01
+
+    /// The data warning for training on `tokens`: repetition of the `uniqueTokens` when they
+    /// are limited, else more than the default data stock; nil when neither applies.
+    public static func data(tokens: Double, uniqueTokens: Double?, subject: String? = nil) -> Warning? {
+        if let u = uniqueTokens { return dataRepetition(tokens: tokens, uniqueTokens: u, subject: subject) }
+        return dataStock(tokens: tokens, subject: subject)
+    }
+
+    /// The warning for a quantisation loss above `quantizationLossNotable` at `choice`, with
+    /// what to do about it, or nil.
+    public static func quantization(loss: Double, _ choice: QuantizationChoice, remedy: String, subject: String? = nil) -> Warning? {
+        guard loss > quantizationLossNotable else { return nil }
+        let why = choice.method == .postTraining
+            ? "rounded after training; Kumar et al. 2024's degradation grows with tokens per parameter"
+            : "quantisation-aware training's smaller effective model, Kumar et al. 2024"
+        return Warning(.quantizationDegradation,
+                       "Serving at \(choice.precision.rawValue) costs \(DisplayUnit.loss.format(loss, digits: 3)) nats per token (\(why)); \(remedy).",
+                       subject: subject)
+    }
 
     /// The warning for training on more tokens than the default data stock, without a
     /// unique-token limit, or nil.

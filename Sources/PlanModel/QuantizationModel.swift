@@ -89,9 +89,20 @@ public struct QuantizationModel: Sendable, Equatable {
             if !worsts.contains(where: { isNoWorse($0, than: q) && isNoWorse(q, than: $0) }) { worsts.append(q) }
         }
         worsts.sort { isNoWorse($0, than: $1) && !isNoWorse($1, than: $0) }
-        return worsts.flatMap { p in
-            Self.isQuantized(p) ? methods.map { QuantizationChoice(precision: p, method: $0) } : [QuantizationChoice(precision: p, method: .postTraining)]
-        }
+        return worsts.flatMap(choices(at:))
+    }
+
+    /// The ways to serve at `precision`: each allowed method below 16 bits, else as trained.
+    public func choices(at precision: Precision) -> [QuantizationChoice] {
+        Self.isQuantized(precision) ? methods.map { QuantizationChoice(precision: precision, method: $0) }
+            : [QuantizationChoice(precision: precision, method: .postTraining)]
+    }
+
+    /// Whether serving at `choice` adds a loss that is not constant: post-training rounding
+    /// under a degradation law (it grows with D at fixed N, so the served loss can rise with D).
+    public func degradesWithTokens(_ choice: QuantizationChoice?) -> Bool {
+        guard let choice, Self.isQuantized(choice.precision), choice.method == .postTraining, case .law = postTraining else { return false }
+        return true
     }
 }
 

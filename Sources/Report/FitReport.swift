@@ -59,12 +59,14 @@ public struct FitReport {
     /// every command that uses the law warns outside it.
     static func rangeValue(_ runs: [TrainingRun]) -> ReportValue? {
         guard !runs.isEmpty else { return nil }
-        func pair(_ values: [Double]) -> ReportValue { .list([.number(values.min()!), .number(values.max()!)]) }
         return reportObject([
-            ("params", pair(runs.map(\.params))), ("tokens", pair(runs.map(\.tokens))),
-            ("compute", pair(runs.map { 6 * $0.params * $0.tokens })), ("loss", pair(runs.map(\.loss))),
+            ("params", extent(runs.map(\.params))), ("tokens", extent(runs.map(\.tokens))),
+            ("compute", extent(runs.map { 6 * $0.params * $0.tokens })), ("loss", extent(runs.map(\.loss))),
         ])
     }
+
+    /// `[smallest, largest]` of non-empty values, as law files record a fitted range.
+    static func extent(_ values: [Double]) -> ReportValue { .list([.number(values.min()!), .number(values.max()!)]) }
 
     static func holdoutValue(_ h: HoldoutCheck) -> ReportValue {
         reportObject([
@@ -98,5 +100,22 @@ public struct FitReport {
             pairs.append((i.name, .list([.number(i.low), .number(i.high)])))
         }
         return reportObject(pairs)
+    }
+}
+
+/// The output of `scaleplan fit-quantization`: the four constants first (so the file is a law
+/// a scenario's `quantization: {law: FILE}` reads), then how they were fitted.
+public enum QuantizationFitReport {
+    public static func value(_ fit: QuantizationFit, dataFile: String) -> ReportValue {
+        reportObject(fit.law.parameters.map { ($0.name, ReportValue.number($0.value)) } + [
+            ("form", .string("ptq")),
+            ("data", .string(dataFile)),
+            ("pairs_used", .integer(fit.pairs.count)),
+            ("non_positive_pairs", .integer(fit.nonPositive)),
+            ("rmse_log", .number(fit.rmseLog)),
+            ("fitted_range", reportObject([("params", FitReport.extent(fit.pairs.map(\.params))), ("tokens", FitReport.extent(fit.pairs.map(\.tokens))),
+                                           ("bits", FitReport.extent(fit.pairs.map(\.bits)))])),
+            ("citation", .string("functional form: \(PostTrainingQuantizationLaw.kumar2024Citation)")),
+        ])
     }
 }

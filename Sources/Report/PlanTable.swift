@@ -106,16 +106,17 @@ public enum PlanTable {
 
     static func frontierRow(_ m: PlanMetrics, knee: Bool) -> ReportValue {
         func text(_ v: Double, _ unit: DisplayUnit, digits: Int = 3) -> ReportValue { .string(unit.format(v, digits: digits)) }
+        // A pure-FLOP question knows no serving cost, energy or latency (NaN): no such columns.
+        let serving = !m.inferenceCost.isNaN
         return reportObject([
             ("params", text(m.params, .params)),
             ("tokens", text(m.tokens, .params)),
             ("D/N", text(m.tokensPerParam, .plain)),
             ("loss", text(m.loss, .loss, digits: 4)),
             ("at conf.", m.lossAtConfidence.map { text($0, .loss, digits: 4) }),
-            // A pure-FLOP question knows no serving cost, energy or latency: no such columns.
-            ("cost", m.totalCost.isFinite ? text(m.totalCost, .usd) : nil),
-            ("energy", m.totalEnergyKWh.isFinite ? text(m.totalEnergyKWh, .kwh) : nil),
-            ("TPOT", m.totalCost.isFinite ? m.tpotMs.map { text($0, .ms) } ?? .string("-") : nil),
+            ("cost", serving ? text(m.totalCost, .usd) : nil),
+            ("energy", serving ? text(m.totalEnergyKWh, .kwh) : nil),
+            ("TPOT", serving ? m.tpotMs.map { text($0, .ms) } ?? .string("-") : nil),
             ("knee", .string(knee ? "<- knee" : "")),
         ])
     }

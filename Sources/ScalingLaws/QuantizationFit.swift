@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import LinearAlgebra
 
@@ -75,5 +76,24 @@ public struct QuantizationFit: Sendable {
         let residuals = zip(design, target).map { row, y in zip(row, x).reduce(0) { $0 + $1.0 * $1.1 } - y }
         let rmse = (residuals.reduce(0) { $0 + $1 * $1 } / Double(residuals.count)).squareRoot()
         return QuantizationFit(law: law, pairs: pairs, nonPositive: nonPositive, rmseLog: rmse)
+    }
+}
+
+extension QuantizationFit {
+    /// A log-space RMS residual above this (a factor of e^0.5 = 1.65) says the runs do not
+    /// follow Kumar et al.'s form.
+    public static let poorRMSE = 0.5
+
+    /// Where the fit is weak: quantised evaluations no worse than the unquantised model (left
+    /// out), or residuals far from the law's form.
+    public var warnings: [Warning] {
+        var out: [Warning] = []
+        if nonPositive > 0 {
+            out.append(Warning(.weakFit, "\(nonPositive) quantised evaluation\(nonPositive == 1 ? " was" : "s were") no worse than the unquantised model and left out (a log degradation needs a positive one); evaluation noise may be as large as the effect there.", subject: "fit"))
+        }
+        if rmseLog > Self.poorRMSE {
+            out.append(Warning(.weakFit, "The law misses the degradations by \(NumberText.short(rmseLog, digits: 2)) in log (a factor of \(NumberText.short(Foundation.exp(rmseLog), digits: 2))): the runs do not follow Kumar et al.'s form closely.", subject: "fit"))
+        }
+        return out
     }
 }

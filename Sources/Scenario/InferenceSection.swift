@@ -12,15 +12,22 @@ enum InferenceSection {
 
     static func decode(_ v: YAMLValue, catalog: HardwareCatalog, directory: String) throws(InputError) -> InferenceSetup {
         let m = try v.mapping(allowed: keys)
+        var fixed: (Double, Double)?
+        if let u = m.optional("mfu") {
+            let um = try u.mapping(allowed: ["prefill", "decode"])
+            fixed = (try um.required("prefill").number(in: 0.001...1), try um.required("decode").number(in: 0.001...1))
+        }
+        let (demand, flopsOnly) = try decodeDemand(try m.required("demand"), directory: directory,
+                                                   fixedUtilisation: fixed.map { $0.0 == $0.1 ? .equal : .different })
         // A lifetime token total with no request shape and no fixed utilisation asks only for
         // FLOPs (Sardana et al.'s setting): no serving model, so no hardware is needed.
-        if let pure = try pureFLOPDemand(m) {
+        if flopsOnly {
             for key in ["slo", "price_per_hour", "max_devices", "efficiency"] {
                 if let node = m.optional(key) {
                     throw node.error("'\(key)' needs a serving model; a token total without prompt_tokens and output_tokens (or a fixed 'mfu') counts inference in FLOPs only")
                 }
             }
-            return InferenceSetup(options: [], demand: pure, carbonIntensity: try m.optional("carbon_intensity")?.nonNegativeNumber())
+            return InferenceSetup(options: [], demand: demand, carbonIntensity: try m.optional("carbon_intensity")?.nonNegativeNumber())
         }
         let hwNode = try m.required("hardware")
         var hardware = try stringList(hwNode).map { n throws(InputError) in try ScenarioSpec.profile(n, catalog) }
@@ -50,13 +57,7 @@ enum InferenceSection {
         }
         guard !options.isEmpty else { throw (precisionNode ?? hwNode).error("none of these accelerators supports the listed precisions") }
 
-        var fixed: (Double, Double)?
-        if let u = m.optional("mfu") {
-            let um = try u.mapping(allowed: ["prefill", "decode"])
-            fixed = (try um.required("prefill").number(in: 0.001...1), try um.required("decode").number(in: 0.001...1))
-        }
         let slo = try m.optional("slo").map(latencySLO) ?? LatencySLO()
-        let demand = try decodeDemand(try m.required("demand"), directory: directory, fixedUtilisation: fixed.map { $0.0 == $0.1 ? .equal : .different })
         return InferenceSetup(
             options: options, demand: demand, slo: slo, fixedUtilisation: fixed,
             pue: try m.optional("pue")?.number(in: 1...3) ?? 1,
@@ -83,23 +84,13 @@ enum InferenceSection {
         }
     }
 
-    /// The demand of a pure-FLOP question, or nil: a lifetime `tokens` total without
-    /// prompt_tokens, output_tokens and a fixed `mfu`.
-    static func pureFLOPDemand(_ m: YAMLMapping) throws(InputError) -> InferenceDemand? {
-        guard m.optional("mfu") == nil, let d = m.optional("demand"), case .success(let dm) = Result(catching: { () throws(InputError) in try d.mapping(allowed: DemandForecast.yamlKeys) }),
-              let t = dm.optional("tokens"), dm.optional("horizon_months") == nil,
-              dm.optional("prompt_tokens") == nil, dm.optional("output_tokens") == nil else { return nil }
-        if let first = dm.keys.first(where: { $0 != "tokens" }) {
-            throw d.error("a lifetime 'tokens' total without 'horizon_months' takes only prompt_tokens and output_tokens, found '\(first)'")
-        }
-        return .totalTokens(try t.positiveNumber(), promptTokens: 1, outputTokens: 1)
-    }
-
-    /// A lifetime total (`{tokens: 2T}` without `horizon_months`) or a monthly forecast.
     /// Whether the inference section fixes utilisations, and whether prefill's and decode's are equal.
     enum FixedUtilisation { case equal, different }
 
-    static func decodeDemand(_ v: YAMLValue, directory: String, fixedUtilisation: FixedUtilisation?) throws(InputError) -> InferenceDemand {
+    /// A lifetime total (`{tokens: 2T}` without `horizon_months`) or a monthly forecast, and
+    /// whether it asks for FLOPs only: a total with neither prompt_tokens, output_tokens nor a
+    /// fixed utilisation (Sardana et al.'s setting, no serving model).
+    static func decodeDemand(_ v: YAMLValue, directory: String, fixedUtilisation: FixedUtilisation?) throws(InputError) -> (demand: InferenceDemand, flopsOnly: Bool) {
         let m = try v.mapping(allowed: DemandForecast.yamlKeys)
         if let t = m.optional("tokens"), m.optional("horizon_months") == nil {
             let extra = m.keys.filter { !["tokens", "prompt_tokens", "output_tokens"].contains($0) }
@@ -107,6 +98,7 @@ enum InferenceSection {
             let total = try t.positiveNumber()
             let prompt = try m.optional("prompt_tokens")?.integer(in: 0...10_000_000)
             let output = try m.optional("output_tokens")?.integer(in: 1...10_000_000)
+            if prompt == nil, output == nil, fixedUtilisation == nil { return (.totalTokens(total, promptTokens: 1, outputTokens: 1), true) }
             guard fixedUtilisation != nil || (prompt != nil && output != nil) else {
                 throw v.error("a lifetime 'tokens' total needs both prompt_tokens and output_tokens (the request shape the roofline serves), or a fixed 'mfu' in 'inference'")
             }
@@ -115,9 +107,9 @@ enum InferenceSection {
             guard fixedUtilisation != .different || (prompt != nil && output != nil) else {
                 throw v.error("with different prefill and decode utilisations ('mfu') the cost depends on how the \(Quantity.format(total)) tokens split between prompts and outputs; give prompt_tokens and output_tokens")
             }
-            return .totalTokens(total, promptTokens: prompt ?? 1, outputTokens: output ?? 1)
+            return (.totalTokens(total, promptTokens: prompt ?? 1, outputTokens: output ?? 1), false)
         }
-        return .forecast(try DemandForecast.parse(v, baseDirectory: directory))
+        return (.forecast(try DemandForecast.parse(v, baseDirectory: directory)), false)
     }
 
     /// One precision or a list of them (`bf16`, `fp8`, ...).

@@ -40,10 +40,20 @@ public enum QuantizationLawFile {
     static let provenanceKeys = ["schema_version", "form", "data", "pairs_used", "non_positive_pairs", "rmse_log", "fitted_range", "citation", "warnings"]
 
     public static func load(path: String) throws(InputError) -> PostTrainingQuantizationLaw {
-        let root = try YAMLValue.load(path: path)
-        let m = try root.mapping(allowed: PostTrainingQuantizationLaw.parameterNames + provenanceKeys)
+        try constants(try YAMLValue.load(path: path), alsoAllowed: provenanceKeys)
+    }
+
+    /// The four constants of a mapping (a scenario's `law: {C_T: ...}` or a law file), each
+    /// positive; other keys only from `alsoAllowed`.
+    static func constants(_ v: YAMLValue, alsoAllowed: [String] = []) throws(InputError) -> PostTrainingQuantizationLaw {
+        let m = try v.mapping(allowed: PostTrainingQuantizationLaw.parameterNames + alsoAllowed)
         var values: [String: Double] = [:]
         for key in PostTrainingQuantizationLaw.parameterNames { values[key] = try m.required(key).positiveNumber() }
-        do { return try PostTrainingQuantizationLaw(parameters: values) } catch { throw root.error("\(error)") }
+        do { return try PostTrainingQuantizationLaw(parameters: values) } catch { throw v.error("\(error)") }
+    }
+
+    /// Whether a `law:` value names a file (.yaml, .yml, .json) rather than a law.
+    static func isFilePath(_ text: String) -> Bool {
+        [".yaml", ".yml", ".json"].contains { text.lowercased().hasSuffix($0) }
     }
 }

@@ -35,7 +35,7 @@ enum QuantizationSection {
             throw lawNode.error("give either 'law' (a degradation law) or 'loss' (constants per precision), not both")
         }
         if let lawNode {
-            if case .scalar = lawNode.node, let text = try? lawNode.string(), HardwareCatalog.isProfilePath(text) || text.hasSuffix(".json") {
+            if case .scalar = lawNode.node, let text = try? lawNode.string(), QuantizationLawFile.isFilePath(text) {
                 // A law file from `scaleplan fit-quantization -o`, relative to the scenario.
                 post = .law(try QuantizationLawFile.load(path: LawSection.resolve(text, (lawNode.file as NSString).deletingLastPathComponent)))
             } else if case .scalar = lawNode.node {
@@ -44,10 +44,7 @@ enum QuantizationSection {
                 default: post = .law(.kumar2024)
                 }
             } else {
-                let lm = try lawNode.mapping(allowed: PostTrainingQuantizationLaw.parameterNames)
-                var values: [String: Double] = [:]
-                for key in PostTrainingQuantizationLaw.parameterNames { values[key] = try lm.required(key).positiveNumber() }
-                do { post = .law(try PostTrainingQuantizationLaw(parameters: values)) } catch { throw lawNode.error("\(error)") }
+                post = .law(try QuantizationLawFile.constants(lawNode))
             }
         }
         if let lossNode { post = .fixed(try lossTable(lossNode)) }

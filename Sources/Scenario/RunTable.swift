@@ -19,8 +19,8 @@ public struct RunColumns: Sendable {
     /// When set, the tokens column holds optimiser steps and D = steps x this (the global batch
     /// in tokens).
     public var tokensPerStep: Double?
-    /// Skip rows with an empty cell in a column the fit reads (counted in `RunTable.skipped`)
-    /// instead of refusing the file.
+    /// Skip rows with an empty cell in a column the fit reads (counted by
+    /// `RunTable.loadCounting`) instead of refusing the file.
     public var skipIncomplete: Bool
 
     public init(params: String = "params", tokens: String? = "tokens", compute: String? = nil, loss: String = "loss", uniqueTokens: String? = nil,

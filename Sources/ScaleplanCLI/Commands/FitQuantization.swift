@@ -1,11 +1,9 @@
 import ArgumentParser
-import Diagnostics
 import FileIO
 import Foundation
 import Report
 import ScalingLaws
 import Scenario
-import ValueTree
 
 /// `scaleplan fit-quantization`: fit Kumar et al. 2024's post-training degradation law to
 /// evaluations of the same models at several precisions.
@@ -51,24 +49,6 @@ struct FitQuantization: ParsableCommand {
             if case .tooFewPairs = error { throw InputError(file: file, "\(error)") }
             throw CLIFailure.noSolution("\(file): \(error)")
         }
-        func pair(_ values: [Double]) -> ReportValue { .list([.number(values.min()!), .number(values.max()!)]) }
-        let value = reportObject(fit.law.parameters.map { ($0.name, ReportValue.number($0.value)) } + [
-            ("form", .string("ptq")),
-            ("data", .string(file)),
-            ("pairs_used", .integer(fit.pairs.count)),
-            ("non_positive_pairs", .integer(fit.nonPositive)),
-            ("rmse_log", .number(fit.rmseLog)),
-            ("fitted_range", reportObject([("params", pair(fit.pairs.map(\.params))), ("tokens", pair(fit.pairs.map(\.tokens))),
-                                           ("bits", pair(fit.pairs.map(\.bits)))])),
-            ("citation", .string("functional form: \(PostTrainingQuantizationLaw.kumar2024Citation)")),
-        ])
-        var warnings: [Warning] = []
-        if fit.nonPositive > 0 {
-            warnings.append(Warning(.weakFit, "\(fit.nonPositive) quantised evaluation\(fit.nonPositive == 1 ? " was" : "s were") no worse than the unquantised model and left out (a log degradation needs a positive one); evaluation noise may be as large as the effect there.", subject: "fit"))
-        }
-        if fit.rmseLog > 0.5 {
-            warnings.append(Warning(.weakFit, "The law misses the degradations by \(NumberText.short(fit.rmseLog, digits: 2)) in log (a factor of \(NumberText.short(exp(fit.rmseLog), digits: 2))): the runs do not follow Kumar et al.'s form closely.", subject: "fit"))
-        }
-        try output.emit(value, warnings: warnings, inputs: [file])
+        try output.emit(QuantizationFitReport.value(fit, dataFile: file), warnings: fit.warnings, inputs: [file])
     }
 }

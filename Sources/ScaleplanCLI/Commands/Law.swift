@@ -185,10 +185,13 @@ struct LawIsoLoss: ParsableCommand {
         let hi = maxParams?.value ?? lo * 1000
         guard hi > lo else { throw CLIFailure.badInput("--max-params must be larger than --min-params") }
         if let why = PhysicalScale.refusal(params: hi) { throw CLIFailure.badInput("--max-params: \(why)") }
-        let rows: [ReportValue] = (0..<points).map { i in
+        // Each row's size and tokens, computed once for the table and the range check.
+        let curve = (0..<points).map { i in
             let n = lo * pow(hi / lo, Double(i) / Double(points - 1))
-            let d = law.tokens(toReachLoss: target, params: n, uniqueTokens: uniqueTokens?.value)
-            return reportObject([
+            return (params: n, tokens: law.tokens(toReachLoss: target, params: n, uniqueTokens: uniqueTokens?.value))
+        }
+        let rows: [ReportValue] = curve.map { n, d in
+            reportObject([
                 ("params", .number(n)),
                 ("tokens", d.map { .number($0) } ?? .null),
                 ("tokens_per_param", d.map { .number($0 / n) } ?? .null),
@@ -196,15 +199,11 @@ struct LawIsoLoss: ParsableCommand {
             ])
         }
         // One warning for the rows outside the fitted range: the first and last such row.
-        var outside: [Warning] = []
-        if let r = loaded.fittedRange {
-            for i in 0..<points {
-                let n = lo * pow(hi / lo, Double(i) / Double(points - 1))
-                guard let d = law.tokens(toReachLoss: target, params: n, uniqueTokens: uniqueTokens?.value),
-                      let w = r.extrapolationWarning(params: n, tokens: d, subject: "row \(i + 1)") else { continue }
-                outside.append(w)
+        let outside: [Warning] = loaded.fittedRange.map { r in
+            curve.enumerated().compactMap { i, row in
+                row.tokens.flatMap { r.extrapolationWarning(params: row.params, tokens: $0, subject: "row \(i + 1)") }
             }
-        }
+        } ?? []
         let warnings = outside.count <= 2 ? outside : [outside.first!, outside.last!].map {
             Warning($0.code, $0.message + " (\(outside.count) of \(points) rows are outside the fitted range)", subject: $0.subject)
         }
