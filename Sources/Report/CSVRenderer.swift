@@ -11,45 +11,28 @@ import ValueTree
 /// dotted column names ("parameters.alpha"); lists of scalars are joined with ";".
 enum CSVRenderer {
     static func render(_ value: ReportValue) -> String {
-        let rows: [[(String, String)]]
         if case .list(let items) = value, items.allSatisfy({ if case .object = $0 { true } else { false } }), !items.isEmpty {
-            rows = items.map { flatten($0, prefix: "") }
-        } else {
-            rows = [flatten(value, prefix: "")]
+            return CSVSheet(part: "", objects: items).text
         }
-        var columns: [String] = []
-        var seen = Set<String>()
-        for row in rows { for (k, _) in row where seen.insert(k).inserted { columns.append(k) } }
-
-        let stream = OutputStream(toMemory: ())
-        guard let writer = try? CSVWriter(stream: stream) else { return "" }
-        try? writer.write(row: columns)
-        for row in rows {
-            let lookup = Dictionary(row, uniquingKeysWith: { a, _ in a })
-            try? writer.write(row: columns.map { lookup[$0] ?? "" })
-        }
-        writer.stream.close()
-        let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-        var text = String(decoding: data, as: UTF8.self)
-        if !text.hasSuffix("\n") { text += "\n" }
-        return text
+        return CSVSheet(part: "", objects: [value]).text
     }
 
-    private static func flatten(_ value: ReportValue, prefix: String) -> [(String, String)] {
+    /// `value`'s scalar cells with dotted column names (lists of scalars joined with ";").
+    static func flattenCells(_ value: ReportValue, prefix: String = "") -> [(String, ReportValue)] {
         func name(_ k: String) -> String { prefix.isEmpty ? k : "\(prefix).\(k)" }
         switch value {
         case .object(let pairs):
-            return pairs.flatMap { k, v in flatten(v, prefix: name(k)) }
+            return pairs.flatMap { k, v in flattenCells(v, prefix: name(k)) }
         case .list(let items) where items.allSatisfy(\.isScalar):
-            return [(prefix.isEmpty ? "value" : prefix, items.map(cell).joined(separator: ";"))]
+            return [(prefix.isEmpty ? "value" : prefix, .string(items.map(cell).joined(separator: ";")))]
         case .list(let items):
-            return items.enumerated().flatMap { i, v in flatten(v, prefix: name(String(i))) }
+            return items.enumerated().flatMap { i, v in flattenCells(v, prefix: name(String(i))) }
         default:
-            return [(prefix.isEmpty ? "value" : prefix, cell(value))]
+            return [(prefix.isEmpty ? "value" : prefix, value)]
         }
     }
 
-    private static func cell(_ v: ReportValue) -> String {
+    static func cell(_ v: ReportValue) -> String {
         switch v {
         case .number(let d): d.isFinite ? NumberText.exact(d) : ""
         case .integer(let i): String(i)

@@ -43,8 +43,15 @@ public enum PlanReport {
             ("tpot_ms", .number(m.tpotMs)),
             ("ttft_ms", .number(m.ttftMs)),
             // The codes of the plan's warnings (the messages are in the document's `warnings`).
-            ("warnings", .list(warnings.map { .string($0.code.rawValue) })),
+            // (each code once: two search bounds are one `search_bound` here).
+            ("warnings", .list(uniqueCodes(warnings).map { .string($0) })),
         ])
+    }
+
+    /// The codes of `warnings` in order, each once.
+    static func uniqueCodes(_ warnings: [Warning]) -> [String] {
+        var seen = Set<String>()
+        return warnings.map(\.code.rawValue).filter { seen.insert($0).inserted }
     }
 
     /// A figure that is not computed (serving's cost in a pure-FLOP question, NaN) is null.
@@ -118,10 +125,11 @@ public enum PlanReport {
         return reportObject(pairs)
     }
 
-    /// Lifetime budget by month: training first (month 0), then serving each month.
-    static func budget(_ m: PlanMetrics, _ inf: InferenceSetup) -> ReportValue {
-        let monthly = PlanEvaluator.monthlyServing(inf, m.fleet)
-        let carbon = inf.carbonIntensity
+    /// Lifetime budget by month: training first (month 0), then serving each month (none
+    /// when serving is not modelled, as in a pure-FLOP question).
+    static func budget(_ m: PlanMetrics, _ inf: InferenceSetup?) -> ReportValue {
+        let monthly = inf.map { $0.modelsServing ? PlanEvaluator.monthlyServing($0, m.fleet) : [] } ?? []
+        let carbon = inf?.carbonIntensity
         var rows: [ReportValue] = [reportObject([
             ("month", .integer(0)), ("phase", .string("training")),
             ("cost_usd", .number(m.trainCost)), ("energy_kwh", .number(m.trainEnergyKWh)),

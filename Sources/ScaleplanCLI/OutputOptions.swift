@@ -29,6 +29,12 @@ struct OutputOptions: ParsableArguments {
     func emit(_ value: ReportValue, listKey: String = "items", warnings: [Warning] = [], inputs: [String] = [],
               format override: OutputFormat? = nil) throws {
         let format = override ?? resolvedFormat
+        // A list answer in CSV is a table of rows; its warnings go beside it (a
+        // FILE.warnings.csv when there are any) or to standard error.
+        if format == .csv, case .list(let items) = value, items.allSatisfy({ if case .object = $0 { true } else { false } }) {
+            let companions = warnings.isEmpty || output == nil ? [] : [CSVSheet.warnings(warnings)]
+            return try emit(CSVBundle(main: CSVSheet(part: "", objects: items), companions: companions), warnings: warnings, inputs: inputs)
+        }
         let text = ReportDocument(value, listKey: listKey, warnings: warnings).rendered(as: format)
         // Tables also say each warning in one line on standard error, where a reader of the
         // terminal sees it even when the table goes to a file or a pager.
@@ -40,6 +46,27 @@ struct OutputOptions: ParsableArguments {
             return
         }
         try writeOutput(text, to: output, inputs: inputs)
+    }
+}
+
+extension OutputOptions {
+    /// Emits a tidy CSV answer: with `-o FILE`, every sheet of `bundle` (the main one to FILE,
+    /// each companion beside it: `plan.fleet.csv`, ...); on standard output, the main sheet,
+    /// and the warnings as lines on standard error (unless `-q`), as a table does, since one
+    /// stream holds one table.
+    func emit(_ bundle: CSVBundle, warnings: [Warning], inputs: [String]) throws {
+        guard let output else {
+            if !quiet {
+                for w in warnings.deduplicated() { FileHandle.standardError.write(Data("warning: \(w.code): \(w)\n".utf8)) }
+            }
+            FileHandle.standardOutput.write(Data(bundle.main.text.utf8))
+            return
+        }
+        let files = bundle.files(beside: output)
+        for file in files { try writeOutput(file.text, to: file.path, inputs: inputs) }
+        if files.count > 1, !quiet {
+            FileHandle.standardError.write(Data("wrote \(output) with \(files.dropLast().map(\.path).joined(separator: ", "))\n".utf8))
+        }
     }
 }
 

@@ -52,8 +52,13 @@ struct WarningCodeTests {
         let ratio = try #require(recommended["tokens_per_param"] as? Double)
         #expect(try Self.codes(["evaluate", edge, "-q"]).contains("search_bound") == (abs(ratio - 300) <= 3), "D/N \(ratio)")
         #expect(abs(ratio - 300) <= 3)
-        let csv = try runScaleplan(["evaluate", path, "-q", "--format", "csv"])
-        #expect(csv.stdout.contains("long_training: recommended plan:"))
+        // CSV: the recommended row carries the codes, FILE.warnings.csv the messages.
+        let csvPath = path.replacingOccurrences(of: ".yaml", with: ".csv")
+        #expect(try runScaleplan(["evaluate", path, "-q", "-o", csvPath]).status == 0)
+        let plans = try String(contentsOfFile: csvPath, encoding: .utf8).split(separator: "\n")
+        #expect(plans.contains { $0.split(separator: ",")[1] == "true" && $0.contains("long_training") })
+        let messages = try String(contentsOfFile: csvPath.replacingOccurrences(of: ".csv", with: ".warnings.csv"), encoding: .utf8)
+        #expect(messages.contains("long_training,recommended plan,"))
         let table = try runScaleplan(["evaluate", path, "-q"])
         #expect(table.stdout.contains("  data_stock_exceeded: recommended plan: Training on"))
     }

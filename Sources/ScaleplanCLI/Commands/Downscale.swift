@@ -33,8 +33,12 @@ struct Downscale: ParsableCommand {
         }
         let outcome = try Downscaler.solve(problem)
         let value = DownscaleReport.outcome(outcome, scenario: problem.name)
-        try output.emit(output.resolvedFormat == .table ? DownscaleReport.summary(value) : value, warnings: outcome.warnings,
-                        inputs: [input.scenario])
+        if output.resolvedFormat == .csv {
+            try output.emit(DownscaleCSV.outcome(outcome, scenario: problem.name), warnings: outcome.warnings, inputs: [input.scenario])
+        } else {
+            try output.emit(output.resolvedFormat == .table ? DownscaleReport.summary(value) : value, warnings: outcome.warnings,
+                            inputs: [input.scenario])
+        }
         if outcome.best == nil { throw CLIFailure.noSolution(outcome.reason ?? "no model runs within the limits") }
     }
 }

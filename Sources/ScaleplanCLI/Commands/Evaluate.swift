@@ -43,10 +43,14 @@ struct Evaluate: ParsableCommand {
             try PlanOutcome.solve(spec.problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y,
                                   points: frontierPoints.count(for: spec), progress: handler)
         }
-        let value = output.resolvedFormat == .table
-            ? PlanTable.evaluate(outcome, scenario: spec.problem.name, problem: spec.problem, lawSource: spec.lawSource)
-            : PlanReport.outcome(outcome, scenario: spec.problem.name, problem: spec.problem, lawSource: spec.lawSource)
-        try output.emit(value, warnings: outcome.warnings, inputs: [input.scenario])
+        if output.resolvedFormat == .csv {
+            try output.emit(PlanCSV.evaluate(outcome, problem: spec.problem), warnings: outcome.warnings, inputs: [input.scenario])
+        } else {
+            let value = output.resolvedFormat == .table
+                ? PlanTable.evaluate(outcome, scenario: spec.problem.name, problem: spec.problem, lawSource: spec.lawSource)
+                : PlanReport.outcome(outcome, scenario: spec.problem.name, problem: spec.problem, lawSource: spec.lawSource)
+            try output.emit(value, warnings: outcome.warnings, inputs: [input.scenario])
+        }
         let bands = outcome.frontier.flatMap { LossBands.of($0.points) }
         let report = PlanHTMLReport(spec: spec.reportInputs, outcome: outcome, lossBands: bands, bandLabel: bandLabel(spec),
                                     command: (["scaleplan"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
