@@ -1,7 +1,7 @@
 /// The one rule for "did you mean ...?" everywhere (scenario keys and values, hardware names,
 /// presets, commands): names that extend or are extended by what was typed come first
 /// ("h100" -> "h100-sxm" or "h100-pcie", "a100" -> "a100-80gb" or "a100-40gb"); otherwise the
-/// nearest by edit distance, if within a third of the word (at least 2).
+/// nearest by edit distance, if within a third of the word (at least 2), all of them on a tie.
 public enum Suggestion {
     /// The suggested names, best first (empty when nothing is close).
     public static func closest(_ word: String, in choices: [String]) -> [String] {
@@ -11,7 +11,9 @@ public enum Suggestion {
         if !family.isEmpty { return family }
         let scored = choices.map { ($0, editDistance(w, $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, w.count / 3) else { return [] }
-        return [best.0]
+        // Equally near names are all offered (at most three, in the order they are listed):
+        // "gemma-3-13b" is one edit from both "gemma-3-1b" and "gemma-3-12b".
+        return Array(scored.filter { $0.1 == best.1 }.map(\.0).prefix(3))
     }
 
     /// " (did you mean 'a' or 'b'?)", or "" when nothing is close.

@@ -143,15 +143,18 @@ public enum Downscaler {
         }
         let train = PlanEvaluator.evaluate(trainingOnly(problem), params: n, tokens: d, fleet: Fleet(assignments: []))
         let request = problem.outputTokens
-        let replica = ServingModel.replica(option: problem.referenceServing, params: n, prompt: problem.promptTokens, output: request,
+        let replica = ServingModel.replica(option: problem.referenceServing, params: n, shape: problem.referenceModel?.shape,
+                                          prompt: problem.promptTokens, output: request,
                                           slo: problem.slo, fixedUtilisation: nil, pue: 1)
         // The reference as served on its own hardware: rounded to its precision after training.
         let servedAt = QuantizationChoice(precision: problem.referenceServing.precision, method: .postTraining)
         let loss = train.loss + problem.quantization.loss(servedAt, law: problem.law, params: n, tokens: d, uniqueTokens: u)
-        return DownscaleReference(
+        var reference = DownscaleReference(
             params: n, tokens: d, loss: loss, trainFLOPs: train.trainFLOPs, trainCost: train.trainCost,
             trainEnergyKWh: train.trainEnergyKWh,
             usdPerToken: replica.map { $0.deviceSecondsPerRequest * $0.option.usdPerDeviceHour / 3600 / Double(request) })
+        reference.model = problem.referenceModel?.name
+        return reference
     }
 
     // MARK: - Candidates

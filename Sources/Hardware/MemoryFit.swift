@@ -1,7 +1,8 @@
 /// Device memory needed by one replica, per device, under tensor parallelism over k devices.
 ///
-/// Per device: weights N·b / k; KV cache B (P + O) × 2 L ⌈kvHeads / k⌉ headDim × b_kv
-/// (KV heads are split across devices and replicated when k > kvHeads); activations
+/// Per device: weights N·b / k; KV cache B × 2 ⌈kvHeads / k⌉ headDim × b_kv × (L_global (P + O)
+/// + L_local min(P + O, window)) (KV heads are split across devices and replicated when
+/// k > kvHeads); activations
 /// T (4 d + 3 f) × 2 bytes / k, one layer's bf16 intermediates for the T = min(B P, chunk)
 /// tokens of the largest prefill pass (`ServingWorkload.prefillChunk`), plus B V × 4 bytes
 /// of fp32 logits. The budget is capacity × `usableMemoryFraction`.
@@ -14,7 +15,8 @@ public struct MemoryFit: Equatable, Sendable {
     public let activationBytes: Double
     /// Usable bytes per device.
     public let usableBytes: Double
-    /// KV-cache bytes per token of context, per device.
+    /// KV-cache bytes per token of context, per device (the mean over a full-context sequence
+    /// when some layers use a sliding window).
     public let kvBytesPerToken: Double
 
     /// Total bytes per device.
@@ -32,9 +34,15 @@ public struct MemoryFit: Equatable, Sendable {
         let k = Double(w.devices)
         let s = w.shape
         let kvHeadsPerDevice = Double((s.kvHeads + w.devices - 1) / w.devices)
-        kvBytesPerToken = 2 * Double(s.layers) * kvHeadsPerDevice * Double(s.headDimension) * w.kvCachePrecision.bytesPerValue
+        // Per sequence at full context: every global layer holds the whole context, a
+        // sliding-window layer its window (ModelShape.kvCacheBytes); per device, the KV heads
+        // are split over the k devices (replicated when k > kvHeads).
+        let kvShare = kvHeadsPerDevice / Double(s.kvHeads)
+        let context = Double(w.contextTokens)
+        let perSequence = s.kvCacheBytes(context: context, precision: w.kvCachePrecision) * kvShare
+        kvBytesPerToken = perSequence / context
         weightBytes = w.weightBytes / k
-        kvCacheBytes = Double(w.batch) * Double(w.contextTokens) * kvBytesPerToken
+        kvCacheBytes = Double(w.batch) * perSequence
         activationBytes = Double(w.prefillChunk) * Double(4 * s.hidden + 3 * s.intermediate) * 2 / k
             + Double(w.batch) * Double(s.vocabulary) * 4
         usableBytes = profile.memoryBytes * options.usableMemoryFraction

@@ -19,7 +19,7 @@ public struct ModelFamily: Sendable, Equatable {
     public let members: [Member]
 
     /// The families scaleplan knows, by name.
-    public static let all: [ModelFamily] = [llama3, qwen25]
+    public static let all: [ModelFamily] = [llama3, qwen25, qwen3, gemma3]
 
     /// The family named `name`, or nil.
     public static func named(_ name: String) -> ModelFamily? { all.first { $0.name == name } }

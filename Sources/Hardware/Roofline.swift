@@ -2,7 +2,8 @@
 ///
 /// FLOPs: 2 N_m per token for the matrix multiplies (Kaplan et al. 2020), where N_m is N
 /// less the input embedding table (`ServingWorkload.matmulParameters`: a lookup, not a
-/// multiply), plus attention `4 L d × context` per token (`ModelShape.attentionFLOPs`).
+/// multiply), plus attention `4 q × attended layer-positions` per token
+/// (`ModelShape.attentionFLOPs`; `4 L d × context` without sliding windows).
 /// Bytes: the multiplied weights are read once per forward pass, plus one embedding row per
 /// token; decode also reads the whole batch's KV cache, prefill writes the prompts' KV cache.
 /// Prefill runs in ⌈B P / chunk⌉ passes (chunked prefill, `ServingWorkload.prefillChunkTokens`),
@@ -15,8 +16,8 @@ public enum Roofline {
         let (peak, k) = try setup(profile, w)
         let p = Double(w.promptTokens), b = Double(w.batch)
         let tokens = b * p
-        // Causal attention: token t attends over t positions; Σ t = P (P + 1) / 2.
-        let attention = b * w.shape.attentionFLOPs(context: p * (p + 1) / 2)
+        // Causal attention: token t attends over t positions (min(t, window) in local layers).
+        let attention = b * w.shape.prefillAttentionFLOPs(prompt: p)
         let kvWrite = tokens * w.shape.kvCacheBytesPerToken(w.kvCachePrecision)
         let weights = Double(w.prefillPasses) * w.matmulParameters * w.precision.bytesPerValue
         let lookups = tokens * embeddingRowBytes(w)
@@ -37,7 +38,7 @@ public enum Roofline {
         let (peak, k) = try setup(profile, w)
         let c = context ?? meanDecodeContext(w)
         let b = Double(w.batch)
-        let kvRead = b * c * w.shape.kvCacheBytesPerToken(w.kvCachePrecision)
+        let kvRead = b * w.shape.kvCacheBytes(context: c, precision: w.kvCachePrecision)
         let e = profile.efficiency
         return PhaseCost(
             flops: b * (2 * w.matmulParameters + w.shape.attentionFLOPs(context: c)) / k,

@@ -32,6 +32,9 @@ public struct DownscaleProblem: Sendable {
     public var reference: Reference
     /// Where the reference model would be served (for the break-even volume).
     public var referenceServing: ServingOption
+    /// The reference's published name and shape (`reference: {model: NAME}`); nil for the
+    /// derived Llama-family shape of its size.
+    public var referenceModel: ModelChoice?
     /// Devices the small model may run on (one device per replica).
     public var devices: [HardwareProfile]
     public var precisions: [Precision]
@@ -59,8 +62,10 @@ public struct DownscaleProblem: Sendable {
                 devices: [HardwareProfile], precisions: [Precision], memoryCapBytes: Double? = nil, batch: Int = 1,
                 promptTokens: Int, outputTokens: Int, slo: LatencySLO = LatencySLO(), joulesPerTokenMax: Double? = nil,
                 usdPerMillionTokensMax: Double? = nil, sizes: Sizes = .derived(min: 1e7), tokensPerParamMax: Double = 10_000,
-                quantization: QuantizationModel = .kumar2024, frontierPoints: Int = 20, fittedRange: FittedRange? = nil) {
+                quantization: QuantizationModel = .kumar2024, frontierPoints: Int = 20, fittedRange: FittedRange? = nil,
+                referenceModel: ModelChoice? = nil) {
         self.name = name
+        self.referenceModel = referenceModel
         self.law = law
         self.training = training
         self.reference = reference
@@ -147,6 +152,8 @@ public struct DownscalePlan: Sendable {
 
 /// The reference model: its size, data, loss, training and serving cost.
 public struct DownscaleReference: Sendable {
+    /// The published model's name, when the reference is one.
+    public var model: String? = nil
     public let params: Double
     public let tokens: Double
     public let loss: Double

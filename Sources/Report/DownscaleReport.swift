@@ -47,7 +47,7 @@ public enum DownscaleReport {
             ("scenario", .string(scenario)),
             ("status", .string(o.best == nil ? "infeasible" : "optimal")),
             ("reference", reportObject([
-                ("params", .number(r.params)), ("tokens", .number(r.tokens)), ("loss", .number(r.loss)),
+                ("model", .string(r.model)), ("params", .number(r.params)), ("tokens", .number(r.tokens)), ("loss", .number(r.loss)),
                 ("train_flops", .number(r.trainFLOPs)), ("train_cost_usd", .number(r.trainCost)),
                 ("train_energy_kwh", .number(r.trainEnergyKWh)),
                 ("usd_per_million_tokens", r.usdPerToken.map { .number($0 * 1e6) } ?? .null),

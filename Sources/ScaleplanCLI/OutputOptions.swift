@@ -138,3 +138,17 @@ struct ReportFileOptions: ParsableArguments {
         }
     }
 }
+
+/// `-q` for the commands that write a file rather than render an answer (`init`, `schema`,
+/// `calibrate`): it hides their "wrote ..." line on standard error, as `-q` hides progress and
+/// warning lines elsewhere.
+struct QuietOption: ParsableArguments {
+    @Flag(name: [.customShort("q"), .long], help: "Print nothing on standard error but errors.")
+    var quiet = false
+
+    /// Writes `line` to standard error unless `-q`.
+    func note(_ line: String) {
+        guard !quiet else { return }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}

@@ -16,8 +16,18 @@ enum DownscaleSection {
         let m = try v.mapping(allowed: keys)
 
         let refNode = try m.required("reference")
-        let rm = try refNode.mapping(allowed: ["params", "tokens", "loss"])
+        let rm = try refNode.mapping(allowed: ["model", "params", "tokens", "loss"])
         let reference: DownscaleProblem.Reference
+        var referenceModel: ModelChoice?
+        if let modelNode = rm.optional("model") {
+            for key in ["params", "loss"] {
+                if let clash = rm.optional(key) { throw clash.error("'reference' takes 'model' or '\(key)', not both: the model fixes the size") }
+            }
+            let entry = try ScenarioSpec.catalogModel(modelNode)
+            referenceModel = ModelChoice(name: entry.name, params: entry.parameters, shape: entry.shape)
+            reference = try rm.optional("tokens").map { d throws(InputError) in .trained(params: entry.parameters, tokens: try d.number(in: 1e6...1e17)) }
+                ?? .params(entry.parameters)
+        } else {
         switch (rm.optional("params"), rm.optional("tokens"), rm.optional("loss")) {
         case (let n?, nil, nil): reference = .params(try n.number(in: 1e6...1e15))
         case (let n?, let d?, nil): reference = .trained(params: try n.number(in: 1e6...1e15), tokens: try d.number(in: 1e6...1e17))
@@ -26,7 +36,8 @@ enum DownscaleSection {
             guard loss > law.irreducibleLoss else { throw l.error("the reference loss \(loss) is not above the law's irreducible loss \(law.irreducibleLoss)") }
             reference = .loss(loss)
         default:
-            throw refNode.error("'reference' takes {params}, {params, tokens} or {loss}")
+            throw refNode.error("'reference' takes {model}, {model, tokens}, {params}, {params, tokens} or {loss}")
+        }
         }
 
         var serving = ServingOption(hardware: training.hardware, precision: .bf16)
@@ -76,6 +87,7 @@ enum DownscaleSection {
             sizes: sizes,
             tokensPerParamMax: try m.optional("tokens_per_param_max")?.number(in: 1...1e6) ?? 10_000,
             quantization: quantization,
-            frontierPoints: try m.optional("frontier_points")?.integer(in: 2...500) ?? 20)
+            frontierPoints: try m.optional("frontier_points")?.integer(in: 2...500) ?? 20,
+            referenceModel: referenceModel)
     }
 }

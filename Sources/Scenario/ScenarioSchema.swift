@@ -27,6 +27,15 @@ public enum ScenarioSchema {
         ])),
     ])
 
+    /// A published model's name (`scaleplan model list`).
+    static var modelName: ReportValue { enumeration(ModelCatalog.names) }
+
+    /// `sizes:`: model sizes or published model names.
+    static var modelSizes: ReportValue {
+        reportObject([("type", .string("array")), ("items", reportObject([("anyOf", .list([quantity, modelName]))])),
+                      ("minItems", .integer(1)), ("maxItems", .integer(200))])
+    }
+
     static func enumeration(_ values: [String]) -> ReportValue {
         reportObject([("type", .string("string")), ("enum", .list(values.map { .string($0) }))])
     }
@@ -58,15 +67,15 @@ public enum ScenarioSchema {
         let precision = enumeration(Precision.allCases.map(\.rawValue))
         let count = reportObject([("type", .string("integer")), ("minimum", .integer(1))])
         return obj([
-            ("reference", obj([("params", quantity), ("tokens", quantity), ("loss", quantity)],
-                              description: "{params}, {params, tokens} or {loss}")),
+            ("reference", obj([("model", modelName), ("params", quantity), ("tokens", quantity), ("loss", quantity)],
+                              description: "{model}, {model, tokens}, {params}, {params, tokens} or {loss}")),
             ("reference_serving", obj([("hardware", hw), ("precision", precision)])),
             ("devices", oneOrMany(hw)), ("precision", oneOrMany(precision)),
             ("memory_gb", quantity), ("batch", count), ("prompt_tokens", quantity), ("output_tokens", quantity),
             ("slo", obj([("ttft_ms", quantity), ("tpot_ms", quantity)])),
             ("joules_per_token_max", quantity), ("usd_per_million_tokens_max", quantity),
             ("family", enumeration(ModelFamily.all.map(\.name))),
-            ("sizes", reportObject([("type", .string("array")), ("items", quantity), ("minItems", .integer(1)), ("maxItems", .integer(200))])),
+            ("sizes", modelSizes),
             ("min_params", quantity), ("tokens_per_param_max", quantity),
             ("quantization_loss", reportObject([("type", .string("object")),
                                                 ("propertyNames", precision),
@@ -150,7 +159,7 @@ public enum ScenarioSchema {
                 ("search", obj([
                     ("params", range), ("tokens_per_param", range),
                     ("family", enumeration(ModelFamily.all.map(\.name))),
-                    ("sizes", reportObject([("type", .string("array")), ("items", quantity), ("minItems", .integer(1)), ("maxItems", .integer(200))])),
+                    ("sizes", modelSizes),
                 ])),
                 ("frontier", obj([
                     ("points", reportObject([("type", .string("integer")), ("minimum", .integer(2)), ("maximum", .integer(FrontierSettings.maximumPoints))])),

@@ -1,3 +1,4 @@
+import Diagnostics
 import ExperimentDesign
 import FileIO
 import Foundation
@@ -212,9 +213,16 @@ public struct ScenarioSpec: Sendable {
             guard items.count <= 200 else { throw sizesNode.error("list at most 200 model sizes, found \(items.count)") }
             choices = []
             for item in items {
-                let n = try item.positiveNumber()
-                guard !choices.contains(where: { $0.params == n }) else { throw item.error("model size \(try item.string()) is listed twice") }
-                choices.append(ModelChoice(name: try item.string(), params: n))
+                // A published model by name (with its shape), or a size (derived shape).
+                let choice: ModelChoice
+                if let text = try? item.string(), Quantity.parse(text) == nil {
+                    let entry = try catalogModel(item)
+                    choice = ModelChoice(name: entry.name, params: entry.parameters, shape: entry.shape)
+                } else {
+                    choice = ModelChoice(name: try item.string(), params: try item.positiveNumber())
+                }
+                guard !choices.contains(where: { $0.params == choice.params }) else { throw item.error("model size \(choice.name) is listed twice") }
+                choices.append(choice)
             }
             node = sizesNode
         } else {
@@ -225,6 +233,15 @@ public struct ScenarioSpec: Sendable {
             throw node.error("no listed model size lies in the model-size range [\(String(format: "%g", c.paramsMin)), \(String(format: "%g", c.paramsMax))]")
         }
         return choices
+    }
+
+    /// A published model named by `v` (`ModelCatalog`), with a suggestion when it is not one.
+    static func catalogModel(_ v: YAMLValue) throws(InputError) -> ModelCatalog.Entry {
+        let name = try v.string()
+        guard let entry = ModelCatalog.named(name) else {
+            throw v.error("no published model is called '\(name)'\(Suggestion.hint(name, in: ModelCatalog.names)); `scaleplan model list` shows them")
+        }
+        return entry
     }
 
     static func range(_ v: YAMLValue) throws(InputError) -> ClosedRange<Double> {

@@ -34,4 +34,56 @@ struct ReadmeExampleTests {
             position = found + 1
         }
     }
+
+    /// Every `scaleplan ...` line in the README's sh blocks runs, in order, in a scratch
+    /// directory that holds what the README assumes a user has: the bundled scenarios, a
+    /// runs.csv (Muennighoff et al. 2023's runs from Tests/Fixtures/reference, with the extra
+    /// columns the fit examples name), evals.csv at several precisions, and my-model.yaml and
+    /// my-scenario.yaml from `init`. Each must exit 0.
+    @Test func everyCommandRuns() throws {
+        let readme = try String(contentsOfFile: Fixtures.path("README.md"), encoding: .utf8)
+        var commands: [[String]] = []
+        var inBlock = false
+        for line in readme.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") { inBlock = line == "```sh" && !inBlock ? true : false; continue }
+            guard inBlock, line.hasPrefix("scaleplan ") else { continue }
+            let text = line.split(separator: "#", maxSplits: 1).first.map(String.init) ?? String(line)
+            commands.append(text.split(separator: " ").dropFirst().map(String.init))
+        }
+        #expect(commands.count >= 25, "found \(commands.count) commands")
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scaleplan-readme-all-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("scenarios"), withDestinationURL: Fixtures.root.appendingPathComponent("scenarios"))
+        var runs = "params,tokens,loss,unique,flops,step\n"
+        let source = try String(contentsOfFile: Fixtures.path("Tests/Fixtures/reference/muennighoff2023-runs.csv"), encoding: .utf8)
+        // (The fixture has CRLF line ends: "\r\n" is one Character, so split on newlines.)
+        for row in source.split(whereSeparator: \.isNewline).dropFirst() {
+            let c = row.split(separator: ",").map(String.init)
+            let n = Double(c[1])!, d = Double(c[2])!
+            runs += "\(n),\(d),\(c[4]),\(c[3]),\(6 * n * d),\(d / 4e6)\n"
+        }
+        try runs.write(to: dir.appendingPathComponent("runs.csv"), atomically: true, encoding: .utf8)
+        // Kumar et al. 2024's degradation (Appendix K constants) on a Chinchilla base.
+        var evals = "params,tokens,precision,loss\n"
+        for n in [1e8, 3e8, 1e9] {
+            for d in [2e9, 2e10, 1e11] {
+                let base = 1.69 + 406.4 / pow(n, 0.34) + 410.7 / pow(d, 0.28)
+                evals += "\(n),\(d),bf16,\(base)\n"
+                for (name, bits) in [("int8", 8.0), ("int4", 4.0)] {
+                    evals += "\(n),\(d),\(name),\(base + 0.0598 * pow(d, 0.5068) / pow(n, 0.3439) * exp(-bits / 0.5907))\n"
+                }
+            }
+        }
+        try evals.write(to: dir.appendingPathComponent("evals.csv"), atomically: true, encoding: .utf8)
+
+        for arguments in commands {
+            let r = try runProgram(Fixtures.executable, arguments + ["-q"], timeout: 300, directory: dir)
+            #expect(r.status == 0, "scaleplan \(arguments.joined(separator: " ")): \(r.stderr)")
+            if arguments == ["init", "my-model.yaml"] {
+                try FileManager.default.copyItem(at: dir.appendingPathComponent("my-model.yaml"), to: dir.appendingPathComponent("my-scenario.yaml"))
+            }
+        }
+    }
 }

@@ -148,7 +148,7 @@ struct DownscaleTests {
     }
 
     @Test(arguments: [
-        ("  reference: { params: 7B, loss: 2.0 }\n  devices: [l4]\n  prompt_tokens: 1\n  output_tokens: 1\n", 5, 14, "takes {params}"),
+        ("  reference: { params: 7B, loss: 2.0 }\n  devices: [l4]\n  prompt_tokens: 1\n  output_tokens: 1\n", 5, 14, "takes {model}, {model, tokens}, {params}"),
         ("  reference: { loss: 1.5 }\n  devices: [l4]\n  prompt_tokens: 1\n  output_tokens: 1\n", 5, 22, "irreducible"),
         ("  reference: { params: 7B }\n  devices: [l5]\n  prompt_tokens: 1\n  output_tokens: 1\n", 6, 13, "unknown hardware 'l5'"),
         ("  reference: { params: 7B }\n  devices: [l4]\n  output_tokens: 1\n", 5, 3, "'prompt_tokens'"),

@@ -34,6 +34,8 @@ struct Calibrate: ParsableCommand {
 
     @OptionGroup var location: HardwareProfileOptions
 
+    @OptionGroup var quiet: QuietOption
+
     func run() throws {
         let profile = try location.profile(hardware)
         let rows = try MeasurementTable.load(path: measurements)
@@ -53,7 +55,7 @@ struct Calibrate: ParsableCommand {
         // With -o the profile is the output: standard output stays empty unless --format asks
         // for the report too; a line on standard error says what was written.
         if let output {
-            FileHandle.standardError.write(Data("wrote \(output) (fitted: \(result.fittedKeys.joined(separator: ", ")))\n".utf8))
+            quiet.note("wrote \(output) (fitted: \(result.fittedKeys.joined(separator: ", ")))")
             guard formatWasGiven else { return }
         }
         let report = Self.report(result)

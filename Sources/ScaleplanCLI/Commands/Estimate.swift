@@ -13,9 +13,15 @@ struct Estimate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Estimate TTFT, TPOT, tokens/s, J/token, $/M tokens and memory of one model on one accelerator.",
         discussion: """
-            Example: scaleplan estimate --hardware h100-sxm --params 8B --batch 64 --prompt-tokens 512 --output-tokens 256 --format json
             JSON keys (stable): ttft_ms, tpot_ms, tokens_per_second, joules_per_token, usd_per_million_tokens, memory_gb, fits, bound, power_w.
-            Per-token energy and price are per output token, prefill included.
+            Per-token energy and price are per output token, prefill included. The model is a \
+            published one by name (--model, `scaleplan model list`), a size with a derived \
+            Llama-3-style shape (--params), or an explicit shape (--layers, --hidden, --heads and \
+            the details after them).
+
+            Examples:
+              scaleplan estimate --hardware h100-sxm --params 8B --batch 64 --prompt-tokens 512 --output-tokens 256 --format json
+              scaleplan estimate --hardware h100-sxm --model qwen3-32b --devices 2 --batch 32 --prompt-tokens 1024 --output-tokens 256
             """)
 
     @Option(help: "Accelerator profile name (see `scaleplan hardware list`) or a profile file path.",
@@ -87,18 +93,18 @@ struct Estimate: ParsableCommand {
     func run() throws {
         var profile = try location.profile(hardware)
         if let p = pricePerHour { profile.usdPerHour = SourcedValue(p, source: "--price-per-hour") }
-        let (shape, parameters, family) = try model.resolve()
+        let (shape, parameters, family, name) = try model.resolve()
         let workload = ServingWorkload(shape: shape, parameters: parameters, precision: precision, kvCachePrecision: kvCachePrecision,
                                        batch: batch, promptTokens: promptTokens, outputTokens: outputTokens, devices: devices)
         let options = ServingOptions(pue: pue, carbonIntensity: carbonIntensity)
-        let pairs = try report(profile: profile, workload: workload, options: options, family: family)
+        let pairs = try report(profile: profile, workload: workload, options: options, family: family, name: name)
         let warnings = try ServingEstimate(profile: profile, workload: workload, options: options).warnings
         try output.emit(reportObject(pairs), warnings: warnings)
     }
 
     /// Estimate, batch search, model and training sections, in report order.
     private func report(profile: HardwareProfile, workload: ServingWorkload, options: ServingOptions,
-                        family: String?) throws(HardwareError) -> [(String, ReportValue?)] {
+                        family: String?, name: String?) throws(HardwareError) -> [(String, ReportValue?)] {
         let e = try ServingEstimate(profile: profile, workload: workload, options: options)
         let slo = LatencySLO(ttftSeconds: ttftSloMs.map { $0 / 1000 }, tpotSeconds: tpotSloMs.map { $0 / 1000 })
         let maxBatch = try BatchSearch.largestBatch(profile: profile, workload: workload, slo: slo, options: options)
@@ -106,7 +112,7 @@ struct Estimate: ParsableCommand {
         var pairs = HardwareReport.estimate(e, profile: profile)
         pairs.append(("max_batch", .integer(maxBatch ?? 0)))
         pairs.append(("min_devices_to_fit", minDevices.map { .integer($0) }))
-        pairs.append(("model", HardwareReport.shape(workload.shape, parameters: workload.parameters, family: family)))
+        pairs.append(("model", HardwareReport.shape(workload.shape, parameters: workload.parameters, family: family, name: name)))
         if let d = trainingTokens?.value {
             let t = try TrainingEstimate(profile: profile, parameters: workload.parameters, tokens: d,
                                          devices: trainingDevices ?? devices, mfu: mfu, pue: options.pue)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import ExperimentDesign
 import FileIO
 import Hardware
@@ -6,8 +7,13 @@ import Numerics
 
 extension Precision: ExpressibleByArgument {}
 
-/// The model to estimate: `--params N`, an explicit shape, or both.
+/// The model to estimate: a published model by name (`--model`), `--params N`, an explicit
+/// shape, or a shape with its parameter count.
 struct HardwareModelOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A published model by name (see `scaleplan model list`), e.g. llama-3.1-8b, qwen3-32b, gemma-3-27b.", valueName: "name"),
+            completion: .list(ModelCatalog.names))
+    var model: String?
+
     @Option(help: "Model size N in parameters (SI suffixes allowed: 8B). Without a shape, a Llama-3-style shape is derived from it.")
     var params: PositiveNumber?
 
@@ -26,28 +32,68 @@ struct HardwareModelOptions: ParsableArguments {
     @Option(help: "Vocabulary size (default 128256, the Llama 3 tokenizer).")
     var vocab: Int?
 
+    @Option(help: "Width of one attention head (default: hidden / heads; Qwen3 and Gemma 3 state another).")
+    var headDim: Int?
+
+    @Option(help: "MLP inner width of the gated MLP (default: the Llama 3 rule, 3.5 x hidden rounded up to 256).")
+    var intermediate: Int?
+
+    @Flag(help: "The output projection shares the input embedding matrix.")
+    var tiedEmbeddings = false
+
+    @Option(help: "Attention window of the sliding-window layers, tokens (needs --local-layers).")
+    var slidingWindow: Int?
+
+    @Option(help: "How many layers use the sliding window (needs --sliding-window).")
+    var localLayers: Int?
+
+    /// The explicit-shape details other than the three that define a shape.
+    private var shapeDetails: [(String, Bool)] {
+        [("--kv-heads", kvHeads != nil), ("--vocab", vocab != nil), ("--head-dim", headDim != nil), ("--intermediate", intermediate != nil),
+         ("--tied-embeddings", tiedEmbeddings), ("--sliding-window", slidingWindow != nil), ("--local-layers", localLayers != nil)]
+    }
+
     func validate() throws {
         let shapeFlags = [layers, hidden, heads]
+        if let model {
+            let given = [("--params", params != nil), ("--layers", layers != nil), ("--hidden", hidden != nil), ("--heads", heads != nil)] + shapeDetails
+            if let clash = given.first(where: \.1) {
+                throw ValidationError("--model \(model) gives the whole shape; leave out \(clash.0).")
+            }
+            return
+        }
         if shapeFlags.contains(where: { $0 != nil }) && shapeFlags.contains(where: { $0 == nil }) {
             throw ValidationError("An explicit shape needs all of --layers, --hidden and --heads.")
         }
         if params == nil && layers == nil {
-            throw ValidationError("Give --params N, or a shape with --layers, --hidden and --heads.")
+            throw ValidationError("Give --model NAME, --params N, or a shape with --layers, --hidden and --heads.")
         }
-        if layers == nil && (kvHeads != nil || vocab != nil) {
-            throw ValidationError("--kv-heads and --vocab belong to an explicit shape; add --layers, --hidden and --heads.")
+        if layers == nil, let detail = shapeDetails.first(where: \.1) {
+            throw ValidationError("\(detail.0) belongs to an explicit shape; add --layers, --hidden and --heads.")
+        }
+        if (slidingWindow == nil) != (localLayers == nil) {
+            throw ValidationError("--sliding-window and --local-layers go together: the window, and how many layers use it.")
         }
     }
 
-    /// The shape, the parameter count and, for a derived shape, its family.
-    func resolve() throws -> (shape: ModelShape, parameters: Double, family: String?) {
+    /// The shape, the parameter count and where the shape comes from (a family rule or a
+    /// published config), if anywhere.
+    func resolve() throws -> (shape: ModelShape, parameters: Double, family: String?, name: String?) {
+        if let model {
+            guard let entry = ModelCatalog.named(model) else {
+                throw CLIFailure.badInput("--model: no published model is called '\(model)'\(Suggestion.hint(model, in: ModelCatalog.names)); `scaleplan model list` shows them")
+            }
+            return (entry.shape, entry.parameters, entry.source, entry.name)
+        }
         if let layers, let hidden, let heads {
             let shape = ModelShape(layers: layers, hidden: hidden, heads: heads, kvHeads: kvHeads ?? heads,
-                                   vocabulary: vocab ?? ModelShape.llamaVocabulary)
+                                   vocabulary: vocab ?? ModelShape.llamaVocabulary, intermediate: intermediate,
+                                   tiedEmbeddings: tiedEmbeddings, headDimension: headDim,
+                                   slidingWindow: slidingWindow, localLayers: localLayers ?? 0)
             try shape.validate()
-            return (shape, params?.value ?? shape.parameterCount, nil)
+            return (shape, params?.value ?? shape.parameterCount, nil, nil)
         }
         let n = params!.value
-        return (try ModelShape.llama(parameters: n), n, ModelShape.llamaFamilyDescription)
+        return (try ModelShape.llama(parameters: n), n, ModelShape.llamaFamilyDescription, nil)
     }
 }

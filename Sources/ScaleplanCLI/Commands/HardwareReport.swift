@@ -28,13 +28,17 @@ enum HardwareReport {
         ])
     }
 
-    static func shape(_ s: ModelShape, parameters: Double, family: String?) -> ReportValue {
-        reportObject([
-            ("parameters", .number(parameters)), ("shape_parameters", .number(s.parameterCount)),
-            ("layers", .integer(s.layers)), ("hidden", .integer(s.hidden)), ("heads", .integer(s.heads)),
-            ("kv_heads", .integer(s.kvHeads)), ("vocab", .integer(s.vocabulary)), ("intermediate", .integer(s.intermediate)),
-            ("family", family.map(ReportValue.string)),
-        ])
+    static func shape(_ s: ModelShape, parameters: Double, family: String?, name: String? = nil) -> ReportValue {
+        reportObject([("name", name.map(ReportValue.string)), ("parameters", .number(parameters)), ("shape_parameters", .number(s.parameterCount))] + shapeKeys(s)
+                     + [("family", family.map(ReportValue.string))])
+    }
+
+    /// A shape's figures under their stable keys (`sliding_window` null without one).
+    static func shapeKeys(_ s: ModelShape) -> [(String, ReportValue?)] {
+        [("layers", .integer(s.layers)), ("hidden", .integer(s.hidden)), ("heads", .integer(s.heads)),
+         ("kv_heads", .integer(s.kvHeads)), ("vocab", .integer(s.vocabulary)), ("intermediate", .integer(s.intermediate)),
+         ("head_dim", .integer(s.headDimension)), ("tied_embeddings", .bool(s.tiedEmbeddings)),
+         ("sliding_window", s.slidingWindow.map { .integer($0) } ?? .null), ("local_layers", .integer(s.localLayers))]
     }
 
     static func estimate(_ e: ServingEstimate, profile: HardwareProfile) -> [(String, ReportValue?)] {

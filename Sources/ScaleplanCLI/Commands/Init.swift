@@ -26,6 +26,8 @@ struct Init: ParsableCommand {
     @Option(help: "The scenario's name (default: the file name without its extension).")
     var name: String?
 
+    @OptionGroup var quiet: QuietOption
+
     func run() throws {
         guard !FileManager.default.fileExists(atPath: file) else {
             throw CLIFailure.badInput("\(file) already exists; choose another name or remove it first")
@@ -38,6 +40,6 @@ struct Init: ParsableCommand {
             if error.reason == AtomicFile.alreadyExists { throw CLIFailure.badInput("\(file) already exists; choose another name or remove it first") }
             throw error
         }
-        FileHandle.standardError.write(Data("wrote \(file); next: scaleplan evaluate \(file) --html report.html\n".utf8))
+        quiet.note("wrote \(file); next: scaleplan evaluate \(file) --html report.html")
     }
 }

@@ -14,6 +14,8 @@ struct Schema: ParsableCommand {
 
     @OptionGroup var hardware: HardwareProfileOptions
 
+    @OptionGroup var quiet: QuietOption
+
     @Option(name: [.customShort("o"), .long], help: "Write the schema to this file instead of standard output.")
     var output: String?
 
