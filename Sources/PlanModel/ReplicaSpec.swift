@@ -41,8 +41,10 @@ public enum ServingModel {
     public static let maximumDevices = 8
 
     /// The replica serving requests of `prompt` and `output` tokens with a model of `params`
-    /// parameters (`shape`, or the derived Llama-family shape): the smallest tensor-parallel degree that fits, then the
-    /// largest batch that fits and meets the SLO. Nil when even batch 1 cannot.
+    /// parameters (`shape`, or the derived Llama-family shape): of the tensor-parallel degrees
+    /// 1, 2, 4, 8 at which the model fits, each at the largest batch that fits and meets the
+    /// SLO, the one with the fewest device-seconds per request (the cheapest). Nil when no
+    /// degree meets the SLO even at batch 1.
     ///
     /// With `fixedUtilisation` the roofline is replaced by Sardana et al.'s fixed fractions of
     /// peak: a request costs 2 N P / (peak u_prefill) + 2 N O / (peak u_decode) device-seconds
@@ -69,18 +71,31 @@ public enum ServingModel {
         let base = ServingWorkload(shape: shape, parameters: params, precision: option.precision, batch: 1,
                                    promptTokens: max(prompt, 1), outputTokens: max(output, 1))
         let options = ServingOptions(pue: pue)
-        guard let devices = MemoryFit.smallestFittingDevices(profile: profile, workload: base, options: options, maxDevices: maximumDevices)
+        guard let smallest = MemoryFit.smallestFittingDevices(profile: profile, workload: base, options: options, maxDevices: maximumDevices)
         else { return nil }
-        var workload = base
-        workload.devices = devices
-        guard let batch = try? BatchSearch.largestBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch)
-        else { return nil }
-        workload.batch = batch
-        guard let e = try? ServingEstimate(profile: profile, workload: workload, options: options) else { return nil }
-        return ReplicaSpec(
-            option: option, devices: devices, batch: batch, requestsPerSecond: e.requestsPerSecond,
-            busyJoulesPerRequest: (e.prefillJoules + e.decodeJoules) / Double(batch),
-            ttftSeconds: e.ttftSeconds, tpotSeconds: e.tpotSeconds)
+        // Parallelism is a decision: every tensor-parallel degree from the smallest that fits
+        // up to one node, each at its largest batch within memory and the SLO; the cheapest
+        // per request wins (device-seconds per request, the price per device-hour being the
+        // option's), the fewer devices on a tie. More devices per replica buy a shorter TPOT
+        // and room for a larger batch, at the cost of all-reduces.
+        var best: ReplicaSpec?
+        var devices = smallest
+        while devices <= maximumDevices {
+            var workload = base
+            workload.devices = devices
+            if let batch = try? BatchSearch.largestBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
+                workload.batch = batch
+                if let e = try? ServingEstimate(profile: profile, workload: workload, options: options) {
+                    let spec = ReplicaSpec(
+                        option: option, devices: devices, batch: batch, requestsPerSecond: e.requestsPerSecond,
+                        busyJoulesPerRequest: (e.prefillJoules + e.decodeJoules) / Double(batch),
+                        ttftSeconds: e.ttftSeconds, tpotSeconds: e.tpotSeconds)
+                    if best.map({ spec.deviceSecondsPerRequest < $0.deviceSecondsPerRequest * (1 - 1e-9) }) ?? true { best = spec }
+                }
+            }
+            devices *= 2
+        }
+        return best
     }
 
     private static func meets(_ slo: LatencySLO, _ r: ReplicaSpec) -> Bool {

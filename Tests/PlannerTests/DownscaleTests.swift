@@ -73,9 +73,25 @@ struct DownscaleTests {
         }
     }
 
-    /// The break-even volume is where the two lifetime cost lines cross.
-    @Test func breakEvenIsTheCrossingOfTheCostCurves() throws {
+    /// The example's 70B reference, served at its cheapest parallelism on H100, costs less per
+    /// token than the laptop does at batch 1, so the small model never pays back its extra
+    /// training: no break-even volume.
+    @Test func cheaperReferenceHasNoBreakEven() throws {
         let outcome = try Downscaler.solve(try Self.example())
+        let best = try #require(outcome.best)
+        let refPerToken = try #require(outcome.reference.usdPerToken)
+        #expect(refPerToken < best.usdPerToken && best.trainCost > outcome.reference.trainCost)
+        #expect(best.breakEvenTokens == nil)
+    }
+
+    /// The break-even volume is where the two lifetime cost lines cross (here with the
+    /// reference's hardware priced at four times the list price, so that the lines cross).
+    @Test func breakEvenIsTheCrossingOfTheCostCurves() throws {
+        var problem = try Self.example()
+        var pricey = problem.referenceServing.hardware
+        pricey.usdPerHour = SourcedValue(pricey.usdPerHour.value * 4, source: "test: four times the list price")
+        problem.referenceServing = ServingOption(hardware: pricey, precision: problem.referenceServing.precision)
+        let outcome = try Downscaler.solve(problem)
         let best = try #require(outcome.best)
         let v = try #require(best.breakEvenTokens)
         let refPerToken = try #require(outcome.reference.usdPerToken)
