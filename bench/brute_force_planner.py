@@ -2,7 +2,7 @@
 evaluation, searched exhaustively on a grid instead of by GLPK.
 
 For every model size N on a log grid it builds each serving option's replica (Llama-3-family
-shape, smallest tensor-parallel degree that fits, largest batch that fits and meets the SLO,
+shape, every tensor-parallel degree that fits at every batch, the cheapest per request within memory and the SLO,
 roofline times, power) and sizes the cheapest integer fleet for every month by enumeration
 (depth-first over replica counts, cut only by a bound that cannot remove an optimum). For every
 (N, D) on the grid (D = N x tokens-per-param on a second log grid) it evaluates the loss, the
@@ -428,29 +428,37 @@ def replica(sc: Scenario, opt: Option, n: float) -> Replica | None:
     s = llama_shape(n)
     usable = prof.memory_gb * 1e9 * USABLE_MEMORY
     batches = np.arange(1, MAX_BATCH + 1, dtype=float)
+    best = None
+    # Every tensor-parallel degree that fits, each at every batch from 1 to 1024; the replica
+    # is the (degree, batch) within memory and the SLO with the fewest device-seconds per
+    # request (fewer devices on a tie), found by enumeration, not by scaleplan's rules.
     for k in (1, 2, 4, 8):
         if k > MAX_TP:
             break
         _, _, _, _, mem1 = _roofline(sc, opt, n, s, k, np.array([1.0]))
         if mem1[0] > usable:
             continue
-        # Every batch from 1 to 1024 at this degree; keep the largest that fits and meets the SLO.
         pt, pu, dt, du, mem = _roofline(sc, opt, n, s, k, batches)
         ok = mem <= usable
         if sc.ttft_max is not None:
             ok &= pt <= sc.ttft_max
         if sc.tpot_max is not None:
             ok &= dt <= sc.tpot_max
-        if not ok[0]:
-            return None
-        i = int(np.nonzero(ok)[0][-1])
+        if not ok.any():
+            continue
+        idx = np.nonzero(ok)[0]
+        req = pt[idx] + (O - 1) * dt[idx]
+        cost = k * req / batches[idx]
+        j = int(np.argmin(cost))
+        i = int(idx[j])
         b = i + 1
-        req = pt[i] + (O - 1) * dt[i]
+        if best is not None and not cost[j] < best[0] * (1 - 1e-9):
+            continue
         pw = prof.watts(pu[i], prof.eff["prefill_power_factor"])
         dw = prof.watts(du[i], prof.eff["decode_power_factor"])
         joules = (pw * pt[i] + dw * (O - 1) * dt[i]) * k * sc.serve_pue / b
-        return Replica(opt, k, b, b / req, float(joules), float(pt[i]), float(dt[i]))
-    return None
+        best = (float(cost[j]), Replica(opt, k, b, b / float(req[j]), float(joules), float(pt[i]), float(dt[i])))
+    return best[1] if best else None
 
 
 def _meets_slo(sc, ttft, tpot):

@@ -20,17 +20,28 @@ public enum BatchSearch {
     /// The largest batch in 1...`limit` that fits in memory and meets `slo`, by bisection
     /// (memory, TTFT and TPOT all grow with the batch); nil when batch 1 already fails.
     ///
-    /// - Throws: what `ServingEstimate.init` throws for the workload at batch 1.
+    /// - Throws: what `ServingEstimate.init` throws for the workload at batch 1 (an invalid
+    ///   workload or options, a precision the profile cannot run).
     public static func largestBatch(profile: HardwareProfile, workload: ServingWorkload, slo: LatencySLO = LatencySLO(),
                                     options: ServingOptions = ServingOptions(), limit: Int = 1 << 20) throws(HardwareError) -> Int? {
+        // Each probe checks what can fail, cheapest first: memory, then the phases an SLO
+        // bounds (the same formulas `ServingEstimate` uses, without its power model).
         func ok(_ b: Int) throws(HardwareError) -> Bool {
             var w = workload
             w.batch = b
-            let e = try ServingEstimate(profile: profile, workload: w, options: options)
-            return e.memory.fits && slo.isMet(by: e)
+            guard MemoryFit(profile: profile, workload: w, options: options).fits else { return false }
+            if let t = slo.ttftSeconds, try Roofline.prefill(profile: profile, workload: w).seconds > t { return false }
+            if let t = slo.tpotSeconds, try Roofline.decodeStep(profile: profile, workload: w).seconds > t { return false }
+            return true
         }
+        try options.validate()
+        try workload.validate()
+        _ = try Roofline.decodeStep(profile: profile, workload: workload)
         guard try ok(1) else { return nil }
-        var lo = 1, hi = max(1, limit)
+        // Memory caps the batch: the KV cache left beside the weights at batch 1 holds at most
+        // this many full-context sequences (activations only grow with the batch).
+        let memoryCap = MemoryFit(profile: profile, workload: workload, options: options).maxKVTokens / max(workload.contextTokens, 1)
+        var lo = 1, hi = max(1, min(limit, memoryCap + 1))
         if try ok(hi) { return hi }
         // Invariant: ok(lo) and !ok(hi). Integer bisection written out: handing `ok` to
         // Bisection as a closure made every probe copy the profile (5x the retains, +15% on a

@@ -80,12 +80,16 @@ public struct HardwareProfile: Equatable, Sendable {
     /// (weight-only: narrow weights are widened before the matrix multiply).
     /// Nil when the profile lists none of these.
     public func mathPrecision(for precision: Precision) -> Precision? {
-        [precision, .bf16, .fp32].first { peakTFLOPS[$0] != nil }
+        if peakTFLOPS[precision] != nil { return precision }
+        if peakTFLOPS[.bf16] != nil { return .bf16 }
+        return peakTFLOPS[.fp32] != nil ? .fp32 : nil
     }
 
     /// Dense peak FLOP/s for weights stored in `precision` (see `mathPrecision(for:)`).
     public func peakFLOPS(for precision: Precision) -> Double? {
-        mathPrecision(for: precision).flatMap { peakTFLOPS[$0] }.map { $0.value * 1e12 }
+        // The same order as mathPrecision(for:), without its lookups twice (the planner's
+        // innermost loop asks this for every probe).
+        (peakTFLOPS[precision] ?? peakTFLOPS[.bf16] ?? peakTFLOPS[.fp32]).map { $0.value * 1e12 }
     }
 
     /// Every figure with a label and unit, in a fixed order, for listings and checks.

@@ -118,9 +118,13 @@ public struct ModelShape: Equatable, Sendable {
     /// - Throws: `HardwareError.invalidShape` when a size is not positive, `hidden` is not a
     ///   multiple of `heads`, or `heads` is not a multiple of `kvHeads`.
     public func validate() throws(HardwareError) {
-        for (name, v) in [("layers", layers), ("hidden", hidden), ("heads", heads), ("kv-heads", kvHeads),
-                          ("vocab", vocabulary), ("intermediate", intermediate)] where v <= 0 {
-            throw .invalidShape("\(name) must be a positive whole number, found \(v)")
+        // The planner's innermost loop validates every estimate: test the sizes without
+        // building the named list unless one fails.
+        if min(layers, hidden, heads, kvHeads, vocabulary, intermediate) <= 0 {
+            for (name, v) in [("layers", layers), ("hidden", hidden), ("heads", heads), ("kv-heads", kvHeads),
+                              ("vocab", vocabulary), ("intermediate", intermediate)] where v <= 0 {
+                throw .invalidShape("\(name) must be a positive whole number, found \(v)")
+            }
         }
         guard headDimension > 0 else { throw .invalidShape("head-dim must be a positive whole number, found \(headDimension)") }
         guard hidden % heads == 0 || headDimension != hidden / heads else {

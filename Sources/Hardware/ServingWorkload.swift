@@ -64,9 +64,11 @@ public struct ServingWorkload: Equatable, Sendable {
         guard parameters.isFinite, parameters > 0 else {
             throw .invalidWorkload("the parameter count must be positive and finite, found \(parameters)")
         }
-        for (name, v) in [("batch", batch), ("prompt tokens", promptTokens), ("output tokens", outputTokens),
-                          ("devices", devices), ("prefill chunk tokens", prefillChunkTokens)] where v < 1 {
-            throw .invalidWorkload("\(name) must be at least 1, found \(v)")
+        if min(batch, promptTokens, outputTokens, devices, prefillChunkTokens) < 1 {
+            for (name, v) in [("batch", batch), ("prompt tokens", promptTokens), ("output tokens", outputTokens),
+                              ("devices", devices), ("prefill chunk tokens", prefillChunkTokens)] where v < 1 {
+                throw .invalidWorkload("\(name) must be at least 1, found \(v)")
+            }
         }
         guard kvCachePrecision != .int4 else { throw .invalidWorkload("the KV cache cannot be stored in int4") }
     }

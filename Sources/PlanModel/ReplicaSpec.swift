@@ -91,6 +91,11 @@ public enum ServingModel {
                         busyJoulesPerRequest: (e.prefillJoules + e.decodeJoules) / Double(batch),
                         ttftSeconds: e.ttftSeconds, tpotSeconds: e.tpotSeconds)
                     if best.map({ spec.deviceSecondsPerRequest < $0.deviceSecondsPerRequest * (1 - 1e-9) }) ?? true { best = spec }
+                    // At the same batch more devices never cost less per request: each phase's
+                    // roofline work splits over the k devices, so k x its time is that work plus
+                    // k x (fixed overhead + all-reduces), which grows with k. A degree that
+                    // already reaches the largest batch cannot be beaten by a larger one.
+                    if batch >= maximumBatch { break }
                 }
             }
             devices *= 2

@@ -1,0 +1,62 @@
+import Foundation
+import Hardware
+import PlanModel
+import Scenario
+import Testing
+import TestSupport
+
+/// Parallelism is a decision (issue 15, item 2): each serving option's replica takes the
+/// tensor-parallel degree that serves a request for the fewest device-seconds.
+@Suite("Replica parallelism")
+struct ReplicaParallelismTests {
+    static let catalog = try! HardwareCatalog.load(directory: Fixtures.path("hardware-profiles"))
+
+    static func option(_ name: String, _ precision: Precision) throws -> ServingOption {
+        ServingOption(hardware: try Self.catalog.profile(named: name), precision: precision)
+    }
+
+    /// Llama 3.1 70B in bf16 on H100 with a 30 ms TPOT SLO: two GPUs hold it but stream its
+    /// 141 GB of weights too slowly (70.6e9 x 2 bytes / 2 / (3.35 TB/s x 0.6) = 35 ms a step),
+    /// so the replica takes 4 or 8.
+    @Test func seventyBillionMeetsATightTPOT() throws {
+        let shape = try #require(ModelCatalog.named("llama-3.1-70b")).shape
+        let option = try Self.option("h100-sxm", .bf16)
+        let slo = LatencySLO(ttftSeconds: 2, tpotSeconds: 0.030)
+        let spec = try #require(ServingModel.replica(option: option, params: shape.parameterCount, shape: shape, prompt: 1000, output: 300,
+                                                     slo: slo, fixedUtilisation: nil, pue: 1))
+        #expect([4, 8].contains(spec.devices) && spec.tpotSeconds <= 0.030 && spec.ttftSeconds <= 2)
+        // Two GPUs fit the weights but miss the SLO even at batch 1.
+        let two = ServingWorkload(shape: shape, parameters: shape.parameterCount, precision: .bf16, batch: 1, promptTokens: 1000, outputTokens: 300, devices: 2)
+        let e = try ServingEstimate(profile: option.hardware, workload: two)
+        #expect(e.memory.fits && e.tpotSeconds > 0.030)
+    }
+
+    /// The chosen degree is the cheapest: no other degree, at its own largest batch within
+    /// memory and the SLO, serves a request for fewer device-seconds; and the chosen batch is
+    /// the largest (one more breaks memory or the SLO).
+    @Test(arguments: [("llama-3.1-8b", "l40s", Precision.fp8), ("llama-3.1-70b", "h100-sxm", .fp8), ("qwen3-32b", "a100-80gb", .bf16)])
+    func chosenDegreeIsTheCheapest(_ model: String, _ hardware: String, _ precision: Precision) throws {
+        let shape = try #require(ModelCatalog.named(model)).shape
+        let option = try Self.option(hardware, precision)
+        let slo = LatencySLO(ttftSeconds: 1.5, tpotSeconds: 0.05)
+        let spec = try #require(ServingModel.replica(option: option, params: shape.parameterCount, shape: shape, prompt: 800, output: 300,
+                                                     slo: slo, fixedUtilisation: nil, pue: 1))
+        func estimate(devices: Int, batch: Int) throws -> ServingEstimate {
+            try ServingEstimate(profile: option.hardware, workload: ServingWorkload(
+                shape: shape, parameters: shape.parameterCount, precision: precision, batch: batch, promptTokens: 800, outputTokens: 300, devices: devices))
+        }
+        func meets(_ e: ServingEstimate) -> Bool { e.memory.fits && e.ttftSeconds <= 1.5 && e.tpotSeconds <= 0.05 }
+        let chosen = try estimate(devices: spec.devices, batch: spec.batch)
+        #expect(meets(chosen))
+        if spec.batch < ServingModel.maximumBatch { #expect(!meets(try estimate(devices: spec.devices, batch: spec.batch + 1))) }
+        // Every degree, every batch on a coarse grid and the batches next to the chosen one: none cheaper.
+        let chosenCost = Double(spec.devices) * chosen.requestSeconds / Double(spec.batch)
+        for devices in [1, 2, 4, 8] {
+            for batch in Set([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, spec.batch - 1, spec.batch + 1]) where batch >= 1 && batch <= 1024 {
+                let e = try estimate(devices: devices, batch: batch)
+                guard meets(e) else { continue }
+                #expect(Double(devices) * e.requestSeconds / Double(batch) >= chosenCost * (1 - 1e-9), "\(model): \(devices) devices at batch \(batch)")
+            }
+        }
+    }
+}
