@@ -1,3 +1,4 @@
+import Hardware
 import GLPK
 import Numerics
 import PlanModel
@@ -48,6 +49,43 @@ extension PlanOutcome {
             var needed: Double?
             if case .optimal(let m) = (try? planner.minimize(o, constraints: relaxed)) ?? .infeasible { needed = m.value(o) }
             out.append(Relaxation(constraint: o.constraintKey, bound: bound, needed: needed))
+        }
+        return out + sloRelaxations(planner)
+    }
+
+    /// For each latency SLO of the serving: the smallest target (ms) at which some plan meets
+    /// every other constraint, to 1% (bisection in log space between the SLO and the latency of
+    /// the cheapest plan without it; a looser SLO only lets every replica take a larger batch,
+    /// so feasibility grows with the target); nil when dropping the SLO alone does not help.
+    /// This is what names the SLO when no serving option can meet it, instead of the loss.
+    static func sloRelaxations(_ planner: Planner) -> [Relaxation] {
+        guard let inference = planner.problem.inference, inference.modelsServing else { return [] }
+        let primary = planner.problem.objectives.first ?? .cost
+        let targets: [(key: String, bound: Double?, path: WritableKeyPath<LatencySLO, Double?>, latency: (PlanMetrics) -> Double?)] = [
+            ("slo.tpot_ms", inference.slo.tpotSeconds, \.tpotSeconds, { $0.tpotMs.map { $0 / 1000 } }),
+            ("slo.ttft_ms", inference.slo.ttftSeconds, \.ttftSeconds, { $0.ttftMs.map { $0 / 1000 } }),
+        ]
+        var out: [Relaxation] = []
+        for target in targets {
+            guard let bound = target.bound else { continue }
+            // A solve that fails (a solver error at an extreme target) counts as not shown
+            // feasible: the bracket's feasible end stays a target some plan was found for.
+            func solve(_ seconds: Double?) -> PlanMetrics? {
+                var problem = planner.problem
+                problem.inference?.slo[keyPath: target.path] = seconds
+                if case .optimal(let m) = (try? Planner(problem: problem).minimize(primary)) ?? .infeasible { return m }
+                return nil
+            }
+            var needed: Double?
+            if let free = solve(nil), var hi = target.latency(free), hi > bound {
+                var lo = bound
+                while hi / lo > 1.01 {
+                    let mid = (lo * hi).squareRoot()
+                    if solve(mid) != nil { hi = mid } else { lo = mid }
+                }
+                needed = hi * 1000
+            }
+            out.append(Relaxation(constraint: target.key, bound: bound * 1000, needed: needed))
         }
         return out
     }

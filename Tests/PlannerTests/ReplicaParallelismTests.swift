@@ -60,3 +60,38 @@ struct ReplicaParallelismTests {
         }
     }
 }
+
+/// An infeasible scenario whose SLO no option can meet names the SLO and the target that
+/// would do (issue 15, item 2), rather than the loss bound.
+@Suite("SLO relaxations")
+struct SLORelaxationTests {
+    static func problem(tpotMs: Double) throws -> PlanningProblem {
+        let text = """
+            scenario: tight-tpot
+            law: { preset: hoffmann2022 }
+            training: { hardware: h100-sxm }
+            search: { sizes: [llama-3.1-70b] }
+            inference:
+              hardware: [l40s]
+              precision: [bf16]
+              demand: { requests_per_day: 10M, horizon_months: 12, prompt_tokens: 1000, output_tokens: 300 }
+              slo: { tpot_ms: \(tpotMs), ttft_ms: 2000 }
+            quantization: { law: none }
+            objectives: [cost]
+            constraints: { loss_max: 2.5 }
+            """
+        return try ScenarioSpec.decode(try YAMLValue.parse(text, file: "s.yaml"), catalog: ReplicaParallelismTests.catalog).problem
+    }
+
+    @Test func tpotRelaxationIsTheSmallestFeasibleTarget() throws {
+        let outcome = try PlanOutcome.solve(try Self.problem(tpotMs: 20), frontierX: .loss, frontierY: .cost, points: 5)
+        #expect(outcome.status == .infeasible)
+        let tpot = try #require(outcome.relaxations.first { $0.constraint == "slo.tpot_ms" })
+        let needed = try #require(tpot.needed)
+        #expect(tpot.bound == 20 && needed > 20)
+        #expect(outcome.relaxations.first { $0.constraint == "loss_max" }?.needed == nil)
+        // At the reported target a plan exists; 2% below it none does.
+        #expect(try PlanOutcome.solve(try Self.problem(tpotMs: needed), frontierX: .loss, frontierY: .cost, points: 5).status == .optimal)
+        #expect(try PlanOutcome.solve(try Self.problem(tpotMs: needed / 1.02), frontierX: .loss, frontierY: .cost, points: 5).status == .infeasible)
+    }
+}
