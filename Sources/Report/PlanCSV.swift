@@ -10,7 +10,8 @@ import ValueTree
 ///   the rows; the plan's scalar keys as in JSON, its fleet summarised in `fleet` and its
 ///   warning codes in `warnings` (";"-separated);
 /// - `fleet`: one row per plan, serving option and month (`point`, `hardware`, `precision`,
-///   `devices_per_replica`, `batch`, `requests_per_second_per_replica`, `month`, `replicas`);
+///   `devices_per_replica`, `batch`, `requests_per_second_per_replica`, `ttft_ms`, `tpot_ms`,
+///   `month`, `replicas`);
 ///   a fixed-size fleet has one row with `month` empty;
 /// - `budget`: the recommended plan's lifetime budget by month (month 0 is training);
 /// - `relaxations`: for an infeasible scenario, the bound each constraint would need;
@@ -35,7 +36,7 @@ public enum PlanCSV {
                             ("on_frontier", .bool(plan.onFrontier))] + kv)
         }
         let fleetColumns = ["point", "hardware", "precision", "devices_per_replica", "batch",
-                            "requests_per_second_per_replica", "month", "replicas"]
+                            "requests_per_second_per_replica", "ttft_ms", "tpot_ms", "month", "replicas"]
         var fleetRows: [[String: ReportValue]] = []
         for (i, plan) in plans.enumerated() {
             for a in plan.metrics.fleet.assignments {
@@ -44,6 +45,7 @@ public enum PlanCSV {
                     "precision": .string(a.replica.option.precision.rawValue),
                     "devices_per_replica": .integer(a.replica.devices), "batch": .integer(a.replica.batch),
                     "requests_per_second_per_replica": .number(a.replica.requestsPerSecond),
+                    "ttft_ms": .number(a.replica.ttftSeconds * 1000), "tpot_ms": .number(a.replica.tpotSeconds * 1000),
                 ]
                 if a.replicasByMonth.isEmpty { fleetRows.append(common) }
                 for (m, n) in a.replicasByMonth.enumerated() {

@@ -66,6 +66,9 @@ public enum PlanReport {
             ("batch", .integer(a.replica.batch)),
             ("requests_per_second_per_replica", .number(a.replica.requestsPerSecond)),
             ("replicas_by_month", a.replicasByMonth.isEmpty ? .null : .list(a.replicasByMonth.map { .integer($0) })),
+            // This option's own latency (the plan's ttft_ms and tpot_ms are the slowest option's).
+            ("ttft_ms", .number(a.replica.ttftSeconds * 1000)),
+            ("tpot_ms", .number(a.replica.tpotSeconds * 1000)),
         ])
     }
 

@@ -73,6 +73,19 @@ struct TidyCSVTests {
         #expect(relaxations.header == ["constraint", "bound", "needed"] && relaxations.rows.isEmpty)
     }
 
+    /// Every fleet entry reports its own TTFT and TPOT, within the scenario's SLO (800 ms,
+    /// 60 ms); the plan's figures are the slowest entry's.
+    @Test func fleetEntriesReportTheirOwnLatency() throws {
+        let json = try #require(jsonObject(try runScaleplan(["evaluate", "scenarios/chat-assistant.yaml", "--format", "json"]).stdout))
+        for plan in [json["recommended"]] + (json["frontier"] as? [Any] ?? []) {
+            let p = try #require(plan as? [String: Any])
+            let fleet = try #require(p["fleet"] as? [[String: Any]])
+            let ttft = fleet.map { $0["ttft_ms"] as! Double }, tpot = fleet.map { $0["tpot_ms"] as! Double }
+            #expect(ttft.allSatisfy { $0 <= 800 * (1 + 1e-12) } && tpot.allSatisfy { $0 <= 60 * (1 + 1e-12) })
+            #expect(p["ttft_ms"] as? Double == ttft.max() && p["tpot_ms"] as? Double == tpot.max())
+        }
+    }
+
     /// On standard output only the plans table is printed; its warnings go to standard error.
     @Test func standardOutputHoldsThePlansTable() throws {
         let r = try runScaleplan(["evaluate", "scenarios/chat-assistant.yaml", "--format", "csv"])
