@@ -66,6 +66,17 @@ public struct ModelShape: Equatable, Sendable {
         return Double(layers) * perLayer + (tiedEmbeddings ? 1 : 2) * Double(vocabulary) * d
     }
 
+    /// Parameters of the attention projections (Q, K, V and O) over all layers:
+    /// `L (2 d q + 2 d kvHeads h)`.
+    public var attentionParameters: Double {
+        let d = Double(hidden)
+        return Double(layers) * (2 * d * Double(queryDimension) + 2 * d * Double(kvDimension))
+    }
+
+    /// Parameters of the output projection (the LM head), V d; with tied embeddings the
+    /// shared matrix.
+    public var outputProjectionParameters: Double { Double(vocabulary) * Double(hidden) }
+
     /// The fraction of the parameters that multiply every token: all but the input embedding
     /// table, which is looked up (no FLOPs, and only the batch's rows are read). 1 for tied
     /// embeddings, whose matrix is also the output projection.

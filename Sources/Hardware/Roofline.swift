@@ -19,13 +19,14 @@ public enum Roofline {
         // Causal attention: token t attends over t positions (min(t, window) in local layers).
         let attention = b * w.shape.prefillAttentionFLOPs(prompt: p)
         let kvWrite = tokens * w.shape.kvCacheBytesPerToken(w.kvCachePrecision)
-        let weights = Double(w.prefillPasses) * w.matmulParameters * w.precision.bytesPerValue
+        let weights = Double(w.prefillPasses) * w.matmulWeightBytes
         let lookups = tokens * embeddingRowBytes(w)
         let e = profile.efficiency
+        let flops = 2 * w.matmulParameters * tokens + attention
         return PhaseCost(
-            flops: (2 * w.matmulParameters * tokens + attention) / k,
+            flops: flops / k,
             bytes: (weights + lookups + kvWrite) / k,
-            peakFLOPS: peak, bandwidth: profile.memoryBandwidth,
+            peakFLOPS: effectivePeak(profile, w, peak: peak, flops: flops, highFLOPs: 2 * w.keptHigh * tokens), bandwidth: profile.memoryBandwidth,
             computeEfficiency: e.prefillCompute.value, bandwidthEfficiency: e.prefillBandwidth.value,
             communicationSeconds: allReduceSeconds(profile: profile, workload: w, tokens: tokens),
             overheadSeconds: e.prefillOverheadMS.value / 1000, powerFactor: e.prefillPowerFactor.value)
@@ -40,13 +41,21 @@ public enum Roofline {
         let b = Double(w.batch)
         let kvRead = b * w.shape.kvCacheBytes(context: c, precision: w.kvCachePrecision)
         let e = profile.efficiency
+        let flops = b * (2 * w.matmulParameters + w.shape.attentionFLOPs(context: c))
         return PhaseCost(
-            flops: b * (2 * w.matmulParameters + w.shape.attentionFLOPs(context: c)) / k,
-            bytes: (w.matmulParameters * w.precision.bytesPerValue + b * embeddingRowBytes(w) + kvRead) / k,
-            peakFLOPS: peak, bandwidth: profile.memoryBandwidth,
+            flops: flops / k,
+            bytes: (w.matmulWeightBytes + b * embeddingRowBytes(w) + kvRead) / k,
+            peakFLOPS: effectivePeak(profile, w, peak: peak, flops: flops, highFLOPs: 2 * w.keptHigh * b), bandwidth: profile.memoryBandwidth,
             computeEfficiency: e.decodeCompute.value, bandwidthEfficiency: e.decodeBandwidth.value,
             communicationSeconds: allReduceSeconds(profile: profile, workload: w, tokens: b),
             overheadSeconds: e.decodeOverheadMS.value / 1000, powerFactor: e.decodePowerFactor.value)
+    }
+
+    /// The peak that runs `flops` in the time of running `highFLOPs` of them at the bf16 peak
+    /// (the layers kept in bf16) and the rest at `peak`; `peak` when none are kept high.
+    static func effectivePeak(_ profile: HardwareProfile, _ w: ServingWorkload, peak: Double, flops: Double, highFLOPs: Double) -> Double {
+        guard highFLOPs > 0, let bf16 = profile.peakFLOPS(for: .bf16), bf16 != peak else { return peak }
+        return flops / ((flops - highFLOPs) / peak + highFLOPs / bf16)
     }
 
     /// Mean context length over the decode steps: step j (1...O−1) attends over P + j tokens,

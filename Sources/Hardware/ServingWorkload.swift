@@ -25,6 +25,11 @@ public struct ServingWorkload: Equatable, Sendable {
     /// `max_num_batched_tokens` for its OpenAI server on GPUs with at least 70 GiB
     /// (vllm/engine/arg_utils.py, V1 engine defaults).
     public var prefillChunkTokens: Int
+    /// Parameters kept in bf16 whatever `precision` is (attention or the LM head of an FP8
+    /// model, as FP8 checkpoints often keep them: `ModelShape.attentionParameters`,
+    /// `outputProjectionParameters`); 0 by default. They are stored and multiplied in bf16
+    /// (bf16 peak), the rest in `precision`.
+    public var highPrecisionParameters: Double = 0
 
     public init(shape: ModelShape, parameters: Double? = nil, precision: Precision = .bf16,
                 kvCachePrecision: Precision? = nil, batch: Int, promptTokens: Int, outputTokens: Int, devices: Int = 1,
@@ -43,8 +48,25 @@ public struct ServingWorkload: Equatable, Sendable {
     /// Context length of one sequence when it has finished, P + O tokens.
     public var contextTokens: Int { promptTokens + outputTokens }
 
-    /// Weight bytes of the whole model, N × bytes per weight.
-    public var weightBytes: Double { parameters * precision.bytesPerValue }
+    /// Weight bytes of the whole model: N × bytes per weight, the high-precision parameters
+    /// at bf16's 2 bytes (or the weights' own when those are wider).
+    public var weightBytes: Double {
+        (parameters - keptHigh) * precision.bytesPerValue + keptHigh * highPrecisionBytes
+    }
+
+    /// Bytes per weight of the parameters kept in high precision.
+    var highPrecisionBytes: Double { max(precision.bytesPerValue, Precision.bf16.bytesPerValue) }
+
+    /// The high-precision parameters that are actually wider than the rest (none in bf16 or
+    /// fp32), at most the multiplied ones.
+    var keptHigh: Double {
+        precision.bytesPerValue < Precision.bf16.bytesPerValue ? min(highPrecisionParameters, matmulParameters) : 0
+    }
+
+    /// Bytes of the multiplied weights a forward pass streams.
+    public var matmulWeightBytes: Double {
+        (matmulParameters - keptHigh) * precision.bytesPerValue + keptHigh * highPrecisionBytes
+    }
 
     /// Parameters that multiply every token, N × `shape.matmulFraction` (the input embedding
     /// table is looked up, not multiplied): 2 of these FLOPs per token, and the weight bytes a
@@ -71,6 +93,9 @@ public struct ServingWorkload: Equatable, Sendable {
             }
         }
         guard kvCachePrecision != .int4 else { throw .invalidWorkload("the KV cache cannot be stored in int4") }
+        guard highPrecisionParameters >= 0, highPrecisionParameters <= parameters else {
+            throw .invalidWorkload("the parameters kept in high precision must be between 0 and N, found \(highPrecisionParameters)")
+        }
     }
 }
 

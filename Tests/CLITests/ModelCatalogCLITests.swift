@@ -82,3 +82,20 @@ struct ModelCatalogCLITests {
         }
     }
 }
+
+/// `estimate --bf16-layers` keeps attention and the LM head in bf16 under fp8 weights.
+@Suite("Layers kept in bf16")
+struct BF16LayersCLITests {
+    @Test func weightsGrowByTheKeptLayers() throws {
+        func weights(_ extra: [String]) throws -> Double {
+            let r = try runScaleplan(["estimate", "--hardware", "h100-sxm", "--model", "llama-3.1-8b", "--precision", "fp8", "--batch", "1",
+                                      "--prompt-tokens", "128", "--output-tokens", "16", "--format", "json"] + extra)
+            return try #require(jsonObject(r.stdout)?["weights_gb"] as? Double, "\(r.stderr)")
+        }
+        let attention: Double = 32 * (2 * 4096 * 4096 + 2 * 4096 * 1024) / 1e9
+        #expect(relativeDifference(try weights(["--bf16-layers", "attention"]) - (try weights([])), attention) < 1e-9)
+        let bad = try runScaleplan(["estimate", "--hardware", "h100-sxm", "--model", "llama-3.1-8b", "--bf16-layers", "mlp", "--batch", "1",
+                                    "--prompt-tokens", "1", "--output-tokens", "1"])
+        #expect(bad.status == 2 && bad.stderr.contains("--bf16-layers takes attention, lm-head or both"))
+    }
+}

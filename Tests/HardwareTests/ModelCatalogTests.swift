@@ -89,6 +89,31 @@ struct ModelCatalogTests {
         #expect(fullFit.kvCacheBytes > 5 * fit.kvCacheBytes)
     }
 
+    /// An FP8 Llama 3.1 8B with attention and the LM head kept in bf16: those 1.87B parameters
+    /// take 2 bytes and run at the bf16 peak, the rest 1 byte at the fp8 peak.
+    @Test func layersKeptInBF16() throws {
+        let s = try #require(ModelCatalog.named("llama-3.1-8b")).shape
+        let attention: Double = 32 * (2 * 4096 * 4096 + 2 * 4096 * 1024)
+        let head: Double = 128_256 * 4096
+        #expect(s.attentionParameters == attention && s.outputProjectionParameters == head)
+        var w = ServingWorkload(shape: s, precision: .fp8, batch: 4, promptTokens: 256, outputTokens: 64)
+        let plain = w.weightBytes
+        w.highPrecisionParameters = attention + head
+        #expect(w.weightBytes == plain + attention + head)
+        let profile = try TestProfiles.shipped("h100-sxm")
+        let p = try Roofline.prefill(profile: profile, workload: w)
+        let tokens: Double = 4 * 256
+        let flops = 2 * w.matmulParameters * tokens + 4 * s.prefillAttentionFLOPs(prompt: 256)
+        let high = 2 * (attention + head) * tokens
+        let expected = (flops - high) / 1979e12 + high / 989e12
+        #expect(relativeDifference(p.computeSeconds * p.computeEfficiency, expected) < 1e-12)
+        // In bf16 nothing changes: the kept layers are bf16 already.
+        var bf16 = ServingWorkload(shape: s, precision: .bf16, batch: 4, promptTokens: 256, outputTokens: 64)
+        let before = bf16.weightBytes
+        bf16.highPrecisionParameters = attention
+        #expect(bf16.weightBytes == before)
+    }
+
     @Test func badShapesAreRefused() {
         #expect(throws: HardwareError.self) {
             try ModelShape(layers: 4, hidden: 100, heads: 3, kvHeads: 1, vocabulary: 10).validate()

@@ -28,7 +28,7 @@ struct ReplicaParallelismTests {
         // Two GPUs fit the weights but miss the SLO even at batch 1.
         let two = ServingWorkload(shape: shape, parameters: shape.parameterCount, precision: .bf16, batch: 1, promptTokens: 1000, outputTokens: 300, devices: 2)
         let e = try ServingEstimate(profile: option.hardware, workload: two)
-        #expect(e.memory.fits && e.tpotSeconds > 0.030)
+        #expect(e.memory.fits && e.tpotSeconds > 0.030, "\(e.memory.requiredBytes / 1e9) GB needed, TPOT \(e.tpotSeconds)")
     }
 
     /// The chosen degree is the cheapest: no other degree, at its own largest batch within

@@ -45,6 +45,9 @@ struct Estimate: ParsableCommand {
     @Option(help: "KV-cache precision (default: fp8 with fp8 weights, fp32 with fp32, else bf16).")
     var kvCachePrecision: Precision?
 
+    @Option(help: ArgumentHelp("Layers kept in bf16 below bf16 weights: attention, lm-head, or attention,lm-head (as FP8 checkpoints often keep them).", valueName: "layers"))
+    var bf16Layers: String?
+
     @Option(help: "Tensor-parallel devices per replica.")
     var devices: Int = 1
 
@@ -86,16 +89,28 @@ struct Estimate: ParsableCommand {
         for (flag, v) in [("--ttft-slo-ms", ttftSloMs), ("--tpot-slo-ms", tpotSloMs), ("--training-days", trainingDays)] {
             if let v, !(v > 0 && v.isFinite) { throw ValidationError("\(flag) must be greater than 0, found \(v).") }
         }
+        if let bf16Layers {
+            let parts = bf16Layers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if let bad = parts.first(where: { !Self.bf16LayerNames.contains($0) }) {
+                throw ValidationError("--bf16-layers takes attention, lm-head or both (comma-separated), found '\(bad)'.")
+            }
+        }
         if let d = trainingDevices, d < 1 { throw ValidationError("--training-devices must be at least 1, found \(d).") }
         if trainingDays != nil && trainingTokens == nil { throw ValidationError("--training-days needs --training-tokens.") }
     }
+
+    /// The layer groups `--bf16-layers` names.
+    static let bf16LayerNames: Set<String> = ["attention", "lm-head"]
 
     func run() throws {
         var profile = try location.profile(hardware)
         if let p = pricePerHour { profile.usdPerHour = SourcedValue(p, source: "--price-per-hour") }
         let (shape, parameters, family, name) = try model.resolve()
-        let workload = ServingWorkload(shape: shape, parameters: parameters, precision: precision, kvCachePrecision: kvCachePrecision,
+        var workload = ServingWorkload(shape: shape, parameters: parameters, precision: precision, kvCachePrecision: kvCachePrecision,
                                        batch: batch, promptTokens: promptTokens, outputTokens: outputTokens, devices: devices)
+        let kept = Set((bf16Layers ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        workload.highPrecisionParameters = (kept.contains("attention") ? shape.attentionParameters : 0)
+            + (kept.contains("lm-head") ? shape.outputProjectionParameters : 0)
         let options = ServingOptions(pue: pue, carbonIntensity: carbonIntensity)
         let pairs = try report(profile: profile, workload: workload, options: options, family: family, name: name)
         let warnings = try ServingEstimate(profile: profile, workload: workload, options: options).warnings
