@@ -34,8 +34,8 @@ public enum BatchSearch {
             if let t = slo.tpotSeconds, try Roofline.decodeStep(profile: profile, workload: w).seconds > t { return false }
             return true
         }
+        // What ServingEstimate would refuse (Roofline validates the workload and the precision).
         try options.validate()
-        try workload.validate()
         _ = try Roofline.decodeStep(profile: profile, workload: workload)
         guard try ok(1) else { return nil }
         // Memory caps the batch: the KV cache left beside the weights at batch 1 holds at most

@@ -41,17 +41,21 @@ public enum DownscaleReport {
         ])
     }
 
+    /// The reference model's figures.
+    public static func reference(_ r: DownscaleReference) -> ReportValue {
+        reportObject([
+            ("model", .string(r.model)), ("params", .number(r.params)), ("tokens", .number(r.tokens)), ("loss", .number(r.loss)),
+            ("train_flops", .number(r.trainFLOPs)), ("train_cost_usd", .number(r.trainCost)),
+            ("train_energy_kwh", .number(r.trainEnergyKWh)),
+            ("usd_per_million_tokens", r.usdPerToken.map { .number($0 * 1e6) } ?? .null),
+        ])
+    }
+
     public static func outcome(_ o: DownscaleOutcome, scenario: String) -> ReportValue {
-        let r = o.reference
-        return reportObject([
+        reportObject([
             ("scenario", .string(scenario)),
             ("status", .string(o.best == nil ? "infeasible" : "optimal")),
-            ("reference", reportObject([
-                ("model", .string(r.model)), ("params", .number(r.params)), ("tokens", .number(r.tokens)), ("loss", .number(r.loss)),
-                ("train_flops", .number(r.trainFLOPs)), ("train_cost_usd", .number(r.trainCost)),
-                ("train_energy_kwh", .number(r.trainEnergyKWh)),
-                ("usd_per_million_tokens", r.usdPerToken.map { .number($0 * 1e6) } ?? .null),
-            ])),
+            ("reference", reference(o.reference)),
             ("recommended", o.best.map(plan) ?? .null),
             ("reason", .string(o.reason)),
             ("frontier", .list(o.frontier.map(plan))),

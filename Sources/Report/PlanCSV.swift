@@ -35,21 +35,15 @@ public enum PlanCSV {
             return .object([("point", .integer(i)), ("recommended", .bool(i == recommendedIndex)),
                             ("on_frontier", .bool(plan.onFrontier))] + kv)
         }
-        let fleetColumns = ["point", "hardware", "precision", "devices_per_replica", "batch",
-                            "requests_per_second_per_replica", "ttft_ms", "tpot_ms", "month", "replicas"]
-        var fleetRows: [[String: ReportValue]] = []
+        // The fleet entry's keys as in JSON, one row per month instead of its monthly list.
+        var fleetRows: [ReportValue] = []
         for (i, plan) in plans.enumerated() {
             for a in plan.metrics.fleet.assignments {
-                let common: [String: ReportValue] = [
-                    "point": .integer(i), "hardware": .string(a.replica.option.hardware.name),
-                    "precision": .string(a.replica.option.precision.rawValue),
-                    "devices_per_replica": .integer(a.replica.devices), "batch": .integer(a.replica.batch),
-                    "requests_per_second_per_replica": .number(a.replica.requestsPerSecond),
-                    "ttft_ms": .number(a.replica.ttftSeconds * 1000), "tpot_ms": .number(a.replica.tpotSeconds * 1000),
-                ]
-                if a.replicasByMonth.isEmpty { fleetRows.append(common) }
+                guard case .object(let entry) = PlanReport.fleetEntry(a) else { continue }
+                let common = [("point", ReportValue.integer(i))] + entry.filter { !["replicas", "replicas_by_month"].contains($0.0) }
+                if a.replicasByMonth.isEmpty { fleetRows.append(.object(common)) }
                 for (m, n) in a.replicasByMonth.enumerated() {
-                    fleetRows.append(common.merging(["month": .integer(m + 1), "replicas": .integer(n)]) { a, _ in a })
+                    fleetRows.append(.object(common + [("month", .integer(m + 1)), ("replicas", .integer(n))]))
                 }
             }
         }
@@ -61,7 +55,10 @@ public enum PlanCSV {
         return CSVBundle(
             main: CSVSheet(part: "", leading: ["point", "recommended", "on_frontier"], objects: rows),
             companions: [
-                CSVSheet(part: "fleet", columns: fleetColumns, rows: fleetRows),
+                // The columns stay when no plan has a fleet (a pure-FLOP question).
+                CSVSheet(part: "fleet", leading: ["point", "hardware", "precision", "devices_per_replica", "batch",
+                                                  "requests_per_second_per_replica", "ttft_ms", "tpot_ms", "month", "replicas"],
+                         objects: fleetRows),
                 CSVSheet(part: "budget", leading: ["month", "phase", "cost_usd", "energy_kwh", "emissions_t_co2"], objects: budgetRows),
                 relaxations,
                 CSVSheet.warnings(o.warnings),
@@ -83,11 +80,7 @@ public enum DownscaleCSV {
             guard case .object(let kv) = DownscaleReport.plan(p) else { return .null }
             return .object([("candidate", .integer(i)), ("recommended", .bool(o.best.map { same($0, p) } ?? false))] + kv)
         }
-        var reference: [ReportValue] = []
-        if case .object(let kv) = DownscaleReport.outcome(o, scenario: scenario), let r = kv.first(where: { $0.0 == "reference" })?.1 {
-            reference = [r]
-        }
         return CSVBundle(main: CSVSheet(part: "", leading: ["candidate", "recommended"], objects: rows),
-                         companions: [CSVSheet(part: "reference", objects: reference), CSVSheet.warnings(o.warnings)])
+                         companions: [CSVSheet(part: "reference", objects: [DownscaleReport.reference(o.reference)]), CSVSheet.warnings(o.warnings)])
     }
 }

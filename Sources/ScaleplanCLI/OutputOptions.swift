@@ -38,9 +38,7 @@ struct OutputOptions: ParsableArguments {
         let text = ReportDocument(value, listKey: listKey, warnings: warnings).rendered(as: format)
         // Tables also say each warning in one line on standard error, where a reader of the
         // terminal sees it even when the table goes to a file or a pager.
-        if format == .table, !quiet {
-            for w in warnings { FileHandle.standardError.write(Data("warning: \(w.code): \(w)\n".utf8)) }
-        }
+        if format == .table { warnOnStandardError(warnings) }
         guard let output else {
             FileHandle.standardOutput.write(Data(text.utf8))
             return
@@ -56,9 +54,7 @@ extension OutputOptions {
     /// stream holds one table.
     func emit(_ bundle: CSVBundle, warnings: [Warning], inputs: [String]) throws {
         guard let output else {
-            if !quiet {
-                for w in warnings.deduplicated() { FileHandle.standardError.write(Data("warning: \(w.code): \(w)\n".utf8)) }
-            }
+            warnOnStandardError(warnings.deduplicated())
             FileHandle.standardOutput.write(Data(bundle.main.text.utf8))
             return
         }
@@ -67,6 +63,16 @@ extension OutputOptions {
         if files.count > 1, !quiet {
             FileHandle.standardError.write(Data("wrote \(output) with \(files.dropLast().map(\.path).joined(separator: ", "))\n".utf8))
         }
+    }
+}
+
+extension OutputOptions {
+    /// One line per warning on standard error ("warning: CODE: message"), unless `-q`: where a
+    /// reader of the terminal sees them when the answer's own format cannot (a table, or CSV on
+    /// standard output).
+    func warnOnStandardError(_ warnings: [Warning]) {
+        guard !quiet else { return }
+        for w in warnings { FileHandle.standardError.write(Data("warning: \(w.code): \(w)\n".utf8)) }
     }
 }
 

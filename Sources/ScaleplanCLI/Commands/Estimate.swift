@@ -89,14 +89,16 @@ struct Estimate: ParsableCommand {
         for (flag, v) in [("--ttft-slo-ms", ttftSloMs), ("--tpot-slo-ms", tpotSloMs), ("--training-days", trainingDays)] {
             if let v, !(v > 0 && v.isFinite) { throw ValidationError("\(flag) must be greater than 0, found \(v).") }
         }
-        if let bf16Layers {
-            let parts = bf16Layers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            if let bad = parts.first(where: { !Self.bf16LayerNames.contains($0) }) {
-                throw ValidationError("--bf16-layers takes attention, lm-head or both (comma-separated), found '\(bad)'.")
-            }
+        if let bad = keptLayers.first(where: { !Self.bf16LayerNames.contains($0) }) {
+            throw ValidationError("--bf16-layers takes attention, lm-head or both (comma-separated), found '\(bad)'.")
         }
         if let d = trainingDevices, d < 1 { throw ValidationError("--training-devices must be at least 1, found \(d).") }
         if trainingDays != nil && trainingTokens == nil { throw ValidationError("--training-days needs --training-tokens.") }
+    }
+
+    /// The layer groups `--bf16-layers` lists, in order.
+    var keptLayers: [String] {
+        (bf16Layers ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     /// The layer groups `--bf16-layers` names.
@@ -108,7 +110,7 @@ struct Estimate: ParsableCommand {
         let (shape, parameters, family, name) = try model.resolve()
         var workload = ServingWorkload(shape: shape, parameters: parameters, precision: precision, kvCachePrecision: kvCachePrecision,
                                        batch: batch, promptTokens: promptTokens, outputTokens: outputTokens, devices: devices)
-        let kept = Set((bf16Layers ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let kept = Set(keptLayers)
         workload.highPrecisionParameters = (kept.contains("attention") ? shape.attentionParameters : 0)
             + (kept.contains("lm-head") ? shape.outputProjectionParameters : 0)
         let options = ServingOptions(pue: pue, carbonIntensity: carbonIntensity)
