@@ -51,6 +51,9 @@ public struct Warning: Equatable, Hashable, Sendable, CustomStringConvertible {
         public static let longTraining = Code(rawValue: "long_training")
         /// Serving below bf16 costs the plan a noticeable part of its loss.
         public static let quantizationDegradation = Code(rawValue: "quantization_degradation")
+        /// The serving options' prices come from different pricing bases (providers, dates),
+        /// so the choice between accelerators partly reflects who sells them.
+        public static let mixedPriceBasis = Code(rawValue: "mixed_price_basis")
         /// A latency SLO is met with less than 10% to spare.
         public static let sloBarelyMet = Code(rawValue: "slo_barely_met")
         /// The runs a law was fitted to vary too little to identify it (too few sizes or token counts).

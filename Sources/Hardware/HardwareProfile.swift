@@ -40,6 +40,10 @@ public struct HardwareProfile: Equatable, Sendable {
     public var idleW: SourcedValue
     /// On-demand list price per device-hour, USD.
     public var usdPerHour: SourcedValue
+    /// The pricing basis `usdPerHour` belongs to: provider, purchase option, region and the
+    /// date the price was read ("AWS on-demand, us-east-1, 2026-11"); nil when unstated.
+    /// Prices compare fairly only within one basis (hardware-profiles/README.md).
+    public var priceBasis: String?
     /// Achieved fractions of peak and the power model's factors.
     public var efficiency: EfficiencyFactors
 
@@ -47,7 +51,7 @@ public struct HardwareProfile: Equatable, Sendable {
         name: String, displayName: String, kind: Kind, vendor: String,
         peakTFLOPS: [Precision: SourcedValue], memoryGB: SourcedValue, memoryBandwidthTBps: SourcedValue,
         interconnectName: String, interconnectGBps: SourcedValue, interconnectLatencyUS: SourcedValue,
-        tdpW: SourcedValue, idleW: SourcedValue, usdPerHour: SourcedValue,
+        tdpW: SourcedValue, idleW: SourcedValue, usdPerHour: SourcedValue, priceBasis: String? = nil,
         efficiency: EfficiencyFactors = .defaults
     ) {
         self.name = name
@@ -63,6 +67,7 @@ public struct HardwareProfile: Equatable, Sendable {
         self.tdpW = tdpW
         self.idleW = idleW
         self.usdPerHour = usdPerHour
+        self.priceBasis = priceBasis
         self.efficiency = efficiency
     }
 

@@ -77,6 +77,28 @@ extension PlanWarnings {
     /// Warnings about the question rather than any plan: interactive serving (a demand
     /// forecast) with no time-to-first-token SLO.
     public static func problemWarnings(_ problem: PlanningProblem) -> [Warning] {
+        let basis = problem.inference.flatMap { mixedPriceBasis($0.options) }.map { [$0] } ?? []
+        return basis + servingWarnings(problem)
+    }
+
+    /// The warning for serving options priced on different bases, or nil when all share one.
+    public static func mixedPriceBasis(_ options: [ServingOption]) -> Warning? {
+        var byBasis: [(basis: String, hardware: [String])] = []
+        for o in options {
+            if let k = byBasis.firstIndex(where: { $0.basis == o.priceBasis }) {
+                if !byBasis[k].hardware.contains(o.hardware.name) { byBasis[k].hardware.append(o.hardware.name) }
+            } else {
+                byBasis.append((o.priceBasis, [o.hardware.name]))
+            }
+        }
+        guard byBasis.count > 1 else { return nil }
+        let groups = byBasis.map { "\($0.hardware.joined(separator: ", ")) (\($0.basis))" }.joined(separator: "; ")
+        return Warning(.mixedPriceBasis,
+                       "The serving options are priced on different bases: \(groups); the choice between them partly reflects the providers, so price them alike with inference.price_per_hour (per hardware) to compare the devices.",
+                       subject: "serving")
+    }
+
+    static func servingWarnings(_ problem: PlanningProblem) -> [Warning] {
         if let inf = problem.inference, !inf.modelsServing {
             return [Warning(.servingNotModelled,
                             "Inference is counted as 2N FLOPs per token over the \(DisplayUnit.tokens.format(inf.lifetimeTokens.prompt + inf.lifetimeTokens.output)) (Sardana et al. 2024's setting): with no prompt_tokens and output_tokens (or fixed 'mfu') there is no serving model, so serving cost, energy and latency are not computed (null).",

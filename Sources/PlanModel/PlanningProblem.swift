@@ -81,12 +81,16 @@ public struct ServingOption: Sendable, Equatable {
     public var usdPerDeviceHour: Double
     /// Most devices of this type available in any month; nil for unlimited.
     public var maxDevices: Int?
+    /// The pricing basis of `usdPerDeviceHour`: "scenario" when the price was given here (by
+    /// a scenario), else the profile's `priceBasis` ("unstated" when it has none).
+    public var priceBasis: String
 
     public init(hardware: HardwareProfile, precision: Precision, usdPerDeviceHour: Double? = nil, maxDevices: Int? = nil) {
         self.hardware = hardware
         self.precision = precision
         self.usdPerDeviceHour = usdPerDeviceHour ?? hardware.usdPerHour.value
         self.maxDevices = maxDevices
+        self.priceBasis = usdPerDeviceHour == nil ? hardware.priceBasis ?? "unstated" : "scenario"
     }
 
     /// "h100-sxm/fp8".

@@ -64,7 +64,7 @@ extension HardwareProfile {
         let memory = try m.required("memory").mapping(allowed: ["capacity_gb", "bandwidth_tb_per_s"])
         let link = try m.required("interconnect").mapping(allowed: ["name", "bandwidth_gb_per_s", "latency_us"])
         let power = try m.required("power").mapping(allowed: ["tdp_w", "idle_w"])
-        let price = try m.required("price").mapping(allowed: ["usd_per_hour"])
+        let price = try m.required("price").mapping(allowed: ["usd_per_hour", "basis"])
 
         let tdp = try figure(power.required("tdp_w"), in: figureRanges["power.tdp_w"])
         let idleNode = try power.required("idle_w")
@@ -86,7 +86,21 @@ extension HardwareProfile {
             interconnectLatencyUS: try figure(link.required("latency_us"), in: figureRanges["interconnect.latency_us"]),
             tdpW: tdp, idleW: idle,
             usdPerHour: try figure(price.required("usd_per_hour"), in: figureRanges["price.usd_per_hour"]),
+            priceBasis: try price.optional("basis").map { node throws(InputError) in try priceBasis(node) },
             efficiency: efficiency)
+    }
+
+    /// The most characters a `price.basis` may have.
+    public static let priceBasisMaxLength = 200
+
+    /// A `price.basis` string: provider, purchase option, region and date, at most
+    /// `priceBasisMaxLength` characters.
+    static func priceBasis(_ node: YAMLValue) throws(InputError) -> String {
+        let text = try node.string().trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.count >= 3, text.count <= priceBasisMaxLength else {
+            throw node.error("'price.basis' must name the provider, purchase option and date in 3 to \(priceBasisMaxLength) characters, found \(text.count)")
+        }
+        return text
     }
 
     /// Reads an `efficiency:` mapping (keys `EfficiencyFactors.keys`, each `{value, source}`)

@@ -33,6 +33,7 @@ extension HardwareProfile {
         fig("idle_w", idleW)
         out += "price:\n"
         fig("usd_per_hour", usdPerHour)
+        if let priceBasis { out += "  basis: \(q(priceBasis))\n" }
         out += "efficiency:\n"
         for item in efficiency.figures { fig(item.key, item.figure) }
         return out

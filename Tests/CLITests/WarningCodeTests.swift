@@ -104,4 +104,24 @@ struct WarningCodeTests {
         let codes = try Self.codes(["evaluate", path, "-q"])
         #expect(codes.contains("data_repeated") && !codes.contains("data_stock_exceeded"), "\(codes)")
     }
+
+    /// Serving options priced on different bases are named with their bases; one basis, or
+    /// prices the scenario sets for every option, raise nothing.
+    @Test func mixedPriceBasesAreNamed() throws {
+        func scenario(_ hardware: String, price: String = "") -> String {
+            Self.scenario.replacingOccurrences(of: "hardware: [h100-sxm]", with: "hardware: [\(hardware)]\(price)")
+                .replacingOccurrences(of: "slo: { tpot_ms: 60 }", with: "slo: { tpot_ms: 60, ttft_ms: 2000 }")
+        }
+        let mixed = try runScaleplan(["evaluate", try Self.write(scenario("h100-sxm, h100-pcie")), "-q", "--format", "json"])
+        try #require(mixed.status == 0, "\(mixed.stderr)")
+        let warnings = try #require(jsonObject(mixed.stdout)?["warnings"] as? [[String: Any]])
+        let basis = try #require(warnings.first { $0["code"] as? String == "mixed_price_basis" }?["message"] as? String)
+        #expect(basis.contains("h100-sxm (AWS EC2 on-demand") && basis.contains("h100-pcie (Lambda on-demand"), "\(basis)")
+        #expect(!(try Self.codes(["evaluate", try Self.write(scenario("h100-sxm, a100-80gb, l40s")), "-q"])).contains("mixed_price_basis"))
+        let priced = scenario("h100-sxm, h100-pcie", price: "\n  price_per_hour: { h100-sxm: 3.99, h100-pcie: 3.29 }")
+        #expect(!(try Self.codes(["evaluate", try Self.write(priced), "-q"])).contains("mixed_price_basis"))
+        let half = scenario("h100-sxm, h100-pcie", price: "\n  price_per_hour: { h100-sxm: 3.99 }")
+        let halfWarnings = try Self.codes(["evaluate", try Self.write(half), "-q"])
+        #expect(halfWarnings.contains("mixed_price_basis"), "a scenario price against a profile's is two bases")
+    }
 }

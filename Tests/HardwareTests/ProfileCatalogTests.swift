@@ -49,6 +49,28 @@ import TestSupport
         }
     }
 
+    /// hardware-profiles/README.md: the NVIDIA data-centre profiles AWS sells share one dated
+    /// pricing basis, and every shipped profile states its basis.
+    @Test func nvidiaDataCentrePricesShareOneBasis() throws {
+        let catalog = try HardwareCatalog.load(directory: TestProfiles.directory)
+        for p in catalog.profiles {
+            let basis = try #require(p.priceBasis, "\(p.name) states no price.basis")
+            #expect(basis.rangeOfCharacter(from: .decimalDigits) != nil || basis.contains("purchase"), "\(p.name): undated basis '\(basis)'")
+        }
+        let aws = ["a100-40gb", "a100-80gb", "h100-sxm", "h200", "b200", "l4", "l40s"]
+        let bases = Set(try aws.map { try #require(try TestProfiles.shipped($0).priceBasis) })
+        #expect(bases == ["AWS EC2 on-demand, Linux, us-east-1, read 2026-11"], "\(bases)")
+        // Per GPU-hour: the 8-GPU instance price over 8 (p4d, p4de, p5, p5en, p6-b200 in us-east-1).
+        for (name, instance) in [("a100-40gb", 21.957642), ("a100-80gb", 27.44705), ("h100-sxm", 55.04), ("h200", 63.296), ("b200", 113.9328)] {
+            let p = try TestProfiles.shipped(name)
+            #expect(abs(p.usdPerHour.value - instance / 8) < 0.005, "\(name): \(p.usdPerHour.value)")
+            #expect(p.usdPerHour.source.contains("https://aws.amazon.com/ec2/"))
+        }
+        for name in ["h100-pcie", "mi300x"] {
+            #expect(try TestProfiles.shipped(name).usdPerHour.source.contains("another basis"), "\(name) must say it is off the AWS basis")
+        }
+    }
+
     @Test func writtenProfileReadsBackUnchanged() throws {
         for name in ["h100-sxm", "apple-m3-max"] {
             let p = try TestProfiles.shipped(name)

@@ -14,6 +14,7 @@ enum HardwareReport {
             ("fp8_tflops", p.peakTFLOPS[.fp8].map { .number($0.value) } ?? .null),
             ("memory_gb", .number(p.memoryGB.value)), ("bandwidth_tb_per_s", .number(p.memoryBandwidthTBps.value)),
             ("tdp_w", .number(p.tdpW.value)), ("usd_per_hour", .number(p.usdPerHour.value)),
+            ("price_basis", p.priceBasis.map(ReportValue.string) ?? .null),
         ])
     }
 
@@ -21,6 +22,7 @@ enum HardwareReport {
         reportObject([
             ("name", .string(p.name)), ("display_name", .string(p.displayName)), ("kind", .string(p.kind.rawValue)),
             ("vendor", .string(p.vendor)), ("interconnect", .string(p.interconnectName)),
+            ("price_basis", p.priceBasis.map(ReportValue.string) ?? .null),
             ("figures", .list(p.figures.map { item in
                 reportObject([("figure", .string(item.label)), ("value", .number(item.figure.value)),
                               ("unit", .string(item.unit)), ("source", .string(item.figure.source))])

@@ -649,6 +649,7 @@ prof("figure-unit-slip.yaml", "bandwidth_tb_per_s: {value: 0.30", "bandwidth_tb_
 prof("idle-above-tdp.yaml", "idle_w: {value: 16", "idle_w: {value: 80", "must be below 'power.tdp_w'", at="{value: 80")
 prof("idle-negative.yaml", "idle_w: {value: 16", "idle_w: {value: -1", "'power.idle_w.value' must be between 0 and 100000, found -1", at="-1")
 prof("price-negative.yaml", "usd_per_hour: {value: 0.80", "usd_per_hour: {value: -0.80", "'price.usd_per_hour.value' must be between 0 and 10000, found -0.8", at="-0.80")
+prof("price-basis-too-long.yaml", "usd_per_hour: {value: 0.80, source: \"cloud list price\"}", "usd_per_hour: {value: 0.80, source: \"cloud list price\"}\n  basis: \"" + "x" * 250 + "\"", "'price.basis' must name the provider, purchase option and date in 3 to 200 characters, found 250", at="\"xxx")
 prof("missing-memory.yaml", "memory:\n  capacity_gb: {value: 24, source: \"datasheet\"}\n  bandwidth_tb_per_s: {value: 0.30, source: \"datasheet\"}\n",
      "", "missing the required key 'memory'", loc=(2, 1))
 prof("missing-bandwidth.yaml", "  bandwidth_tb_per_s: {value: 0.30, source: \"datasheet\"}\n", "",
