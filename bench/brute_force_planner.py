@@ -2,8 +2,9 @@
 evaluation, searched exhaustively on a grid instead of by GLPK.
 
 For every model size N on a log grid it builds each serving option's replica (Llama-3-family
-shape, every tensor-parallel degree that fits at every batch, the cheapest per request within memory and the SLO,
-roofline times, power) and sizes the cheapest integer fleet for every month by enumeration
+shape, every tensor-parallel degree that fits at every running batch of continuous batching in
+steady state, the cheapest per request within memory, stable queues and the SLO, roofline step
+times, power) and sizes the cheapest integer fleet for every month by enumeration
 (depth-first over replica counts, cut only by a bound that cannot remove an optimum). For every
 (N, D) on the grid (D = N x tokens-per-param on a second log grid) it evaluates the loss, the
 training and serving cost, energy, compute and days, and keeps the best point that meets every
@@ -35,10 +36,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import yaml
+from scipy.stats import poisson
 
 DAYS_PER_MONTH = 365.25 / 12
 HOURS_PER_MONTH = DAYS_PER_MONTH * 24
-MAX_BATCH = 1024          # largest static batch per replica
+MAX_BATCH = 1024          # largest running batch per replica (vLLM max_num_seqs)
+BUDGET = 8192             # tokens per engine step (vLLM max_num_batched_tokens)
+MAX_QUEUE_UTIL = 0.95     # slot and prefill-budget utilisation
+MAX_ENGINE_UTIL = 0.8     # throughput over the replica's capacity
 MAX_TP = 8                # largest tensor-parallel degree (one node)
 USABLE_MEMORY = 0.9       # vLLM's default gpu_memory_utilization
 LLAMA_VOCAB = 128_256
@@ -411,8 +416,108 @@ def _roofline(sc: Scenario, opt: Option, n: float, s, k: int, b: np.ndarray):
     return pt, pu, dt, du, mem
 
 
+def _steady_state(sc: Scenario, opt: Option, n: float, s, k: int):
+    """Continuous batching in steady state at every running batch 1..1024 (docs/HARDWARE.md,
+    "Continuous batching in steady state"), vectorised over the batch and the number of prompts
+    a step holds. Returns per batch: mean step, TTFT, requests/s, busy joules per request, and
+    whether the batch is feasible (memory, queues, capacity; SLOs are applied by the caller)."""
+    prof, (P, O) = opt.profile, sc.request_shape
+    e = prof.eff
+    peak, bw = prof.peak_flops(opt.precision), prof.bandwidth_tbps * 1e12
+    kvb = BYTES[KV_PRECISION.get(opt.precision, "bf16")]
+    L, d = s["layers"], s["hidden"]
+    nm = n * (1 - LLAMA_VOCAB * d / _param_count(s))
+    mbytes, row = nm * BYTES[opt.precision], d * BYTES[opt.precision]
+    kv_token = 2 * L * s["kv_heads"] * s["head_dim"] * kvb
+    kv_dev = 2 * L * ((s["kv_heads"] + k - 1) // k) * s["head_dim"] * kvb
+    steps, ctx = O - 1, P + O / 2
+    # Sequence slots: what the KV cache at the mean context holds beside the weights and one
+    # full step's activations, with fp32 logits per sequence.
+    free_mem = prof.memory_gb * 1e9 * USABLE_MEMORY - n * BYTES[opt.precision] / k - BUDGET * (4 * d + 3 * s["inter"]) * 2 / k
+    slots = int(min(MAX_BATCH, math.floor(free_mem / (ctx * kv_dev + LLAMA_VOCAB * 4)))) if free_mem > 0 else 0
+    if slots < 1 or (P + O) * kv_dev + LLAMA_VOCAB * 4 > free_mem:
+        return None
+    b = np.arange(1, MAX_BATCH + 1, dtype=float)[:, None]       # running batch, one row each
+    m = b / steps                                                # prompts per step, mean
+    kmax = int(np.ceil(m.max() + 8 * math.sqrt(m.max()) + 12))
+    K = np.arange(0, kmax + 2, dtype=float)[None, :]             # prompts in a step
+    pmf = poisson.pmf(K[:, :-1], m)
+    free_budget = BUDGET - b
+
+    def step(prompts):
+        c = np.minimum(prompts * P, np.maximum(free_budget, 0))
+        dec_f = b * (2 * nm + 4 * L * d * ctx)
+        pre_f = c * (2 * nm + 4 * L * d * (P + 1) / 2)
+        compute = (dec_f / e["decode_compute"] + pre_f / e["prefill_compute"]) / (k * peak)
+        byts = (mbytes + b * row + b * ctx * kv_token + c * (row + kv_token)) / k
+        memory = byts / (e["decode_bandwidth"] * bw)
+        link = 0.0 if k == 1 else 2 * L * (prof.link_latency_us * 1e-6 + 2 * (k - 1) / k * (b + c) * d * 2 / (prof.link_gbps * 1e9))
+        t = np.maximum(compute, memory) + link + e["decode_overhead_ms"] / 1000
+        util = np.minimum(1, np.maximum((dec_f + pre_f) / k / (t * peak), byts / (t * bw)))
+        factor = np.where(compute >= memory, e["prefill_power_factor"], e["decode_power_factor"])
+        return t, prof.watts(util, factor)
+
+    t_all, w_all = step(K)
+    t, t_next, w = t_all[:, :-1], t_all[:, 1:], w_all[:, :-1]
+    mass = pmf.sum(axis=1, keepdims=True)
+    mean = (pmf * t).sum(axis=1, keepdims=True) / mass
+    second = (pmf * t * t).sum(axis=1, keepdims=True) / mass
+    joules_step = (pmf * t * w).sum(axis=1, keepdims=True) / mass
+    with_prompt = (pmf * t_next).sum(axis=1, keepdims=True) / mass
+    rps = b / (steps * mean)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prefill = np.ceil(P / free_budget) * with_prompt
+        rho_p = m * P / free_budget
+        wait_p = rho_p * (P / free_budget * mean) / (2 * (1 - rho_p))
+        service = prefill + steps * mean
+        load = rps * service
+        # Erlang B as a Poisson ratio, then Erlang C and the M/D/s (Allen-Cunneen) wait.
+        eb = poisson.pmf(slots, load) / poisson.cdf(slots, load)
+        rho_s = load / slots
+        ec = np.where(rho_s < 1, eb / (1 - rho_s * (1 - eb)), 1.0)
+        wait_s = np.where(rho_s < 1, ec * service / (slots - load) / 2, np.inf)
+    ttft = wait_s + wait_p + second / (2 * mean) + prefill
+    n_max = max(1, min(slots, int(math.floor(BUDGET / (1 + P / steps) * (1 - 1e-9)))))
+    capacity = rps[n_max - 1, 0]
+    ok = (b <= slots) & (free_budget > 0) & (rho_p <= MAX_QUEUE_UTIL) & (rho_s <= MAX_QUEUE_UTIL) \
+        & (rps <= MAX_ENGINE_UTIL * capacity)
+    joules = joules_step * k * sc.serve_pue * steps / b
+    return mean[:, 0], ttft[:, 0], rps[:, 0], joules[:, 0], ok[:, 0]
+
+
 def replica(sc: Scenario, opt: Option, n: float) -> Replica | None:
-    """The replica of one option for a model of n parameters, or None when it cannot serve."""
+    """The replica of one option for a model of n parameters, or None when it cannot serve.
+    Requests of two or more output tokens are served by continuous batching in steady state
+    (every running batch from 1 to 1024 is evaluated; the cheapest feasible wins), one output
+    token as a static batch."""
+    P, O = sc.request_shape
+    if sc.fixed_util is None and O >= 2:
+        s = llama_shape(n)
+        best = None
+        for k in (1, 2, 4, 8):
+            r = _steady_state(sc, opt, n, s, k)
+            if r is None:
+                continue
+            tpot, ttft, rps, joules, ok = r
+            if sc.ttft_max is not None:
+                ok = ok & (ttft <= sc.ttft_max)
+            if sc.tpot_max is not None:
+                ok = ok & (tpot <= sc.tpot_max)
+            if not ok.any():
+                continue
+            idx = np.nonzero(ok)[0]
+            cost = k / rps[idx]
+            j = int(np.argmin(cost))
+            i = int(idx[j])
+            if best is not None and not cost[j] < best[0] * (1 - 1e-9):
+                continue
+            best = (float(cost[j]), Replica(opt, k, i + 1, float(rps[i]), float(joules[i]), float(ttft[i]), float(tpot[i])))
+        return best[1] if best else None
+    return static_replica(sc, opt, n)
+
+
+def static_replica(sc: Scenario, opt: Option, n: float) -> Replica | None:
+    """The static-batch replica (fixed utilisation, or one output token), or None."""
     prof = opt.profile
     P, O = sc.request_shape
     if sc.fixed_util is not None:

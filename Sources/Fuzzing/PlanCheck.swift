@@ -140,18 +140,30 @@ public enum PlanCheck {
             guard let modelShape else { out.append("\(label): no model shape for N = \(m.params)"); continue }
             let workload = ServingWorkload(shape: modelShape, parameters: m.params, precision: r.option.precision, batch: r.batch,
                                            promptTokens: shape.prompt, outputTokens: shape.output, devices: r.devices)
-            guard let e = try? ServingEstimate(profile: r.option.hardware, workload: workload, options: ServingOptions(pue: inf.pue)) else {
-                out.append("\(label): the hardware model cannot estimate batch \(r.batch) on \(r.devices) devices")
-                continue
+            // Requests of two or more output tokens are served by continuous batching, one
+            // output token as a static batch (ServingModel.replica).
+            let figures: (fits: Bool, ttft: Double, tpot: Double, rps: Double, joules: Double)
+            if shape.output >= 2 {
+                guard let s = try? SteadyStateServing(profile: r.option.hardware, workload: workload, options: ServingOptions(pue: inf.pue)) else {
+                    out.append("\(label): the hardware model cannot estimate running batch \(r.batch) on \(r.devices) devices")
+                    continue
+                }
+                if !s.isStable { out.append("\(label): running batch \(r.batch) on \(r.devices) devices is not a stable steady state") }
+                figures = (s.fits, s.ttft.mean, s.tpot.mean, s.requestsPerSecond, s.joulesPerRequest)
+            } else {
+                guard let e = try? ServingEstimate(profile: r.option.hardware, workload: workload, options: ServingOptions(pue: inf.pue)) else {
+                    out.append("\(label): the hardware model cannot estimate batch \(r.batch) on \(r.devices) devices")
+                    continue
+                }
+                figures = (e.memory.fits, e.ttftSeconds, e.tpotSeconds, e.requestsPerSecond, (e.prefillJoules + e.decodeJoules) / Double(r.batch))
             }
-            if !e.memory.fits { out.append("\(label): batch \(r.batch) on \(r.devices) devices does not fit in memory") }
-            if !close(r.ttftSeconds, e.ttftSeconds) { out.append("\(label): TTFT \(r.ttftSeconds) s, the hardware model gives \(e.ttftSeconds) s") }
-            if !close(r.tpotSeconds, e.tpotSeconds) { out.append("\(label): TPOT \(r.tpotSeconds) s, the hardware model gives \(e.tpotSeconds) s") }
-            if !close(r.requestsPerSecond, e.requestsPerSecond) {
-                out.append("\(label): \(r.requestsPerSecond) requests/s, the hardware model gives \(e.requestsPerSecond)")
+            if !figures.fits { out.append("\(label): batch \(r.batch) on \(r.devices) devices does not fit in memory") }
+            if !close(r.ttftSeconds, figures.ttft) { out.append("\(label): TTFT \(r.ttftSeconds) s, the hardware model gives \(figures.ttft) s") }
+            if !close(r.tpotSeconds, figures.tpot) { out.append("\(label): TPOT \(r.tpotSeconds) s, the hardware model gives \(figures.tpot) s") }
+            if !close(r.requestsPerSecond, figures.rps) {
+                out.append("\(label): \(r.requestsPerSecond) requests/s, the hardware model gives \(figures.rps)")
             }
-            let joules = (e.prefillJoules + e.decodeJoules) / Double(r.batch)
-            if !close(r.busyJoulesPerRequest, joules) { out.append("\(label): \(r.busyJoulesPerRequest) J per request, the hardware model gives \(joules)") }
+            if !close(r.busyJoulesPerRequest, figures.joules) { out.append("\(label): \(r.busyJoulesPerRequest) J per request, the hardware model gives \(figures.joules)") }
         }
         guard case .forecast(let f) = inf.demand else { return out }
         for month in 0..<f.horizonMonths {

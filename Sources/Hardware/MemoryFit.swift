@@ -33,11 +33,10 @@ public struct MemoryFit: Equatable, Sendable {
     public init(profile: HardwareProfile, workload w: ServingWorkload, options: ServingOptions = ServingOptions()) {
         let k = Double(w.devices)
         let s = w.shape
-        let kvHeadsPerDevice = Double((s.kvHeads + w.devices - 1) / w.devices)
         // Per sequence at full context: every global layer holds the whole context, a
         // sliding-window layer its window (ModelShape.kvCacheBytes); per device, the KV heads
         // are split over the k devices (replicated when k > kvHeads).
-        let kvShare = kvHeadsPerDevice / Double(s.kvHeads)
+        let kvShare = Self.kvShare(shape: s, devices: w.devices)
         let context = Double(w.contextTokens)
         let perSequence = s.kvCacheBytes(context: context, precision: w.kvCachePrecision) * kvShare
         kvBytesPerToken = perSequence / context
@@ -46,6 +45,12 @@ public struct MemoryFit: Equatable, Sendable {
         activationBytes = Double(w.prefillChunk) * Double(4 * s.hidden + 3 * s.intermediate) * 2 / k
             + Double(w.batch) * Double(s.vocabulary) * 4
         usableBytes = profile.memoryBytes * options.usableMemoryFraction
+    }
+
+    /// The fraction of a sequence's KV cache one of `devices` tensor-parallel devices holds,
+    /// ⌈kvHeads / k⌉ / kvHeads (heads are split, and replicated when k > kvHeads).
+    public static func kvShare(shape s: ModelShape, devices: Int) -> Double {
+        Double((s.kvHeads + devices - 1) / devices) / Double(s.kvHeads)
     }
 
     /// The smallest tensor-parallel degree in 1, 2, 4, ..., `maxDevices` at which the workload

@@ -51,6 +51,94 @@ public enum Roofline {
             overheadSeconds: e.decodeOverheadMS.value / 1000, powerFactor: e.decodePowerFactor.value)
     }
 
+    /// One engine step of continuous batching: `decodeSequences` running sequences each decode
+    /// one token at the mean context (P + O / 2), and `prefillTokens` tokens of newly admitted
+    /// prompts are prefilled beside them (chunked prefill, vLLM's mixed batches). The weights
+    /// are read once for the whole step; decode tokens read their KV cache, prefill tokens
+    /// write theirs and attend over half the prompt on average. Compute time adds each part at
+    /// its own efficiency (decode and prefill compute); bandwidth runs at the decode
+    /// efficiency; one decode overhead and the all-reduces of all the step's tokens are added.
+    /// Counts may be fractional (a mean over steps).
+    public static func mixedStep(profile: HardwareProfile, workload w: ServingWorkload,
+                                 decodeSequences n: Double, prefillTokens c: Double) throws(HardwareError) -> PhaseCost {
+        try MixedStep(profile: profile, workload: w).cost(decodeSequences: n, prefillTokens: c)
+    }
+
+    /// `mixedStep` set up once for a profile and workload and evaluated for many decode and
+    /// prefill counts (the steady-state model sums over the prompts a step holds); it holds
+    /// numbers only, so the planner's innermost loop copies no profile.
+    public struct MixedStep: Sendable {
+        let k: Double, peak: Double, bf16Peak: Double?, keptHigh: Double
+        let decodeFLOPsPerSequence: Double, prefillFLOPsPerToken: Double
+        let weightBytes: Double, bytesPerSequence: Double, bytesPerPrefillToken: Double
+        let idleW: Double, tdpW: Double
+        let decodeCompute: Double, prefillCompute: Double, decodeBandwidth: Double, bandwidth: Double
+        let linkLatency: Double, linkBandwidth: Double, devices: Int, hidden: Double, layers: Double
+        let overhead: Double, decodePower: Double, prefillPower: Double
+
+        public init(profile: HardwareProfile, workload w: ServingWorkload) throws(HardwareError) {
+            let (peak, k) = try setup(profile, w)
+            self.k = k
+            self.peak = peak
+            bf16Peak = profile.peakFLOPS(for: .bf16)
+            keptHigh = w.keptHigh
+            let context = meanDecodeContext(w), p = Double(w.promptTokens)
+            let matmul = 2 * w.matmulParameters
+            decodeFLOPsPerSequence = matmul + w.shape.attentionFLOPs(context: context)
+            prefillFLOPsPerToken = matmul + w.shape.prefillAttentionFLOPs(prompt: p) / p
+            let row = embeddingRowBytes(w)
+            weightBytes = w.matmulWeightBytes
+            bytesPerSequence = row + w.shape.kvCacheBytes(context: context, precision: w.kvCachePrecision)
+            bytesPerPrefillToken = row + w.shape.kvCacheBytesPerToken(w.kvCachePrecision)
+            idleW = profile.idleW.value
+            tdpW = profile.tdpW.value
+            // Read field by field: a copy of `efficiency` would retain every source string,
+            // and this runs once per probe of the planner's batch search.
+            decodeCompute = profile.efficiency.decodeCompute.value
+            prefillCompute = profile.efficiency.prefillCompute.value
+            decodeBandwidth = profile.efficiency.decodeBandwidth.value
+            bandwidth = profile.memoryBandwidth
+            linkLatency = profile.interconnectLatency
+            linkBandwidth = profile.interconnectBandwidth
+            devices = w.devices
+            hidden = Double(w.shape.hidden)
+            layers = Double(w.shape.layers)
+            overhead = profile.efficiency.decodeOverheadMS.value / 1000
+            decodePower = profile.efficiency.decodePowerFactor.value
+            prefillPower = profile.efficiency.prefillPowerFactor.value
+        }
+
+        /// The step with `n` decode sequences and `c` prefill tokens.
+        public func cost(decodeSequences n: Double, prefillTokens c: Double) -> PhaseCost {
+            let decodeFLOPs = n * decodeFLOPsPerSequence
+            let prefillFLOPs = c * prefillFLOPsPerToken
+            let flops = decodeFLOPs + prefillFLOPs
+            // One efficiency that gives the same compute time as each part at its own.
+            let efficiency = flops > 0 ? flops / (decodeFLOPs / decodeCompute + prefillFLOPs / prefillCompute) : decodeCompute
+            let highFLOPs = 2 * keptHigh * (n + c)
+            var effective = peak
+            if highFLOPs > 0, let bf16 = bf16Peak, bf16 != peak { effective = flops / ((flops - highFLOPs) / peak + highFLOPs / bf16) }
+            let tokens = n + c
+            var communication = 0.0
+            if devices > 1 {
+                let one = linkLatency + 2 * (k - 1) / k * tokens * hidden * 2 / linkBandwidth
+                communication = 2 * layers * one
+            }
+            let bytes = weightBytes + n * bytesPerSequence + c * bytesPerPrefillToken
+            let computeSeconds = flops / k / (efficiency * effective), memorySeconds = bytes / k / (decodeBandwidth * bandwidth)
+            // A compute-bound step draws power as prefill does.
+            return PhaseCost(flops: flops / k, bytes: bytes / k, peakFLOPS: effective, bandwidth: bandwidth,
+                             computeEfficiency: efficiency, bandwidthEfficiency: decodeBandwidth,
+                             communicationSeconds: communication, overheadSeconds: overhead,
+                             powerFactor: computeSeconds >= memorySeconds ? prefillPower : decodePower)
+        }
+
+        /// Board power during `cost`, W (`PowerModel`, from this profile's idle power and TDP).
+        public func watts(_ cost: PhaseCost) -> Double {
+            idleW + (tdpW - idleW) * min(1, max(0, cost.powerFactor * cost.utilisation))
+        }
+    }
+
     /// The peak that runs `flops` in the time of running `highFLOPs` of them at the bf16 peak
     /// (the layers kept in bf16) and the rest at `peak`; `peak` when none are kept high.
     static func effectivePeak(_ profile: HardwareProfile, _ w: ServingWorkload, peak: Double, flops: Double, highFLOPs: Double) -> Double {

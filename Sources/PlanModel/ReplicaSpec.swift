@@ -7,7 +7,8 @@ public struct ReplicaSpec: Sendable, Equatable {
     public let option: ServingOption
     /// Devices per replica (tensor-parallel degree).
     public let devices: Int
-    /// Concurrent requests per replica (static batch).
+    /// Concurrent requests per replica: the mean running batch of continuous batching
+    /// (`SteadyStateServing`), or the static batch (fixed utilisation, one output token).
     public let batch: Int
     /// Requests completed per second by one replica.
     public let requestsPerSecond: Double
@@ -21,8 +22,15 @@ public struct ReplicaSpec: Sendable, Equatable {
     public let ttftSeconds: Double
     /// Time per output token, s.
     public let tpotSeconds: Double
+    /// Median and 90th-percentile TTFT and TPOT, s (equal to the mean for a static batch,
+    /// which has no queue).
+    public let ttftP50Seconds: Double, ttftP90Seconds: Double
+    public let tpotP50Seconds: Double, tpotP90Seconds: Double
+    /// Sequence slots the KV cache holds (continuous batching), or the batch.
+    public let slots: Int
 
-    public init(option: ServingOption, devices: Int, batch: Int, requestsPerSecond: Double, busyJoulesPerRequest: Double, ttftSeconds: Double, tpotSeconds: Double) {
+    public init(option: ServingOption, devices: Int, batch: Int, requestsPerSecond: Double, busyJoulesPerRequest: Double, ttftSeconds: Double, tpotSeconds: Double,
+                ttftP50Seconds: Double? = nil, ttftP90Seconds: Double? = nil, tpotP50Seconds: Double? = nil, tpotP90Seconds: Double? = nil, slots: Int? = nil) {
         self.option = option
         self.devices = devices
         self.batch = batch
@@ -30,6 +38,19 @@ public struct ReplicaSpec: Sendable, Equatable {
         self.busyJoulesPerRequest = busyJoulesPerRequest
         self.ttftSeconds = ttftSeconds
         self.tpotSeconds = tpotSeconds
+        self.ttftP50Seconds = ttftP50Seconds ?? ttftSeconds
+        self.ttftP90Seconds = ttftP90Seconds ?? ttftSeconds
+        self.tpotP50Seconds = tpotP50Seconds ?? tpotSeconds
+        self.tpotP90Seconds = tpotP90Seconds ?? tpotSeconds
+        self.slots = slots ?? batch
+    }
+
+    /// The replica of a continuous-batching steady state.
+    public init(option: ServingOption, steadyState s: SteadyStateServing) {
+        self.init(option: option, devices: s.workload.devices, batch: s.workload.batch, requestsPerSecond: s.requestsPerSecond,
+                  busyJoulesPerRequest: s.joulesPerRequest, ttftSeconds: s.ttft.mean, tpotSeconds: s.tpot.mean,
+                  ttftP50Seconds: s.ttft.p50, ttftP90Seconds: s.ttft.p90, tpotP50Seconds: s.tpot.p50, tpotP90Seconds: s.tpot.p90,
+                  slots: s.slots)
     }
 }
 
@@ -45,6 +66,11 @@ public enum ServingModel {
     /// 1, 2, 4, 8 at which the model fits, each at the largest batch that fits and meets the
     /// SLO, the one with the fewest device-seconds per request (the cheapest). Nil when no
     /// degree meets the SLO even at batch 1.
+    ///
+    /// The batch is the mean running batch of continuous batching in steady state
+    /// (`SteadyStateServing`; the SLOs bound the mean TTFT and TPOT). Requests of one output
+    /// token have no decode steps to interleave and are served as static batches
+    /// (`ServingEstimate`).
     ///
     /// With `fixedUtilisation` the roofline is replaced by Sardana et al.'s fixed fractions of
     /// peak: a request costs 2 N P / (peak u_prefill) + 2 N O / (peak u_decode) device-seconds
@@ -83,7 +109,16 @@ public enum ServingModel {
         while devices <= maximumDevices {
             var workload = base
             workload.devices = devices
-            if let batch = try? BatchSearch.largestBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
+            if output >= 2 {
+                if let batch = try? SteadyStateServing.largestRunningBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
+                    workload.batch = batch
+                    if let s = try? SteadyStateServing(profile: profile, workload: workload, options: options) {
+                        let spec = ReplicaSpec(option: option, steadyState: s)
+                        if best.map({ spec.deviceSecondsPerRequest < $0.deviceSecondsPerRequest * (1 - 1e-9) }) ?? true { best = spec }
+                        if batch >= maximumBatch { break }
+                    }
+                }
+            } else if let batch = try? BatchSearch.largestBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
                 workload.batch = batch
                 if let e = try? ServingEstimate(profile: profile, workload: workload, options: options) {
                     let spec = ReplicaSpec(

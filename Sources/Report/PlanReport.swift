@@ -42,6 +42,8 @@ public enum PlanReport {
             ("serving_device_hours", .number(m.fleet.busyDeviceHours)),
             ("tpot_ms", .number(m.tpotMs)),
             ("ttft_ms", .number(m.ttftMs)),
+            ("ttft_p50_ms", .number(slowest(m, \.ttftP50Seconds))), ("ttft_p90_ms", .number(slowest(m, \.ttftP90Seconds))),
+            ("tpot_p50_ms", .number(slowest(m, \.tpotP50Seconds))), ("tpot_p90_ms", .number(slowest(m, \.tpotP90Seconds))),
             // The codes of the plan's warnings (the messages are in the document's `warnings`).
             // (each code once: two search bounds are one `search_bound` here).
             ("warnings", .list(uniqueCodes(warnings).map { .string($0) })),
@@ -57,6 +59,12 @@ public enum PlanReport {
     /// A figure that is not computed (serving's cost in a pure-FLOP question, NaN) is null.
     static func known(_ d: Double?) -> Double? { d.flatMap { $0.isNaN ? nil : $0 } }
 
+    /// The slowest fleet entry's latency figure, ms (as the plan's `ttft_ms` and `tpot_ms`);
+    /// nil without a fleet.
+    static func slowest(_ m: PlanMetrics, _ figure: KeyPath<ReplicaSpec, Double>) -> Double? {
+        m.fleet.assignments.map { $0.replica[keyPath: figure] * 1000 }.max()
+    }
+
     static func fleetEntry(_ a: FleetAssignment) -> ReportValue {
         reportObject([
             ("hardware", .string(a.replica.option.hardware.name)),
@@ -69,6 +77,9 @@ public enum PlanReport {
             // This option's own latency (the plan's ttft_ms and tpot_ms are the slowest option's).
             ("ttft_ms", .number(a.replica.ttftSeconds * 1000)),
             ("tpot_ms", .number(a.replica.tpotSeconds * 1000)),
+            ("ttft_p50_ms", .number(a.replica.ttftP50Seconds * 1000)), ("ttft_p90_ms", .number(a.replica.ttftP90Seconds * 1000)),
+            ("tpot_p50_ms", .number(a.replica.tpotP50Seconds * 1000)), ("tpot_p90_ms", .number(a.replica.tpotP90Seconds * 1000)),
+            ("kv_slots", .integer(a.replica.slots)),
         ])
     }
 

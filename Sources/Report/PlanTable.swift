@@ -87,9 +87,15 @@ public enum PlanTable {
             ("total energy", text(m.totalEnergyKWh, .kwh)),
             ("emissions", m.emissionsTonnes.map { .string(NumberText.short($0) + " t CO2") }),
             ("training time", .string(DisplayUnit.days.format(m.trainDays) + " on \(m.trainDevices) devices")),
-            ("time to first token", m.ttftMs.map { text($0, .ms) }),
-            ("time per output token", m.tpotMs.map { text($0, .ms) }),
+            ("time to first token", m.ttftMs.map { latency($0, p90: PlanReport.slowest(m, \.ttftP90Seconds)) }),
+            ("time per output token", m.tpotMs.map { latency($0, p90: PlanReport.slowest(m, \.tpotP90Seconds)) }),
         ])
+    }
+
+    /// "90.9 ms mean, p90 130 ms"; the mean alone when the p90 equals it (a static batch).
+    static func latency(_ mean: Double, p90: Double?) -> ReportValue {
+        guard let p90, abs(p90 - mean) > 1e-9 * mean else { return .string(DisplayUnit.ms.format(mean)) }
+        return .string("\(DisplayUnit.ms.format(mean)) mean, p90 \(DisplayUnit.ms.format(p90))")
     }
 
     static func fleetRow(_ a: FleetAssignment) -> ReportValue {

@@ -52,8 +52,9 @@ struct OutputContractTests {
                                                 "frontier", "budget", "law_source", "warnings"])
         let object = try #require(jsonObject(r.stdout))
         let codes = (object["warnings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
-        // The plan trains 8T tokens, beyond the 500B Hoffmann et al. fitted on, with a TTFT within 1% of its SLO.
-        #expect(codes == ["extrapolation", "slo_barely_met"])
+        // The plan trains 4.6T tokens, beyond the 500B Hoffmann et al. fitted on; its latencies
+        // have room (the replicas stop at 80% of capacity before the 60 ms TPOT SLO binds).
+        #expect(codes == ["extrapolation"])
         let recommended = try #require(object["recommended"] as? [String: Any])
         #expect(recommended["warnings"] as? [String] == codes)
     }

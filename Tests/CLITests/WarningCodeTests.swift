@@ -124,4 +124,16 @@ struct WarningCodeTests {
         let halfWarnings = try Self.codes(["evaluate", try Self.write(half), "-q"])
         #expect(halfWarnings.contains("mixed_price_basis"), "a scenario price against a profile's is two bases")
     }
+
+    /// A TPOT SLO tighter than the replica's capacity binds: the planner runs the largest
+    /// batch under it, so the plan meets it with almost nothing to spare, and says so.
+    @Test func aBindingSLOIsBarelyMet() throws {
+        let path = try Self.write(Self.scenario.replacingOccurrences(of: "slo: { tpot_ms: 60 }", with: "slo: { tpot_ms: 15, ttft_ms: 2000 }"))
+        let r = try runScaleplan(["evaluate", path, "-q", "--format", "json"])
+        try #require(r.status == 0, "\(r.stderr)")
+        let o = try #require(jsonObject(r.stdout))
+        let tpot = try #require((o["recommended"] as? [String: Any])?["tpot_ms"] as? Double)
+        let codes = (o["warnings"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
+        #expect(tpot <= 15 && tpot >= 13.5 && codes.contains("slo_barely_met"), "TPOT \(tpot), \(codes)")
+    }
 }

@@ -208,7 +208,9 @@ struct RequestTimeTests {
         #expect(abs(fixed.ttftSeconds + 299 * fixed.tpotSeconds - expected) < 1e-12 * expected)
         let roofline = try #require(ServingModel.replica(option: option, params: 7e9, prompt: 800, output: 300, slo: LatencySLO(),
                                                          fixedUtilisation: nil, pue: 1))
-        let perRequest = roofline.ttftSeconds + 299 * roofline.tpotSeconds
-        #expect(abs(roofline.deviceSecondsPerRequest * Double(roofline.batch) / Double(roofline.devices) - perRequest) < 1e-9 * perRequest)
+        // Continuous batching: each of the n running sequences gets one token a step, so a
+        // request holds its share 1 / n of O - 1 steps: k (O - 1) TPOT / n device-seconds.
+        let share = Double(roofline.devices) * 299 * roofline.tpotSeconds / Double(roofline.batch)
+        #expect(abs(roofline.deviceSecondsPerRequest - share) < 1e-9 * share)
     }
 }

@@ -64,11 +64,11 @@ struct HTMLReportTests {
         #expect(html.contains("arXiv:2203.15556"))
         let h100 = try #require(spec.problem.inference?.options.first { $0.hardware.name == "h100-sxm" }?.hardware)
         #expect(html.contains(XMLTextEscaped(h100.memoryBandwidthTBps.source)))
-        // The plan trains 8T tokens, far beyond Hoffmann et al.'s 500B, and its TTFT is within
-        // 1% of the 800 ms SLO: both warnings must show.
+        // The plan trains 4.6T tokens, far beyond Hoffmann et al.'s 500B: the warning shows, each
+        // warning the report carries with its code.
         let kinds = report.warnings.map(\.code)
-        #expect(kinds.contains(.extrapolation) && kinds.contains(.sloBarelyMet))
-        #expect(html.contains("Warning (extrapolation)") && html.contains("Warning (slo_barely_met)"))
+        #expect(kinds.contains(.extrapolation))
+        for code in kinds { #expect(html.contains("Warning (\(code.rawValue))")) }
         // The frontier table has one row per point.
         #expect(html.components(separatedBy: "<tr class=\"knee\">").count == 2)
     }
