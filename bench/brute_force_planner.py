@@ -416,11 +416,12 @@ def _roofline(sc: Scenario, opt: Option, n: float, s, k: int, b: np.ndarray):
     return pt, pu, dt, du, mem
 
 
-def _steady_state(sc: Scenario, opt: Option, n: float, s, k: int):
-    """Continuous batching in steady state at every running batch 1..1024 (docs/HARDWARE.md,
-    "Continuous batching in steady state"), vectorised over the batch and the number of prompts
-    a step holds. Returns per batch: mean step, TTFT, requests/s, busy joules per request, and
-    whether the batch is feasible (memory, queues, capacity; SLOs are applied by the caller)."""
+def _steady_state(sc: Scenario, opt: Option, n: float, s, k: int, batches=None):
+    """Continuous batching in steady state at the running batches `batches` (default every
+    integer 1..1024; docs/HARDWARE.md, "Continuous batching in steady state"), vectorised over
+    the batch and the number of prompts a step holds. Returns per batch: mean step, TTFT,
+    requests/s, busy joules per request, whether the batch is feasible (memory and queues; SLOs
+    are applied by the caller), and the replica's capacity (requests/s at the largest batch)."""
     prof, (P, O) = opt.profile, sc.request_shape
     e = prof.eff
     peak, bw = prof.peak_flops(opt.precision), prof.bandwidth_tbps * 1e12
@@ -437,7 +438,7 @@ def _steady_state(sc: Scenario, opt: Option, n: float, s, k: int):
     slots = int(min(MAX_BATCH, math.floor(free_mem / (ctx * kv_dev + LLAMA_VOCAB * 4)))) if free_mem > 0 else 0
     if slots < 1 or (P + O) * kv_dev + LLAMA_VOCAB * 4 > free_mem:
         return None
-    b = np.arange(1, MAX_BATCH + 1, dtype=float)[:, None]       # running batch, one row each
+    b = (np.arange(1, MAX_BATCH + 1, dtype=float) if batches is None else np.asarray(batches, dtype=float))[:, None]
     m = b / steps                                                # prompts per step, mean
     kmax = int(np.ceil(m.max() + 8 * math.sqrt(m.max()) + 12))
     K = np.arange(0, kmax + 2, dtype=float)[None, :]             # prompts in a step
@@ -470,19 +471,21 @@ def _steady_state(sc: Scenario, opt: Option, n: float, s, k: int):
         rho_p = m * P / free_budget
         wait_p = rho_p * (P / free_budget * mean) / (2 * (1 - rho_p))
         service = prefill + steps * mean
-        load = rps * service
+        load = b + m * np.ceil(P / free_budget)                  # occupied slots, in steps
         # Erlang B as a Poisson ratio, then Erlang C and the M/D/s (Allen-Cunneen) wait.
         eb = poisson.pmf(slots, load) / poisson.cdf(slots, load)
         rho_s = load / slots
         ec = np.where(rho_s < 1, eb / (1 - rho_s * (1 - eb)), 1.0)
         wait_s = np.where(rho_s < 1, ec * service / (slots - load) / 2, np.inf)
     ttft = wait_s + wait_p + second / (2 * mean) + prefill
-    n_max = max(1, min(slots, int(math.floor(BUDGET / (1 + P / steps) * (1 - 1e-9)))))
-    capacity = rps[n_max - 1, 0]
-    ok = (b <= slots) & (free_budget > 0) & (rho_p <= MAX_QUEUE_UTIL) & (rho_s <= MAX_QUEUE_UTIL) \
-        & (rps <= MAX_ENGINE_UTIL * capacity)
+    ok = (b <= slots) & (free_budget > 0) & (rho_p <= MAX_QUEUE_UTIL) & (rho_s <= MAX_QUEUE_UTIL)
     joules = joules_step * k * sc.serve_pue * steps / b
-    return mean[:, 0], ttft[:, 0], rps[:, 0], joules[:, 0], ok[:, 0]
+    if batches is None:
+        n_max = max(1, min(slots, int(math.floor(BUDGET / (1 + P / steps) * (1 - 1e-9)))))
+        capacity = _steady_state(sc, opt, n, s, k, [n_max])[2][0]
+    else:
+        capacity = math.nan
+    return mean[:, 0], ttft[:, 0], rps[:, 0], joules[:, 0], ok[:, 0], capacity
 
 
 def replica(sc: Scenario, opt: Option, n: float) -> Replica | None:
@@ -498,20 +501,40 @@ def replica(sc: Scenario, opt: Option, n: float) -> Replica | None:
             r = _steady_state(sc, opt, n, s, k)
             if r is None:
                 continue
-            tpot, ttft, rps, joules, ok = r
+            tpot, ttft, rps, joules, ok, capacity = r
             if sc.ttft_max is not None:
                 ok = ok & (ttft <= sc.ttft_max)
             if sc.tpot_max is not None:
                 ok = ok & (tpot <= sc.tpot_max)
-            if not ok.any():
+            if not ok[0]:
                 continue
-            idx = np.nonzero(ok)[0]
+            # The feasible batches run from 1 up to the first that fails (each limit grows with
+            # the batch); the cheapest is found among them by enumeration.
+            last = int(np.argmin(ok)) if not ok.all() else len(ok)
+            idx = np.arange(last)
             cost = k / rps[idx]
-            j = int(np.argmin(cost))
-            i = int(idx[j])
-            if best is not None and not cost[j] < best[0] * (1 - 1e-9):
+            i = int(idx[int(np.argmin(cost))])
+            b, rep = float(i + 1), (float(rps[i]), float(joules[i]), float(ttft[i]), float(tpot[i]))
+            # Throughput at most MAX_ENGINE_UTIL of capacity: where the batch found exceeds it,
+            # the fractional batch at which it is exactly that share (bisection on the batch).
+            target = MAX_ENGINE_UTIL * capacity
+            if rep[0] > target:
+                lo, hi = 0.0, b
+                for _ in range(200):
+                    if hi - lo <= 1e-12 * hi:
+                        break
+                    mid = (lo + hi) / 2
+                    if _steady_state(sc, opt, n, s, k, [mid])[2][0] <= target:
+                        lo = mid
+                    else:
+                        hi = mid
+                b = lo
+                t1, tt, rr, jj, _, _ = _steady_state(sc, opt, n, s, k, [b])
+                rep = (float(rr[0]), float(jj[0]), float(tt[0]), float(t1[0]))
+            c = k / rep[0]
+            if best is not None and not c < best[0] * (1 - 1e-9):
                 continue
-            best = (float(cost[j]), Replica(opt, k, i + 1, float(rps[i]), float(joules[i]), float(ttft[i]), float(tpot[i])))
+            best = (c, Replica(opt, k, max(1, round(b)), rep[0], rep[1], rep[2], rep[3]))
         return best[1] if best else None
     return static_replica(sc, opt, n)
 

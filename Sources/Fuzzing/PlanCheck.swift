@@ -144,7 +144,8 @@ public enum PlanCheck {
             // output token as a static batch (ServingModel.replica).
             let figures: (fits: Bool, ttft: Double, tpot: Double, rps: Double, joules: Double)
             if shape.output >= 2 {
-                guard let s = try? SteadyStateServing(profile: r.option.hardware, workload: workload, options: ServingOptions(pue: inf.pue)) else {
+                guard let s = try? SteadyStateServing(profile: r.option.hardware, workload: workload, options: ServingOptions(pue: inf.pue),
+                                                      runningBatch: r.runningBatch) else {
                     out.append("\(label): the hardware model cannot estimate running batch \(r.batch) on \(r.devices) devices")
                     continue
                 }

@@ -35,7 +35,8 @@ public struct SchedulerLimits: Equatable, Sendable {
 }
 
 /// One replica of a continuous-batching server (vLLM, SGLang, TensorRT-LLM) in steady state:
-/// requests arrive as a Poisson stream; `workload.batch` is the mean running batch n.
+/// requests arrive as a Poisson stream, at a mean running batch n (`runningBatch`; it may be
+/// fractional, and below 1 when the replica is idle part of the time).
 ///
 /// Each engine step decodes one token for each of the n running sequences and spends the rest
 /// of the token budget on chunked prefill of newly arrived prompts. A request decodes for
@@ -50,12 +51,15 @@ public struct SchedulerLimits: Equatable, Sendable {
 /// TTFT = wait for a sequence slot + wait for prefill budget + the rest of the step under way
 /// when it arrives (E[t²] / (2 E[t]), the residual of a renewal process) + ⌈P / (budget − n)⌉
 /// steps that include its prompt (E[t(n, P + K P)]). Slots: the KV cache holds `slots`
-/// sequences at the mean context P + O / 2 (paged blocks), an M/D/s queue of service time
-/// prefill + (O − 1) E[t] (`Queueing.deterministicServiceWait`). Prefill budget: an M/D/1
+/// sequences at the mean context P + O / 2 (paged blocks), occupied by a = n + m ⌈P /
+/// (budget − n)⌉ sequences on average (decoding, and prefilling for their steps): an M/D/s
+/// queue of service time prefill + (O − 1) E[t] (`Queueing.deterministicServiceWait`). Prefill budget: an M/D/1
 /// queue of P tokens per request served at budget − n tokens per step. Quantiles add the
 /// waits' exponential-tail quantile (`Queueing.waitQuantile`) to q of a step and the prefill.
 public struct SteadyStateServing: Equatable, Sendable {
     public let workload: ServingWorkload
+    /// The mean running batch n (`workload.batch` unless given).
+    public let runningBatch: Double
     public let limits: SchedulerLimits
     /// The engine step at the mean prefill load (n decode tokens, m P prefill tokens): its
     /// bound and utilisation.
@@ -92,23 +96,26 @@ public struct SteadyStateServing: Equatable, Sendable {
     public let watts: Double
     public let options: ServingOptions
 
-    /// The steady state at the mean running batch `workload.batch`.
+    /// The steady state at the mean running batch `runningBatch` (default `workload.batch`).
     ///
     /// - Throws: `HardwareError` for an invalid workload or options, a precision the profile
-    ///   cannot run, or one output token (no decode steps: continuous batching has nothing to
-    ///   interleave; use `ServingEstimate`).
+    ///   cannot run, one output token (no decode steps: continuous batching has nothing to
+    ///   interleave; use `ServingEstimate`), or a running batch that is not positive.
     public init(profile: HardwareProfile, workload w: ServingWorkload, options: ServingOptions = ServingOptions(),
-                limits: SchedulerLimits = SchedulerLimits()) throws(HardwareError) {
+                limits: SchedulerLimits = SchedulerLimits(), runningBatch: Double? = nil) throws(HardwareError) {
         try Self.validate(w, options, limits)
+        let n = runningBatch ?? Double(w.batch)
+        guard n > 0, n.isFinite else { throw .invalidWorkload("the running batch must be positive, found \(n)") }
         self.workload = w
+        self.runningBatch = n
         self.limits = limits
         self.options = options
         let (slotCount, longestFits) = Self.slots(profile: profile, workload: w, options: options, limits: limits)
         slots = slotCount
         fits = longestFits && slotCount >= 1
         let model = try Roofline.MixedStep(profile: profile, workload: w)
-        let f = Figures(step: model, workload: w, quantiles: true)
-        let n = Double(w.batch), p = Double(w.promptTokens), steps = Double(w.outputTokens - 1)
+        let f = Figures(step: model, workload: w, running: n, quantiles: true)
+        let p = Double(w.promptTokens), steps = Double(w.outputTokens - 1)
         prefillTokensPerStep = n * p / steps
         step = model.cost(decodeSequences: n, prefillTokens: prefillTokensPerStep)
         meanStepSeconds = f.meanStep
@@ -150,8 +157,8 @@ public struct SteadyStateServing: Equatable, Sendable {
         var meanStep = 0.0, stepDeviation = 0.0, residual = 0.0, meanJoules = 0.0
         var lambda = 0.0, prefill = 0.0, prefillUtilisation = 0.0, prefillWait = 0.0, service = 0.0, slotLoad = 0.0
 
-        init(step model: Roofline.MixedStep, workload w: ServingWorkload, quantiles: Bool) {
-            let n = Double(w.batch), p = Double(w.promptTokens), steps = Double(w.outputTokens - 1)
+        init(step model: Roofline.MixedStep, workload w: ServingWorkload, running n: Double, quantiles: Bool) {
+            let p = Double(w.promptTokens), steps = Double(w.outputTokens - 1)
             let free = Double(w.prefillChunkTokens) - n
             guard free > 0 else {
                 meanStep = .infinity; prefill = .infinity; prefillUtilisation = .infinity; prefillWait = .infinity
@@ -193,13 +200,17 @@ public struct SteadyStateServing: Equatable, Sendable {
             prefillWait = prefillUtilisation < 1
                 ? prefillUtilisation * (p / free * meanStep) / (2 * (1 - prefillUtilisation)) : .infinity
             service = prefill + steps * meanStep
-            slotLoad = lambda * service
+            // Occupied slots in step units: the n decoding and the m a step admits, each
+            // prefilling for ⌈P / (budget − n)⌉ steps. Counted in steps, not seconds, so that
+            // the load does not depend on the model's speed (the planner needs a replica's
+            // feasible batches to shrink as the model grows).
+            slotLoad = n + m * (p / free).rounded(.up)
         }
     }
 
     /// Whether the queues are stable within `limits.maxUtilisation` and the replica fits.
     public var isStable: Bool {
-        fits && Double(workload.batch) <= Double(slots)
+        fits && runningBatch <= Double(slots)
             && slotUtilisation <= limits.maxUtilisation && prefillUtilisation <= limits.maxUtilisation
             && engineUtilisation <= limits.maxEngineUtilisation
     }
@@ -209,15 +220,13 @@ public struct SteadyStateServing: Equatable, Sendable {
     static func capacity(step: Roofline.MixedStep, workload w: ServingWorkload, slots: Int) -> Double {
         let p = Double(w.promptTokens), steps = Double(w.outputTokens - 1)
         let budgetLimit = Int((Double(w.prefillChunkTokens) / (1 + p / steps) * (1 - 1e-9)).rounded(.down))
-        var x = w
-        x.batch = max(1, min(slots, budgetLimit))
-        return Figures(step: step, workload: x, quantiles: false).lambda
+        return Figures(step: step, workload: w, running: Double(max(1, min(slots, budgetLimit))), quantiles: false).lambda
     }
 
     /// Energy of one request, all devices, PUE included, J: its share 1 / n of each of its
     /// O − 1 steps (the prefill of its prompt rides in those steps).
     public var joulesPerRequest: Double {
-        watts * meanStepSeconds * Double(workload.devices) * options.pue * Double(workload.outputTokens - 1) / Double(workload.batch)
+        watts * meanStepSeconds * Double(workload.devices) * options.pue * Double(workload.outputTokens - 1) / runningBatch
     }
 
     /// Energy per output token, J.
@@ -243,12 +252,17 @@ public struct SteadyStateServing: Equatable, Sendable {
         return (Int(min(Double(limits.maxRunningSequences), (free / perSlot).rounded(.down))), longest <= free)
     }
 
-    /// The largest mean running batch in 1...`limit` at which the replica fits, its queues are
-    /// stable and the mean TTFT and TPOT meet `slo`, by bisection (every one of these grows
-    /// with the batch); nil when batch 1 already fails.
+    /// The largest mean running batch at which the replica fits, its queues are stable, the
+    /// mean TTFT and TPOT meet `slo` and throughput stays within
+    /// `limits.maxEngineUtilisation` of capacity; nil when a running batch of 1 already misses
+    /// the SLO, memory or the queues. The batch is an integer in 1...`limit` found by bisection
+    /// (every figure grows with it) unless the capacity limit binds: then it is the fractional
+    /// batch at which throughput is exactly that share of capacity (bisection to 1e-12), so
+    /// that a replica's throughput never rises as the model grows (capacity falls with it),
+    /// which the planner's branch and bound relies on.
     public static func largestRunningBatch(profile: HardwareProfile, workload: ServingWorkload, slo: LatencySLO,
                                            options: ServingOptions = ServingOptions(), limits: SchedulerLimits = SchedulerLimits(),
-                                           limit: Int = 1024) throws(HardwareError) -> Int? {
+                                           limit: Int = 1024) throws(HardwareError) -> Double? {
         let (slots, longestFits) = Self.slots(profile: profile, workload: workload, options: options, limits: limits)
         guard longestFits, slots >= 1 else { return nil }
         try Self.validate(workload, options, limits)
@@ -257,27 +271,36 @@ public struct SteadyStateServing: Equatable, Sendable {
         // TPOT, the queues' loads, and the waits only under a TTFT SLO (Erlang's formula costs
         // a pass over the slots).
         let model = try Roofline.MixedStep(profile: profile, workload: workload)
-        let capacity = Self.capacity(step: model, workload: workload, slots: slots)
-        func ok(_ b: Int) throws(HardwareError) -> Bool {
+        func ok(_ b: Int) -> Bool {
             guard b <= slots, b < workload.prefillChunkTokens else { return false }
-            var w = workload
-            w.batch = b
-            let f = Figures(step: model, workload: w, quantiles: false)
+            let f = Figures(step: model, workload: workload, running: Double(b), quantiles: false)
             if let target = slo.tpotSeconds, f.meanStep > target { return false }
-            guard f.prefillUtilisation <= u, f.slotLoad / Double(slots) <= u, f.lambda <= limits.maxEngineUtilisation * capacity else { return false }
+            guard f.prefillUtilisation <= u, f.slotLoad / Double(slots) <= u else { return false }
             guard let target = slo.ttftSeconds else { return true }
             let fixed = f.prefillWait + f.residual + f.prefill
             // The slot wait is at most service / (2 (s − a)) (Erlang's C at most 1).
             if fixed + f.service / (2 * (Double(slots) - f.slotLoad)) <= target { return true }
             return Queueing.deterministicServiceWait(servers: slots, load: f.slotLoad, service: f.service) + fixed <= target
         }
-        guard try ok(1) else { return nil }
+        guard ok(1) else { return nil }
         var lo = 1, hi = max(1, min(limit, slots))
-        if try ok(hi) { return hi }
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2
-            if try ok(mid) { lo = mid } else { hi = mid }
+        if ok(hi) {
+            lo = hi
+        } else {
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2
+                if ok(mid) { lo = mid } else { hi = mid }
+            }
         }
-        return lo
+        // The capacity limit, on a continuous batch (throughput grows with it).
+        let target = limits.maxEngineUtilisation * Self.capacity(step: model, workload: workload, slots: slots)
+        func lambda(_ n: Double) -> Double { Figures(step: model, workload: workload, running: n, quantiles: false).lambda }
+        guard lambda(Double(lo)) > target else { return Double(lo) }
+        var a = 0.0, b = Double(lo)
+        for _ in 0..<200 where b - a > 1e-12 * b {
+            let mid = (a + b) / 2
+            if lambda(mid) <= target { a = mid } else { b = mid }
+        }
+        return a
     }
 }

@@ -28,9 +28,13 @@ public struct ReplicaSpec: Sendable, Equatable {
     public let tpotP50Seconds: Double, tpotP90Seconds: Double
     /// Sequence slots the KV cache holds (continuous batching), or the batch.
     public let slots: Int
+    /// The mean running batch of continuous batching, fractional where the capacity limit
+    /// binds (`batch` is it rounded, at least 1); the batch for a static batch.
+    public let runningBatch: Double
 
     public init(option: ServingOption, devices: Int, batch: Int, requestsPerSecond: Double, busyJoulesPerRequest: Double, ttftSeconds: Double, tpotSeconds: Double,
-                ttftP50Seconds: Double? = nil, ttftP90Seconds: Double? = nil, tpotP50Seconds: Double? = nil, tpotP90Seconds: Double? = nil, slots: Int? = nil) {
+                ttftP50Seconds: Double? = nil, ttftP90Seconds: Double? = nil, tpotP50Seconds: Double? = nil, tpotP90Seconds: Double? = nil, slots: Int? = nil,
+                runningBatch: Double? = nil) {
         self.option = option
         self.devices = devices
         self.batch = batch
@@ -43,14 +47,15 @@ public struct ReplicaSpec: Sendable, Equatable {
         self.tpotP50Seconds = tpotP50Seconds ?? tpotSeconds
         self.tpotP90Seconds = tpotP90Seconds ?? tpotSeconds
         self.slots = slots ?? batch
+        self.runningBatch = runningBatch ?? Double(batch)
     }
 
     /// The replica of a continuous-batching steady state.
     public init(option: ServingOption, steadyState s: SteadyStateServing) {
-        self.init(option: option, devices: s.workload.devices, batch: s.workload.batch, requestsPerSecond: s.requestsPerSecond,
+        self.init(option: option, devices: s.workload.devices, batch: max(1, Int(s.runningBatch.rounded())), requestsPerSecond: s.requestsPerSecond,
                   busyJoulesPerRequest: s.joulesPerRequest, ttftSeconds: s.ttft.mean, tpotSeconds: s.tpot.mean,
                   ttftP50Seconds: s.ttft.p50, ttftP90Seconds: s.ttft.p90, tpotP50Seconds: s.tpot.p50, tpotP90Seconds: s.tpot.p90,
-                  slots: s.slots)
+                  slots: s.slots, runningBatch: s.runningBatch)
     }
 }
 
@@ -110,12 +115,11 @@ public enum ServingModel {
             var workload = base
             workload.devices = devices
             if output >= 2 {
-                if let batch = try? SteadyStateServing.largestRunningBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
-                    workload.batch = batch
-                    if let s = try? SteadyStateServing(profile: profile, workload: workload, options: options) {
+                if let running = try? SteadyStateServing.largestRunningBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
+                    if let s = try? SteadyStateServing(profile: profile, workload: workload, options: options, runningBatch: running) {
                         let spec = ReplicaSpec(option: option, steadyState: s)
                         if best.map({ spec.deviceSecondsPerRequest < $0.deviceSecondsPerRequest * (1 - 1e-9) }) ?? true { best = spec }
-                        if batch >= maximumBatch { break }
+                        if running >= Double(maximumBatch) { break }
                     }
                 }
             } else if let batch = try? BatchSearch.largestBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {

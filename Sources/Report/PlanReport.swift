@@ -72,6 +72,7 @@ public enum PlanReport {
             ("replicas", a.replicasByMonth.isEmpty ? .null : .integer(a.peakReplicas)),
             ("devices_per_replica", .integer(a.replica.devices)),
             ("batch", .integer(a.replica.batch)),
+            ("running_batch", .number(a.replica.runningBatch)),
             ("requests_per_second_per_replica", .number(a.replica.requestsPerSecond)),
             ("replicas_by_month", a.replicasByMonth.isEmpty ? .null : .list(a.replicasByMonth.map { .integer($0) })),
             // This option's own latency (the plan's ttft_ms and tpot_ms are the slowest option's).

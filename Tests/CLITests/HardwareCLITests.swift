@@ -61,6 +61,18 @@ import TestSupport
         #expect(json["bound"] as? String == "memory")
         let joules = try #require(json["joules_per_token"] as? Double)
         #expect(joules > 0.12 && joules < 0.20)
+        // The static batch is labelled; the planner's steady state sits beside it: a request
+        // there waits steps, not the whole batch's prefill, and the percentiles are ordered.
+        #expect(json["batching"] as? String == "static")
+        let steady = try #require(json["continuous_batching"] as? [String: Any])
+        let ttft = try #require(steady["ttft_ms"] as? Double), staticTTFT = try #require(json["ttft_ms"] as? Double)
+        #expect(ttft < staticTTFT / 5, "steady \(ttft) ms against static \(staticTTFT) ms")
+        for figure in ["ttft", "tpot"] {
+            let p50 = try #require(steady["\(figure)_p50_ms"] as? Double), p90 = try #require(steady["\(figure)_p90_ms"] as? Double)
+            #expect(p50 <= p90)
+        }
+        #expect(steady["running_batch"] as? Int == 64 && steady["stable"] as? Bool == true)
+        #expect((steady["max_running_batch"] as? Double ?? 0) >= 64)
     }
 
     @Test func estimateTakesAnExplicitShapeAndTensorParallelism() throws {

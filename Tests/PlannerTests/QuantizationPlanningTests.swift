@@ -210,7 +210,7 @@ struct RequestTimeTests {
                                                          fixedUtilisation: nil, pue: 1))
         // Continuous batching: each of the n running sequences gets one token a step, so a
         // request holds its share 1 / n of O - 1 steps: k (O - 1) TPOT / n device-seconds.
-        let share = Double(roofline.devices) * 299 * roofline.tpotSeconds / Double(roofline.batch)
+        let share = Double(roofline.devices) * 299 * roofline.tpotSeconds / roofline.runningBatch
         #expect(abs(roofline.deviceSecondsPerRequest - share) < 1e-9 * share)
     }
 }

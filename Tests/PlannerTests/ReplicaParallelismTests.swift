@@ -41,23 +41,54 @@ struct ReplicaParallelismTests {
         let slo = LatencySLO(ttftSeconds: 1.5, tpotSeconds: 0.05)
         let spec = try #require(ServingModel.replica(option: option, params: shape.parameterCount, shape: shape, prompt: 800, output: 300,
                                                      slo: slo, fixedUtilisation: nil, pue: 1))
-        func estimate(devices: Int, batch: Int) throws -> SteadyStateServing {
+        func estimate(devices: Int, batch: Double) throws -> SteadyStateServing {
             try SteadyStateServing(profile: option.hardware, workload: ServingWorkload(
-                shape: shape, parameters: shape.parameterCount, precision: precision, batch: batch, promptTokens: 800, outputTokens: 300, devices: devices))
+                shape: shape, parameters: shape.parameterCount, precision: precision, batch: 1, promptTokens: 800, outputTokens: 300, devices: devices),
+                runningBatch: batch)
         }
         func meets(_ s: SteadyStateServing) -> Bool { s.isStable && s.ttft.mean <= 1.5 && s.tpot.mean <= 0.05 }
-        let chosen = try estimate(devices: spec.devices, batch: spec.batch)
+        let chosen = try estimate(devices: spec.devices, batch: spec.runningBatch)
         #expect(meets(chosen), "TTFT \(chosen.ttft.mean) TPOT \(chosen.tpot.mean) stable \(chosen.isStable) slots \(chosen.slotUtilisation) prefill \(chosen.prefillUtilisation) batch \(spec.batch) of \(chosen.slots)")
-        if spec.batch < ServingModel.maximumBatch { #expect(!meets(try estimate(devices: spec.devices, batch: spec.batch + 1))) }
+        if spec.runningBatch < Double(ServingModel.maximumBatch) { #expect(!meets(try estimate(devices: spec.devices, batch: spec.runningBatch * (1 + 1e-6) + (spec.runningBatch == spec.runningBatch.rounded() ? 1 : 0)))) }
         // Every degree, every running batch on a coarse grid and the batches next to the chosen one: none cheaper.
         let chosenCost = Double(spec.devices) / chosen.requestsPerSecond
         for devices in [1, 2, 4, 8] {
             for batch in Set([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, spec.batch - 1, spec.batch + 1]) where batch >= 1 && batch <= 1024 {
-                let s = try estimate(devices: devices, batch: batch)
+                let s = try estimate(devices: devices, batch: Double(batch))
                 guard meets(s) else { continue }
                 #expect(Double(devices) / s.requestsPerSecond >= chosenCost * (1 - 1e-9), "\(model): \(devices) devices at batch \(batch)")
             }
         }
+    }
+}
+
+/// What the cost branch and bound relies on (CostBranchAndBound): between two sizes with the
+/// same derived shape and devices per replica, a larger model never gets a cheaper replica.
+/// The capacity limit is what could break it (its integer batch rounds differently from size
+/// to size); the fractional batch at the limit keeps it.
+@Suite("Replica monotonicity")
+struct ReplicaMonotonicityTests {
+    @Test(arguments: [("l40s", Precision.fp8), ("h100-sxm", .bf16), ("b200", .fp8)])
+    func aLargerModelNeverServesCheaper(_ hardware: String, _ precision: Precision) throws {
+        let option = try ReplicaParallelismTests.option(hardware, precision)
+        let slo = LatencySLO(ttftSeconds: 0.8, tpotSeconds: 0.06)
+        var previous: (shape: ModelShape, spec: ReplicaSpec)?
+        var compared = 0
+        for i in 0..<400 {
+            let n = 1e9 * Foundation.exp(Double(i) / 399 * Foundation.log(100.0))
+            let shape = try ModelShape.llama(parameters: n)
+            guard let spec = ServingModel.replica(option: option, params: n, prompt: 800, output: 300, slo: slo, fixedUtilisation: nil, pue: 1) else {
+                previous = nil
+                continue
+            }
+            if let p = previous, p.shape == shape, p.spec.devices == spec.devices {
+                compared += 1
+                #expect(spec.deviceSecondsPerRequest >= p.spec.deviceSecondsPerRequest * (1 - 1e-9),
+                        "N \(n): \(spec.deviceSecondsPerRequest) device-s after \(p.spec.deviceSecondsPerRequest), batch \(spec.runningBatch) after \(p.spec.runningBatch)")
+            }
+            previous = (shape, spec)
+        }
+        #expect(compared > 200)
     }
 }
 

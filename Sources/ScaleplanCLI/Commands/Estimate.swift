@@ -14,6 +14,9 @@ struct Estimate: ParsableCommand {
         abstract: "Estimate TTFT, TPOT, tokens/s, J/token, $/M tokens and memory of one model on one accelerator.",
         discussion: """
             JSON keys (stable): ttft_ms, tpot_ms, tokens_per_second, joules_per_token, usd_per_million_tokens, memory_gb, fits, bound, power_w.
+            These are a static batch (batching: static); continuous_batching gives the planner's \
+            steady state at --batch running sequences (mean, p50 and p90 TTFT and TPOT, and the \
+            largest running batch within the SLOs). \
             Per-token energy and price are per output token, prefill included. The model is a \
             published one by name (--model, `scaleplan model list`), a size with a derived \
             Llama-3-style shape (--params), or an explicit shape (--layers, --hidden, --heads and \
@@ -129,6 +132,11 @@ struct Estimate: ParsableCommand {
         var pairs = HardwareReport.estimate(e, profile: profile)
         pairs.append(("max_batch", .integer(maxBatch ?? 0)))
         pairs.append(("min_devices_to_fit", minDevices.map { .integer($0) }))
+        if workload.outputTokens >= 2 {
+            let steady = try SteadyStateServing(profile: profile, workload: workload, options: options)
+            let largest = try SteadyStateServing.largestRunningBatch(profile: profile, workload: workload, slo: slo, options: options)
+            pairs.append(("continuous_batching", HardwareReport.steadyState(steady, usdPerDeviceHour: profile.usdPerHour.value, largest: largest)))
+        }
         pairs.append(("model", HardwareReport.shape(workload.shape, parameters: workload.parameters, family: family, name: name)))
         if let d = trainingTokens?.value {
             let t = try TrainingEstimate(profile: profile, parameters: workload.parameters, tokens: d,

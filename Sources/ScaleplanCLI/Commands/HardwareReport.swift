@@ -48,6 +48,9 @@ enum HardwareReport {
         return [
             ("hardware", .string(profile.name)), ("precision", .string(w.precision.rawValue)),
             ("kv_cache_precision", .string(w.kvCachePrecision.rawValue)),
+            // The figures below are a static batch (all prompts prefilled together, then decoded
+            // in lock step); `continuous_batching` is the planner's steady state.
+            ("batching", .string("static")),
             ("batch", .integer(w.batch)), ("prompt_tokens", .integer(w.promptTokens)),
             ("output_tokens", .integer(w.outputTokens)), ("devices", .integer(w.devices)),
             ("ttft_ms", .number(e.ttftSeconds * 1000)), ("tpot_ms", .number(e.tpotSeconds * 1000)),
@@ -65,6 +68,23 @@ enum HardwareReport {
             ("power_w", .number(e.averageWatts)), ("prefill_power_w", .number(e.prefillWatts)),
             ("decode_power_w", .number(e.decodeWatts)), ("pue", .number(e.options.pue)),
         ]
+    }
+
+    /// Continuous batching in steady state at `--batch` running sequences (the planner's
+    /// serving model), with the largest running batch within the SLOs.
+    static func steadyState(_ s: SteadyStateServing, usdPerDeviceHour: Double, largest: Double?) -> ReportValue {
+        let devices = Double(s.workload.devices)
+        return reportObject([
+            ("running_batch", .integer(s.workload.batch)), ("kv_slots", .integer(s.slots)), ("stable", .bool(s.isStable)),
+            ("requests_per_second", .number(s.requestsPerSecond)), ("tokens_per_second", .number(s.tokensPerSecond)),
+            ("ttft_ms", .number(s.ttft.mean * 1000)), ("ttft_p50_ms", .number(s.ttft.p50 * 1000)), ("ttft_p90_ms", .number(s.ttft.p90 * 1000)),
+            ("tpot_ms", .number(s.tpot.mean * 1000)), ("tpot_p50_ms", .number(s.tpot.p50 * 1000)), ("tpot_p90_ms", .number(s.tpot.p90 * 1000)),
+            ("joules_per_token", .number(s.joulesPerToken)),
+            ("usd_per_million_tokens", .number(usdPerDeviceHour * devices / 3600 / s.tokensPerSecond * 1e6)),
+            ("slot_utilisation", .number(s.slotUtilisation)), ("prefill_utilisation", .number(s.prefillUtilisation)),
+            ("engine_utilisation", .number(s.engineUtilisation)),
+            ("max_running_batch", largest.map { .number($0) } ?? .null),
+        ])
     }
 
     static func training(_ t: TrainingEstimate, devicesForDays: (days: Double, devices: Int)?) -> ReportValue {
