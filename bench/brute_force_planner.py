@@ -519,15 +519,16 @@ def replica(sc: Scenario, opt: Option, n: float) -> Replica | None:
             # the fractional batch at which it is exactly that share (bisection on the batch).
             target = MAX_ENGINE_UTIL * capacity
             if rep[0] > target:
-                lo, hi = 0.0, b
-                for _ in range(200):
-                    if hi - lo <= 1e-12 * hi:
-                        break
-                    mid = (lo + hi) / 2
-                    if _steady_state(sc, opt, n, s, k, [mid])[2][0] <= target:
-                        lo = mid
-                    else:
-                        hi = mid
+                # Bracket from the integer batches already evaluated (throughput grows with the
+                # batch), then refine on 64 points at a time down to 1e-12 of the batch.
+                below = np.nonzero(rps[:i + 1] <= target)[0]
+                lo, hi = (float(below[-1] + 1), float(below[-1] + 2)) if len(below) else (0.0, 1.0)
+                while hi - lo > 1e-12 * hi:
+                    pts = np.linspace(lo, hi, 66)[1:-1]
+                    r_pts = _steady_state(sc, opt, n, s, k, pts)[2]
+                    ok_pts = np.nonzero(r_pts <= target)[0]
+                    lo, hi = (float(pts[ok_pts[-1]]), float(pts[ok_pts[-1] + 1]) if ok_pts[-1] + 1 < len(pts) else hi) \
+                        if len(ok_pts) else (lo, float(pts[0]))
                 b = lo
                 t1, tt, rr, jj, _, _ = _steady_state(sc, opt, n, s, k, [b])
                 rep = (float(rr[0]), float(jj[0]), float(tt[0]), float(t1[0]))

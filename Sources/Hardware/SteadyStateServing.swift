@@ -177,6 +177,8 @@ public struct SteadyStateServing: Equatable, Sendable {
             var pmf = exp(k * log(m) - m - lgamma(k + 1))
             var cost = model.cost(decodeSequences: n, prefillTokens: min(k * p, free))
             while k <= last {
+                // Past the mean, stop once a term no longer counts (they only fall from there).
+                if k > m, pmf < 1e-15 * mass { break }
                 let next = model.cost(decodeSequences: n, prefillTokens: min((k + 1) * p, free))
                 if pmf > 1e-300 {
                     let t = cost.seconds
@@ -212,7 +214,16 @@ public struct SteadyStateServing: Equatable, Sendable {
     public var isStable: Bool {
         fits && runningBatch <= Double(slots)
             && slotUtilisation <= limits.maxUtilisation && prefillUtilisation <= limits.maxUtilisation
-            && engineUtilisation <= limits.maxEngineUtilisation
+            // The search puts the batch at the limit itself: λ <= u × capacity, which in
+            // floating point may divide to a hair above u.
+            && engineUtilisation <= limits.maxEngineUtilisation * (1 + 1e-12)
+    }
+
+    /// Requests per second at `runningBatch`, λ = n / ((O − 1) E[t]), without the queues,
+    /// percentiles and energy `init` adds (the same figure as its `requestsPerSecond`).
+    public static func requestsPerSecond(profile: HardwareProfile, workload: ServingWorkload, runningBatch: Double) throws(HardwareError) -> Double {
+        let model = try Roofline.MixedStep(profile: profile, workload: workload)
+        return Figures(step: model, workload: workload, running: runningBatch, quantiles: false).lambda
     }
 
     /// The most requests per second the replica completes: λ at the largest running batch the
@@ -296,10 +307,24 @@ public struct SteadyStateServing: Equatable, Sendable {
         let target = limits.maxEngineUtilisation * Self.capacity(step: model, workload: workload, slots: slots)
         func lambda(_ n: Double) -> Double { Figures(step: model, workload: workload, running: n, quantiles: false).lambda }
         guard lambda(Double(lo)) > target else { return Double(lo) }
+        // The root of λ(n) = target in (0, lo] by the Illinois variant of regula falsi
+        // (throughput is smooth, concave and near-linear in the batch), keeping the feasible end.
         var a = 0.0, b = Double(lo)
-        for _ in 0..<200 where b - a > 1e-12 * b {
-            let mid = (a + b) / 2
-            if lambda(mid) <= target { a = mid } else { b = mid }
+        var fa = -target, fb = lambda(b) - target
+        var side = 0
+        for _ in 0..<100 where b - a > 1e-12 * b {
+            let c = (a * fb - b * fa) / (fb - fa)
+            guard c > a, c < b else { break }
+            let fc = lambda(c) - target
+            if fc <= 0 {
+                a = c; fa = fc
+                if side == -1 { fb /= 2 }
+                side = -1
+            } else {
+                b = c; fb = fc
+                if side == 1 { fa /= 2 }
+                side = 1
+            }
         }
         return a
     }

@@ -116,11 +116,15 @@ public enum ServingModel {
             workload.devices = devices
             if output >= 2 {
                 if let running = try? SteadyStateServing.largestRunningBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
-                    if let s = try? SteadyStateServing(profile: profile, workload: workload, options: options, runningBatch: running) {
+                    // The full steady state (queues, percentiles, energy) only for a degree
+                    // that is cheaper than the best so far.
+                    let cheaper = (try? SteadyStateServing.requestsPerSecond(profile: profile, workload: workload, runningBatch: running))
+                        .map { rps in best.map { Double(devices) / rps < $0.deviceSecondsPerRequest * (1 - 1e-9) } ?? true } ?? false
+                    if cheaper, let s = try? SteadyStateServing(profile: profile, workload: workload, options: options, runningBatch: running) {
                         let spec = ReplicaSpec(option: option, steadyState: s)
                         if best.map({ spec.deviceSecondsPerRequest < $0.deviceSecondsPerRequest * (1 - 1e-9) }) ?? true { best = spec }
-                        if running >= Double(maximumBatch) { break }
                     }
+                    if running >= Double(maximumBatch) { break }
                 }
             } else if let batch = try? BatchSearch.largestBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
                 workload.batch = batch

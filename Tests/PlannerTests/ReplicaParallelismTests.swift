@@ -48,7 +48,7 @@ struct ReplicaParallelismTests {
         }
         func meets(_ s: SteadyStateServing) -> Bool { s.isStable && s.ttft.mean <= 1.5 && s.tpot.mean <= 0.05 }
         let chosen = try estimate(devices: spec.devices, batch: spec.runningBatch)
-        #expect(meets(chosen), "TTFT \(chosen.ttft.mean) TPOT \(chosen.tpot.mean) stable \(chosen.isStable) slots \(chosen.slotUtilisation) prefill \(chosen.prefillUtilisation) batch \(spec.batch) of \(chosen.slots)")
+        #expect(meets(chosen), "TTFT \(chosen.ttft.mean) TPOT \(chosen.tpot.mean) stable \(chosen.isStable) slots \(chosen.slotUtilisation) prefill \(chosen.prefillUtilisation) batch \(spec.batch) of \(chosen.slots), running \(spec.runningBatch) on \(spec.devices), engine \(chosen.engineUtilisation)")
         if spec.runningBatch < Double(ServingModel.maximumBatch) { #expect(!meets(try estimate(devices: spec.devices, batch: spec.runningBatch * (1 + 1e-6) + (spec.runningBatch == spec.runningBatch.rounded() ? 1 : 0)))) }
         // Every degree, every running batch on a coarse grid and the batches next to the chosen one: none cheaper.
         let chosenCost = Double(spec.devices) / chosen.requestsPerSecond
