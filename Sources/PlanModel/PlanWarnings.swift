@@ -106,7 +106,7 @@ extension PlanWarnings {
         }
         guard let inf = problem.inference, case .forecast = inf.demand, inf.slo.ttftSeconds == nil else { return [] }
         return [Warning(.ttftUnbounded,
-                        "No time-to-first-token SLO is set (inference.slo.ttft_ms): the planner may batch requests until the first token takes seconds; if this traffic is interactive, set one.",
+                        "No time-to-first-token SLO is set (inference.slo.ttft_ms): the planner runs each replica up to its queue and capacity limits, where a request may wait seconds for its first token; if this traffic is interactive, set one.",
                         subject: "serving")]
     }
 
