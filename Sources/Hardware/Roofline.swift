@@ -110,6 +110,25 @@ public enum Roofline {
 
         /// The step with `n` decode sequences and `c` prefill tokens.
         public func cost(decodeSequences n: Double, prefillTokens c: Double) -> PhaseCost {
+            let x = parts(n, c)
+            // A compute-bound step draws power as prefill does.
+            return PhaseCost(flops: x.flops / k, bytes: x.bytes / k, peakFLOPS: x.peak, bandwidth: bandwidth,
+                             computeEfficiency: x.efficiency, bandwidthEfficiency: decodeBandwidth,
+                             communicationSeconds: x.communication, overheadSeconds: overhead,
+                             powerFactor: x.compute >= x.memory ? prefillPower : decodePower)
+        }
+
+        /// `cost(...).seconds` without building the phase (the steady state's sums need only
+        /// the time): the same expressions, so the same number.
+        @inline(__always)
+        public func seconds(decodeSequences n: Double, prefillTokens c: Double) -> Double {
+            let x = parts(n, c)
+            return max(x.compute, x.memory) + x.communication + overhead
+        }
+
+        @inline(__always)
+        private func parts(_ n: Double, _ c: Double)
+            -> (flops: Double, bytes: Double, peak: Double, efficiency: Double, communication: Double, compute: Double, memory: Double) {
             let decodeFLOPs = n * decodeFLOPsPerSequence
             let prefillFLOPs = c * prefillFLOPsPerToken
             let flops = decodeFLOPs + prefillFLOPs
@@ -125,12 +144,8 @@ public enum Roofline {
                 communication = 2 * layers * one
             }
             let bytes = weightBytes + n * bytesPerSequence + c * bytesPerPrefillToken
-            let computeSeconds = flops / k / (efficiency * effective), memorySeconds = bytes / k / (decodeBandwidth * bandwidth)
-            // A compute-bound step draws power as prefill does.
-            return PhaseCost(flops: flops / k, bytes: bytes / k, peakFLOPS: effective, bandwidth: bandwidth,
-                             computeEfficiency: efficiency, bandwidthEfficiency: decodeBandwidth,
-                             communicationSeconds: communication, overheadSeconds: overhead,
-                             powerFactor: computeSeconds >= memorySeconds ? prefillPower : decodePower)
+            return (flops, bytes, effective, efficiency, communication,
+                    flops / k / (efficiency * effective), bytes / k / (decodeBandwidth * bandwidth))
         }
 
         /// Board power during `cost`, W (`PowerModel`, from this profile's idle power and TDP).

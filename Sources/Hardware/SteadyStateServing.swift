@@ -175,22 +175,21 @@ public struct SteadyStateServing: Equatable, Sendable {
             var k = max(0, (m - spread).rounded(.down))
             let last = (m + spread).rounded(.up)
             var pmf = exp(k * log(m) - m - lgamma(k + 1))
-            var cost = model.cost(decodeSequences: n, prefillTokens: min(k * p, free))
+            var t = model.seconds(decodeSequences: n, prefillTokens: min(k * p, free))
             while k <= last {
                 // Past the mean, stop once a term no longer counts (they only fall from there).
                 if k > m, pmf < 1e-15 * mass { break }
-                let next = model.cost(decodeSequences: n, prefillTokens: min((k + 1) * p, free))
+                let next = model.seconds(decodeSequences: n, prefillTokens: min((k + 1) * p, free))
                 if pmf > 1e-300 {
-                    let t = cost.seconds
                     t1 += pmf * t
                     t2 += pmf * t * t
-                    if quantiles { joules += pmf * t * model.watts(cost) }
-                    withPrompt += pmf * next.seconds
+                    if quantiles { joules += pmf * t * model.watts(model.cost(decodeSequences: n, prefillTokens: min(k * p, free))) }
+                    withPrompt += pmf * next
                     mass += pmf
                 }
                 pmf *= m / (k + 1)
                 k += 1
-                cost = next
+                t = next
             }
             meanStep = t1 / mass
             stepDeviation = max(0, t2 / mass - meanStep * meanStep).squareRoot()
