@@ -62,6 +62,10 @@ public struct Warning: Equatable, Hashable, Sendable, CustomStringConvertible {
         public static let incompleteRows = Code(rawValue: "incomplete_rows")
         /// The model, its KV cache and activations need more memory than the devices have.
         public static let memoryExceeded = Code(rawValue: "memory_exceeded")
+        /// The continuous-batching steady state at the asked running batch lies outside what
+        /// the model vouches for: more sequences than the KV slots, unstable queues, or
+        /// throughput beyond 80% of capacity, where its figures are optimistic.
+        public static let steadyStateLimit = Code(rawValue: "steady_state_limit")
     }
 }
 

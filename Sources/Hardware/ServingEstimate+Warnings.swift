@@ -11,3 +11,27 @@ extension ServingEstimate {
                         subject: "estimate")]
     }
 }
+
+extension SteadyStateServing {
+    /// Where the steady state leaves the ground it stands on (`isStable` fails): the running
+    /// batch exceeds the KV slots (a real server would preempt), a queue is at or past its
+    /// limit (waits grow without bound at 1), or throughput is beyond the capacity share where
+    /// a simulated engine still agrees with the formulas. One warning naming each reason.
+    public var warnings: [Warning] {
+        var reasons: [String] = []
+        if !fits { reasons.append("one sequence at its full context does not fit beside the weights") }
+        if runningBatch > Double(slots) {
+            reasons.append("the KV cache holds \(slots) sequences at the mean context, fewer than the running batch of \(NumberText.short(runningBatch)) (a server would preempt)")
+        }
+        if slotUtilisation > limits.maxUtilisation || prefillUtilisation > limits.maxUtilisation {
+            reasons.append("the slot or prefill-budget queue runs above \(NumberText.short(100 * limits.maxUtilisation))% (\(NumberText.short(100 * max(slotUtilisation, prefillUtilisation)))%), where waits grow without bound")
+        }
+        if engineUtilisation > limits.maxEngineUtilisation * (1 + 1e-12) {
+            reasons.append("throughput is \(NumberText.short(100 * engineUtilisation))% of the replica's capacity, beyond the \(NumberText.short(100 * limits.maxEngineUtilisation))% up to which a simulated engine agrees with the formulas (they are optimistic there)")
+        }
+        guard !reasons.isEmpty else { return [] }
+        return [Warning(.steadyStateLimit,
+                        "The continuous-batching figures at this running batch are outside the ground the model stands on: " + reasons.joined(separator: "; ") + "; the planner would run fewer sequences (max_running_batch).",
+                        subject: "continuous batching")]
+    }
+}

@@ -75,6 +75,22 @@ import TestSupport
         #expect((steady["max_running_batch"] as? Double ?? 0) >= 64)
     }
 
+    /// A running batch beyond what the steady state vouches for is estimated, and says why.
+    @Test func estimateWarnsBeyondTheSteadyState() throws {
+        func codes(_ batch: Int) throws -> [String] {
+            let r = try run(["estimate", "--hardware", "h100-sxm", "--model", "llama-3.1-8b", "--batch", "\(batch)", "--prompt-tokens", "800",
+                             "--output-tokens", "200", "--format", "json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            return ((r.json?["warnings"] as? [[String: Any]]) ?? []).compactMap { $0["code"] as? String }
+        }
+        #expect(!(try codes(64)).contains("steady_state_limit"))
+        let r = try run(["estimate", "--hardware", "h100-sxm", "--model", "llama-3.1-8b", "--batch", "600", "--prompt-tokens", "800",
+                         "--output-tokens", "200", "--format", "json"])
+        let warning = try #require((r.json?["warnings"] as? [[String: Any]])?.first { $0["code"] as? String == "steady_state_limit" })
+        let message = try #require(warning["message"] as? String)
+        #expect(message.contains("KV cache holds") && message.contains("capacity"), "\(message)")
+    }
+
     @Test func estimateTakesAnExplicitShapeAndTensorParallelism() throws {
         let r = try run(["estimate", "--hardware", "h100-sxm", "--params", "70B", "--layers", "80", "--hidden", "8192", "--heads", "64",
                          "--kv-heads", "8", "--batch", "8", "--prompt-tokens", "1024", "--output-tokens", "256", "--devices", "4",

@@ -118,7 +118,10 @@ struct Estimate: ParsableCommand {
             + (kept.contains("lm-head") ? shape.outputProjectionParameters : 0)
         let options = ServingOptions(pue: pue, carbonIntensity: carbonIntensity)
         let pairs = try report(profile: profile, workload: workload, options: options, family: family, name: name)
-        let warnings = try ServingEstimate(profile: profile, workload: workload, options: options).warnings
+        var warnings = try ServingEstimate(profile: profile, workload: workload, options: options).warnings
+        if workload.outputTokens >= 2 {
+            warnings += try SteadyStateServing(profile: profile, workload: workload, options: options).warnings
+        }
         try output.emit(reportObject(pairs), warnings: warnings)
     }
 
