@@ -8,9 +8,13 @@
 public enum PowerModel {
     /// Power of one device in watts at utilisation `u` ∈ [0, 1] with power factor `k`.
     public static func watts(profile: HardwareProfile, utilisation u: Double, powerFactor k: Double) -> Double {
-        let idle = profile.idleW.value, tdp = profile.tdpW.value
-        let fraction = min(1, max(0, k * u))
-        return idle + (tdp - idle) * fraction
+        watts(idle: profile.idleW.value, tdp: profile.tdpW.value, utilisation: u, powerFactor: k)
+    }
+
+    /// Power in watts between `idle` and `tdp` (W) at utilisation `u` with power factor `k`.
+    @inline(__always)
+    public static func watts(idle: Double, tdp: Double, utilisation u: Double, powerFactor k: Double) -> Double {
+        idle + (tdp - idle) * min(1, max(0, k * u))
     }
 
     /// Power of one device during a phase, W.

@@ -53,44 +53,6 @@ public enum Queueing {
         return mean / p * log(p / (1 - q))
     }
 
-    /// The q-quantile of a Poisson count of mean `mean`: the smallest k with P(K ≤ k) ≥ q,
-    /// summed exactly below a mean of 500 and by the Cornish–Fisher expansion
-    /// μ + z √μ + (z² − 1) / 6 above (Johnson, Kemp & Kotz, Univariate Discrete
-    /// Distributions, 2005, §4.4).
-    public static func poissonQuantile(mean: Double, quantile q: Double) -> Double {
-        guard mean > 0 else { return 0 }
-        if mean >= 500 {
-            let z = normalQuantile(q)
-            return max(0, (mean + z * mean.squareRoot() + (z * z - 1) / 6).rounded(.up))
-        }
-        var pmf = exp(-mean), cdf = pmf, k = 0.0
-        while cdf < q && k < 10 * mean + 100 {
-            k += 1
-            pmf *= mean / k
-            cdf += pmf
-        }
-        return k
-    }
-
-    /// The Poisson probabilities of mean `mean` that carry all but about 1e-12 of the mass:
-    /// (k, P(K = k)) for k within mean ± (8 √mean + 10), from the log-probability at the
-    /// first term (lgamma) and the recurrence P(k + 1) = P(k) mean / (k + 1).
-    public static func poissonTerms(mean: Double) -> [(Double, Double)] {
-        guard mean > 0 else { return [(0, 1)] }
-        let spread = 8 * mean.squareRoot() + 10
-        let first = max(0, (mean - spread).rounded(.down)), last = (mean + spread).rounded(.up)
-        var pmf = exp(first * log(mean) - mean - lgamma(first + 1))
-        var out: [(Double, Double)] = []
-        out.reserveCapacity(Int(last - first) + 1)
-        var k = first
-        while k <= last {
-            if pmf > 1e-300 { out.append((k, pmf)) }
-            pmf *= mean / (k + 1)
-            k += 1
-        }
-        return out
-    }
-
     /// The standard normal quantile, by Acklam's rational approximation (relative error below
     /// 1.2e-9), for q in (0, 1).
     public static func normalQuantile(_ q: Double) -> Double {

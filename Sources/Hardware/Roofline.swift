@@ -134,15 +134,9 @@ public enum Roofline {
             let flops = decodeFLOPs + prefillFLOPs
             // One efficiency that gives the same compute time as each part at its own.
             let efficiency = flops > 0 ? flops / (decodeFLOPs / decodeCompute + prefillFLOPs / prefillCompute) : decodeCompute
-            let highFLOPs = 2 * keptHigh * (n + c)
-            var effective = peak
-            if highFLOPs > 0, let bf16 = bf16Peak, bf16 != peak { effective = flops / ((flops - highFLOPs) / peak + highFLOPs / bf16) }
-            let tokens = n + c
-            var communication = 0.0
-            if devices > 1 {
-                let one = linkLatency + 2 * (k - 1) / k * tokens * hidden * 2 / linkBandwidth
-                communication = 2 * layers * one
-            }
+            let effective = Roofline.effectivePeak(peak: peak, bf16: bf16Peak, flops: flops, highFLOPs: 2 * keptHigh * (n + c))
+            let communication = Roofline.allReduceSeconds(latency: linkLatency, bandwidth: linkBandwidth, devices: devices,
+                                                          hidden: hidden, layers: layers, tokens: n + c)
             let bytes = weightBytes + n * bytesPerSequence + c * bytesPerPrefillToken
             return (flops, bytes, effective, efficiency, communication,
                     flops / k / (efficiency * effective), bytes / k / (decodeBandwidth * bandwidth))
@@ -150,14 +144,20 @@ public enum Roofline {
 
         /// Board power during `cost`, W (`PowerModel`, from this profile's idle power and TDP).
         public func watts(_ cost: PhaseCost) -> Double {
-            idleW + (tdpW - idleW) * min(1, max(0, cost.powerFactor * cost.utilisation))
+            PowerModel.watts(idle: idleW, tdp: tdpW, utilisation: cost.utilisation, powerFactor: cost.powerFactor)
         }
     }
 
     /// The peak that runs `flops` in the time of running `highFLOPs` of them at the bf16 peak
     /// (the layers kept in bf16) and the rest at `peak`; `peak` when none are kept high.
     static func effectivePeak(_ profile: HardwareProfile, _ w: ServingWorkload, peak: Double, flops: Double, highFLOPs: Double) -> Double {
-        guard highFLOPs > 0, let bf16 = profile.peakFLOPS(for: .bf16), bf16 != peak else { return peak }
+        effectivePeak(peak: peak, bf16: highFLOPs > 0 ? profile.peakFLOPS(for: .bf16) : nil, flops: flops, highFLOPs: highFLOPs)
+    }
+
+    /// `effectivePeak` from the numbers: `bf16` is the bf16 peak (nil when the profile has none).
+    @inline(__always)
+    static func effectivePeak(peak: Double, bf16: Double?, flops: Double, highFLOPs: Double) -> Double {
+        guard highFLOPs > 0, let bf16, bf16 != peak else { return peak }
         return flops / ((flops - highFLOPs) / peak + highFLOPs / bf16)
     }
 
@@ -175,11 +175,17 @@ public enum Roofline {
 
     /// Time of the 2 L all-reduces of one pass over `tokens` tokens; 0 for one device.
     public static func allReduceSeconds(profile: HardwareProfile, workload w: ServingWorkload, tokens: Double) -> Double {
-        guard w.devices > 1 else { return 0 }
-        let k = Double(w.devices)
-        let message = tokens * Double(w.shape.hidden) * 2
-        let one = profile.interconnectLatency + 2 * (k - 1) / k * message / profile.interconnectBandwidth
-        return 2 * Double(w.shape.layers) * one
+        allReduceSeconds(latency: profile.interconnectLatency, bandwidth: profile.interconnectBandwidth, devices: w.devices,
+                         hidden: Double(w.shape.hidden), layers: Double(w.shape.layers), tokens: tokens)
+    }
+
+    /// `allReduceSeconds` from the numbers: link latency (s) and bandwidth (bytes/s).
+    @inline(__always)
+    static func allReduceSeconds(latency: Double, bandwidth: Double, devices: Int, hidden: Double, layers: Double, tokens: Double) -> Double {
+        guard devices > 1 else { return 0 }
+        let k = Double(devices)
+        let one = latency + 2 * (k - 1) / k * (tokens * hidden * 2) / bandwidth
+        return 2 * layers * one
     }
 
     private static func setup(_ profile: HardwareProfile, _ w: ServingWorkload) throws(HardwareError) -> (Double, Double) {

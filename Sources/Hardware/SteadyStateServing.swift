@@ -169,8 +169,9 @@ public struct SteadyStateServing: Equatable, Sendable {
             // E[t], E[t^2], E[W t] and the step that holds a given prompt, E[t(n, P + K P)],
             // over K ~ Poisson(m) prompts per step.
             var t1 = 0.0, t2 = 0.0, joules = 0.0, withPrompt = 0.0, mass = 0.0
-            // The terms of Queueing.poissonTerms, walked without building the list; the step
-            // with one more prompt is the next term's step.
+            // The Poisson terms within m ± (8 √m + 10), from the log-probability of the first
+            // (lgamma) and P(k + 1) = P(k) m / (k + 1); the step with one more prompt is the
+            // next term's step.
             let spread = 8 * m.squareRoot() + 10
             var k = max(0, (m - spread).rounded(.down))
             let last = (m + spread).rounded(.up)
@@ -218,13 +219,6 @@ public struct SteadyStateServing: Equatable, Sendable {
             && engineUtilisation <= limits.maxEngineUtilisation * (1 + 1e-12)
     }
 
-    /// Requests per second at `runningBatch`, λ = n / ((O − 1) E[t]), without the queues,
-    /// percentiles and energy `init` adds (the same figure as its `requestsPerSecond`).
-    public static func requestsPerSecond(profile: HardwareProfile, workload: ServingWorkload, runningBatch: Double) throws(HardwareError) -> Double {
-        let model = try Roofline.MixedStep(profile: profile, workload: workload)
-        return Figures(step: model, workload: workload, running: runningBatch, quantiles: false).lambda
-    }
-
     /// The most requests per second the replica completes: λ at the largest running batch the
     /// slots and the prefill budget allow (n (1 + P / (O − 1)) below the budget).
     static func capacity(step: Roofline.MixedStep, workload w: ServingWorkload, slots: Int) -> Double {
@@ -269,10 +263,11 @@ public struct SteadyStateServing: Equatable, Sendable {
     /// (every figure grows with it) unless the capacity limit binds: then it is the fractional
     /// batch at which throughput is exactly that share of capacity (bisection to 1e-12), so
     /// that a replica's throughput never rises as the model grows (capacity falls with it),
-    /// which the planner's branch and bound relies on.
+    /// which the planner's branch and bound relies on. Returned with its requests per second
+    /// (`requestsPerSecond` of the steady state there).
     public static func largestRunningBatch(profile: HardwareProfile, workload: ServingWorkload, slo: LatencySLO,
                                            options: ServingOptions = ServingOptions(), limits: SchedulerLimits = SchedulerLimits(),
-                                           limit: Int = 1024) throws(HardwareError) -> Double? {
+                                           limit: Int = 1024) throws(HardwareError) -> (batch: Double, requestsPerSecond: Double)? {
         let (slots, longestFits) = Self.slots(profile: profile, workload: workload, options: options, limits: limits)
         guard longestFits, slots >= 1 else { return nil }
         try Self.validate(workload, options, limits)
@@ -305,18 +300,20 @@ public struct SteadyStateServing: Equatable, Sendable {
         // The capacity limit, on a continuous batch (throughput grows with it).
         let target = limits.maxEngineUtilisation * Self.capacity(step: model, workload: workload, slots: slots)
         func lambda(_ n: Double) -> Double { Figures(step: model, workload: workload, running: n, quantiles: false).lambda }
-        guard lambda(Double(lo)) > target else { return Double(lo) }
+        let atLo = lambda(Double(lo))
+        guard atLo > target else { return (Double(lo), atLo) }
         // The root of λ(n) = target in (0, lo] by the Illinois variant of regula falsi
         // (throughput is smooth, concave and near-linear in the batch), keeping the feasible end.
-        var a = 0.0, b = Double(lo)
-        var fa = -target, fb = lambda(b) - target
+        var a = 0.0, b = Double(lo), lambdaA = 0.0
+        var fa = -target, fb = atLo - target
         var side = 0
         for _ in 0..<100 where b - a > 1e-12 * b {
             let c = (a * fb - b * fa) / (fb - fa)
             guard c > a, c < b else { break }
-            let fc = lambda(c) - target
+            let lambdaC = lambda(c)
+            let fc = lambdaC - target
             if fc <= 0 {
-                a = c; fa = fc
+                a = c; fa = fc; lambdaA = lambdaC
                 if side == -1 { fb /= 2 }
                 side = -1
             } else {
@@ -325,6 +322,6 @@ public struct SteadyStateServing: Equatable, Sendable {
                 side = 1
             }
         }
-        return a
+        return (a, lambdaA)
     }
 }

@@ -118,13 +118,12 @@ public enum ServingModel {
                 if let running = try? SteadyStateServing.largestRunningBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
                     // The full steady state (queues, percentiles, energy) only for a degree
                     // that is cheaper than the best so far.
-                    let cheaper = (try? SteadyStateServing.requestsPerSecond(profile: profile, workload: workload, runningBatch: running))
-                        .map { rps in best.map { Double(devices) / rps < $0.deviceSecondsPerRequest * (1 - 1e-9) } ?? true } ?? false
-                    if cheaper, let s = try? SteadyStateServing(profile: profile, workload: workload, options: options, runningBatch: running) {
+                    let cheaper = best.map { Double(devices) / running.requestsPerSecond < $0.deviceSecondsPerRequest * (1 - 1e-9) } ?? true
+                    if cheaper, let s = try? SteadyStateServing(profile: profile, workload: workload, options: options, runningBatch: running.batch) {
                         let spec = ReplicaSpec(option: option, steadyState: s)
                         if best.map({ spec.deviceSecondsPerRequest < $0.deviceSecondsPerRequest * (1 - 1e-9) }) ?? true { best = spec }
                     }
-                    if running >= Double(maximumBatch) { break }
+                    if running.batch >= Double(maximumBatch) { break }
                 }
             } else if let batch = try? BatchSearch.largestBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
                 workload.batch = batch

@@ -138,7 +138,7 @@ struct Estimate: ParsableCommand {
         if workload.outputTokens >= 2 {
             let steady = try SteadyStateServing(profile: profile, workload: workload, options: options)
             let largest = try SteadyStateServing.largestRunningBatch(profile: profile, workload: workload, slo: slo, options: options)
-            pairs.append(("continuous_batching", HardwareReport.steadyState(steady, usdPerDeviceHour: profile.usdPerHour.value, largest: largest)))
+            pairs.append(("continuous_batching", HardwareReport.steadyState(steady, usdPerDeviceHour: profile.usdPerHour.value, largest: largest?.batch)))
         }
         pairs.append(("model", HardwareReport.shape(workload.shape, parameters: workload.parameters, family: family, name: name)))
         if let d = trainingTokens?.value {
