@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "scaleplan", targets: ["scaleplan"]),
         .library(name: "ScalingLaws", targets: ["ScalingLaws"]),
         .library(name: "ExperimentDesign", targets: ["ExperimentDesign"]),
+        .library(name: "ModelSelection", targets: ["ModelSelection"]),
         .library(name: "PlanModel", targets: ["PlanModel"]),
         .library(name: "PlanSolver", targets: ["PlanSolver"]),
         .library(name: "Scenario", targets: ["Scenario"]),
@@ -48,8 +49,10 @@ let package = Package(
         // Domain models: laws, pilot designs, hardware, demand.
         .target(name: "ScalingLaws", dependencies: ["Numerics", "LinearAlgebra", "Diagnostics"], swiftSettings: optimised),
         .target(name: "ExperimentDesign", dependencies: ["ScalingLaws", "Numerics", "LinearAlgebra", "Diagnostics"], swiftSettings: optimised),
-        .target(name: "Hardware", dependencies: ["LinearAlgebra", "Diagnostics"], swiftSettings: optimised),
+        .target(name: "Hardware", dependencies: ["Numerics", "LinearAlgebra", "Diagnostics"], swiftSettings: optimised),
         .target(name: "Demand", dependencies: ["Diagnostics"], swiftSettings: optimised),
+        // Choosing between candidate configurations from small runs (`scaleplan select`).
+        .target(name: "ModelSelection", dependencies: ["ScalingLaws", "Numerics", "LinearAlgebra", "Diagnostics"], swiftSettings: optimised),
 
         // The planning problem as plain values, and its solvers.
         .target(name: "PlanModel", dependencies: ["ScalingLaws", "Hardware", "Demand", "Numerics", "Diagnostics"], swiftSettings: optimised),
@@ -66,7 +69,7 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "PlanModel", "ScalingLaws", "ExperimentDesign", "Hardware", "Demand", "FileIO", "Diagnostics", "ValueTree",
+                "PlanModel", "ScalingLaws", "ExperimentDesign", "ModelSelection", "Hardware", "Demand", "FileIO", "Diagnostics", "ValueTree",
                 .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["Profiles/README.md", "Profiles/measurements"],
@@ -92,7 +95,7 @@ let package = Package(
         .target(
             name: "Report",
             dependencies: [
-                "PlanModel", "ScalingLaws", "ExperimentDesign", "Hardware", "Demand", "FileIO", "Diagnostics", "ValueTree",
+                "PlanModel", "ScalingLaws", "ExperimentDesign", "ModelSelection", "Hardware", "Demand", "FileIO", "Diagnostics", "ValueTree",
                 .product(name: "CSV", package: "CSV.swift"),
             ], swiftSettings: optimised),
 
@@ -100,7 +103,7 @@ let package = Package(
         .target(
             name: "ScaleplanCLI",
             dependencies: [
-                "ScalingLaws", "ExperimentDesign", "PlanModel", "PlanSolver", "Downscale", "Scenario", "Report",
+                "ScalingLaws", "ExperimentDesign", "ModelSelection", "PlanModel", "PlanSolver", "Downscale", "Scenario", "Report",
                 "Hardware", "Demand", "LinearAlgebra", "FileIO", "Diagnostics", "ValueTree",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: optimised),

@@ -66,6 +66,23 @@ public struct Warning: Equatable, Hashable, Sendable, CustomStringConvertible {
         /// the model vouches for: more sequences than the KV slots, unstable queues, or
         /// throughput beyond 80% of capacity, where its figures are optimistic.
         public static let steadyStateLimit = Code(rawValue: "steady_state_limit")
+        /// `select`: a candidate's law predicts its held-out sizes no better than a flat or a
+        /// log-linear baseline, so it shows no scaling trend in the range of its runs.
+        public static let noScalingTrend = Code(rawValue: "no_scaling_trend")
+        /// `select`: a candidate has too few sizes to leave one out, so its trend is untested.
+        public static let trendUntested = Code(rawValue: "trend_untested")
+        /// `select`: the leader's interval at the target overlaps another candidate's.
+        public static let selectionUndecided = Code(rawValue: "selection_undecided")
+        /// `select`: runs far from their candidate's law (likely training problems) were left out.
+        public static let flaggedRuns = Code(rawValue: "flagged_runs")
+        /// `select`: many runs lie far from their candidate's law: the law fits it badly.
+        public static let lawMisfit = Code(rawValue: "law_misfit")
+        /// `select`: a run still in training is behind what its law predicts.
+        public static let partialRunBehind = Code(rawValue: "partial_run_behind")
+        /// `select`: partial runs could not be compared with the law.
+        public static let partialRunUnchecked = Code(rawValue: "partial_run_unchecked")
+        /// `select`: the target lies far beyond the runs (more than 100x the largest size).
+        public static let farExtrapolation = Code(rawValue: "far_extrapolation")
     }
 }
 

@@ -1,3 +1,4 @@
+import Numerics
 import Foundation
 
 /// The queueing formulas the steady-state serving model uses, each with its source.
@@ -53,21 +54,6 @@ public enum Queueing {
         return mean / p * log(p / (1 - q))
     }
 
-    /// The standard normal quantile, by Acklam's rational approximation (relative error below
-    /// 1.2e-9), for q in (0, 1).
-    public static func normalQuantile(_ q: Double) -> Double {
-        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
-        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01]
-        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
-        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
-        let low = 0.02425
-        if q < low {
-            let t = (-2 * log(q)).squareRoot()
-            return (((((c[0] * t + c[1]) * t + c[2]) * t + c[3]) * t + c[4]) * t + c[5]) / ((((d[0] * t + d[1]) * t + d[2]) * t + d[3]) * t + 1)
-        }
-        if q > 1 - low { return -normalQuantile(1 - q) }
-        let u = q - 0.5, r = u * u
-        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * u
-            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
-    }
+    /// The standard normal quantile for q in (0, 1) (`NormalDistribution.quantile`).
+    public static func normalQuantile(_ q: Double) -> Double { NormalDistribution.quantile(q) }
 }

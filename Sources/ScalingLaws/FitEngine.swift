@@ -15,7 +15,7 @@ public struct Candidate: Sendable {
 /// from 1 to 10 first-round iterations reaches the same optimum; 2 leaves a margin, and
 /// costs about a tenth of scipy's one-L-BFGS-per-start evaluations; see BENCHMARKS.md.) Starts are independent and run on
 /// all cores; ties are broken by grid index, so the answer is deterministic.
-public struct FitEngine<Model: LogLossModel> {
+public struct FitEngine<Model: LogLossPredictor> {
     public let model: Model
     public let delta: Double
     public var finalists = 16

@@ -10,7 +10,7 @@ public func huber(_ r: Double, delta: Double) -> (value: Double, slope: Double) 
 
 /// The fitting objective of Hoffmann et al. 2022 (Approach 3): the weighted sum over runs
 /// of Huber(delta) of (predicted ln L - observed ln L), with its analytic gradient.
-public struct HuberObjective<Model: LogLossModel>: DifferentiableObjective {
+public struct HuberObjective<Model: LogLossPredictor>: DifferentiableObjective {
     public let model: Model
     public let data: FitData
     public let delta: Double

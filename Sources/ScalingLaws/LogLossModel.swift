@@ -1,22 +1,27 @@
 import Foundation
 import Numerics
 
-/// A law family written as a predictor of ln L from parameters theta: what the Huber
-/// objective fits. Each model also says how theta maps to a `ScalingLaw` and which
-/// grid of starting points to use.
-public protocol LogLossModel: Sendable {
+/// A predictor of ln L (or of the log of any positive metric) from parameters theta: what
+/// the Huber objective fits and `FitEngine` minimises. `LogLossModel` adds the map to a
+/// planning `ScalingLaw`; the candidate-selection laws (`scaleplan select`) are predictors only.
+public protocol LogLossPredictor: Sendable {
     /// Number of fitted parameters.
     var dimension: Int { get }
     /// Predicted ln L for run `row`, with d(ln L)/d(theta) written to `gradient`.
     func logLoss(_ theta: [Double], row: Int, data: FitData, gradient: inout [Double]) -> Double
-    /// The law these parameters describe.
-    func law(_ theta: [Double]) throws(LawError) -> ScalingLaw
     /// Box bounds on theta, if the family needs them.
     var lower: [Double]? { get }
     var upper: [Double]? { get }
 }
 
-extension LogLossModel {
+/// A law family written as a predictor of ln L from parameters theta: what the Huber
+/// objective fits. Each model also says how theta maps to a `ScalingLaw`.
+public protocol LogLossModel: LogLossPredictor {
+    /// The law these parameters describe.
+    func law(_ theta: [Double]) throws(LawError) -> ScalingLaw
+}
+
+extension LogLossPredictor {
     public var lower: [Double]? { nil }
     public var upper: [Double]? { nil }
 }

@@ -1,0 +1,141 @@
+import Foundation
+import Numerics
+import ScalingLaws
+
+/// One candidate's runs fitted: the law, the noise of one run, and the runs flagged as
+/// likely training problems (left out of the refit).
+struct CandidateFit: Sendable {
+    let name: String
+    let form: SelectionLawForm
+    /// The runs fitted, and their log metric on the fitted scale (ln of the loss or error).
+    let runs: [SelectionRun]
+    let logValues: [Double]
+    let fit: LogFit
+    /// Log predictions at each fitted run.
+    let fitted: [Double]
+    /// Indices of `runs` grouped by (N, D): seed replicates share a cell.
+    let cells: [[Int]]
+    let seedNoise: Double?
+    let noise: Double
+    let flagged: [FlaggedRun]
+    /// More runs lay beyond the threshold than a few failed runs explain; none were dropped.
+    let misfitCount: Int
+
+    /// The bootstrap's noise pool: within-cell deviations (scaled to unbiased spread) when
+    /// replicates exist, else the fit's centred residuals scaled by sqrt(n / (n − p)).
+    let pool: [Double]
+    let poolIsReplicates: Bool
+
+    var sizes: Int { Set(runs.map { form.scaleIsTokens ? ($0.tokens ?? 0) : $0.params }).count }
+
+    /// Fits `runs` (complete runs of one candidate); flags runs beyond `flagSigma` noise
+    /// standard deviations and refits without them when they are few (at most a fifth).
+    static func make(name: String, form: SelectionLawForm, runs all: [SelectionRun], toFitted: (Double) -> Double,
+                     flagSigma: Double, delta: Double) throws(SelectionError) -> CandidateFit {
+        let first = try fitOnce(name: name, form: form, runs: all, toFitted: toFitted, delta: delta)
+        let z = zip(first.logValues, first.fitted).map { ($0 - $1) / first.noise }
+        let beyond = z.indices.filter { abs(z[$0]) > flagSigma }
+        let few = !beyond.isEmpty && beyond.count <= max(1, all.count / 5)
+        guard few else {
+            return first.with(flagged: [], misfit: beyond.count)
+        }
+        let flagged = beyond.map { i in
+            FlaggedRun(run: all[i], predicted: Foundation.exp(first.fitted[i]), residualSigma: z[i])
+        }
+        let keep = all.indices.filter { !beyond.contains($0) }.map { all[$0] }
+        let second = try fitOnce(name: name, form: form, runs: keep, toFitted: toFitted, delta: delta)
+        return second.with(flagged: flagged, misfit: 0)
+    }
+
+    private func with(flagged: [FlaggedRun], misfit: Int) -> CandidateFit {
+        CandidateFit(name: name, form: form, runs: runs, logValues: logValues, fit: fit, fitted: fitted, cells: cells,
+                     seedNoise: seedNoise, noise: noise, flagged: flagged, misfitCount: misfit, pool: pool, poolIsReplicates: poolIsReplicates)
+    }
+
+    private static func fitOnce(name: String, form: SelectionLawForm, runs: [SelectionRun], toFitted: (Double) -> Double,
+                                delta: Double) throws(SelectionError) -> CandidateFit {
+        try checkIdentifiable(name: name, form: form, runs: runs)
+        let logs = runs.map { Foundation.log(toFitted($0.value)) }
+        let data = SelectionFitter.data(runs, logValues: logs)
+        guard let fit = SelectionFitter.fit(form, data, delta: delta) else { throw .noConvergence(candidate: name) }
+        let fitted = runs.map { SelectionFitter.logPredict(form, fit.theta, params: $0.params, tokens: $0.tokens).value }
+        var byPoint: [String: [Int]] = [:]
+        var order: [String] = []
+        for (i, r) in runs.enumerated() {
+            let key = "\(r.params)|\(r.tokens ?? 0)"
+            if byPoint[key] == nil { order.append(key) }
+            byPoint[key, default: []].append(i)
+        }
+        let cells = order.map { byPoint[$0]! }
+        var squares = 0.0, dof = 0
+        var deviations: [Double] = []
+        for cell in cells where cell.count >= 2 {
+            let mean = cell.map { logs[$0] }.reduce(0, +) / Double(cell.count)
+            let scale = (Double(cell.count) / Double(cell.count - 1)).squareRoot()
+            for i in cell {
+                squares += (logs[i] - mean) * (logs[i] - mean)
+                deviations.append((logs[i] - mean) * scale)
+            }
+            dof += cell.count - 1
+        }
+        let seedNoise = dof > 0 ? (squares / Double(dof)).squareRoot() : nil
+        let n = runs.count, p = form.dimension
+        let residuals = zip(logs, fitted).map { $0 - $1 }
+        // A trimmed scale: the root mean square without the largest tenth of the residuals
+        // (at least one), so a failed run does not hide itself by inflating the noise it is
+        // measured against. (A median absolute deviation would shrink towards zero here: the
+        // near-L1 Huber fit passes through several runs exactly.)
+        let trimmed = max(1, n / 10)
+        let kept = residuals.map { $0 * $0 }.sorted().dropLast(trimmed)
+        let residualNoise = n - trimmed - p >= 1
+            ? (kept.reduce(0, +) / Double(n - trimmed - p)).squareRoot()
+            : (residuals.map { $0 * $0 }.reduce(0, +) / Double(n - p)).squareRoot()
+        let noise = max(seedNoise ?? 0, residualNoise, 1e-6)
+        let pool: [Double]
+        if deviations.isEmpty {
+            let mean = residuals.reduce(0, +) / Double(n)
+            let scale = (Double(n) / Double(n - p)).squareRoot()
+            pool = residuals.map { ($0 - mean) * scale }
+        } else {
+            pool = deviations
+        }
+        return CandidateFit(name: name, form: form, runs: runs, logValues: logs, fit: fit, fitted: fitted, cells: cells,
+                            seedNoise: seedNoise, noise: noise, flagged: [], misfitCount: 0, pool: pool,
+                            poolIsReplicates: !deviations.isEmpty)
+    }
+
+    /// The runs must outnumber the law's parameters and vary in every variable it reads.
+    static func checkIdentifiable(name: String, form: SelectionLawForm, runs: [SelectionRun]) throws(SelectionError) {
+        let p = form.dimension
+        let points = Set(runs.map { "\($0.params)|\($0.tokens ?? 0)" }).count
+        guard runs.count > p, points >= p else {
+            throw .tooFewRuns(candidate: name, "\(runs.count) runs at \(points) distinct points; the \(form.rawValue) law has \(p) parameters, so it needs runs at \(p) or more points and more runs than parameters")
+        }
+        if form.usesParams, Set(runs.map(\.params)).count < (form == .size ? 3 : 2) {
+            throw .tooFewRuns(candidate: name, "every run has \(Set(runs.map(\.params)).count == 1 ? "the same size" : "one of two sizes"); the \(form.rawValue) law needs runs at \(form == .size ? 3 : 2) or more sizes")
+        }
+        if form.usesTokens, Set(runs.compactMap(\.tokens)).count < (form == .rectified ? 3 : 2) {
+            throw .tooFewRuns(candidate: name, "the runs vary too little in tokens; the \(form.rawValue) law needs runs at \(form == .rectified ? 3 : 2) or more token counts")
+        }
+    }
+
+    /// One bootstrap resample of the log metric: within each cell of replicates the runs are
+    /// drawn with replacement, and a lone run gets a drawn deviation; without replicates, each
+    /// fitted value gets a drawn residual.
+    func resample(_ rng: inout SeededRandom) -> [Double] {
+        var out = logValues
+        func draw() -> Double { pool[Int(rng.next() % UInt64(pool.count))] }
+        if poolIsReplicates {
+            for cell in cells {
+                if cell.count >= 2 {
+                    for i in cell { out[i] = logValues[cell[Int(rng.next() % UInt64(cell.count))]] }
+                } else {
+                    out[cell[0]] = logValues[cell[0]] + draw()
+                }
+            }
+        } else {
+            for i in out.indices { out[i] = fitted[i] + draw() }
+        }
+        return out
+    }
+}
