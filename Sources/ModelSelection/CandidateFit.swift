@@ -11,6 +11,8 @@ struct CandidateFit: Sendable {
     let runs: [SelectionRun]
     let logValues: [Double]
     let fit: LogFit
+    /// The Huber threshold the law was fitted with (and its refits use).
+    let delta: Double
     /// Log predictions at each fitted run.
     let fitted: [Double]
     /// Indices of `runs` grouped by (N, D): seed replicates share a cell.
@@ -30,8 +32,14 @@ struct CandidateFit: Sendable {
 
     /// Fits `runs` (complete runs of one candidate); flags runs beyond `flagSigma` noise
     /// standard deviations and refits without them when they are few (at most a fifth).
+    ///
+    /// `delta` nil chooses the Huber threshold from the data: a first fit at 1e-3 (nearly
+    /// least absolute deviations, robust to failed runs) gives the noise σ, and the law is
+    /// refitted at 1.345σ, Huber's threshold for 95% efficiency under Gaussian noise (Huber
+    /// 1964; Huber and Ronchetti 2009, sec. 4.6). A near-L1 fit alone is inefficient, and a
+    /// bootstrap of it understates the spread of extrapolated predictions.
     static func make(name: String, form: SelectionLawForm, runs all: [SelectionRun], toFitted: (Double) -> Double,
-                     flagSigma: Double, delta: Double) throws(SelectionError) -> CandidateFit {
+                     flagSigma: Double, delta: Double?) throws(SelectionError) -> CandidateFit {
         let first = try fitOnce(name: name, form: form, runs: all, toFitted: toFitted, delta: delta)
         let z = zip(first.logValues, first.fitted).map { ($0 - $1) / first.noise }
         let beyond = z.indices.filter { abs(z[$0]) > flagSigma }
@@ -48,17 +56,18 @@ struct CandidateFit: Sendable {
     }
 
     private func with(flagged: [FlaggedRun], misfit: Int) -> CandidateFit {
-        CandidateFit(name: name, form: form, runs: runs, logValues: logValues, fit: fit, fitted: fitted, cells: cells,
+        CandidateFit(name: name, form: form, runs: runs, logValues: logValues, fit: fit, delta: delta, fitted: fitted, cells: cells,
                      seedNoise: seedNoise, noise: noise, flagged: flagged, misfitCount: misfit, pool: pool, poolIsReplicates: poolIsReplicates)
     }
 
     private static func fitOnce(name: String, form: SelectionLawForm, runs: [SelectionRun], toFitted: (Double) -> Double,
-                                delta: Double) throws(SelectionError) -> CandidateFit {
+                                delta given: Double?) throws(SelectionError) -> CandidateFit {
         try checkIdentifiable(name: name, form: form, runs: runs)
         let logs = runs.map { Foundation.log(toFitted($0.value)) }
         let data = SelectionFitter.data(runs, logValues: logs)
-        guard let fit = SelectionFitter.fit(form, data, delta: delta) else { throw .noConvergence(candidate: name) }
-        let fitted = runs.map { SelectionFitter.logPredict(form, fit.theta, params: $0.params, tokens: $0.tokens).value }
+        var delta = given ?? 1e-3
+        guard var fit = SelectionFitter.fit(form, data, delta: delta) else { throw .noConvergence(candidate: name) }
+        var fitted = runs.map { SelectionFitter.logPredict(form, fit.theta, params: $0.params, tokens: $0.tokens).value }
         var byPoint: [String: [Int]] = [:]
         var order: [String] = []
         for (i, r) in runs.enumerated() {
@@ -67,6 +76,27 @@ struct CandidateFit: Sendable {
             byPoint[key, default: []].append(i)
         }
         let cells = order.map { byPoint[$0]! }
+        var spread = noise(logs: logs, fitted: fitted, cells: cells, parameters: form.dimension)
+        if given == nil {
+            delta = 1.345 * spread.noise
+            let starts = [fit.theta] + fit.starts
+            guard let theta = SelectionFitter.refine(form, data, from: starts, delta: delta) else { throw .noConvergence(candidate: name) }
+            fit = LogFit(theta: theta, starts: starts)
+            fitted = runs.map { SelectionFitter.logPredict(form, fit.theta, params: $0.params, tokens: $0.tokens).value }
+            spread = noise(logs: logs, fitted: fitted, cells: cells, parameters: form.dimension)
+        }
+        return CandidateFit(name: name, form: form, runs: runs, logValues: logs, fit: fit, delta: delta, fitted: fitted, cells: cells,
+                            seedNoise: spread.seed, noise: spread.noise, flagged: [], misfitCount: 0, pool: spread.pool,
+                            poolIsReplicates: spread.replicates)
+    }
+
+    /// The noise of one run: the seed-to-seed spread where replicates exist, and a trimmed
+    /// residual scale; the larger is used. The bootstrap's pool is the within-cell deviations
+    /// (scaled to unbiased spread) with replicates, else the centred residuals scaled by
+    /// sqrt(n / (n − p)).
+    static func noise(logs: [Double], fitted: [Double], cells: [[Int]], parameters p: Int)
+        -> (seed: Double?, noise: Double, pool: [Double], replicates: Bool)
+    {
         var squares = 0.0, dof = 0
         var deviations: [Double] = []
         for cell in cells where cell.count >= 2 {
@@ -79,11 +109,11 @@ struct CandidateFit: Sendable {
             dof += cell.count - 1
         }
         let seedNoise = dof > 0 ? (squares / Double(dof)).squareRoot() : nil
-        let n = runs.count, p = form.dimension
+        let n = logs.count
         let residuals = zip(logs, fitted).map { $0 - $1 }
         // A trimmed scale: the root mean square without the largest tenth of the residuals
         // (at least one), so a failed run does not hide itself by inflating the noise it is
-        // measured against. (A median absolute deviation would shrink towards zero here: the
+        // measured against. (A median absolute deviation would shrink towards zero here: a
         // near-L1 Huber fit passes through several runs exactly.)
         let trimmed = max(1, n / 10)
         let kept = residuals.map { $0 * $0 }.sorted().dropLast(trimmed)
@@ -91,17 +121,10 @@ struct CandidateFit: Sendable {
             ? (kept.reduce(0, +) / Double(n - trimmed - p)).squareRoot()
             : (residuals.map { $0 * $0 }.reduce(0, +) / Double(n - p)).squareRoot()
         let noise = max(seedNoise ?? 0, residualNoise, 1e-6)
-        let pool: [Double]
-        if deviations.isEmpty {
-            let mean = residuals.reduce(0, +) / Double(n)
-            let scale = (Double(n) / Double(n - p)).squareRoot()
-            pool = residuals.map { ($0 - mean) * scale }
-        } else {
-            pool = deviations
-        }
-        return CandidateFit(name: name, form: form, runs: runs, logValues: logs, fit: fit, fitted: fitted, cells: cells,
-                            seedNoise: seedNoise, noise: noise, flagged: [], misfitCount: 0, pool: pool,
-                            poolIsReplicates: !deviations.isEmpty)
+        if !deviations.isEmpty { return (seedNoise, noise, deviations, true) }
+        let mean = residuals.reduce(0, +) / Double(n)
+        let scale = (Double(n) / Double(n - p)).squareRoot()
+        return (seedNoise, noise, residuals.map { ($0 - mean) * scale }, false)
     }
 
     /// The runs must outnumber the law's parameters and vary in every variable it reads.
@@ -119,19 +142,19 @@ struct CandidateFit: Sendable {
         }
     }
 
-    /// One bootstrap resample of the log metric: within each cell of replicates the runs are
-    /// drawn with replacement, and a lone run gets a drawn deviation; without replicates, each
-    /// fitted value gets a drawn residual.
+    /// One bootstrap resample of the log metric: with replicates, each cell (the runs at one
+    /// N and D) is its mean plus seed deviations drawn from the pooled within-cell deviations;
+    /// without, each fitted value plus a drawn residual.
     func resample(_ rng: inout SeededRandom) -> [Double] {
         var out = logValues
         func draw() -> Double { pool[Int(rng.next() % UInt64(pool.count))] }
         if poolIsReplicates {
+            // Each cell keeps its mean and gets freshly drawn seed deviations, so a cell of k
+            // replicates varies by σ²/k as the real one does (plain resampling of 2 runs with
+            // replacement would halve that).
             for cell in cells {
-                if cell.count >= 2 {
-                    for i in cell { out[i] = logValues[cell[Int(rng.next() % UInt64(cell.count))]] }
-                } else {
-                    out[cell[0]] = logValues[cell[0]] + draw()
-                }
+                let mean = cell.map { logValues[$0] }.reduce(0, +) / Double(cell.count)
+                for i in cell { out[i] = mean + draw() }
             }
         } else {
             for i in out.indices { out[i] = fitted[i] + draw() }

@@ -72,7 +72,7 @@ extension ModelSelector {
             var link: ErrorLink?
             if through {
                 let metric = Dictionary(train.map { ($0.row, toFitted($0.value)) }, uniquingKeysWith: { a, _ in a })
-                link = ErrorLink.fit(losses: fit.runs.map(\.value), errors: fit.runs.map { metric[$0.row]! }, delta: options.huberDelta)
+                link = ErrorLink.fit(losses: fit.runs.map(\.value), errors: fit.runs.map { metric[$0.row]! }, delta: fit.delta)
                 guard link != nil else { throw .noConvergence(candidate: name) }
             }
             let held = complete.filter { scale($0) == largest }.map { r in

@@ -65,7 +65,7 @@ public enum ModelSelector {
                                           flagSigma: options.flagSigma, delta: options.huberDelta)
             fits.append(f)
             if through {
-                guard let link = ErrorLink.fit(losses: f.runs.map(\.value), errors: f.runs.map { metricByRow[$0.row]! }, delta: options.huberDelta) else {
+                guard let link = ErrorLink.fit(losses: f.runs.map(\.value), errors: f.runs.map { metricByRow[$0.row]! }, delta: f.delta) else {
                     throw .noConvergence(candidate: name)
                 }
                 links.append(link)
@@ -74,7 +74,7 @@ public enum ModelSelector {
             }
         }
         let metrics: [[Double]?] = fits.map { f in through ? f.runs.map { metricByRow[$0.row]! } : nil }
-        let trends = fits.indices.map { TrendAnalysis.test(fits[$0], metric: metrics[$0], delta: options.huberDelta) }
+        let trends = fits.indices.map { TrendAnalysis.test(fits[$0], metric: metrics[$0], delta: fits[$0].delta) }
         let ratio = tokensPerParam(runs)
         func metricLog(_ c: Int, _ theta: [Double], _ link: ErrorLink?) -> (params: Double?, tokens: Double?, logValue: Double)? {
             guard let at = targetPoint(form, theta, options.target, ratio: ratio) else { return nil }
@@ -95,11 +95,11 @@ public enum ModelSelector {
                     // Case resampling of the (loss, error) pairs.
                     var w = [Double](repeating: 0, count: m.count)
                     for _ in m.indices { w[Int(rng.next() % UInt64(m.count))] += 1 }
-                    guard let l = ErrorLink.fit(losses: f.runs.map(\.value), errors: m, weights: w, from: [full.theta], delta: options.huberDelta) else { return nil }
+                    guard let l = ErrorLink.fit(losses: f.runs.map(\.value), errors: m, weights: w, from: [full.theta], delta: f.delta) else { return nil }
                     link = l
                 }
                 guard let theta = SelectionFitter.refine(form, SelectionFitter.data(f.runs, logValues: logs), from: [f.fit.theta] + f.fit.starts,
-                                                         delta: options.huberDelta),
+                                                         delta: f.delta),
                       let at = metricLog(c, theta, link), at.logValue.isFinite else { return nil }
                 let partialLogs = partials.filter { $0.candidate == f.name }.map {
                     SelectionFitter.logPredict(form, theta, params: $0.params, tokens: $0.tokens).value

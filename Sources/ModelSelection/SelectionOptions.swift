@@ -19,8 +19,8 @@ public struct SelectionOptions: Sendable {
     public var throughLoss: Bool
     /// Rank candidates whose law shows no scaling trend too.
     public var includeNoTrend: Bool
-    /// Huber threshold on log residuals (Hoffmann et al. 2022 use 1e-3).
-    public var huberDelta: Double
+    /// Huber threshold on log residuals; nil chooses 1.345σ from a first fit (`CandidateFit.make`).
+    public var huberDelta: Double?
     /// How many next runs to propose.
     public var nextRuns: Int
     /// Seeds per proposed run considered (1 to this many).
@@ -31,7 +31,7 @@ public struct SelectionOptions: Sendable {
 
     public init(law: SelectionLawForm? = nil, target: SelectionTarget, bootstrap: Int = 1000, seed: UInt64 = 0,
                 confidence: Double = 0.95, flagSigma: Double = 3, higherIsBetter: Bool = false, throughLoss: Bool = false, includeNoTrend: Bool = false,
-                huberDelta: Double = 1e-3, nextRuns: Int = 5, maxSeedsPerNextRun: Int = 3,
+                huberDelta: Double? = nil, nextRuns: Int = 5, maxSeedsPerNextRun: Int = 3,
                 runCost: (@Sendable (_ params: Double, _ tokens: Double) -> Double?)? = nil) {
         self.law = law
         self.target = target
@@ -55,7 +55,7 @@ public struct SelectionOptions: Sendable {
         }
         guard confidence > 0, confidence < 1 else { throw .invalidOption("the confidence must lie strictly between 0 and 1, found \(confidence)") }
         guard flagSigma.isFinite, flagSigma > 0 else { throw .invalidOption("the flag threshold must be a positive number of standard deviations, found \(flagSigma)") }
-        guard huberDelta.isFinite, huberDelta > 0 else { throw .invalidOption("the Huber threshold must be positive, found \(huberDelta)") }
+        if let d = huberDelta, !(d.isFinite && d > 0) { throw .invalidOption("the Huber threshold must be positive, found \(d)") }
         guard (0...100).contains(nextRuns) else { throw .invalidOption("between 0 and 100 next runs can be proposed, found \(nextRuns)") }
         guard (1...16).contains(maxSeedsPerNextRun) else { throw .invalidOption("1 to 16 seeds per next run, found \(maxSeedsPerNextRun)") }
         switch target {

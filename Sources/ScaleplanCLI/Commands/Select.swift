@@ -97,8 +97,8 @@ struct Select: ParsableCommand {
     @Flag(help: "Also predict each candidate's largest size from its smaller ones and report the absolute relative error, and whether the smaller runs choose the candidate that is best there.")
     var validateLargest = false
 
-    @Option(help: "Huber threshold on log residuals.")
-    var huberDelta = 1e-3
+    @Option(help: "Huber threshold on log residuals (default: 1.345 times the noise of a first, nearly L1 fit).")
+    var huberDelta: Double?
 
     @OptionGroup var location: HardwareProfileOptions
 
@@ -117,7 +117,7 @@ struct Select: ParsableCommand {
         guard confidence > 0, confidence < 1 else { throw ValidationError("--confidence must be strictly between 0 and 1.") }
         guard flagSigma.isFinite, flagSigma > 0 else { throw ValidationError("--flag-sigma must be a positive number.") }
         guard (0...100).contains(nextRuns) else { throw ValidationError("--next-runs must be from 0 to 100.") }
-        guard huberDelta.isFinite, huberDelta > 0 else { throw ValidationError("--huber-delta must be a positive number.") }
+        if let d = huberDelta, !(d.isFinite && d > 0) { throw ValidationError("--huber-delta must be a positive number.") }
         if let l = throughLoss, l == metricColumn { throw ValidationError("--through-loss names the metric column itself; give the loss column the metric is predicted through.") }
         try reports.validate(against: output)
     }
