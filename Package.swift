@@ -130,6 +130,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(name: "ExperimentDesignTests", dependencies: ["ExperimentDesign", "ScalingLaws", "Numerics", "Scenario", "TestSupport"]),
+        .testTarget(name: "ModelSelectionTests", dependencies: ["ModelSelection", "ScalingLaws", "Numerics", "Scenario", "TestSupport"]),
         .testTarget(name: "PlannerTests", dependencies: ["PlanModel", "PlanSolver", "Downscale", "GLPK", "Scenario", "TestSupport"]),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "Scenario", "TestSupport"]),
         .testTarget(name: "DemandTests", dependencies: ["Demand", "Scenario", "TestSupport"]),

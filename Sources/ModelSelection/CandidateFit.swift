@@ -41,7 +41,9 @@ struct CandidateFit: Sendable {
     static func make(name: String, form: SelectionLawForm, runs all: [SelectionRun], toFitted: (Double) -> Double,
                      flagSigma: Double, delta: Double?) throws(SelectionError) -> CandidateFit {
         let first = try fitOnce(name: name, form: form, runs: all, toFitted: toFitted, delta: delta)
-        let z = zip(first.logValues, first.fitted).map { ($0 - $1) / first.noise }
+        // Each run is judged against the noise of the others (studentised), so a failed run
+        // cannot hide in the spread it inflates.
+        let z = all.indices.map { i in (first.logValues[i] - first.fitted[i]) / first.noiseWithout(i) }
         let beyond = z.indices.filter { abs(z[$0]) > flagSigma }
         let few = !beyond.isEmpty && beyond.count <= max(1, all.count / 5)
         guard few else {
@@ -90,8 +92,8 @@ struct CandidateFit: Sendable {
                             poolIsReplicates: spread.replicates)
     }
 
-    /// The noise of one run: the seed-to-seed spread where replicates exist, and a trimmed
-    /// residual scale; the larger is used. The bootstrap's pool is the within-cell deviations
+    /// The noise of one run: the seed-to-seed spread where replicates exist (pooled within
+    /// cells), and the residual scale sqrt(Σr² / (n − p)); the larger is used. The bootstrap's pool is the within-cell deviations
     /// (scaled to unbiased spread) with replicates, else the centred residuals scaled by
     /// sqrt(n / (n − p)).
     static func noise(logs: [Double], fitted: [Double], cells: [[Int]], parameters p: Int)
@@ -111,20 +113,31 @@ struct CandidateFit: Sendable {
         let seedNoise = dof > 0 ? (squares / Double(dof)).squareRoot() : nil
         let n = logs.count
         let residuals = zip(logs, fitted).map { $0 - $1 }
-        // A trimmed scale: the root mean square without the largest tenth of the residuals
-        // (at least one), so a failed run does not hide itself by inflating the noise it is
-        // measured against. (A median absolute deviation would shrink towards zero here: a
-        // near-L1 Huber fit passes through several runs exactly.)
-        let trimmed = max(1, n / 10)
-        let kept = residuals.map { $0 * $0 }.sorted().dropLast(trimmed)
-        let residualNoise = n - trimmed - p >= 1
-            ? (kept.reduce(0, +) / Double(n - trimmed - p)).squareRoot()
-            : (residuals.map { $0 * $0 }.reduce(0, +) / Double(n - p)).squareRoot()
+        let residualNoise = (residuals.map { $0 * $0 }.reduce(0, +) / Double(n - p)).squareRoot()
         let noise = max(seedNoise ?? 0, residualNoise, 1e-6)
         if !deviations.isEmpty { return (seedNoise, noise, deviations, true) }
         let mean = residuals.reduce(0, +) / Double(n)
         let scale = (Double(n) / Double(n - p)).squareRoot()
         return (seedNoise, noise, residuals.map { ($0 - mean) * scale }, false)
+    }
+
+    /// The noise without run `i`: the seed spread pooled over the other cells' replicates (and
+    /// the rest of i's cell), and the residual scale of the other runs; the larger is used.
+    func noiseWithout(_ i: Int) -> Double {
+        let p = form.dimension, n = runs.count
+        var squares = 0.0, dof = 0
+        for cell in cells {
+            let members = cell.filter { $0 != i }
+            guard members.count >= 2 else { continue }
+            let mean = members.map { logValues[$0] }.reduce(0, +) / Double(members.count)
+            squares += members.reduce(0.0) { $0 + (logValues[$1] - mean) * (logValues[$1] - mean) }
+            dof += members.count - 1
+        }
+        let seed = dof > 0 ? (squares / Double(dof)).squareRoot() : 0
+        var residualSquares = 0.0
+        for k in runs.indices where k != i { residualSquares += (logValues[k] - fitted[k]) * (logValues[k] - fitted[k]) }
+        let residual = n - 1 - p >= 1 ? (residualSquares / Double(n - 1 - p)).squareRoot() : noise
+        return max(seed, residual, 1e-6)
     }
 
     /// The runs must outnumber the law's parameters and vary in every variable it reads.

@@ -18,6 +18,15 @@ public struct ErrorLink: Sendable, Equatable {
         max(Foundation.exp(theta[0]) - Foundation.exp(theta[1] - theta[2] * loss), 1e-300)
     }
 
+    /// ln Err at `loss` and its gradient in θ (where the link is positive).
+    public func logError(atLoss loss: Double) -> (value: Double, gradient: [Double]) {
+        var g = [0.0, 0, 0]
+        let v = ErrorLinkLogModel().logLoss(theta, row: 0, data: FitData([TrainingRun(params: loss, tokens: 1, loss: 1)]), gradient: &g)
+        return (v, g)
+    }
+
+    public init(theta: [Double]) { self.theta = theta }
+
     /// Fits the link to (loss, error) pairs by multi-start L-BFGS on the Huber loss of log
     /// residuals, or from warm starts when given.
     static func fit(losses: [Double], errors: [Double], weights: [Double]? = nil, from starts: [[Double]]? = nil, delta: Double) -> ErrorLink? {

@@ -76,6 +76,14 @@ enum SelectionFitter {
     }
 }
 
+extension SelectionLawForm {
+    /// ln of the predicted metric at (N, D) for parameters `theta` (in `parameterNames`
+    /// order), with its gradient in theta.
+    public func logPrediction(_ theta: [Double], params: Double, tokens: Double?) -> (value: Double, gradient: [Double]) {
+        SelectionFitter.logPredict(self, theta, params: params, tokens: tokens)
+    }
+}
+
 extension CandidateResult {
     /// The prediction in the metric's own units at (N, D), from the fitted law or from
     /// `theta` (a bootstrap refit).

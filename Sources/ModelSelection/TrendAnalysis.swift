@@ -60,7 +60,10 @@ enum TrendAnalysis {
         guard folds >= 2, heldOut > 0 else { return nil }
         let n = Double(heldOut)
         let law = lawSq / n, flat = flatSq / n, linear = linearSq / n
-        let verdict: TrendVerdict = law.isFinite && law < flat && law < linear ? .law : .none
+        // The law must explain at least a quarter of the held-out variance about the flat
+        // baseline (on pure noise a 3-parameter law that can fall back to a constant ties with
+        // the flat baseline, and wins by chance about one time in five), and beat the log-linear one.
+        let verdict: TrendVerdict = law.isFinite && law < 0.75 * flat && law < linear ? .law : .none
         return TrendTest(folds: folds, lawError: law, flatError: flat, logLinearError: linear, verdict: verdict)
     }
 }

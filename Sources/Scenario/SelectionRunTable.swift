@@ -4,7 +4,9 @@ import ModelSelection
 
 /// Which columns of a `select` runs CSV hold what.
 public struct SelectionColumns: Sendable {
-    public var candidate: String
+    /// Candidates; nil reads a column named "candidate", or, without one, takes every run as
+    /// one candidate named after the file.
+    public var candidate: String?
     public var params: String
     /// Tokens (or fine-tuning tokens or examples); nil reads a column named "tokens" if there is one.
     public var tokens: String?
@@ -16,7 +18,7 @@ public struct SelectionColumns: Sendable {
     /// The loss column a downstream metric is predicted through.
     public var loss: String?
 
-    public init(candidate: String = "candidate", params: String = "params", tokens: String? = nil, seed: String? = nil,
+    public init(candidate: String? = nil, params: String = "params", tokens: String? = nil, seed: String? = nil,
                 metric: String = "loss", partial: String? = nil, loss: String? = nil) {
         self.loss = loss
         self.candidate = candidate
@@ -38,7 +40,9 @@ public enum SelectionRunTable {
     }
 
     public static func runs(from table: CSVTable, columns: SelectionColumns) throws(InputError) -> [SelectionRun] {
-        let c = try table.column(columns.candidate, option: "--candidate-column")
+        let c = try columns.candidate.map { name throws(InputError) in try table.column(name, option: "--candidate-column") }
+            ?? table.header.firstIndex(of: "candidate")
+        let single = ((table.file as NSString).lastPathComponent as NSString).deletingPathExtension
         let n = try table.column(columns.params, option: "--params-column")
         let m = try table.column(columns.metric, option: "--metric-column")
         let d = try columns.tokens.map { name throws(InputError) in try table.column(name, option: "--tokens-column") }
@@ -53,9 +57,11 @@ public enum SelectionRunTable {
         }
         var out: [SelectionRun] = []
         for i in table.rows.indices {
-            let name = table.rows[i][c].trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty else { throw InputError(at: table.location(row: i, column: c), "the candidate name is empty") }
-            guard name.count <= 200 else { throw InputError(at: table.location(row: i, column: c), "the candidate name is longer than 200 characters") }
+            let name = c.map { table.rows[i][$0].trimmingCharacters(in: .whitespaces) } ?? single
+            if let c {
+                guard !name.isEmpty else { throw InputError(at: table.location(row: i, column: c), "the candidate name is empty") }
+                guard name.count <= 200 else { throw InputError(at: table.location(row: i, column: c), "the candidate name is longer than 200 characters") }
+            }
             let params = try bounded(table, i, n)
             let tokens = try d.map { j throws(InputError) in try bounded(table, i, j) }
             let value = try table.number(row: i, column: m)

@@ -36,8 +36,8 @@ struct Select: ParsableCommand {
     @Argument(help: "CSV file with one run per row and a header row.")
     var file: String
 
-    @Option(help: "Column naming each run's candidate.")
-    var candidateColumn = "candidate"
+    @Option(help: "Column naming each run's candidate (default: a column named 'candidate'; without one, every run is one candidate).")
+    var candidateColumn: String?
 
     @Option(help: "Column with the parameter count N (the base model's size for fine-tuning).")
     var paramsColumn = "params"
