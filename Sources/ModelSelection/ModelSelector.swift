@@ -44,8 +44,8 @@ public enum ModelSelector {
         let toFitted: (Double) -> Double = { higher ? 1 - $0 : $0 }
         var names: [String] = []
         for r in runs where !names.contains(r.candidate) { names.append(r.candidate) }
-        if form.usesTokens, let r = runs.first(where: { $0.tokens == nil }) {
-            throw .invalidRun(row: r.row, "the \(form.rawValue) law reads tokens, and this run gives none")
+        if form.usesTokens, runs.contains(where: { $0.tokens == nil }) {
+            throw .invalidOption("the \(form.rawValue) law reads tokens, and the runs give none (name their column with --tokens-column)")
         }
 
         // Through the loss, the law is fitted to each run's loss and the link to its metric.

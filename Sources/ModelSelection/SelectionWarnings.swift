@@ -19,7 +19,8 @@ enum SelectionWarnings {
             }
             let f = fits[c]
             if !f.flagged.isEmpty {
-                out.append(Warning(.flaggedRuns, "\(f.flagged.count) run\(f.flagged.count == 1 ? "" : "s") lie beyond \(NumberText.short(options.flagSigma)) noise standard deviations of the law (likely training problems: learning rate, warmup, batch) and were left out of the refit", subject: subject))
+                let one = f.flagged.count == 1
+                out.append(Warning(.flaggedRuns, "\(f.flagged.count) run\(one ? " lies" : "s lie") beyond \(NumberText.short(options.flagSigma)) noise standard deviations of the law (a likely training problem: learning rate, warmup, batch) and \(one ? "was" : "were") left out of the refit", subject: subject))
             }
             if f.misfitCount > 0 {
                 out.append(Warning(.lawMisfit, "\(f.misfitCount) of \(f.runs.count) runs lie beyond \(NumberText.short(options.flagSigma)) noise standard deviations of the law, more than a few failed runs explain: the \(form.rawValue) law fits this candidate badly, and no run was left out", subject: subject))

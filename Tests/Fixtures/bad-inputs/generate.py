@@ -17,7 +17,7 @@ import shutil
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT_REL = "Tests/Fixtures/bad-inputs"
-KINDS = ["scenario", "law", "hardware", "runs", "measurements"]
+KINDS = ["scenario", "law", "hardware", "runs", "measurements", "selection"]
 
 cases = []  # (relative file, exit, fragment, command, what)
 files = {}  # relative file -> bytes
@@ -828,6 +828,55 @@ meas("quoted-comma-then-error.csv", "8.03B,8,512,256,bf16,1,,8.6,,illustrative",
 
 
 # ---------------------------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------
+# Candidate runs: `scaleplan select FILE --target-params 7e9`.
+
+SEL = """\
+candidate,params,tokens,seed,loss,done
+alpha,1e7,2e8,1,4.61,no
+alpha,3e7,6e8,1,3.98,no
+alpha,1e8,2e9,1,3.45,no
+alpha,3e8,6e9,1,3.08,no
+alpha,1e9,2e10,1,2.79,no
+beta,1e7,2e8,1,4.55,no
+beta,3e7,6e8,1,3.95,no
+beta,1e8,2e9,1,3.44,no
+beta,3e8,6e9,1,3.09,no
+beta,1e9,2e10,1,2.81,no
+"""
+SELECT = "select $F --target-params 7e9 --bootstrap 20 --next-runs 0"
+
+
+def sel(name, old, new, message, at=None, command=SELECT, exit_code=2, base=SEL, **kw):
+    assert old in base, (name, old)
+    add("selection", name, base.replace(old, new, 1), command, exit_code, message, at=at, **kw)
+
+
+sel("empty-candidate.csv", "beta,3e7", ",3e7", "the candidate name is empty", loc=(8, 1))
+sel("word-loss.csv", "3.08", "three", "column 'loss' must be a finite number, found 'three'", at="three")
+sel("negative-loss.csv", "3.45", "-3.45", "the metric must be a positive number", at="-3.45")
+sel("zero-params.csv", "alpha,3e8", "alpha,0", "column 'params' must be greater than 0", at=("alpha,0", 6))
+sel("missing-metric-column.csv", SEL, SEL, "there is no column 'err' (set with --metric-column)", loc=(1, 1),
+    command=SELECT + " --metric-column err")
+sel("accuracy-above-one.csv", "2.79", "0.79", "an accuracy in [0, 1), found 3.45", at="3.45",
+    base=SEL.replace("4.61", "0.21").replace("3.98", "0.25").replace("3.08", "0.3"),
+    command=SELECT + " --higher-is-better")
+sel("bad-partial-flag.csv", "2.81,no", "2.81,maybe", "column 'done' must be true or false", at="maybe",
+    command=SELECT + " --partial-column done")
+sel("all-partial.csv", SEL, SEL.replace(",no", ",yes"), "every run is marked partial", command=SELECT + " --partial-column done")
+sel("too-few-sizes.csv", "beta,3e7,6e8,1,3.95,no\nbeta,1e8,2e9,1,3.44,no\nbeta,3e8,6e9,1,3.09,no\n", "",
+    "candidate 'beta': 2 runs at 2 distinct points; the size law has 3 parameters")
+sel("tokens-law-without-tokens.csv", SEL, "candidate,params,loss\n" + "".join(f"a,{n},{l}\n" for n, l in [(1e7, 4.6), (3e7, 4.0), (1e8, 3.4), (3e8, 3.1), (1e9, 2.8), (3e9, 2.6)]),
+    "the overtrain law reads tokens, and the runs give none", command=SELECT + " --law overtrain --target-tokens 1e11")
+sel("missing-target-tokens.csv", SEL, SEL, "the chinchilla law needs target tokens (--target-tokens)", command=SELECT + " --law chinchilla")
+sel("compute-target-finetune.csv", SEL, SEL, "a compute target has no meaning for the finetune law",
+    command="select $F --target-compute 1e22 --law finetune --bootstrap 20")
+sel("through-loss-missing-column.csv", SEL, SEL, "there is no column 'val' (set with --through-loss)", loc=(1, 1),
+    command=SELECT + " --through-loss val")
+sel("through-loss-bad-cell.csv", "2.79,no,3", "2.79,no,x", "column 'val' must be a finite number, found 'x'", at=("no,x", 3),
+    base=SEL.replace("loss,done", "loss,done,val").replace(",no\n", ",no,3\n"), command=SELECT + " --through-loss val")
+
 
 def main():
     for kind in KINDS:
