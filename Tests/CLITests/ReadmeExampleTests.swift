@@ -36,7 +36,7 @@ struct ReadmeExampleTests {
     }
 
     /// Every `scaleplan ...` line in the README's sh blocks runs, in order, in a scratch
-    /// directory that holds what the README assumes a user has: the bundled scenarios, a
+    /// directory that holds what the README assumes a user has: the bundled scenarios and data, a
     /// runs.csv (Muennighoff et al. 2023's runs from Tests/Fixtures/reference, with the extra
     /// columns the fit examples name), evals.csv at several precisions, and my-model.yaml and
     /// my-scenario.yaml from `init`. Each must exit 0.
@@ -44,11 +44,14 @@ struct ReadmeExampleTests {
         let readme = try String(contentsOfFile: Fixtures.path("README.md"), encoding: .utf8)
         var commands: [[String]] = []
         var inBlock = false
+        var pending = ""  // a command continued with a trailing backslash
         for line in readme.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("```") { inBlock = line == "```sh" && !inBlock ? true : false; continue }
-            guard inBlock, line.hasPrefix("scaleplan ") else { continue }
+            if line.hasPrefix("```") { inBlock = line == "```sh" && !inBlock ? true : false; pending = ""; continue }
+            guard inBlock, !pending.isEmpty || line.hasPrefix("scaleplan ") else { continue }
             let text = line.split(separator: "#", maxSplits: 1).first.map(String.init) ?? String(line)
-            commands.append(text.split(separator: " ").dropFirst().map(String.init))
+            if text.hasSuffix("\\") { pending += text.dropLast() + " "; continue }
+            commands.append((pending + text).split(separator: " ").dropFirst().map(String.init))
+            pending = ""
         }
         #expect(commands.count >= 25, "found \(commands.count) commands")
 
@@ -56,6 +59,7 @@ struct ReadmeExampleTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("scenarios"), withDestinationURL: Fixtures.root.appendingPathComponent("scenarios"))
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("data"), withDestinationURL: Fixtures.root.appendingPathComponent("data"))
         var runs = "params,tokens,loss,unique,flops,step\n"
         let source = try String(contentsOfFile: Fixtures.path("Tests/Fixtures/reference/muennighoff2023-runs.csv"), encoding: .utf8)
         // (The fixture has CRLF line ends: "\r\n" is one Character, so split on newlines.)

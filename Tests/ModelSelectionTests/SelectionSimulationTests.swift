@@ -28,16 +28,18 @@ struct SelectionSimulationTests {
         return out
     }
 
-    /// Over 150 studies whose two candidates' floors E are drawn from U(1.72, 1.88) (so the
-    /// true gap at the target ranges from none to about 8%, against a prediction spread of
-    /// about 3% each), the mean p_best claimed for the leader matches how often the leader is
-    /// truly best. Measured with this seed: claimed 0.80, right 0.75 (the bootstrap is slightly
-    /// overconfident: its 95% intervals cover the truth about 90% of the time in this design,
-    /// docs/SELECT.md). The band ±0.12 is 3.5 binomial standard deviations (0.034 at 150
-    /// studies); a selector that always claimed certainty (1.0) or a coin flip (0.5) fails it.
+    /// Over 150 simulated studies whose two candidates' floors E are drawn from U(1.72, 1.88) (so
+    /// the true gap at the target ranges from none to about 8%, against a prediction spread of
+    /// about 3% each), the mean p_best claimed for the leader is close to how often the leader
+    /// is truly best, and confident claims are right more often than hesitant ones. Measured
+    /// with this seed: claimed 0.81, right 0.70. The bootstrap is overconfident by about a tenth
+    /// (its 95% intervals cover the truth about 88% of the time in this design, because the
+    /// extrapolated prediction is biased low; docs/SELECT.md), so the band is ±0.15: 4.4 binomial
+    /// standard deviations (0.034 at 150 studies) beyond a perfect calibration. A selector that
+    /// always claimed certainty (1.0) or a coin flip (0.5) fails it.
     @Test func probabilitiesAreCalibrated() throws {
         var rng = SeededRandom(seed: 2024)
-        var claimed = 0.0, right = 0
+        var claims: [(claim: Double, right: Bool)] = []
         let studies = 150
         for s in 0..<studies {
             let ea = 1.72 + 0.16 * rng.nextUnit(), eb = 1.72 + 0.16 * rng.nextUnit()
@@ -45,12 +47,17 @@ struct SelectionSimulationTests {
             let r = try ModelSelector.select(runs, options: SelectionOptions(target: .point(params: 7e9, tokens: nil), bootstrap: 100,
                                                                              seed: UInt64(s), nextRuns: 0))
             let leader = try #require(r.leader)
-            claimed += try #require(r.candidates.first { $0.name == leader }?.pBest)
-            if leader == (ea < eb ? "a" : "b") { right += 1 }
+            let claim = try #require(r.candidates.first { $0.name == leader }?.pBest)
+            claims.append((claim, leader == (ea < eb ? "a" : "b")))
         }
-        let meanClaim = claimed / Double(studies), hitRate = Double(right) / Double(studies)
-        #expect(abs(meanClaim - hitRate) < 0.12, "claimed \(meanClaim), right \(hitRate)")
+        let meanClaim = claims.map(\.claim).reduce(0, +) / Double(studies)
+        let hitRate = Double(claims.filter(\.right).count) / Double(studies)
+        #expect(abs(meanClaim - hitRate) < 0.15, "claimed \(meanClaim), right \(hitRate)")
         #expect(meanClaim > 0.6 && meanClaim < 0.97, "claims \(meanClaim) should spread between a coin flip and certainty")
+        let sure = claims.filter { $0.claim >= 0.9 }, unsure = claims.filter { $0.claim < 0.7 }
+        func rate(_ c: [(claim: Double, right: Bool)]) -> Double { Double(c.filter(\.right).count) / Double(max(c.count, 1)) }
+        #expect(sure.count >= 20 && unsure.count >= 20, "\(sure.count) sure and \(unsure.count) unsure studies")
+        #expect(rate(sure) > rate(unsure) + 0.2, "right \(rate(sure)) when sure, \(rate(unsure)) when unsure")
     }
 
     /// A divergence injected into one run (its loss 15% high, 14 sigma) is flagged and left
