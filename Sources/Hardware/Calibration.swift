@@ -14,11 +14,13 @@ import LinearAlgebra
 /// k, which is fitted (shared by both phases) from `powerWatts` or `joulesPerToken` rows.
 /// Fitted efficiencies are clamped to [0.001, 1].
 public enum Calibration {
-    /// Calibrates `profile` on `measurements`; `source` names the data in the new figures' sources.
+    /// Calibrates `profile` on `measurements`; `source` names the data in the new figures'
+    /// sources. `heldOut` rows are predicted before and after but never fitted on (the honest
+    /// split: fit on some data sets, report the error on others).
     ///
     /// - Throws: `HardwareError.calibration` with no measurements or a rank-deficient fit, and
     ///   what `ServingEstimate` throws for an invalid row.
-    public static func calibrate(profile: HardwareProfile, measurements: [ServingMeasurement],
+    public static func calibrate(profile: HardwareProfile, measurements: [ServingMeasurement], heldOut: [ServingMeasurement] = [],
                                  source: String) throws(HardwareError) -> CalibrationResult {
         guard !measurements.isEmpty else { throw .calibration("there are no measurement rows") }
         var p = profile
@@ -35,7 +37,7 @@ public enum Calibration {
         if !powerRows.isEmpty {
             fitted += try fitPower(&p, rows: powerRows, source: source)
         }
-        return try CalibrationResult(before: profile, after: p, measurements: measurements, fittedKeys: fitted)
+        return try CalibrationResult(before: profile, after: p, measurements: measurements, heldOut: heldOut, fittedKeys: fitted)
     }
 
     enum Phase { case prefill, decode }

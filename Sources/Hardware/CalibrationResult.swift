@@ -6,8 +6,11 @@ public struct CalibrationResult: Equatable, Sendable {
     public let after: HardwareProfile
     /// Keys of the efficiency factors that were fitted.
     public let fittedKeys: [String]
-    /// Every measured value with the model's predictions before and after.
+    /// Every measured value the fit used, with the model's predictions before and after.
     public let comparisons: [Comparison]
+    /// Every held-out measured value (`Calibration.calibrate(..., heldOut:)`): predicted
+    /// before and after, never fitted on.
+    public let heldOut: [Comparison]
 
     /// One measured value compared with the predictions.
     public struct Comparison: Equatable, Sendable {
@@ -16,23 +19,71 @@ public struct CalibrationResult: Equatable, Sendable {
         public let measured: Double
         public let before: Double
         public let after: Double
+        /// The data set the row belongs to: its label up to the last ':' (the file name).
+        public var dataSet: String {
+            guard let colon = label.lastIndex(of: ":") else { return label }
+            return String(label[..<colon])
+        }
         /// |predicted − measured| / measured, before and after.
         public var relativeErrorBefore: Double { abs(before - measured) / abs(measured) }
         public var relativeErrorAfter: Double { abs(after - measured) / abs(measured) }
     }
 
-    /// Mean absolute relative error of one quantity, before and after; nil when not measured.
+    /// Mean absolute relative error of one quantity over the fitted rows, before and after;
+    /// nil when not measured.
     public func meanRelativeError(_ q: MeasuredQuantity) -> (before: Double, after: Double, rows: Int)? {
-        let rows = comparisons.filter { $0.quantity == q && $0.measured != 0 }
-        guard !rows.isEmpty else { return nil }
-        let n = Double(rows.count)
-        return (rows.reduce(0) { $0 + $1.relativeErrorBefore } / n, rows.reduce(0) { $0 + $1.relativeErrorAfter } / n, rows.count)
+        ErrorSummary(comparisons.filter { $0.quantity == q }).map { ($0.meanBefore, $0.meanAfter, $0.rows) }
     }
 
-    init(before: HardwareProfile, after: HardwareProfile, measurements: [ServingMeasurement], fittedKeys: [String]) throws(HardwareError) {
+    /// Relative errors of a group of comparisons (rows measuring 0 are left out).
+    public struct ErrorSummary: Equatable, Sendable {
+        public let rows: Int
+        public let meanBefore: Double, meanAfter: Double
+        public let medianBefore: Double, medianAfter: Double
+        public let maxBefore: Double, maxAfter: Double
+
+        public init?(_ comparisons: [Comparison]) {
+            let used = comparisons.filter { $0.measured != 0 }
+            guard !used.isEmpty else { return nil }
+            let before = used.map(\.relativeErrorBefore).sorted(), after = used.map(\.relativeErrorAfter).sorted()
+            func median(_ v: [Double]) -> Double { v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2 }
+            rows = used.count
+            meanBefore = before.reduce(0, +) / Double(rows)
+            meanAfter = after.reduce(0, +) / Double(rows)
+            medianBefore = median(before)
+            medianAfter = median(after)
+            maxBefore = before.last!
+            maxAfter = after.last!
+        }
+    }
+
+    /// Errors by data set and quantity, fitted rows first, then held-out ones; in order of
+    /// first appearance.
+    public var errorsByDataSet: [(dataSet: String, quantity: MeasuredQuantity, heldOut: Bool, summary: ErrorSummary)] {
+        var out: [(String, MeasuredQuantity, Bool, ErrorSummary)] = []
+        for (held, group) in [(false, comparisons), (true, heldOut)] {
+            var sets: [String] = []
+            for c in group where !sets.contains(c.dataSet) { sets.append(c.dataSet) }
+            for set in sets {
+                for q in MeasuredQuantity.allCases {
+                    if let s = ErrorSummary(group.filter { $0.dataSet == set && $0.quantity == q }) { out.append((set, q, held, s)) }
+                }
+            }
+        }
+        return out
+    }
+
+    init(before: HardwareProfile, after: HardwareProfile, measurements: [ServingMeasurement],
+         heldOut: [ServingMeasurement] = [], fittedKeys: [String]) throws(HardwareError) {
         self.before = before
         self.after = after
         self.fittedKeys = fittedKeys
+        comparisons = try Self.compare(measurements, before, after)
+        self.heldOut = try Self.compare(heldOut, before, after)
+    }
+
+    private static func compare(_ measurements: [ServingMeasurement], _ before: HardwareProfile,
+                                _ after: HardwareProfile) throws(HardwareError) -> [Comparison] {
         var out: [Comparison] = []
         for m in measurements {
             let eb = try ServingEstimate(profile: before, workload: m.workload)
@@ -41,6 +92,6 @@ public struct CalibrationResult: Equatable, Sendable {
                 out.append(Comparison(label: m.label, quantity: q, measured: v, before: q.predicted(by: eb), after: q.predicted(by: ea)))
             }
         }
-        comparisons = out
+        return out
     }
 }

@@ -19,10 +19,22 @@ public struct ModelFamily: Sendable, Equatable {
     public let members: [Member]
 
     /// The families scaleplan knows, by name.
-    public static let all: [ModelFamily] = [llama3, qwen25, qwen3, gemma3]
+    public static let all: [ModelFamily] = [llama2, llama3, qwen25, qwen3, gemma3]
 
     /// The family named `name`, or nil.
     public static func named(_ name: String) -> ModelFamily? { all.first { $0.name == name } }
+
+    /// Llama 2 (7B, 13B: full multi-head attention; 70B: 8 KV heads): 32000-token
+    /// vocabulary, untied embeddings. MLPerf Inference's Llama-2-70B benchmark and many
+    /// published serving measurements run these shapes.
+    public static let llama2 = ModelFamily(
+        name: "llama-2",
+        source: "Meta, config.json of Llama-2-7b-hf, Llama-2-13b-hf and Llama-2-70b-hf on Hugging Face; Touvron et al. 2023, Llama 2: Open Foundation and Fine-Tuned Chat Models, Table 1",
+        members: [
+            Member(name: "llama-2-7b", shape: ModelShape(layers: 32, hidden: 4096, heads: 32, kvHeads: 32, vocabulary: 32_000, intermediate: 11008)),
+            Member(name: "llama-2-13b", shape: ModelShape(layers: 40, hidden: 5120, heads: 40, kvHeads: 40, vocabulary: 32_000, intermediate: 13824)),
+            Member(name: "llama-2-70b", shape: ModelShape(layers: 80, hidden: 8192, heads: 64, kvHeads: 8, vocabulary: 32_000, intermediate: 28672)),
+        ])
 
     /// Llama 3.2 (1B, 3B; tied embeddings) and Llama 3.1 (8B, 70B, 405B): 128256-token
     /// vocabulary, 8 KV heads.

@@ -6,15 +6,32 @@ import Numerics
 
 /// Reads measured serving runs from CSV for `calibrate`.
 ///
-/// Columns: the model as `params` and/or a shape (`layers`, `hidden`, `heads`, optional
-/// `kv_heads`, `vocab`); `batch`, `prompt_tokens`, `output_tokens`; optional `precision`
-/// (default bf16) and `devices` (default 1); measured values, at least one per row:
-/// `ttft_ms`, `tpot_ms`, `power_w` (mean per-device board power), `joules_per_token`
-/// (per output token, all devices); optional free-text `source`.
+/// Columns: the model as a catalogue name (`model`: `llama-3.1-8b`, its published shape),
+/// `params` and/or a shape (`layers`, `hidden`, `heads`, optional `kv_heads`, `vocab`);
+/// `batch`, `prompt_tokens`, `output_tokens`; optional `precision` (default bf16), `devices`
+/// (default 1) and `hardware` (the profile the row was measured on; rows of other hardware
+/// are left out by `rows(for:)`); measured values, at least one per row: `ttft_ms`,
+/// `tpot_ms`, `power_w` (mean per-device board power), `joules_per_token` (per output token,
+/// all devices); optional free-text `source`.
 public enum MeasurementTable {
     public static let requiredColumns = ["batch", "prompt_tokens", "output_tokens"]
-    public static let optionalColumns = ["params", "layers", "hidden", "heads", "kv_heads", "vocab", "precision", "devices",
+    public static let optionalColumns = ["model", "hardware", "params", "layers", "hidden", "heads", "kv_heads", "vocab", "precision", "devices",
                                          "ttft_ms", "tpot_ms", "power_w", "joules_per_token", "source"]
+
+    /// One measured row with the hardware it names (nil when the file has no `hardware` cell).
+    public struct Row: Sendable {
+        public var measurement: ServingMeasurement
+        public var hardware: String?
+    }
+
+    /// The rows of `path` measured on `hardware` (a profile name) or naming no hardware, and
+    /// how many rows named other hardware.
+    public static func rows(path: String, for hardware: String) throws(InputError) -> (rows: [ServingMeasurement], otherHardware: Int) {
+        let all = try loadRows(path: path)
+        let key = hardware.lowercased()
+        let mine = all.filter { $0.hardware == nil || $0.hardware == key }
+        return (mine.map(\.measurement), all.count - mine.count)
+    }
 
     /// Plausible model sizes of a measured run: 100K to 100T parameters (the largest dense
     /// models trained are about 2T), so a typo cannot calibrate against an impossible model.
@@ -24,8 +41,13 @@ public enum MeasurementTable {
     ///   precision, a row with no model or no measured value, an invalid shape, a count out of
     ///   its range).
     public static func load(path: String) throws(InputError) -> [ServingMeasurement] {
+        try loadRows(path: path).map(\.measurement)
+    }
+
+    /// Every row of `path` with the hardware it names.
+    public static func loadRows(path: String) throws(InputError) -> [Row] {
         let table = try HardwareCSVTable.load(path: path, required: requiredColumns, optional: optionalColumns)
-        var out: [ServingMeasurement] = []
+        var out: [Row] = []
         for i in table.rows.indices {
             let here = table.location(i)
             var precision = Precision.bf16
@@ -40,7 +62,17 @@ public enum MeasurementTable {
                 throw InputError(at: cell.location, "'params' must be between 100K and 100T, found \(Quantity.plain(params))")
             }
             let shape: ModelShape
-            if let layers = try table.integer(i, "layers", maximum: 10_000) {
+            if let (name, location) = table.cell(i, "model") {
+                guard let entry = ModelCatalog.named(name) else {
+                    throw InputError(at: location, "'model' must name a published shape (scaleplan model list), found '\(name)'")
+                }
+                for other in ["layers", "params"] {
+                    if let cell = table.cell(i, other) {
+                        throw InputError(at: cell.location, "a row gives either 'model' or '\(other)', not both")
+                    }
+                }
+                shape = entry.shape
+            } else if let layers = try table.integer(i, "layers", maximum: 10_000) {
                 guard let hidden = try table.integer(i, "hidden", maximum: 1 << 20),
                       let heads = try table.integer(i, "heads", maximum: 1 << 16) else {
                     throw InputError(at: here, "a row with 'layers' also needs 'hidden' and 'heads'")
@@ -51,7 +83,7 @@ public enum MeasurementTable {
             } else if let params {
                 do { shape = try ModelShape.llama(parameters: params) } catch { throw InputError(at: here, error.description) }
             } else {
-                throw InputError(at: here, "the row gives neither 'params' nor a shape ('layers', 'hidden', 'heads')")
+                throw InputError(at: here, "the row gives neither 'model', 'params' nor a shape ('layers', 'hidden', 'heads')")
             }
             let workload = ServingWorkload(
                 shape: shape, parameters: params, precision: precision,
@@ -67,7 +99,7 @@ public enum MeasurementTable {
             guard !m.measured.isEmpty else {
                 throw InputError(at: here, "the row has no measured value (ttft_ms, tpot_ms, power_w or joules_per_token)")
             }
-            out.append(m)
+            out.append(Row(measurement: m, hardware: table.cell(i, "hardware")?.text.lowercased()))
         }
         return out
     }

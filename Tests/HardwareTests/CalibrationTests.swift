@@ -62,6 +62,56 @@ import TestSupport
         #expect(result.fittedKeys.contains("decode_overhead_ms"))
     }
 
+    /// A `model` cell brings the catalogue's published shape; a `hardware` cell keeps the row
+    /// to that profile; a name the catalogue lacks, or a model beside a shape, is located.
+    @Test func modelAndHardwareColumns() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("measurements-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = dir.appendingPathComponent("good.csv").path
+        try "model,hardware,batch,prompt_tokens,output_tokens,tpot_ms\nqwen3-32b,h100-sxm,8,512,256,30\nllama-2-70b,A100-80GB,1,128,128,40\nllama-3.1-8b,,4,64,64,7\n"
+            .write(toFile: good, atomically: true, encoding: .utf8)
+        let rows = try MeasurementTable.loadRows(path: good)
+        #expect(rows.map(\.hardware) == ["h100-sxm", "a100-80gb", nil])
+        #expect(rows[0].measurement.workload.shape == ModelCatalog.named("qwen3-32b")?.shape)
+        #expect(rows[1].measurement.workload.shape.kvHeads == 8 && rows[1].measurement.workload.shape.vocabulary == 32_000)
+        let h100 = try MeasurementTable.rows(path: good, for: "h100-sxm")
+        #expect(h100.rows.count == 2 && h100.otherHardware == 1)
+
+        for (text, line, column, words) in [
+            ("model,batch,prompt_tokens,output_tokens,tpot_ms\nllama-9-1b,1,8,8,7\n", 2, 1, "published shape"),
+            ("model,params,batch,prompt_tokens,output_tokens,tpot_ms\nllama-3.1-8b,8B,1,8,8,7\n", 2, 14, "either 'model' or 'params'"),
+        ] {
+            let path = dir.appendingPathComponent("bad-\(line)-\(column).csv").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let e = try #require(inputError { () throws(InputError) in _ = try MeasurementTable.load(path: path) })
+            #expect(e.line == line && e.column == column && e.message.contains(words), "\(e)")
+        }
+    }
+
+    /// Held-out rows are predicted but never fitted on: corrupting them changes no factor, and
+    /// their error is reported by data set beside the fitted rows'.
+    @Test func heldOutRowsAreNotFitted() throws {
+        let base = try TestProfiles.shipped("h100-sxm")
+        var truth = base
+        truth.efficiency.decodeBandwidth = SourcedValue(0.8, source: "truth")
+        func row(_ b: Int, _ label: String, scale: Double) throws -> ServingMeasurement {
+            let w = ServingWorkload(shape: try #require(ModelCatalog.named("llama-3.1-8b")).shape, batch: b, promptTokens: 512, outputTokens: 256)
+            return ServingMeasurement(workload: w, tpotSeconds: try ServingEstimate(profile: truth, workload: w).tpotSeconds * scale, label: label)
+        }
+        let fit = try [1, 4, 16].map { try row($0, "fit.csv:\($0)", scale: 1) }
+        let honest = try [2, 8].map { try row($0, "check.csv:\($0)", scale: 1) }
+        let corrupt = try [2, 8].map { try row($0, "check.csv:\($0)", scale: 3) }
+        let a = try Calibration.calibrate(profile: base, measurements: fit, heldOut: honest, source: "fit.csv")
+        let b = try Calibration.calibrate(profile: base, measurements: fit, heldOut: corrupt, source: "fit.csv")
+        #expect(a.after == b.after)
+        #expect(relativeDifference(a.after.efficiency.decodeBandwidth.value, 0.8) < 1e-6)
+        let sets = a.errorsByDataSet
+        #expect(sets.map(\.dataSet) == ["fit.csv", "check.csv"] && sets.map(\.heldOut) == [false, true])
+        #expect(sets[1].summary.rows == 2 && sets[1].summary.maxAfter < 1e-6 && sets[1].summary.maxBefore > 0.05)
+        #expect(abs(b.errorsByDataSet[1].summary.medianAfter - 2.0 / 3) < 1e-6)  // predicted x where 3x was "measured"
+    }
+
     @Test func noRowsIsAnError() throws {
         let p = TestProfiles.synthetic()
         #expect(throws: HardwareError.self) { try Calibration.calibrate(profile: p, measurements: [], source: "x") }

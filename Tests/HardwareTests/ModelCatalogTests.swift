@@ -13,6 +13,9 @@ struct ModelCatalogTests {
     static let published: [(String, Double, Double)] = [
         ("llama-3.1-8b", 8.03e9, 0.005), ("llama-3.1-70b", 70.6e9, 0.005), ("llama-3.1-405b", 405.9e9, 0.005),
         ("llama-3.3-70b", 70.6e9, 0.005),
+        // Llama 2: the checkpoints' exact totals (Hugging Face safetensors metadata of
+        // Llama-2-7b-hf, -13b-hf and -70b-hf).
+        ("llama-2-7b", 6_738_415_616, 0.001), ("llama-2-13b", 13_015_864_320, 0.001), ("llama-2-70b", 68_976_648_192, 0.001),
         ("qwen3-0.6b", 0.6e9, 0.05), ("qwen3-1.7b", 1.7e9, 0.03), ("qwen3-4b", 4.0e9, 0.02), ("qwen3-8b", 8.2e9, 0.01),
         ("qwen3-14b", 14.8e9, 0.005), ("qwen3-32b", 32.8e9, 0.005),
         ("gemma-3-1b", 0.302e9 + 0.698e9, 0.005), ("gemma-3-4b", 0.675e9 + 3.209e9, 0.005),

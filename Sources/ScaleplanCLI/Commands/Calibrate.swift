@@ -13,16 +13,21 @@ struct Calibrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit a profile's efficiency and power factors to measured runs (least squares) and report the error before and after.",
         discussion: """
-            MEASUREMENTS.csv columns: params (or layers, hidden, heads, kv_heads, vocab), batch, prompt_tokens, output_tokens,
-            optional precision and devices, and at least one of ttft_ms, tpot_ms, power_w, joules_per_token per row.
+            MEASUREMENTS.csv columns: model (a catalogue name) or params (or layers, hidden, heads, kv_heads, vocab), batch,
+            prompt_tokens, output_tokens, optional precision, devices and hardware (rows measured on other hardware are left
+            out), and at least one of ttft_ms, tpot_ms, power_w, joules_per_token per row. Files after --check are predicted
+            before and after but not fitted on: the error there is the honest one.
             Example: scaleplan calibrate --hardware h100-sxm hardware-profiles/measurements/h100-sxm-example.csv -o h100-calibrated.yaml
             """)
 
     @Option(help: "Accelerator profile name or a profile file path.", completion: .list(HardwareCatalog.builtInNames))
     var hardware: String
 
-    @Argument(help: "CSV of measured runs.")
-    var measurements: String
+    @Argument(help: "CSV files of measured runs to fit on.")
+    var measurements: [String]
+
+    @Option(parsing: .upToNextOption, help: "CSV files of measured runs to check the calibration on, never fitted on.")
+    var check: [String] = []
 
     @Option(name: [.customShort("o"), .long], help: "Write the calibrated profile (YAML) to this file, atomically.")
     var output: String?
@@ -38,19 +43,28 @@ struct Calibrate: ParsableCommand {
 
     func run() throws {
         let profile = try location.profile(hardware)
-        let rows = try MeasurementTable.load(path: measurements)
-        let result = try Calibration.calibrate(profile: profile, measurements: rows,
-                                               source: URL(fileURLWithPath: measurements).lastPathComponent)
+        guard !measurements.isEmpty else { throw CLIFailure.badInput("give at least one measurements file to fit on") }
+        let (rows, skipped) = try Self.load(measurements, for: profile.name)
+        let (held, heldSkipped) = try Self.load(check, for: profile.name)
+        guard !rows.isEmpty else {
+            throw CLIFailure.badInput("no row of \(measurements.joined(separator: ", ")) was measured on '\(profile.name)' (\(skipped) rows name other hardware)")
+        }
+        let names = measurements.map { URL(fileURLWithPath: $0).lastPathComponent }
+        let result = try Calibration.calibrate(profile: profile, measurements: rows, heldOut: held, source: names.joined(separator: ", "))
         if let output {
             let target = URL(fileURLWithPath: output).standardizedFileURL.path
-            if target == URL(fileURLWithPath: measurements).standardizedFileURL.path {
-                throw CLIFailure.badInput("refusing to write the calibrated profile over the measurements file \(measurements)")
+            if (measurements + check).contains(where: { URL(fileURLWithPath: $0).standardizedFileURL.path == target }) {
+                throw CLIFailure.badInput("refusing to write the calibrated profile over the measurements file \(output)")
             }
-            let text = result.after.yamlText(comment: [
-                "Calibrated by `scaleplan calibrate` from \(measurements) (\(rows.count) rows).",
+            var comment = [
+                "Calibrated by `scaleplan calibrate` from \(measurements.joined(separator: ", ")) (\(rows.count) rows measured on \(profile.name)).",
                 "Fitted: \(result.fittedKeys.joined(separator: ", ")); other figures as in the '\(profile.name)' profile.",
-            ])
-            try AtomicFile.write(text, to: output)
+            ]
+            if !check.isEmpty { comment.append("Checked, not fitted, on \(check.joined(separator: ", ")) (\(held.count) rows).") }
+            try AtomicFile.write(result.after.yamlText(comment: comment), to: output)
+        }
+        if skipped + heldSkipped > 0 {
+            quiet.note("left out \(skipped + heldSkipped) rows measured on other hardware than \(profile.name)")
         }
         // With -o the profile is the output: standard output stays empty unless --format asks
         // for the report too; a line on standard error says what was written.
@@ -60,6 +74,17 @@ struct Calibrate: ParsableCommand {
         }
         let report = Self.report(result)
         FileHandle.standardOutput.write(Data(report.rendered(as: format ?? .table).utf8))
+    }
+
+    /// The rows of `files` measured on `hardware` (or naming none), and how many named other hardware.
+    static func load(_ files: [String], for hardware: String) throws -> (rows: [ServingMeasurement], otherHardware: Int) {
+        var rows: [ServingMeasurement] = [], other = 0
+        for file in files {
+            let r = try MeasurementTable.rows(path: file, for: hardware)
+            rows += r.rows
+            other += r.otherHardware
+        }
+        return (rows, other)
     }
 
     static func report(_ r: CalibrationResult) -> ReportValue {
@@ -78,7 +103,17 @@ struct Calibrate: ParsableCommand {
             reportObject([("row", .string(c.label)), ("quantity", .string(c.quantity.rawValue)), ("measured", .number(c.measured)),
                           ("predicted_before", .number(c.before)), ("predicted_after", .number(c.after))])
         }
-        return reportObject([("hardware", .string(r.after.name)), ("errors", .list(errors)), ("factors", .list(factors)),
-                             ("rows", .list(rows))])
+        let byDataSet: [ReportValue] = r.errorsByDataSet.map { e in
+            reportObject([("data_set", .string(e.dataSet)), ("role", .string(e.heldOut ? "check" : "fit")),
+                          ("quantity", .string(e.quantity.rawValue)), ("rows", .integer(e.summary.rows)),
+                          ("median_error_before", .number(e.summary.medianBefore)), ("median_error_after", .number(e.summary.medianAfter)),
+                          ("max_error_before", .number(e.summary.maxBefore)), ("max_error_after", .number(e.summary.maxAfter))])
+        }
+        let held: [ReportValue] = r.heldOut.map { c in
+            reportObject([("row", .string(c.label)), ("quantity", .string(c.quantity.rawValue)), ("measured", .number(c.measured)),
+                          ("predicted_before", .number(c.before)), ("predicted_after", .number(c.after))])
+        }
+        return reportObject([("hardware", .string(r.after.name)), ("errors", .list(errors)), ("by_data_set", .list(byDataSet)),
+                             ("factors", .list(factors)), ("rows", .list(rows)), ("checked_rows", .list(held))])
     }
 }

@@ -807,7 +807,13 @@ meas("nan-ttft.csv", ",48,", ",nan,", "'ttft_ms' must be a finite number, found 
 meas("text-params.csv", "8.03B,32", "eight,32", "'params' must be a finite number, found 'eight'", at="eight")
 meas("huge-params.csv", "8.03B,32", "1e30,32", "'params' must be between 100K and 100T", at="1e30")
 meas("tiny-params.csv", "8.03B,32", "10,32", "'params' must be between 100K and 100T", at="10,32")
-meas("no-model.csv", "8.03B,32", ",32", "the row gives neither 'params' nor a shape", loc=(4, 1))
+meas("no-model.csv", "8.03B,32", ",32", "the row gives neither 'model', 'params' nor a shape", loc=(4, 1))
+meas("unknown-model.csv", MEAS, "model,batch,prompt_tokens,output_tokens,tpot_ms\nllama-3.1-8b,1,512,256,7.5\nllama-3.1-9b,8,512,256,8.6\n",
+     "'model' must name a published shape (scaleplan model list), found 'llama-3.1-9b'", loc=(3, 1))
+meas("model-and-params.csv", MEAS, "model,params,batch,prompt_tokens,output_tokens,tpot_ms\nllama-3.1-8b,8.03B,1,512,256,7.5\n",
+     "a row gives either 'model' or 'params', not both", loc=(2, 14))
+meas("no-row-on-this-hardware.csv", MEAS, "model,hardware,batch,prompt_tokens,output_tokens,tpot_ms\nllama-3.1-8b,a100-80gb,1,512,256,12\n",
+     "no row of", fragment="was measured on 'h100-sxm' (1 rows name other hardware)")
 meas("layers-without-heads.csv", MEAS, "layers,hidden,batch,prompt_tokens,output_tokens,tpot_ms\n32,4096,1,512,256,7.5\n",
      "a row with 'layers' also needs 'hidden' and 'heads'", loc=(2, 1))
 meas("shape-not-divisible.csv", MEAS, "layers,hidden,heads,batch,prompt_tokens,output_tokens,tpot_ms\n32,4000,3,1,512,256,7.5\n",
