@@ -88,7 +88,11 @@ public final class FuzzRunner: @unchecked Sendable {
         var line: String?
         do {
             switch kind {
-            case .scenario: (exitCode, problems) = try scenario(file)
+            case .scenario:
+                (exitCode, problems) = try scenario(file)
+                if exitCode == 2 {
+                    line = FailureReport.line("\(file) has no 'objectives' (it only asks a downscaling question): run `scaleplan downscale \(file)`, or add objectives")
+                }
             case .law: problems = try law(file)
             case .hardware: problems = try hardware(file)
             case .runs: problems = try runs(file, seedName: seedName)
@@ -128,6 +132,8 @@ public final class FuzzRunner: @unchecked Sendable {
 
     private func scenario(_ file: String) throws -> (Int32, [String]) {
         let spec = try ScenarioSpec.load(path: file, catalog: catalog)
+        // As `evaluate` refuses it (ScenarioInput.load): a downscale-only scenario plans nothing.
+        guard !spec.problem.objectives.isEmpty else { return (2, []) }
         let outcome = try PlanOutcome.solve(spec.problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y,
                                             points: min(spec.frontier.points, budget.frontierPoints))
         let value = PlanReport.outcome(outcome, scenario: spec.problem.name, problem: spec.problem, lawSource: spec.lawSource)

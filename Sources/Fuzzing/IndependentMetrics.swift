@@ -40,6 +40,17 @@ struct IndependentMetrics {
             Self.loss(law, n, d, u) + Self.quantizationLoss(problem.quantization, quantization, law, n, d, u)
         }
         loss = served(problem.law)
+        if let option = problem.architecture {
+            // The joint law of Ludziejewski et al. 2025 (eq. 6) written out, at the
+            // architecture's expansion, rather than the Chinchilla slice the planner uses.
+            let l = option.jointLaw
+            let e = option.moe.map { Double($0.experts) / Double($0.activeExperts) } ?? 1
+            let offset = 1 / (1 / l.expertsStart - 1 / l.expertsMax)
+            let h = Foundation.log(1 / (1 / (e - 1 + offset) + 1 / l.expertsMax))
+            let trained = l.a * Foundation.exp(l.delta * h) * pow(n, l.alpha + l.gamma * h)
+                + l.b * Foundation.exp(l.omega * h) * pow(d, l.beta + l.zeta * h) + l.c
+            loss = trained + Self.quantizationLoss(problem.quantization, quantization, problem.law, n, d, u)
+        }
         if let samples = problem.lossUncertainty?.samples {
             let sorted = samples.map(served).sorted()
             lossLow = Self.nearestRank(sorted, 0.05)
@@ -105,7 +116,7 @@ struct IndependentMetrics {
         case .fp32: 32
         case .bf16: 16
         case .fp8, .int8: 8
-        case .int4: 4
+        case .int4, .mxfp4, .nvfp4: 4
         }
         guard bits < 16 else { return 0 }
         switch choice.method {

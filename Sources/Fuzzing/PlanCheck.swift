@@ -32,11 +32,16 @@ public enum PlanCheck {
     }
 
     /// Re-derives one plan and checks it.
-    public static func check(_ m: PlanMetrics, _ problem: PlanningProblem, what: String) -> [String] {
+    public static func check(_ m: PlanMetrics, _ scenario: PlanningProblem, what: String) -> [String] {
         guard m.params.isFinite, m.params > 0, m.tokens.isFinite, m.tokens > 0 else {
             return ["\(what) has N = \(m.params), D = \(m.tokens)"]
         }
         var out: [String] = []
+        // A plan of one of several architectures is checked in that architecture's problem.
+        if !scenario.architectureOptions.isEmpty, !scenario.architectureOptions.contains(where: { $0.label == m.architecture }) {
+            out.append("\(what) names architecture \(m.architecture ?? "none"), not one the scenario compares")
+        }
+        let problem = scenario.problem(forArchitecture: m.architecture)
         let again = IndependentMetrics(problem, params: m.params, tokens: m.tokens, devices: m.trainDevices, fleet: m.fleet,
                                        quantization: m.quantization)
         // Every replica serves at a precision no worse (no fewer bits) than the one the plan's
@@ -136,10 +141,17 @@ public enum PlanCheck {
                 if !close(r.requestsPerSecond, rps) { out.append("\(label): \(r.requestsPerSecond) requests/s, fixed utilisation gives \(rps)") }
                 continue
             }
-            let modelShape = problem.modelChoice(params: m.params)?.shape ?? (try? ModelShape.llama(parameters: m.params))
+            let modelShape = problem.servingShape(params: m.params) ?? (try? ModelShape.llama(parameters: m.params))
             guard let modelShape else { out.append("\(label): no model shape for N = \(m.params)"); continue }
-            let workload = ServingWorkload(shape: modelShape, parameters: m.params, precision: r.option.precision, batch: r.batch,
+            // A mixture of experts is planned in active parameters and holds every expert.
+            let served = modelShape.isMixtureOfExperts ? m.params / modelShape.activeParameterCount * modelShape.parameterCount : m.params
+            if modelShape.isMixtureOfExperts, !close(m.totalParams ?? .nan, served) {
+                out.append("\(label): total parameters \(m.totalParams ?? .nan), the shape gives \(served)")
+            }
+            var workload = ServingWorkload(shape: modelShape, parameters: served, precision: r.option.precision, batch: r.batch,
                                            promptTokens: shape.prompt, outputTokens: shape.output, devices: r.devices)
+            workload.expertParallel = r.expertParallel
+            workload.attentionDataParallel = r.attentionDataParallel
             // Requests of two or more output tokens are served by continuous batching, one
             // output token as a static batch (ServingModel.replica).
             let figures: (fits: Bool, ttft: Double, tpot: Double, rps: Double, joules: Double)

@@ -6,6 +6,12 @@
 /// T (4 d + 3 f) × 2 bytes / k, one layer's bf16 intermediates for the T = min(B P, chunk)
 /// tokens of the largest prefill pass (`ServingWorkload.prefillChunk`), plus B V × 4 bytes
 /// of fp32 logits. The budget is capacity × `usableMemoryFraction`.
+///
+/// A mixture-of-experts model holds every expert (`ModelShape.parameterCount`), 1 / devices of
+/// them per device. With data-parallel attention G (`ServingWorkload.attentionDataParallel`)
+/// a device holds 1 / (devices / G) of the other weights (its attention group's copy) and the
+/// KV cache of its group's B / G sequences (`ServingWorkload.weightBytesPerDevice`,
+/// `kvSharePerDevice`).
 public struct MemoryFit: Equatable, Sendable {
     /// Weight bytes per device.
     public let weightBytes: Double
@@ -36,31 +42,39 @@ public struct MemoryFit: Equatable, Sendable {
         // Per sequence at full context: every global layer holds the whole context, a
         // sliding-window layer its window (ModelShape.kvCacheBytes); per device, the KV heads
         // are split over the k devices (replicated when k > kvHeads).
-        let kvShare = Self.kvShare(shape: s, devices: w.devices)
+        let groups = Double(max(w.attentionDataParallel, 1))
         let context = Double(w.contextTokens)
-        let perSequence = s.kvCacheBytes(context: context, precision: w.kvCachePrecision) * kvShare
+        let perSequence = s.kvCacheBytes(context: context, precision: w.kvCachePrecision) * w.kvSharePerDevice
         kvBytesPerToken = perSequence / context
-        weightBytes = w.weightBytes / k
-        kvCacheBytes = Double(w.batch) * perSequence
+        weightBytes = w.weightBytesPerDevice
+        kvCacheBytes = Double(w.batch) / groups * perSequence
         activationBytes = Double(w.prefillChunk) * Double(4 * s.hidden + 3 * s.intermediate) * 2 / k
-            + Double(w.batch) * Double(s.vocabulary) * 4
+            + Double(w.batch) / groups * Double(s.vocabulary) * 4
         usableBytes = profile.memoryBytes * options.usableMemoryFraction
     }
 
     /// The fraction of a sequence's KV cache one of `devices` tensor-parallel devices holds,
     /// ⌈kvHeads / k⌉ / kvHeads (heads are split, and replicated when k > kvHeads).
+    /// Latent attention's cache is one vector per position, not split by head: each device
+    /// holds all of it (share 1).
     public static func kvShare(shape s: ModelShape, devices: Int) -> Double {
-        Double((s.kvHeads + devices - 1) / devices) / Double(s.kvHeads)
+        if s.latentAttention != nil || devices <= 1 { return 1 }
+        return Double((s.kvHeads + devices - 1) / devices) / Double(s.kvHeads)
     }
 
-    /// The smallest tensor-parallel degree in 1, 2, 4, ..., `maxDevices` at which the workload
-    /// fits, or nil.
+    /// The smallest device count in 1, 2, 4, ..., `maxDevices` at which the workload fits, or
+    /// nil: tensor-parallel, or, when the workload uses expert parallelism or data-parallel
+    /// attention, those over all of them (K = devices, at most the expert count; G = devices).
     public static func smallestFittingDevices(profile: HardwareProfile, workload: ServingWorkload,
                                               options: ServingOptions = ServingOptions(), maxDevices: Int = 64) -> Int? {
         var k = 1
         while k <= maxDevices {
             var w = workload
             w.devices = k
+            // Expert parallelism and data-parallel attention over every device, as given.
+            if workload.expertParallel > 1 { w.expertParallel = min(k, workload.shape.experts?.experts ?? 1) }
+            if workload.attentionDataParallel > 1 { w.attentionDataParallel = k }
+            if k % w.expertParallel != 0 { return nil }
             if MemoryFit(profile: profile, workload: w, options: options).fits { return k }
             k *= 2
         }

@@ -27,7 +27,7 @@ public enum ModelCatalog {
     /// Every entry, families first (by family, then size), then the others.
     public static let all: [Entry] = ModelFamily.all.flatMap { f in
         f.members.map { Entry(name: $0.name, shape: $0.shape, family: f.name, source: f.source) }
-    } + extra
+    } + extra + mixtureOfExperts
 
     /// The names, for completions and suggestions.
     public static var names: [String] { all.map(\.name) }

@@ -11,6 +11,12 @@
 /// attend only over the last `slidingWindow` tokens, so their KV cache and attention FLOPs
 /// stop growing past the window (Gemma Team 2025, Gemma 3 Technical Report, section 2.1:
 /// five local layers of window 1024 per global layer).
+///
+/// Mixture-of-experts shapes (`experts`, see `ExpertLayout`) replace the MLP of their MoE
+/// layers with routed and shared experts: `parameterCount` counts every expert (what memory
+/// holds), `activeParameterCount` the ones a token runs (what it costs). Multi-head latent
+/// attention (`latentAttention`) replaces the Q/K/V/O projections and the KV cache with
+/// DeepSeek's compressed form.
 public struct ModelShape: Equatable, Sendable {
     /// Number of transformer blocks L.
     public var layers: Int
@@ -34,10 +40,15 @@ public struct ModelShape: Equatable, Sendable {
     public var slidingWindow: Int?
     /// How many of the layers use the sliding window (0 without one).
     public var localLayers: Int
+    /// The mixture-of-experts layout, or nil for a dense model.
+    public var experts: ExpertLayout?
+    /// Multi-head latent attention, or nil for (grouped-query) multi-head attention.
+    public var latentAttention: LatentAttention?
 
     /// A shape; callers validate with `validate()` (the initialiser accepts anything).
     public init(layers: Int, hidden: Int, heads: Int, kvHeads: Int, vocabulary: Int, intermediate: Int? = nil,
-                tiedEmbeddings: Bool = false, headDimension: Int? = nil, slidingWindow: Int? = nil, localLayers: Int = 0) {
+                tiedEmbeddings: Bool = false, headDimension: Int? = nil, slidingWindow: Int? = nil, localLayers: Int = 0,
+                experts: ExpertLayout? = nil, latentAttention: LatentAttention? = nil) {
         self.layers = layers
         self.hidden = hidden
         self.heads = heads
@@ -48,7 +59,15 @@ public struct ModelShape: Equatable, Sendable {
         self.headDimension = headDimension ?? hidden / max(heads, 1)
         self.slidingWindow = slidingWindow
         self.localLayers = slidingWindow == nil ? 0 : localLayers
+        self.experts = experts
+        self.latentAttention = latentAttention
     }
+
+    /// Whether the shape routes tokens to experts.
+    public var isMixtureOfExperts: Bool { experts != nil }
+
+    /// Layers with a dense MLP of width `intermediate` (all of them without experts).
+    public var denseLayers: Int { layers - (experts?.moeLayers ?? 0) }
 
     /// Width of the query (and attention output) projection, heads × h.
     public var queryDimension: Int { heads * headDimension }
@@ -59,16 +78,32 @@ public struct ModelShape: Equatable, Sendable {
     /// Layers that attend over the whole context.
     public var globalLayers: Int { layers - localLayers }
 
-    /// Parameter count from the shape (see the type's documentation).
+    /// Parameter count from the shape, every expert included (see the type's documentation).
     public var parameterCount: Double {
-        let d = Double(hidden), q = Double(queryDimension), kv = Double(kvDimension), f = Double(intermediate)
-        let perLayer = 2 * d * q + 2 * d * kv + 3 * d * f
-        return Double(layers) * perLayer + (tiedEmbeddings ? 1 : 2) * Double(vocabulary) * d
+        nonRoutedParameters + (experts?.routedParameters(hidden: hidden) ?? 0)
     }
 
-    /// Parameters of the attention projections (Q, K, V and O) over all layers:
-    /// `L (2 d q + 2 d kvHeads h)`.
+    /// Parameters one token runs: all but the routed experts it is not sent to, so
+    /// `parameterCount` for a dense shape; embeddings included (both tables when untied).
+    public var activeParameterCount: Double {
+        nonRoutedParameters + (experts.map { $0.routedParameters(hidden: hidden) * $0.activeFraction } ?? 0)
+    }
+
+    /// Parameters outside the routed experts: attention, dense MLPs, shared experts, routers
+    /// and embeddings. Every pass reads all of them.
+    public var nonRoutedParameters: Double {
+        let d = Double(hidden)
+        let mlp = Double(denseLayers) * 3 * d * Double(intermediate) + (experts?.alwaysOnParameters(hidden: hidden) ?? 0)
+        return attentionParameters + mlp + (tiedEmbeddings ? 1 : 2) * Double(vocabulary) * d
+    }
+
+    /// Routed-expert parameters over all MoE layers (0 for a dense shape).
+    public var routedExpertParameters: Double { experts?.routedParameters(hidden: hidden) ?? 0 }
+
+    /// Parameters of the attention projections over all layers: `L (2 d q + 2 d kvHeads h)`
+    /// (Q, K, V and O), or the latent projections of `LatentAttention`.
     public var attentionParameters: Double {
+        if let mla = latentAttention { return Double(layers) * mla.parametersPerLayer(hidden: hidden, heads: heads) }
         let d = Double(hidden)
         return Double(layers) * (2 * d * Double(queryDimension) + 2 * d * Double(kvDimension))
     }
@@ -84,6 +119,25 @@ public struct ModelShape: Equatable, Sendable {
         tiedEmbeddings ? 1 : 1 - Double(vocabulary) * Double(hidden) / parameterCount
     }
 
+    /// The fraction of the parameters one token multiplies: its active parameters less the
+    /// input embedding table, over `parameterCount` (`matmulFraction` for a dense shape). Two
+    /// FLOPs per such parameter per token.
+    public var activeMatmulFraction: Double {
+        let lookup = tiedEmbeddings ? 0 : Double(vocabulary) * Double(hidden)
+        return (activeParameterCount - lookup) / parameterCount
+    }
+
+    /// The fraction of the parameters every pass reads whatever the routing: the non-routed
+    /// parameters less the input embedding table, over `parameterCount` (`matmulFraction` for a
+    /// dense shape).
+    public var alwaysReadFraction: Double {
+        let lookup = tiedEmbeddings ? 0 : Double(vocabulary) * Double(hidden)
+        return (nonRoutedParameters - lookup) / parameterCount
+    }
+
+    /// The routed experts' share of the parameters (0 for a dense shape).
+    public var routedFraction: Double { routedExpertParameters / parameterCount }
+
     /// Layer-positions of KV cache one token at `context` keeps, summed over layers: every
     /// global layer holds the whole context, a local layer at most its window.
     func attendedPositions(context: Double) -> Double {
@@ -91,25 +145,33 @@ public struct ModelShape: Equatable, Sendable {
         return Double(globalLayers) * context + Double(localLayers) * min(context, window)
     }
 
-    /// KV-cache bytes written per token of context in every layer: `2 (K and V) × L × kvHeads ×
-    /// h × bytes`. A sequence's cache at context c is `kvCacheBytes(context:)`, which is less
-    /// with sliding-window layers.
-    public func kvCacheBytesPerToken(_ precision: Precision) -> Double {
-        2 * Double(layers) * Double(kvDimension) * precision.bytesPerValue
+    /// Values cached per token per layer: K and V, `2 × kvHeads × h`, or the latent and rotary
+    /// key of latent attention, `r_kv + r`.
+    public var cachedValuesPerPosition: Double {
+        latentAttention?.cachedValuesPerPosition ?? 2 * Double(kvDimension)
     }
 
-    /// KV-cache bytes one sequence holds at `context` tokens: `2 × kvHeads × h × bytes` per
-    /// attended layer-position (`globalLayers × c + localLayers × min(c, window)`).
+    /// KV-cache bytes written per token of context in every layer: `2 (K and V) × L × kvHeads ×
+    /// h × bytes` (`L (r_kv + r) × bytes` with latent attention). A sequence's cache at context c
+    /// is `kvCacheBytes(context:)`, which is less with sliding-window layers.
+    public func kvCacheBytesPerToken(_ precision: Precision) -> Double {
+        Double(layers) * cachedValuesPerPosition * precision.bytesPerValue
+    }
+
+    /// KV-cache bytes one sequence holds at `context` tokens: `cachedValuesPerPosition × bytes`
+    /// per attended layer-position (`globalLayers × c + localLayers × min(c, window)`).
     public func kvCacheBytes(context: Double, precision: Precision) -> Double {
-        2 * Double(kvDimension) * precision.bytesPerValue * attendedPositions(context: context)
+        cachedValuesPerPosition * precision.bytesPerValue * attendedPositions(context: context)
     }
 
     /// Attention-score FLOPs for one new token that attends over `context` tokens:
     /// `4 q × (attended layer-positions)` (QKᵀ and the weighted sum of V, 2 FLOPs per
     /// multiply-add over the q = heads × h query width; Kaplan et al. 2020, Table 1, counting
     /// both products, there with q = d and every layer global: `4 L d × context`).
+    /// With latent attention the absorbed form's `2 H (2 r_kv + r)` per position.
     public func attentionFLOPs(context: Double) -> Double {
-        4 * Double(queryDimension) * attendedPositions(context: context)
+        let perPosition = latentAttention?.decodeFLOPsPerPosition(heads: heads) ?? 4 * Double(queryDimension)
+        return perPosition * attendedPositions(context: context)
     }
 
     /// Attention-score FLOPs of the causal prefill of one `prompt`-token sequence: token t
@@ -121,7 +183,8 @@ public struct ModelShape: Equatable, Sendable {
             let local = prompt <= w ? full : w * (w + 1) / 2 + (prompt - w) * w
             positions += Double(localLayers) * local
         }
-        return 4 * Double(queryDimension) * positions
+        let perPosition = latentAttention?.prefillFLOPsPerPosition(heads: heads) ?? 4 * Double(queryDimension)
+        return perPosition * positions
     }
 
     /// Checks that the shape is usable.
@@ -150,6 +213,8 @@ public struct ModelShape: Equatable, Sendable {
         guard heads % kvHeads == 0 else {
             throw .invalidShape("heads (\(heads)) must be a multiple of kv-heads (\(kvHeads))")
         }
+        try experts?.validate(layers: layers)
+        try latentAttention?.validate()
     }
 
     /// The Llama 3 MLP width for model width d: 3.5 d rounded up to a multiple of 256

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Roofline times of the prefill and decode phases for one replica (all per device).
 ///
 /// FLOPs: 2 N_m per token for the matrix multiplies (Kaplan et al. 2020), where N_m is N
@@ -10,6 +12,16 @@
 /// each reading the weights; the re-reads of earlier chunks' KV cache are not counted. Tensor parallelism over k devices divides FLOPs and weight bytes by k and adds
 /// two ring all-reduces of the activations per layer (Megatron-LM, Shoeybi et al. 2019):
 /// each takes `α + 2 (k − 1) / k × tokens × d × 2 bytes / linkBW`.
+///
+/// Mixture of experts: FLOPs count the active parameters (`ServingWorkload.matmulParameters`);
+/// a pass over T tokens reads the always-read weights and the expected fraction
+/// `1 − (1 − k/E)^T` of the routed experts (`ExpertLayout.touchedFraction`, uniform routing).
+/// With expert parallelism (`ServingWorkload.expertParallel` > 1) the busiest group's expert
+/// FLOPs are scaled by the routing imbalance. With data-parallel attention G
+/// (`attentionDataParallel`) each device keeps its attention group's copy of the non-expert
+/// weights (read per device: split over the group's `devices / G`, not over all devices),
+/// the all-reduces run within a group over its T / G tokens, and each MoE layer adds two
+/// all-to-alls between the groups (dispatch and combine, `allToAllSeconds`).
 public enum Roofline {
     /// The prefill of the whole batch (B × P tokens); its time is the TTFT.
     public static func prefill(profile: HardwareProfile, workload w: ServingWorkload) throws(HardwareError) -> PhaseCost {
@@ -19,16 +31,16 @@ public enum Roofline {
         // Causal attention: token t attends over t positions (min(t, window) in local layers).
         let attention = b * w.shape.prefillAttentionFLOPs(prompt: p)
         let kvWrite = tokens * w.shape.kvCacheBytesPerToken(w.kvCachePrecision)
-        let weights = Double(w.prefillPasses) * w.matmulWeightBytes
+        let weights = Double(w.prefillPasses) * w.streamedWeightBytesPerDevice(tokens: Double(w.prefillChunk))
         let lookups = tokens * embeddingRowBytes(w)
         let e = profile.efficiency
         let flops = 2 * w.matmulParameters * tokens + attention
         return PhaseCost(
-            flops: flops / k,
-            bytes: (weights + lookups + kvWrite) / k,
+            flops: (flops + imbalanceFLOPs(w, tokens: tokens)) / k,
+            bytes: weights + (lookups + kvWrite) / k,
             peakFLOPS: effectivePeak(profile, w, peak: peak, flops: flops, highFLOPs: 2 * w.keptHigh * tokens), bandwidth: profile.memoryBandwidth,
             computeEfficiency: e.prefillCompute.value, bandwidthEfficiency: e.prefillBandwidth.value,
-            communicationSeconds: allReduceSeconds(profile: profile, workload: w, tokens: tokens),
+            communicationSeconds: communicationSeconds(profile: profile, workload: w, tokens: tokens),
             overheadSeconds: e.prefillOverheadMS.value / 1000, powerFactor: e.prefillPowerFactor.value)
     }
 
@@ -43,11 +55,11 @@ public enum Roofline {
         let e = profile.efficiency
         let flops = b * (2 * w.matmulParameters + w.shape.attentionFLOPs(context: c))
         return PhaseCost(
-            flops: flops / k,
-            bytes: (w.matmulWeightBytes + b * embeddingRowBytes(w) + kvRead) / k,
+            flops: (flops + imbalanceFLOPs(w, tokens: b)) / k,
+            bytes: w.streamedWeightBytesPerDevice(tokens: b) + (b * embeddingRowBytes(w) + kvRead) / k,
             peakFLOPS: effectivePeak(profile, w, peak: peak, flops: flops, highFLOPs: 2 * w.keptHigh * b), bandwidth: profile.memoryBandwidth,
             computeEfficiency: e.decodeCompute.value, bandwidthEfficiency: e.decodeBandwidth.value,
-            communicationSeconds: allReduceSeconds(profile: profile, workload: w, tokens: b),
+            communicationSeconds: communicationSeconds(profile: profile, workload: w, tokens: b),
             overheadSeconds: e.decodeOverheadMS.value / 1000, powerFactor: e.decodePowerFactor.value)
     }
 
@@ -70,10 +82,12 @@ public enum Roofline {
     public struct MixedStep: Sendable {
         let k: Double, peak: Double, bf16Peak: Double?, keptHigh: Double
         let decodeFLOPsPerSequence: Double, prefillFLOPsPerToken: Double
-        let weightBytes: Double, bytesPerSequence: Double, bytesPerPrefillToken: Double
+        let weightBytes: Double, routedBytesPerDevice: Double, activeFraction: Double, extraRoutedFLOPsPerToken: Double
+        let bytesPerSequence: Double, bytesPerPrefillToken: Double
         let idleW: Double, tdpW: Double
         let decodeCompute: Double, prefillCompute: Double, decodeBandwidth: Double, bandwidth: Double
         let linkLatency: Double, linkBandwidth: Double, devices: Int, hidden: Double, layers: Double
+        let attentionGroups: Int, moeLayers: Double, activeExperts: Int
         let overhead: Double, decodePower: Double, prefillPower: Double
 
         public init(profile: HardwareProfile, workload w: ServingWorkload) throws(HardwareError) {
@@ -87,7 +101,10 @@ public enum Roofline {
             decodeFLOPsPerSequence = matmul + w.shape.attentionFLOPs(context: context)
             prefillFLOPsPerToken = matmul + w.shape.prefillAttentionFLOPs(prompt: p) / p
             let row = embeddingRowBytes(w)
-            weightBytes = w.matmulWeightBytes
+            weightBytes = w.streamedWeightBytesPerDevice(tokens: 0)
+            routedBytesPerDevice = w.routedParameters * w.precision.bytesPerValue / k
+            activeFraction = w.shape.experts?.activeFraction ?? 0
+            extraRoutedFLOPsPerToken = imbalanceFLOPs(w, tokens: 1)
             bytesPerSequence = row + w.shape.kvCacheBytes(context: context, precision: w.kvCachePrecision)
             bytesPerPrefillToken = row + w.shape.kvCacheBytesPerToken(w.kvCachePrecision)
             idleW = profile.idleW.value
@@ -103,6 +120,9 @@ public enum Roofline {
             devices = w.devices
             hidden = Double(w.shape.hidden)
             layers = Double(w.shape.layers)
+            attentionGroups = w.attentionDataParallel
+            moeLayers = Double(w.shape.experts?.moeLayers ?? 0)
+            activeExperts = w.shape.experts?.activeExperts ?? 0
             overhead = profile.efficiency.decodeOverheadMS.value / 1000
             decodePower = profile.efficiency.decodePowerFactor.value
             prefillPower = profile.efficiency.prefillPowerFactor.value
@@ -135,11 +155,16 @@ public enum Roofline {
             // One efficiency that gives the same compute time as each part at its own.
             let efficiency = flops > 0 ? flops / (decodeFLOPs / decodeCompute + prefillFLOPs / prefillCompute) : decodeCompute
             let effective = Roofline.effectivePeak(peak: peak, bf16: bf16Peak, flops: flops, highFLOPs: 2 * keptHigh * (n + c))
-            let communication = Roofline.allReduceSeconds(latency: linkLatency, bandwidth: linkBandwidth, devices: devices,
-                                                          hidden: hidden, layers: layers, tokens: n + c)
-            let bytes = weightBytes + n * bytesPerSequence + c * bytesPerPrefillToken
-            return (flops, bytes, effective, efficiency, communication,
-                    flops / k / (efficiency * effective), bytes / k / (decodeBandwidth * bandwidth))
+            let communication = Roofline.communicationSeconds(
+                latency: linkLatency, bandwidth: linkBandwidth, devices: devices, attentionGroups: attentionGroups,
+                hidden: hidden, layers: layers, moeLayers: moeLayers, activeExperts: activeExperts, tokens: n + c)
+            // Bytes per device: the always-read weights, the experts the step's tokens reach
+            // (1 − (1 − k/E)^T, written through log1p and expm1), the KV cache and rows.
+            let routed = activeFraction > 0 && n + c > 0 ? routedBytesPerDevice * -expm1((n + c) * log1p(-activeFraction)) : 0
+            let bytes = weightBytes + routed + (n * bytesPerSequence + c * bytesPerPrefillToken) / k
+            let deviceFLOPs = (flops + (n + c) * extraRoutedFLOPsPerToken) / k
+            return (deviceFLOPs * k, bytes * k, effective, efficiency, communication,
+                    deviceFLOPs / (efficiency * effective), bytes / (decodeBandwidth * bandwidth))
         }
 
         /// Board power during `cost`, W (`PowerModel`, from this profile's idle power and TDP).
@@ -171,6 +196,48 @@ public enum Roofline {
     /// matrix is streamed whole as the output projection).
     static func embeddingRowBytes(_ w: ServingWorkload) -> Double {
         w.shape.tiedEmbeddings ? 0 : Double(w.shape.hidden) * w.precision.bytesPerValue
+    }
+
+    /// FLOPs the busiest expert-parallel group runs beyond its even share, over all devices
+    /// (so divided by the device count like the rest): `(imbalance − 1) × tokens × 2 ×` the
+    /// active routed parameters; 0 without expert parallelism.
+    static func imbalanceFLOPs(_ w: ServingWorkload, tokens: Double) -> Double {
+        guard w.expertParallel > 1 else { return 0 }
+        return (w.routingImbalance - 1) * tokens * 2 * w.activeRoutedParameters
+    }
+
+    /// Communication of one pass over `tokens` tokens (the replica's): the all-reduces within
+    /// each attention group over its share of the tokens, and with data-parallel attention the
+    /// all-to-alls of the MoE layers.
+    public static func communicationSeconds(profile: HardwareProfile, workload w: ServingWorkload, tokens: Double) -> Double {
+        communicationSeconds(latency: profile.interconnectLatency, bandwidth: profile.interconnectBandwidth, devices: w.devices,
+                             attentionGroups: w.attentionDataParallel, hidden: Double(w.shape.hidden), layers: Double(w.shape.layers),
+                             moeLayers: Double(w.shape.experts?.moeLayers ?? 0), activeExperts: w.shape.experts?.activeExperts ?? 0,
+                             tokens: tokens)
+    }
+
+    @inline(__always)
+    static func communicationSeconds(latency: Double, bandwidth: Double, devices: Int, attentionGroups: Int, hidden: Double,
+                                     layers: Double, moeLayers: Double, activeExperts: Int, tokens: Double) -> Double {
+        let groups = max(attentionGroups, 1)
+        let reduce = allReduceSeconds(latency: latency, bandwidth: bandwidth, devices: max(1, devices / groups),
+                                      hidden: hidden, layers: layers, tokens: tokens / Double(groups))
+        guard groups > 1, moeLayers > 0 else { return reduce }
+        return reduce + 2 * moeLayers * allToAllSeconds(latency: latency, bandwidth: bandwidth, groups: groups,
+                                                        activeExperts: activeExperts, hidden: hidden, tokens: tokens)
+    }
+
+    /// One all-to-all of a MoE layer (the dispatch of tokens to their experts, or the combine of
+    /// the results) between G data-parallel attention groups, each holding 1 / G of the
+    /// experts: each group sends its T / G tokens' bf16 activations (d × 2 bytes) once to every
+    /// other group holding one of their k experts, on average `(G − 1) (1 − (1 − 1/G)^k)`
+    /// groups under uniform routing, so `α + T / G × (G − 1) (1 − (1 − 1/G)^k) × 2 d / linkBW`.
+    @inline(__always)
+    public static func allToAllSeconds(latency: Double, bandwidth: Double, groups: Int, activeExperts: Int, hidden: Double,
+                                       tokens: Double) -> Double {
+        let g = Double(groups)
+        let remoteGroups = (g - 1) * (1 - pow(1 - 1 / g, Double(activeExperts)))
+        return latency + tokens / g * remoteGroups * 2 * hidden / bandwidth
     }
 
     /// Time of the 2 L all-reduces of one pass over `tokens` tokens; 0 for one device.

@@ -30,6 +30,24 @@ public struct ServingWorkload: Equatable, Sendable {
     /// `outputProjectionParameters`); 0 by default. They are stored and multiplied in bf16
     /// (bf16 peak), the rest in `precision`.
     public var highPrecisionParameters: Double = 0
+    /// Expert-parallel degree K of a mixture-of-experts model: the routed experts are spread
+    /// whole over K groups of `devices / K` devices (vLLM's `--enable-expert-parallel`, where
+    /// K is every device of the replica) instead of every expert being split over all devices
+    /// (tensor parallelism, K = 1, the default). Memory and bytes per device are the same
+    /// either way; with K > 1 the busiest group's expert load is `routingImbalance` times the
+    /// mean.
+    public var expertParallel: Int = 1
+    /// Data-parallel attention degree G: the replica's devices form G attention groups of
+    /// `devices / G`, each serving B / G of the sequences with its own copy of the non-expert
+    /// weights and its own KV cache, and the MoE layers exchange tokens between groups by
+    /// all-to-all (SGLang's `--enable-dp-attention`, vLLM's `--data-parallel-size` with
+    /// expert parallelism). 1 (the default) runs attention tensor-parallel over all devices.
+    public var attentionDataParallel: Int = 1
+    /// The busiest expert-parallel group's share of the routed-expert tokens over the mean
+    /// share, ≥ 1: the step waits for it. 1 (the default) is uniform routing; measured MoE
+    /// deployments balance experts to within a few tens of percent (DeepSeek-V3 Technical
+    /// Report, section 3.4, redundant experts for that reason). Only used with expert parallelism.
+    public var routingImbalance: Double = 1
 
     public init(shape: ModelShape, parameters: Double? = nil, precision: Precision = .bf16,
                 kvCachePrecision: Precision? = nil, batch: Int, promptTokens: Int, outputTokens: Int, devices: Int = 1,
@@ -58,20 +76,56 @@ public struct ServingWorkload: Equatable, Sendable {
     var highPrecisionBytes: Double { max(precision.bytesPerValue, Precision.bf16.bytesPerValue) }
 
     /// The high-precision parameters that are actually wider than the rest (none in bf16 or
-    /// fp32), at most the multiplied ones.
+    /// fp32), at most the ones every pass reads (never routed experts).
     var keptHigh: Double {
-        precision.bytesPerValue < Precision.bf16.bytesPerValue ? min(highPrecisionParameters, matmulParameters) : 0
+        precision.bytesPerValue < Precision.bf16.bytesPerValue ? min(highPrecisionParameters, alwaysReadParameters) : 0
     }
 
-    /// Bytes of the multiplied weights a forward pass streams.
+    /// Bytes of the weights a forward pass streams whatever the routing, all devices together:
+    /// for a dense model every multiplied weight.
     public var matmulWeightBytes: Double {
-        (matmulParameters - keptHigh) * precision.bytesPerValue + keptHigh * highPrecisionBytes
+        (alwaysReadParameters - keptHigh) * precision.bytesPerValue + keptHigh * highPrecisionBytes
     }
 
-    /// Parameters that multiply every token, N × `shape.matmulFraction` (the input embedding
-    /// table is looked up, not multiplied): 2 of these FLOPs per token, and the weight bytes a
-    /// forward pass streams.
-    public var matmulParameters: Double { parameters * shape.matmulFraction }
+    /// Parameters one token multiplies, N × `shape.activeMatmulFraction` (the input embedding
+    /// table is looked up, not multiplied; routed experts count k / E): 2 of these FLOPs per
+    /// token. For a dense model also the weights a forward pass streams.
+    public var matmulParameters: Double { parameters * shape.activeMatmulFraction }
+
+    /// Multiplied parameters every pass reads whatever the routing, N × `shape.alwaysReadFraction`.
+    public var alwaysReadParameters: Double { parameters * shape.alwaysReadFraction }
+
+    /// Routed-expert parameters, N × `shape.routedFraction` (0 for a dense model).
+    public var routedParameters: Double { parameters * shape.routedFraction }
+
+    /// Routed-expert parameters one token runs, k / E of `routedParameters`.
+    public var activeRoutedParameters: Double { routedParameters * (shape.experts?.activeFraction ?? 0) }
+
+    /// Devices of one attention group, `devices / attentionDataParallel` (all devices without
+    /// data-parallel attention): the tensor-parallel degree of attention and the non-expert
+    /// weights.
+    public var attentionDevices: Int { max(1, devices / max(attentionDataParallel, 1)) }
+
+    /// Weight bytes one device holds: the non-expert weights split over its attention group
+    /// (`attentionDevices`), the routed experts over all devices.
+    public var weightBytesPerDevice: Double {
+        let routed = routedParameters * precision.bytesPerValue
+        return (weightBytes - routed) / Double(attentionDevices) + routed / Double(devices)
+    }
+
+    /// Weight bytes one device streams in a pass over `tokens` tokens (the whole replica's): its
+    /// share of the always-read weights plus the expected fraction of its experts the tokens
+    /// reach (`ExpertLayout.touchedFraction`, uniform routing).
+    @inline(__always)
+    public func streamedWeightBytesPerDevice(tokens: Double) -> Double {
+        let always = matmulWeightBytes / Double(attentionDevices)
+        guard let layout = shape.experts else { return always }
+        return always + routedParameters * precision.bytesPerValue * layout.touchedFraction(tokens: tokens) / Double(devices)
+    }
+
+    /// The fraction of a sequence's KV cache one device holds: its attention group's share
+    /// (`MemoryFit.kvShare` over `attentionDevices`).
+    public var kvSharePerDevice: Double { MemoryFit.kvShare(shape: shape, devices: attentionDevices) }
 
     /// Tokens in the first (largest) prefill chunk of the batch, min(B P, chunk).
     public var prefillChunk: Int { min(batch * promptTokens, prefillChunkTokens) }
@@ -92,9 +146,23 @@ public struct ServingWorkload: Equatable, Sendable {
                 throw .invalidWorkload("\(name) must be at least 1, found \(v)")
             }
         }
-        guard kvCachePrecision != .int4 else { throw .invalidWorkload("the KV cache cannot be stored in int4") }
+        guard kvCachePrecision.storesKVCache else { throw .invalidWorkload("the KV cache cannot be stored in \(kvCachePrecision.rawValue)") }
         guard highPrecisionParameters >= 0, highPrecisionParameters <= parameters else {
             throw .invalidWorkload("the parameters kept in high precision must be between 0 and N, found \(highPrecisionParameters)")
+        }
+        for (name, degree) in [("expert-parallel", expertParallel), ("data-parallel attention", attentionDataParallel)] where degree != 1 {
+            guard let layout = shape.experts else {
+                throw .invalidWorkload("\(name == "expert-parallel" ? "expert parallelism" : "data-parallel attention") needs a mixture-of-experts model; this one is dense")
+            }
+            guard degree >= 1, devices % degree == 0 else {
+                throw .invalidWorkload("the \(name) degree (\(degree)) must divide the \(devices) devices of the replica")
+            }
+            guard name != "expert-parallel" || degree <= layout.experts else {
+                throw .invalidWorkload("the expert-parallel degree (\(degree)) cannot exceed the \(layout.experts) experts")
+            }
+        }
+        guard routingImbalance.isFinite, routingImbalance >= 1 else {
+            throw .invalidWorkload("the routing imbalance must be at least 1 (uniform routing), found \(routingImbalance)")
         }
     }
 }

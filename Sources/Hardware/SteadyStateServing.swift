@@ -246,14 +246,16 @@ public struct SteadyStateServing: Equatable, Sendable {
     public static func slots(profile: HardwareProfile, workload w: ServingWorkload, options: ServingOptions,
                              limits: SchedulerLimits) -> (slots: Int, longestFits: Bool) {
         let s = w.shape, k = Double(w.devices)
-        let share = MemoryFit.kvShare(shape: s, devices: w.devices)
+        let share = w.kvSharePerDevice
         let activations = Double(w.prefillChunkTokens) * Double(4 * s.hidden + 3 * s.intermediate) * 2 / k
-        let free = profile.memoryBytes * options.usableMemoryFraction - w.weightBytes / k - activations
+        let free = profile.memoryBytes * options.usableMemoryFraction - w.weightBytesPerDevice - activations
         let logits = Double(s.vocabulary) * 4
         let perSlot = s.kvCacheBytes(context: Roofline.meanDecodeContext(w), precision: w.kvCachePrecision) * share + logits
         let longest = s.kvCacheBytes(context: Double(w.contextTokens), precision: w.kvCachePrecision) * share + logits
         guard free > 0 else { return (0, false) }
-        return (Int(min(Double(limits.maxRunningSequences), (free / perSlot).rounded(.down))), longest <= free)
+        // With data-parallel attention each of the G groups holds its own sequences.
+        let perDevice = (free / perSlot).rounded(.down) * Double(max(w.attentionDataParallel, 1))
+        return (Int(min(Double(limits.maxRunningSequences), perDevice)), longest <= free)
     }
 
     /// The largest mean running batch at which the replica fits, its queues are stable, the

@@ -3,9 +3,19 @@
 ///
 /// `seconds = 6 N D / (devices × peak_bf16 × MFU)`; power per device is `PowerModel` at
 /// utilisation MFU with the prefill power factor (training is compute bound like prefill).
+///
+/// A mixture-of-experts shape trains on 6 N_act D, N_act its active parameters (attention,
+/// router, shared and k of E routed experts, embeddings: `ModelShape.activeParameterCount`
+/// scaled to N), while its training state holds every parameter: 16 bytes each with mixed
+/// precision Adam (bf16 weights and gradients, fp32 master weights and two moments;
+/// Rajbhandari et al. 2020, ZeRO, section 3.1), activations not counted
+/// (`trainingStateBytes`, `minimumDevicesForState`). Without a given MFU it trains at
+/// `mixtureOfExpertsMFU`.
 public struct TrainingEstimate: Equatable, Sendable {
-    /// Parameters N, training tokens D, devices, MFU used.
+    /// Parameters N (all of them, every expert), training tokens D, devices, MFU used.
     public let parameters: Double
+    /// Parameters one token runs (N for a dense model): what the FLOPs count.
+    public let activeParameters: Double
     public let tokens: Double
     public let devices: Int
     public let mfu: Double
@@ -24,8 +34,9 @@ public struct TrainingEstimate: Equatable, Sendable {
     /// - Throws: `HardwareError.invalidWorkload` for non-positive N, D, devices or MFU outside
     ///   (0, 1], PUE < 1; `.noComputePeak` when the profile has neither bf16 nor fp32 peaks.
     public init(profile: HardwareProfile, parameters: Double, tokens: Double, devices: Int,
-                mfu: Double? = nil, pue: Double = 1) throws(HardwareError) {
-        let mfu = mfu ?? profile.efficiency.trainingMFU.value
+                mfu: Double? = nil, pue: Double = 1, shape: ModelShape? = nil) throws(HardwareError) {
+        let moe = shape?.isMixtureOfExperts == true
+        let mfu = mfu ?? (moe ? Self.mixtureOfExpertsMFU.value : profile.efficiency.trainingMFU.value)
         guard parameters.isFinite, parameters > 0, tokens.isFinite, tokens > 0 else {
             throw .invalidWorkload("parameters and tokens must be positive and finite, found \(parameters) and \(tokens)")
         }
@@ -34,16 +45,36 @@ public struct TrainingEstimate: Equatable, Sendable {
         guard pue.isFinite, pue >= 1 else { throw .invalidWorkload("PUE must be at least 1, found \(pue)") }
         guard let peak = profile.peakFLOPS(for: .bf16) else { throw .noComputePeak(profile: profile.name, precision: .bf16) }
         self.parameters = parameters
+        activeParameters = shape.map { parameters * $0.activeParameterCount / $0.parameterCount } ?? parameters
         self.tokens = tokens
         self.devices = devices
         self.mfu = mfu
         self.pue = pue
-        flops = 6 * parameters * tokens
+        memoryBytes = profile.memoryBytes
+        flops = 6 * activeParameters * tokens
         seconds = flops / (Double(devices) * peak * mfu)
         wattsPerDevice = PowerModel.watts(profile: profile, utilisation: mfu,
                                           powerFactor: profile.efficiency.prefillPowerFactor.value)
         usdPerDeviceHour = profile.usdPerHour.value
     }
+
+    /// Device memory of the profile, bytes.
+    let memoryBytes: Double
+
+    /// The MFU a mixture-of-experts model trains at by default, 0.34 of the bf16 dense peak:
+    /// DeepSeek-V3's pre-training, 6 × 37B active × 14.8T tokens = 3.29e24 FLOPs in 2.664M
+    /// H800 GPU-hours, is 343 TFLOP/s per GPU against H800's 989 (DeepSeek-V3 Technical
+    /// Report, arXiv:2412.19437, Table 1 and section 4.2; it computed in FP8, so this is
+    /// the utilisation of the bf16 peak, not of the FP8 one). Dense models keep the profile's.
+    public static let mixtureOfExpertsMFU = SourcedValue(
+        0.34, source: "DeepSeek-V3 Technical Report (arXiv:2412.19437): 6 x 37B active x 14.8T tokens in 2.664M H800 GPU-hours = 343 TFLOP/s of 989 bf16")
+
+    /// Bytes of training state for every parameter, 16 per parameter (mixed-precision Adam).
+    public var trainingStateBytes: Double { 16 * parameters }
+
+    /// Devices whose memory holds the training state sharded over them (ZeRO stage 3),
+    /// ⌈16 N / memory⌉; activations need more.
+    public var minimumDevicesForState: Int { max(1, Int((trainingStateBytes / memoryBytes).rounded(.up))) }
 
     /// Wall-clock days.
     public var days: Double { seconds / 86_400 }
@@ -56,13 +87,13 @@ public struct TrainingEstimate: Equatable, Sendable {
     /// Price, USD.
     public var usd: Double { deviceHours * usdPerDeviceHour }
 
-    /// Devices needed to train in at most `days`: ⌈6 N D / (days × 86400 × peak × MFU)⌉.
+    /// Devices needed to train in at most `days`: ⌈6 N_act D / (days × 86400 × peak × MFU)⌉.
     ///
     /// - Throws: as `init`, and `.invalidWorkload` for non-positive days.
     public static func devicesNeeded(profile: HardwareProfile, parameters: Double, tokens: Double, days: Double,
-                                     mfu: Double? = nil) throws(HardwareError) -> Int {
+                                     mfu: Double? = nil, shape: ModelShape? = nil) throws(HardwareError) -> Int {
         guard days.isFinite, days > 0 else { throw .invalidWorkload("days must be positive, found \(days)") }
-        let one = try TrainingEstimate(profile: profile, parameters: parameters, tokens: tokens, devices: 1, mfu: mfu)
+        let one = try TrainingEstimate(profile: profile, parameters: parameters, tokens: tokens, devices: 1, mfu: mfu, shape: shape)
         let needed = (one.days / days).rounded(.up)
         guard needed < Double(Int.max / 2) else { throw .invalidWorkload("more than \(Int.max / 2) devices would be needed") }
         return max(1, Int(needed))

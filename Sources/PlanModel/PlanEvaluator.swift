@@ -40,7 +40,8 @@ public enum PlanEvaluator {
         }
         let samples = problem.lossUncertainty.map { $0.losses(params: n, tokens: d, uniqueTokens: u, quantization: quantization, model: problem.quantization) }
         return PlanMetrics(
-            params: n, model: problem.modelChoice(params: n)?.name, tokens: d, loss: loss, trainedLoss: trained,
+            params: n, model: problem.modelChoice(params: n)?.name, architecture: problem.architecture?.label,
+            totalParams: problem.architecture?.moe?.totalParameters(activeParameters: n), tokens: d, loss: loss, trainedLoss: trained,
             quantization: quantization, downstreamError: law.downstream?.error(atLoss: loss),
             lossLow: samples.map { LossUncertainty.quantile($0, LossUncertainty.band.low) },
             lossHigh: samples.map { LossUncertainty.quantile($0, LossUncertainty.band.high) },

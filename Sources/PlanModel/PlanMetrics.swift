@@ -8,6 +8,11 @@ public struct PlanMetrics: Sendable {
     public let params: Double
     /// The chosen model's name when sizes are restricted to a family or a list.
     public let model: String?
+    /// The architecture ("dense", "moe-64e-top2") when the scenario compares several; nil
+    /// otherwise. With a mixture of experts `params` is the active parameter count.
+    public let architecture: String?
+    /// Every parameter of a mixture-of-experts model (what memory holds); nil for dense.
+    public let totalParams: Double?
     /// Training tokens D.
     public let tokens: Double
     /// Predicted loss as served, nats per token: `trainedLoss + quantizationLoss`. The loss
@@ -49,10 +54,12 @@ public struct PlanMetrics: Sendable {
     /// Grid carbon intensity used for emissions, gCO2/kWh.
     public let carbonIntensity: Double?
 
-    public init(params: Double, model: String? = nil, tokens: Double, loss: Double, trainedLoss: Double? = nil,
+    public init(params: Double, model: String? = nil, architecture: String? = nil, totalParams: Double? = nil, tokens: Double, loss: Double, trainedLoss: Double? = nil,
                 quantization: QuantizationChoice? = nil, downstreamError: Double? = nil, lossLow: Double? = nil, lossHigh: Double? = nil, lossAtConfidence: Double? = nil, trainFLOPs: Double, trainDevices: Int, trainDays: Double, trainDeviceHours: Double, trainCost: Double, trainEnergyKWh: Double, inferenceFLOPs: Double, inferenceCost: Double, inferenceEnergyKWh: Double, fleet: Fleet, ttftMs: Double? = nil, tpotMs: Double? = nil, carbonIntensity: Double? = nil) {
         self.params = params
         self.model = model
+        self.architecture = architecture
+        self.totalParams = totalParams
         self.tokens = tokens
         self.loss = loss
         self.trainedLoss = trainedLoss ?? loss

@@ -14,6 +14,8 @@ public struct PlanWarningContext: Sendable, Equatable {
     /// The search range: model sizes and tokens per parameter.
     public var searchParams: ClosedRange<Double>?
     public var searchTokensPerParam: ClosedRange<Double>?
+    /// The mixture-of-experts architectures compared, by label (`ArchitectureOption.label`).
+    public var architectures: [String: MoEArchitecture] = [:]
 
     public init(fittedRange: FittedRange? = nil, uniqueTokens: Double? = nil, ttftSLO: Double? = nil, tpotSLO: Double? = nil,
                 searchParams: ClosedRange<Double>? = nil, searchTokensPerParam: ClosedRange<Double>? = nil) {
@@ -26,6 +28,14 @@ public struct PlanWarningContext: Sendable, Equatable {
     }
 }
 
+extension PlanWarningContext {
+    func with(architectures options: [ArchitectureOption]) -> PlanWarningContext {
+        var c = self
+        for o in options { if let moe = o.moe { c.architectures[o.label] = moe } }
+        return c
+    }
+}
+
 extension PlanningProblem {
     /// The context every plan of this problem carries for its warnings.
     public var warningContext: PlanWarningContext {
@@ -33,6 +43,7 @@ extension PlanningProblem {
                            ttftSLO: inference?.slo.ttftSeconds, tpotSLO: inference?.slo.tpotSeconds,
                            searchParams: constraints.paramsMin...constraints.paramsMax,
                            searchTokensPerParam: constraints.tokensPerParamMin...constraints.tokensPerParamMax)
+            .with(architectures: architectureOptions)
     }
 }
 
@@ -53,6 +64,11 @@ public enum PlanWarnings {
             out.append(w)
         }
         if let w = data(tokens: plan.tokens, uniqueTokens: context.uniqueTokens, subject: subject) { out.append(w) }
+        if let label = plan.architecture, let moe = context.architectures[label], moe.activeExperts > 1 || moe.sharedExperts > 0 {
+            out.append(Warning(.extrapolation,
+                               "The joint MoE law was fitted on top-1 routing to experts as wide as the dense MLP (Ludziejewski et al. 2025, section 5); \(label) routes each token to \(moe.activeExperts) narrower experts\(moe.sharedExperts > 0 ? " plus \(moe.sharedExperts) shared" : ""), priced here as \(NumberText.short(moe.expansion)) experts of full width (routed over active expert parameters): a forecast outside the fit.",
+                               subject: subject))
+        }
         out += searchBound(plan, context, subject: subject)
         if plan.trainDays > longTrainingDays {
             out.append(Warning(.longTraining,

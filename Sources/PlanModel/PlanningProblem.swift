@@ -249,6 +249,12 @@ public struct PlanningProblem: Sendable {
     /// problem per choice the options allow (`QuantizationModel.choices`) and sets it on each;
     /// nil takes the fleet's worst precision, rounded after training.
     public var servingQuantization: QuantizationChoice?
+    /// The architecture this problem plans, when it was chosen among several
+    /// (`restricted(to:)`); nil for the scenario's dense law alone.
+    public var architecture: ArchitectureOption?
+    /// Architectures to compare (`search.architecture`), each solved on its own with its
+    /// law slice; the best plan wins. Empty: the problem's law, dense.
+    public var architectureOptions: [ArchitectureOption] = []
 
     public init(name: String, law: ScalingLaw, training: TrainingSetup, inference: InferenceSetup?,
                 objectives: [Objective], constraints: PlanConstraints, frontierPoints: Int = 20,

@@ -5,8 +5,13 @@ import Numerics
 /// degree, batch, throughput, latency and energy per request.
 public struct ReplicaSpec: Sendable, Equatable {
     public let option: ServingOption
-    /// Devices per replica (tensor-parallel degree).
+    /// Devices per replica (tensor-parallel degree unless the two below say otherwise).
     public let devices: Int
+    /// Expert-parallel degree of a mixture-of-experts replica (`ServingWorkload.expertParallel`); 1 otherwise.
+    public var expertParallel: Int = 1
+    /// Data-parallel attention groups of a mixture-of-experts replica
+    /// (`ServingWorkload.attentionDataParallel`); 1 otherwise.
+    public var attentionDataParallel: Int = 1
     /// Concurrent requests per replica: the mean running batch of continuous batching
     /// (`SteadyStateServing`), or the static batch (fixed utilisation, one output token).
     public let batch: Int
@@ -56,6 +61,14 @@ public struct ReplicaSpec: Sendable, Equatable {
                   busyJoulesPerRequest: s.joulesPerRequest, ttftSeconds: s.ttft.mean, tpotSeconds: s.tpot.mean,
                   ttftP50Seconds: s.ttft.p50, ttftP90Seconds: s.ttft.p90, tpotP50Seconds: s.tpot.p50, tpotP90Seconds: s.tpot.p90,
                   slots: s.slots, runningBatch: s.runningBatch)
+        expertParallel = s.workload.expertParallel
+        attentionDataParallel = s.workload.attentionDataParallel
+    }
+
+    /// "TP4", "EP8", "EP8+DP8": how the replica's devices are used.
+    public var parallelismLabel: String {
+        if expertParallel == 1 && attentionDataParallel == 1 { return "TP\(devices)" }
+        return "EP\(expertParallel)" + (attentionDataParallel > 1 ? "+DP\(attentionDataParallel)" : "")
     }
 }
 
@@ -71,6 +84,12 @@ public enum ServingModel {
     /// 1, 2, 4, 8 at which the model fits, each at the largest batch that fits and meets the
     /// SLO, the one with the fewest device-seconds per request (the cheapest). Nil when no
     /// degree meets the SLO even at batch 1.
+    ///
+    /// A mixture-of-experts shape is planned in active parameters: `params` is N_act, and
+    /// the weights are every expert's (`totalServingParameters`). At each degree above 1 it
+    /// is also tried expert-parallel over all the devices, with attention tensor-parallel and
+    /// data-parallel (`ServingWorkload.expertParallel`, `attentionDataParallel`); the cheapest
+    /// layout wins.
     ///
     /// The batch is the mean running batch of continuous batching in steady state
     /// (`SteadyStateServing`; the SLOs bound the mean TTFT and TPOT). Requests of one output
@@ -99,8 +118,8 @@ public enum ServingModel {
             return meets(slo, spec) ? spec : nil
         }
         guard let shape = shape ?? (try? ModelShape.llama(parameters: params)) else { return nil }
-        let base = ServingWorkload(shape: shape, parameters: params, precision: option.precision, batch: 1,
-                                   promptTokens: max(prompt, 1), outputTokens: max(output, 1))
+        let base = ServingWorkload(shape: shape, parameters: totalServingParameters(params: params, shape: shape),
+                                   precision: option.precision, batch: 1, promptTokens: max(prompt, 1), outputTokens: max(output, 1))
         let options = ServingOptions(pue: pue)
         guard let smallest = MemoryFit.smallestFittingDevices(profile: profile, workload: base, options: options, maxDevices: maximumDevices)
         else { return nil }
@@ -112,37 +131,59 @@ public enum ServingModel {
         var best: ReplicaSpec?
         var devices = smallest
         while devices <= maximumDevices {
-            var workload = base
-            workload.devices = devices
-            if output >= 2 {
-                if let running = try? SteadyStateServing.largestRunningBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
-                    // The full steady state (queues, percentiles, energy) only for a degree
-                    // that is cheaper than the best so far.
-                    let cheaper = best.map { Double(devices) / running.requestsPerSecond < $0.deviceSecondsPerRequest * (1 - 1e-9) } ?? true
-                    if cheaper, let s = try? SteadyStateServing(profile: profile, workload: workload, options: options, runningBatch: running.batch) {
-                        let spec = ReplicaSpec(option: option, steadyState: s)
-                        if best.map({ spec.deviceSecondsPerRequest < $0.deviceSecondsPerRequest * (1 - 1e-9) }) ?? true { best = spec }
+            var reachedLargestBatch = false
+            for (ep, dp) in layouts(shape: shape, devices: devices) {
+                var workload = base
+                workload.devices = devices
+                workload.expertParallel = ep
+                workload.attentionDataParallel = dp
+                if output >= 2 {
+                    if let running = try? SteadyStateServing.largestRunningBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
+                        // The full steady state (queues, percentiles, energy) only for a degree
+                        // that is cheaper than the best so far.
+                        let cheaper = best.map { Double(devices) / running.requestsPerSecond < $0.deviceSecondsPerRequest * (1 - 1e-9) } ?? true
+                        if cheaper, let s = try? SteadyStateServing(profile: profile, workload: workload, options: options, runningBatch: running.batch) {
+                            let spec = ReplicaSpec(option: option, steadyState: s)
+                            if best.map({ spec.deviceSecondsPerRequest < $0.deviceSecondsPerRequest * (1 - 1e-9) }) ?? true { best = spec }
+                        }
+                        if running.batch >= Double(maximumBatch) { reachedLargestBatch = true }
                     }
-                    if running.batch >= Double(maximumBatch) { break }
-                }
-            } else if let batch = try? BatchSearch.largestBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
-                workload.batch = batch
-                if let e = try? ServingEstimate(profile: profile, workload: workload, options: options) {
-                    let spec = ReplicaSpec(
-                        option: option, devices: devices, batch: batch, requestsPerSecond: e.requestsPerSecond,
-                        busyJoulesPerRequest: (e.prefillJoules + e.decodeJoules) / Double(batch),
-                        ttftSeconds: e.ttftSeconds, tpotSeconds: e.tpotSeconds)
-                    if best.map({ spec.deviceSecondsPerRequest < $0.deviceSecondsPerRequest * (1 - 1e-9) }) ?? true { best = spec }
-                    // At the same batch more devices never cost less per request: each phase's
-                    // roofline work splits over the k devices, so k x its time is that work plus
-                    // k x (fixed overhead + all-reduces), which grows with k. A degree that
-                    // already reaches the largest batch cannot be beaten by a larger one.
-                    if batch >= maximumBatch { break }
+                } else if let batch = try? BatchSearch.largestBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
+                    workload.batch = batch
+                    if let e = try? ServingEstimate(profile: profile, workload: workload, options: options) {
+                        var spec = ReplicaSpec(
+                            option: option, devices: devices, batch: batch, requestsPerSecond: e.requestsPerSecond,
+                            busyJoulesPerRequest: (e.prefillJoules + e.decodeJoules) / Double(batch),
+                            ttftSeconds: e.ttftSeconds, tpotSeconds: e.tpotSeconds)
+                        spec.expertParallel = ep
+                        spec.attentionDataParallel = dp
+                        if best.map({ spec.deviceSecondsPerRequest < $0.deviceSecondsPerRequest * (1 - 1e-9) }) ?? true { best = spec }
+                        // At the same batch more devices never cost less per request: each phase's
+                        // roofline work splits over the k devices, so k x its time is that work plus
+                        // k x (fixed overhead + all-reduces), which grows with k. A degree that
+                        // already reaches the largest batch cannot be beaten by a larger one.
+                        if batch >= maximumBatch { reachedLargestBatch = true }
+                    }
                 }
             }
+            if reachedLargestBatch { break }
             devices *= 2
         }
         return best
+    }
+
+    /// Serving parameters of a model planned at `params`: N for a dense shape, N_act scaled
+    /// to every expert for a mixture of experts (the shape's total over active ratio).
+    public static func totalServingParameters(params: Double, shape: ModelShape) -> Double {
+        shape.isMixtureOfExperts ? params * shape.parameterCount / shape.activeParameterCount : params
+    }
+
+    /// The (expert-parallel, data-parallel attention) layouts tried at `devices`: tensor
+    /// parallelism, and for a mixture of experts over 2 or more devices expert parallelism
+    /// over all of them (if there are as many experts), with attention tensor- or data-parallel.
+    static func layouts(shape: ModelShape, devices: Int) -> [(Int, Int)] {
+        guard let e = shape.experts, devices > 1, devices <= e.experts else { return [(1, 1)] }
+        return [(1, 1), (devices, 1), (devices, devices)]
     }
 
     private static func meets(_ slo: LatencySLO, _ r: ReplicaSpec) -> Bool {

@@ -13,6 +13,18 @@ extension PlanOutcome {
     /// `progress` hears of the frontier's solves.
     public static func solve(_ problem: PlanningProblem, frontierX: Objective, frontierY: Objective, points: Int,
                              progress: ProgressHandler? = nil) throws(PlanError) -> PlanOutcome {
+        var outcome = try solveOnce(problem, frontierX: frontierX, frontierY: frontierY, points: points, progress: progress)
+        let primary = problem.objectives.first ?? .cost
+        for option in problem.architectureOptions {
+            var best: PlanMetrics?
+            if case .optimal(let m) = try Planner(problem: problem.restricted(to: option)).minimize(primary) { best = m }
+            outcome.architectures.append((option.label, best))
+        }
+        return outcome
+    }
+
+    private static func solveOnce(_ problem: PlanningProblem, frontierX: Objective, frontierY: Objective, points: Int,
+                                  progress: ProgressHandler?) throws(PlanError) -> PlanOutcome {
         let planner = Planner(problem: problem)
         let primary = problem.objectives.first ?? .cost
         var nominal: PlanMetrics?

@@ -11,12 +11,20 @@ public struct Planner: Sendable {
     public let problem: PlanningProblem
     /// Fleets sized so far, by model size.
     let fleets: FleetCache
-    /// One planner per quantisation choice when the serving options span precisions with
-    /// different served losses (`PlanningProblem.quantizationChoices`), best precision first;
-    /// empty when one problem covers every option.
+    /// One planner per architecture when the problem compares several
+    /// (`PlanningProblem.architectureOptions`), else one per quantisation choice when the
+    /// serving options span precisions with different served losses
+    /// (`PlanningProblem.quantizationChoices`), best precision first; empty when one problem
+    /// covers every option.
     let choices: [Planner]
 
     public init(problem: PlanningProblem) {
+        if !problem.architectureOptions.isEmpty {
+            // One planner per architecture, each with its own quantisation choices.
+            self.init(problem: problem, fleets: FleetCache(),
+                      choices: problem.architectureOptions.map { Planner(problem: problem.restricted(to: $0)) })
+            return
+        }
         self.init(problem: problem, fleets: FleetCache(),
                   choices: problem.quantizationChoices.map { Planner(problem: problem.restricted(to: $0), fleets: FleetCache(), choices: []) })
     }
@@ -191,7 +199,7 @@ public struct Planner: Sendable {
     func replicaSlots(_ inf: InferenceSetup, params: Double) -> [ReplicaSpec?] {
         fleets.slots(params: params) {
             let request = inf.requestShape
-            let shape = problem.modelChoice(params: params)?.shape
+            let shape = problem.servingShape(params: params)
             return inf.options.map {
                 ServingModel.replica(option: $0, params: params, shape: shape, prompt: request.prompt, output: request.output, slo: inf.slo,
                                      fixedUtilisation: inf.fixedUtilisation, pue: inf.pue)

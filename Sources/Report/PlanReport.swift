@@ -25,6 +25,9 @@ public enum PlanReport {
             ("loss_at_confidence", .number(m.lossAtConfidence)),
             ("downstream_error", .number(m.downstreamError)),
             ("model", .string(m.model)),
+            // Present when the scenario compares architectures: params is then N_act for MoE.
+            ("architecture", m.architecture.map { .string($0) }),
+            ("total_params", m.architecture.map { _ in .number(m.totalParams ?? m.params) }),
             ("train_flops", .number(m.trainFLOPs)),
             ("inference_flops", .number(m.inferenceFLOPs)),
             ("total_flops", .number(m.totalFLOPs)),
@@ -50,6 +53,22 @@ public enum PlanReport {
         ])
     }
 
+    /// Why one architecture's best plan costs what it does: its sizes, training and serving
+    /// cost, and the replica that serves it (the first fleet entry): weights held, in GB, as
+    /// every parameter at the serving precision, and the devices and layout per replica.
+    public static func architectureFigures(_ m: PlanMetrics) -> [(String, ReportValue?)] {
+        let replica = m.fleet.assignments.first?.replica
+        return [
+            ("active_params", .number(m.params)), ("total_params", .number(m.totalParams ?? m.params)),
+            ("loss", .number(m.loss)), ("train_flops", .number(m.trainFLOPs)), ("train_cost_usd", .number(m.trainCost)),
+            ("inference_cost_usd", .number(known(m.inferenceCost))), ("total_cost_usd", .number(known(m.totalCost))),
+            ("weights_gb", replica.map { .number((m.totalParams ?? m.params) * $0.option.precision.bytesPerValue / 1e9) }),
+            ("devices_per_replica", replica.map { .integer($0.devices) }),
+            ("parallelism", replica.map { .string($0.parallelismLabel) }),
+            ("peak_replicas", m.fleet.assignments.first.map { $0.replicasByMonth.isEmpty ? .null : .integer($0.peakReplicas) }),
+        ]
+    }
+
     /// The codes of `warnings` in order, each once.
     static func uniqueCodes(_ warnings: [Warning]) -> [String] {
         var seen = Set<String>()
@@ -71,6 +90,7 @@ public enum PlanReport {
             ("precision", .string(a.replica.option.precision.rawValue)),
             ("replicas", a.replicasByMonth.isEmpty ? .null : .integer(a.peakReplicas)),
             ("devices_per_replica", .integer(a.replica.devices)),
+            ("parallelism", a.replica.expertParallel > 1 || a.replica.attentionDataParallel > 1 ? .string(a.replica.parallelismLabel) : nil),
             ("batch", .integer(a.replica.batch)),
             ("running_batch", .number(a.replica.runningBatch)),
             ("requests_per_second_per_replica", .number(a.replica.requestsPerSecond)),
@@ -134,6 +154,13 @@ public enum PlanReport {
             pairs.append(("relaxations", .list(o.relaxations.map { r in
                 reportObject([("constraint", .string(r.constraint)), ("bound", .number(r.bound)),
                               ("needed", r.needed.map { .number($0) } ?? .null)])
+            })))
+        }
+        if !o.architectures.isEmpty {
+            pairs.append(("architectures", .list(o.architectures.map { a in
+                reportObject([("architecture", .string(a.label)), ("feasible", .bool(a.best != nil))]
+                             + (a.best.map { architectureFigures($0) } ?? [])
+                             + [("plan", a.best.map { point($0, warnings: PlanWarnings.check($0, problem: problem)) } ?? .null)])
             })))
         }
         pairs.append(("law_source", .string(lawSource)))

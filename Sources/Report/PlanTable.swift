@@ -49,6 +49,23 @@ public enum PlanTable {
                               ("needed", .string(r.needed.map { DisplayUnit.plain.format($0, digits: 4) } ?? "-"))])
             })))
         }
+        if !o.architectures.isEmpty {
+            // Each architecture's own best plan under the constraints: at a loss bound, the
+            // plans at equal loss, and why the winner wins.
+            out.append(("architectures", .list(o.architectures.map { a in
+                guard let m = a.best else { return reportObject([("arch", .string(a.label)), ("loss", .string("infeasible"))]) }
+                let r = m.fleet.assignments.first?.replica
+                return reportObject([
+                    ("arch", .string(a.label)), ("active", .string(DisplayUnit.params.format(m.params))),
+                    ("total", .string(DisplayUnit.params.format(m.totalParams ?? m.params))),
+                    ("loss", .string(DisplayUnit.loss.format(m.loss, digits: 4))), ("train FLOP", .string(DisplayUnit.flop.format(m.trainFLOPs))),
+                    ("train", .string(DisplayUnit.usd.format(m.trainCost))), ("serve", .string(DisplayUnit.usd.format(m.inferenceCost))),
+                    ("total $", .string(DisplayUnit.usd.format(m.totalCost))),
+                    ("weights", .string(r.map { NumberText.short((m.totalParams ?? m.params) * $0.option.precision.bytesPerValue / 1e9) + " GB" } ?? "-")),
+                    ("replica", .string(r.map { "\($0.devices)x \($0.parallelismLabel)" } ?? "-")),
+                ])
+            })))
+        }
         out.append(("law source", .string(lawSource)))
         return reportObject(out)
     }
@@ -70,7 +87,9 @@ public enum PlanTable {
     static func plan(_ m: PlanMetrics) -> ReportValue {
         func text(_ v: Double, _ unit: DisplayUnit, digits: Int = 3) -> ReportValue { .string(unit.format(v, digits: digits)) }
         return reportObject([
-            ("model size N", text(m.params, .params)),
+            ("architecture", m.architecture.map { .string($0) }),
+            (m.totalParams == nil ? "model size N" : "active parameters", text(m.params, .params)),
+            ("total parameters", m.totalParams.map { text($0, .params) }),
             ("model", m.model.map { .string($0) }),
             ("training tokens D", text(m.tokens, .tokens)),
             ("tokens per parameter", text(m.tokensPerParam, .plain)),
@@ -104,6 +123,7 @@ public enum PlanTable {
             ("serving", .string(a.replica.option.label)),
             ("peak replicas", months.isEmpty ? .null : .integer(a.peakReplicas)),
             ("devices each", .integer(a.replica.devices)),
+            ("layout", a.replica.expertParallel > 1 || a.replica.attentionDataParallel > 1 ? .string(a.replica.parallelismLabel) : nil),
             ("batch", .integer(a.replica.batch)),
             ("req/s each", .number(a.replica.requestsPerSecond)),
             ("replicas by month", months.isEmpty ? nil : .string(range(months))),
@@ -115,7 +135,9 @@ public enum PlanTable {
         // A pure-FLOP question knows no serving cost, energy or latency (NaN): no such columns.
         let serving = !m.inferenceCost.isNaN
         return reportObject([
+            ("arch", m.architecture.map { .string($0) }),
             ("params", text(m.params, .params)),
+            ("total", m.architecture.map { _ in text(m.totalParams ?? m.params, .params) }),
             ("tokens", text(m.tokens, .params)),
             ("D/N", text(m.tokensPerParam, .plain)),
             ("loss", text(m.loss, .loss, digits: 4)),

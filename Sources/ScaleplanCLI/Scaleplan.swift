@@ -21,7 +21,7 @@ public struct Scaleplan: ParsableCommand {
             (Ctrl-C; 143 for SIGTERM). Errors are one line on standard error.
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Evaluate.self, FrontierCommand.self, Downscale.self, Pilot.self, Validate.self, Schema.self, Fit.self, FitQuantization.self, Law.self, Select.self, HardwareCommand.self, ModelCommand.self, Estimate.self, Calibrate.self]
+        subcommands: [Init.self, Evaluate.self, FrontierCommand.self, Downscale.self, Pilot.self, Validate.self, Schema.self, Fit.self, FitQuantization.self, Law.self, MoECommand.self, Select.self, HardwareCommand.self, ModelCommand.self, Estimate.self, Calibrate.self]
     )
 
     public init() {}

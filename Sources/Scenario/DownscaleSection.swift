@@ -24,6 +24,7 @@ enum DownscaleSection {
                 if let clash = rm.optional(key) { throw clash.error("'reference' takes 'model' or '\(key)', not both: the model fixes the size") }
             }
             let entry = try ScenarioSpec.catalogModel(modelNode)
+            try ScenarioSpec.requireDense(entry, at: modelNode)
             referenceModel = ModelChoice(name: entry.name, params: entry.parameters, shape: entry.shape)
             reference = try rm.optional("tokens").map { d throws(InputError) in .trained(params: entry.parameters, tokens: try d.number(in: 1e6...1e17)) }
                 ?? .params(entry.parameters)
@@ -71,7 +72,12 @@ enum DownscaleSection {
         var sizes = DownscaleProblem.Sizes.derived(min: try m.optional("min_params")?.number(in: 1e5...1e13) ?? 1e7)
         if familyNode != nil || sizesNode != nil {
             if let minNode = m.optional("min_params") { throw minNode.error("'min_params' applies to derived sizes only, not with 'family' or 'sizes'") }
-            if let choices = try ScenarioSpec.decodeModelChoices(m, at: v, within: PlanConstraints()) { sizes = .choices(choices) }
+            if let choices = try ScenarioSpec.decodeModelChoices(m, at: v, within: PlanConstraints()) {
+                if let moe = choices.first(where: { $0.shape?.isMixtureOfExperts == true }) {
+                    throw (sizesNode ?? v).error("\(moe.name) is a mixture of experts; downscaling prices sizes with a dense law, which cannot price it (its loss depends on the active parameters and the experts)")
+                }
+                sizes = .choices(choices)
+            }
         }
 
         return DownscaleProblem(

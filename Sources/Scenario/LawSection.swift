@@ -9,17 +9,32 @@ enum LawSection {
     static let fitKeys = ["fit", "form", "params_column", "tokens_column", "compute_column", "loss_column",
                           "unique_tokens_column", "drop_highest_loss", "huber_delta"]
 
+    /// Every key a `law:` section may hold.
+    static var allowedKeys: [String] {
+        var allowed = ["preset", "file", "confidence", "moe"] + fitKeys
+        for f in LawForm.allCases { allowed += f.parameterNames + f.optionalParameterNames }
+        return Array(Set(allowed)).sorted()
+    }
+
     /// The law, where it came from, its bootstrap samples (law files from `fit --bootstrap`) and
     /// the confidence at which the loss bound must hold (`confidence`, with a law file only).
     static func decode(_ v: YAMLValue, directory: String) throws(InputError) -> (law: ScalingLaw, source: String, samples: [ScalingLaw], confidence: Double?, fittedRange: FittedRange?) {
-        var allowed = ["preset", "file", "confidence"] + fitKeys
-        for f in LawForm.allCases { allowed += f.parameterNames + f.optionalParameterNames }
-        let m = try v.mapping(allowed: Array(Set(allowed)).sorted())
-        let modes = ["preset", "file", "fit"].filter { m.optional($0) != nil }
+        let m = try v.mapping(allowed: allowedKeys)
+        let modes = ["preset", "file", "fit", "moe"].filter { m.optional($0) != nil }
         if let c = m.optional("confidence"), m.optional("file") == nil {
             throw c.error("'confidence' needs a law file with bootstrap samples ('file:', written by `scaleplan fit --bootstrap 200 -o law.yaml`)")
         }
-        guard modes.count <= 1 else { throw v.error("give one of 'preset', 'file' or 'fit' in 'law', found \(modes.joined(separator: " and "))") }
+        guard modes.count <= 1 else { throw v.error("give one of 'preset', 'file', 'fit' or 'moe' in 'law', found \(modes.joined(separator: " and "))") }
+        if let p = m.optional("moe") {
+            // The joint law of dense and MoE models; the scenario's own law is its dense slice.
+            guard m.keys.count == 1 else { throw v.error("'law' with 'moe' takes no other keys") }
+            let joint = try jointLaw(p)
+            do {
+                return (.chinchilla(try joint.slice(experts: 1)), jointCitation, [], nil, nil)
+            } catch {
+                throw p.error("\(error)")
+            }
+        }
         if let p = m.optional("preset") {
             guard m.keys.count == 1 else { throw v.error("'law' with a preset takes no other keys") }
             let name = try p.oneOf(LawPreset.all.map(\.name))
@@ -65,6 +80,24 @@ enum LawSection {
         } catch {
             throw node.error("cannot fit a \(form.rawValue) law to \(path): \(error)")
         }
+    }
+
+    /// The joint MoE law presets, by name.
+    static let jointPresets: [String: JointExpertsLaw] = ["ludziejewski2025": .ludziejewski2025]
+
+    static let jointCitation =
+        "Ludziejewski et al. 2025, Joint MoE Scaling Laws: Mixture of Experts Can Be Memory Efficient (ICML 2025, arXiv:2502.05172), Table 3"
+
+    /// What the joint law was fitted on, as far as the paper states it: up to 2.7B active
+    /// parameters (the smallest size and the token range are not stated in one place, so
+    /// only larger models warn).
+    static let jointFittedRange = FittedRange(
+        params: 1...2.7e9, tokens: 1...1e18,
+        source: "Ludziejewski et al. 2025, abstract: over 280 runs with up to 2.7B active and 5B total parameters, E from 1 to 32")
+
+    /// The joint law `law: {moe: NAME}` names.
+    static func jointLaw(_ v: YAMLValue) throws(InputError) -> JointExpertsLaw {
+        jointPresets[try v.oneOf(jointPresets.keys.sorted())]!
     }
 
     static func resolve(_ path: String, _ directory: String) -> String {

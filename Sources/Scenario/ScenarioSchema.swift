@@ -94,6 +94,8 @@ public enum ScenarioSchema {
         let objectives = enumeration(Objective.allCases.map(\.rawValue))
         var lawProps: [(String, ReportValue)] = [
             ("preset", enumeration(LawPreset.all.map(\.name))),
+            ("moe", reportObject([("enum", .list(LawSection.jointPresets.keys.sorted().map { .string($0) })),
+                                  ("description", .string("the joint law of dense and mixture-of-experts models (Ludziejewski et al. 2025); needed by search.architecture"))])),
             ("file", reportObject([("type", .string("string")), ("description", .string("a law file written by `scaleplan fit -o`"))])),
             ("fit", reportObject([("type", .string("string")), ("description", .string("a CSV of training runs to fit"))])),
             ("confidence", reportObject([("type", .string("number")), ("minimum", .number(0.5)), ("maximum", .number(0.999)),
@@ -160,6 +162,14 @@ public enum ScenarioSchema {
                     ("params", range), ("tokens_per_param", range),
                     ("family", enumeration(ModelFamily.all.map(\.name))),
                     ("sizes", modelSizes),
+                    ("architecture", reportObject([("type", .string("array")), ("items", enumeration(["dense", "moe"])),
+                                                   ("description", .string("architectures to compare, each planned with the joint law (law: {moe: ...})"))])),
+                    ("moe", obj([
+                        ("experts", oneOrMany(reportObject([("type", .string("integer")), ("minimum", .integer(2)), ("maximum", .integer(1024))]))),
+                        ("active_experts", oneOrMany(reportObject([("type", .string("integer")), ("minimum", .integer(1)), ("maximum", .integer(1023))]))),
+                        ("shared_experts", reportObject([("type", .string("integer")), ("minimum", .integer(0)), ("maximum", .integer(8))])),
+                        ("mfu", reportObject([("type", .string("number")), ("exclusiveMinimum", .number(0)), ("maximum", .number(1))])),
+                    ], required: ["experts"], description: "the mixture-of-experts options: every experts x active_experts pair with more experts than active ones")),
                 ])),
                 ("frontier", obj([
                     ("points", reportObject([("type", .string("integer")), ("minimum", .integer(2)), ("maximum", .integer(FrontierSettings.maximumPoints))])),

@@ -89,7 +89,14 @@ public struct ScenarioSpec: Sendable {
 
         var constraints = try decodeConstraints(m.optional("constraints"), training: training.maxDays)
         var choices: [ModelChoice]?
-        if let search = m.optional("search") { choices = try decodeSearch(search, into: &constraints) }
+        var architectures: [ArchitectureOption] = []
+        if let search = m.optional("search") {
+            choices = try decodeSearch(search, into: &constraints)
+            architectures = try ArchitectureSection.decode(search, law: m.required("law"), modelChoices: choices)
+        }
+        if let moe = choices?.first(where: { $0.shape?.isMixtureOfExperts == true }), let node = m.optional("search") {
+            throw node.error("\(moe.name) is a mixture of experts; a dense law cannot price it (its loss depends on the active parameters and the experts): compare architectures with 'architecture' and law: {moe: ludziejewski2025} instead")
+        }
         if constraints.latencyMax != nil, inference == nil {
             throw (m.optional("constraints") ?? root).error("'latency_max' needs an 'inference' section")
         }
@@ -114,7 +121,13 @@ public struct ScenarioSpec: Sendable {
             constraints: constraints, frontierPoints: frontier.points, modelChoices: choices,
             lossUncertainty: law.samples.count >= 2 ? LossUncertainty(samples: law.samples, confidence: law.confidence) : nil,
             fittedRange: law.fittedRange, quantization: quantization)
-        return ScenarioSpec(file: root.file, problem: problem, frontier: frontier, lawSource: law.source, lawSamples: law.samples,
+        var planned = problem
+        planned.architectureOptions = architectures
+        if (try? m.required("law").mapping(allowed: LawSection.allowedKeys).optional("moe")) != nil {
+            planned.fittedRange = LawSection.jointFittedRange
+        }
+        if !architectures.isEmpty { planned.lossUncertainty = nil }
+        return ScenarioSpec(file: root.file, problem: planned, frontier: frontier, lawSource: law.source, lawSamples: law.samples,
                             downscale: downscale)
     }
 
@@ -184,7 +197,7 @@ public struct ScenarioSpec: Sendable {
 
     /// The `search:` box, and the allowed model sizes when `family` or `sizes` restricts them.
     static func decodeSearch(_ v: YAMLValue, into c: inout PlanConstraints) throws(InputError) -> [ModelChoice]? {
-        let m = try v.mapping(allowed: ["params", "tokens_per_param", "family", "sizes"])
+        let m = try v.mapping(allowed: ["params", "tokens_per_param", "family", "sizes", "architecture", "moe"])
         if let p = m.optional("params") {
             let r = try range(p)
             c.paramsMin = max(c.paramsMin, r.lowerBound)
@@ -233,6 +246,12 @@ public struct ScenarioSpec: Sendable {
             throw node.error("no listed model size lies in the model-size range [\(String(format: "%g", c.paramsMin)), \(String(format: "%g", c.paramsMax))]")
         }
         return choices
+    }
+
+    /// Refuses a mixture-of-experts catalogue model where a dense law prices the size.
+    static func requireDense(_ entry: ModelCatalog.Entry, at v: YAMLValue) throws(InputError) {
+        guard entry.shape.isMixtureOfExperts else { return }
+        throw v.error("\(entry.name) is a mixture of experts; a dense law cannot price it (its loss depends on the active parameters and the experts)")
     }
 
     /// A published model named by `v` (`ModelCatalog`), with a suggestion when it is not one.

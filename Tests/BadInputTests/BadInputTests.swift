@@ -67,7 +67,7 @@ struct BadInputTests {
         #expect(cases.count >= 200)
         #expect(Set(cases.map(\.file)).count == cases.count, "a file is listed twice")
         let kinds = Set(cases.map { $0.file.split(separator: "/")[0] })
-        #expect(kinds == ["scenario", "law", "hardware", "runs", "measurements", "selection"])
+        #expect(kinds == ["scenario", "law", "hardware", "runs", "measurements", "selection", "moe"])
         #expect(cases.contains { $0.exitCode == 1 }, "valid-but-infeasible cases are part of the corpus")
         #expect(cases.allSatisfy { !$0.location.contains("?") }, "every location is known")
     }

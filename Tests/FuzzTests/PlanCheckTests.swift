@@ -31,11 +31,33 @@ struct PlanCheckTests {
                     ttftMs: m.ttftMs, tpotMs: tpotMs ?? m.tpotMs, carbonIntensity: m.carbonIntensity)
     }
 
-    @Test(arguments: ["chat-assistant.yaml", "research-run.yaml", "code-model-data-constrained.yaml", "sardana-inference-aware.yaml", "robust-research-run.yaml", "llama-family-chat.yaml", "batch-summarisation.yaml"])
+    @Test(arguments: ["chat-assistant.yaml", "research-run.yaml", "code-model-data-constrained.yaml", "sardana-inference-aware.yaml", "robust-research-run.yaml", "llama-family-chat.yaml", "batch-summarisation.yaml", "moe-chat-assistant.yaml"])
     func realAnswersPass(_ scenario: String) throws {
         let (outcome, problem) = try Self.solved(scenario)
         try #require(outcome.status == .optimal)
         #expect(PlanCheck.problems(outcome, problem) == [])
+    }
+
+    /// A mixture-of-experts plan is checked in its architecture's problem: the joint law at its
+    /// expansion, every expert's weights on its replicas. Claiming another architecture, or
+    /// another total size, is caught.
+    @Test func moePlansAreCheckedInTheirArchitecture() throws {
+        let (outcome, problem) = try Self.solved("moe-chat-assistant.yaml")
+        let plan = try #require(outcome.recommended)
+        #expect(plan.architecture?.hasPrefix("moe-") == true)
+        #expect(PlanCheck.check(plan, problem, what: "plan") == [])
+        func relabelled(_ label: String?, total: Double?) -> PlanMetrics {
+            PlanMetrics(params: plan.params, model: plan.model, architecture: label, totalParams: total, tokens: plan.tokens, loss: plan.loss,
+                        trainedLoss: plan.trainedLoss, quantization: plan.quantization, trainFLOPs: plan.trainFLOPs, trainDevices: plan.trainDevices,
+                        trainDays: plan.trainDays, trainDeviceHours: plan.trainDeviceHours, trainCost: plan.trainCost,
+                        trainEnergyKWh: plan.trainEnergyKWh, inferenceFLOPs: plan.inferenceFLOPs, inferenceCost: plan.inferenceCost,
+                        inferenceEnergyKWh: plan.inferenceEnergyKWh, fleet: plan.fleet, ttftMs: plan.ttftMs, tpotMs: plan.tpotMs,
+                        carbonIntensity: plan.carbonIntensity)
+        }
+        #expect(PlanCheck.check(relabelled(plan.architecture, total: plan.totalParams), problem, what: "plan") == [])
+        #expect(!PlanCheck.check(relabelled("dense", total: nil), problem, what: "plan").isEmpty)
+        #expect(!PlanCheck.check(relabelled("moe-99e-top1", total: plan.totalParams), problem, what: "plan").isEmpty)
+        #expect(!PlanCheck.check(relabelled(plan.architecture, total: (plan.totalParams ?? 0) * 1.01), problem, what: "plan").isEmpty)
     }
 
     @Test func everyCorruptedMetricIsCaught() throws {

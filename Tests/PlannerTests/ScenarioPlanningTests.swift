@@ -20,6 +20,35 @@ struct ScenarioPlanningTests {
 
     @Test func thereAreAtLeastFiveExamples() { #expect(Self.examples.count >= 5) }
 
+    /// The dense-versus-MoE example (issue 17): every architecture is planned at the same loss
+    /// bound; each one's best plan sits at it; a mixture of experts holds more parameters
+    /// than it runs and trains on fewer FLOPs than the dense model at that loss (the joint
+    /// law's finding), and the recommended plan is the cheapest of them.
+    @Test func denseAndMoEPlansCompareAtEqualLoss() throws {
+        let spec = try Self.load(Fixtures.path("scenarios/moe-chat-assistant.yaml"))
+        #expect(spec.problem.architectureOptions.map(\.label) == ["dense", "moe-8e-top1", "moe-8e-top2", "moe-32e-top1", "moe-32e-top2"])
+        let outcome = try PlanOutcome.solve(spec.problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y, points: 6)
+        let recommended = try #require(outcome.recommended)
+        #expect(outcome.architectures.count == 5)
+        let best = outcome.architectures.compactMap(\.best)
+        #expect(best.count == 5)
+        let dense = try #require(outcome.architectures.first { $0.label == "dense" }?.best)
+        for (label, plan) in outcome.architectures {
+            let m = try #require(plan)
+            #expect(abs(m.loss - 2.05) < 1e-4, "\(label) at loss \(m.loss)")
+            #expect(m.architecture == label)
+            if label == "dense" {
+                #expect(m.totalParams == nil || m.totalParams == m.params)
+            } else {
+                #expect(try #require(m.totalParams) > m.params)
+                #expect(m.trainFLOPs < dense.trainFLOPs, "\(label) trains on \(m.trainFLOPs) FLOPs, dense \(dense.trainFLOPs)")
+            }
+        }
+        let cheapest = best.map(\.totalCost).min()!
+        #expect(abs(recommended.totalCost - cheapest) <= 1e-6 * cheapest)
+        #expect(recommended.architecture != "dense")
+    }
+
     /// Every frontier point satisfies every constraint when re-evaluated, none dominates
     /// another, and y falls as x grows (a trade-off).
     @Test(arguments: examples)
@@ -37,7 +66,7 @@ struct ScenarioPlanningTests {
         for p in frontier.points {
             #expect(PlanEvaluator.violations(spec.problem, p).isEmpty, "\(file): \(PlanEvaluator.violations(spec.problem, p))")
             // Independent re-evaluation reproduces the reported numbers.
-            let again = PlanEvaluator.evaluate(spec.problem, params: p.params, tokens: p.tokens, fleet: p.fleet)
+            let again = PlanEvaluator.evaluate(spec.problem.problem(forArchitecture: p.architecture), params: p.params, tokens: p.tokens, fleet: p.fleet)
             #expect((again.totalCost == p.totalCost || (again.totalCost.isNaN && p.totalCost.isNaN)) && again.loss == p.loss)
             for q in frontier.points where q.params != p.params || q.tokens != p.tokens {
                 let dominates = q.value(x) <= p.value(x) && q.value(y) <= p.value(y) && (q.value(x) < p.value(x) || q.value(y) < p.value(y))

@@ -42,17 +42,26 @@ struct Estimate: ParsableCommand {
     @Option(help: "Output tokens per request.")
     var outputTokens: Int
 
-    @Option(help: "Weight precision: fp32, bf16, fp8, int8 or int4 (int4 is weight-only).")
+    @Option(help: "Weight precision: fp32, bf16, fp8, int8, int4, mxfp4 or nvfp4 (int4, and the FP4 formats without FP4 tensor cores, are weight-only).")
     var precision: Precision = .bf16
 
     @Option(help: "KV-cache precision (default: fp8 with fp8 weights, fp32 with fp32, else bf16).")
     var kvCachePrecision: Precision?
 
-    @Option(help: ArgumentHelp("Layers kept in bf16 below bf16 weights: attention, lm-head, or attention,lm-head (as FP8 checkpoints often keep them).", valueName: "layers"))
+    @Option(help: ArgumentHelp("Layers kept in bf16 below bf16 weights: attention, lm-head, or attention,lm-head (as FP8 checkpoints often keep them); non-experts keeps everything but the routed experts (as gpt-oss's MXFP4 checkpoints do).", valueName: "layers"))
     var bf16Layers: String?
 
-    @Option(help: "Tensor-parallel devices per replica.")
+    @Option(help: "Devices per replica (tensor-parallel unless --expert-parallel or --attention-data-parallel say otherwise).")
     var devices: Int = 1
+
+    @Option(help: "Expert-parallel degree K of a mixture-of-experts model: experts spread whole over K groups of the devices (vLLM's --enable-expert-parallel: K = --devices).")
+    var expertParallel: Int = 1
+
+    @Option(help: "Data-parallel attention groups G of a mixture-of-experts model: each of G groups of devices/G keeps its own copy of the non-expert weights and serves batch/G sequences, with all-to-alls in the MoE layers (SGLang's --enable-dp-attention).")
+    var attentionDataParallel: Int = 1
+
+    @Option(help: "The busiest expert-parallel group's expert load over the mean, at least 1 (1: uniform routing).")
+    var routingImbalance: Double = 1
 
     @Option(help: "Facility power usage effectiveness (1 = device energy only).")
     var pue: Double = 1
@@ -69,7 +78,7 @@ struct Estimate: ParsableCommand {
     @Option(help: "TPOT target in ms for max_batch.")
     var tpotSloMs: Double?
 
-    @Option(help: "Training tokens D: adds a training section (6ND FLOPs) for this model.")
+    @Option(help: "Training tokens D: adds a training section (6ND FLOPs, N the active parameters of a mixture of experts) for this model.")
     var trainingTokens: PositiveNumber?
 
     @Option(help: "Devices used for training (default: --devices).")
@@ -93,9 +102,15 @@ struct Estimate: ParsableCommand {
             if let v, !(v > 0 && v.isFinite) { throw ValidationError("\(flag) must be greater than 0, found \(v).") }
         }
         if let bad = keptLayers.first(where: { !Self.bf16LayerNames.contains($0) }) {
-            throw ValidationError("--bf16-layers takes attention, lm-head or both (comma-separated), found '\(bad)'.")
+            throw ValidationError("--bf16-layers takes attention, lm-head or both (comma-separated), or non-experts, found '\(bad)'.")
         }
         if let d = trainingDevices, d < 1 { throw ValidationError("--training-devices must be at least 1, found \(d).") }
+        for (flag, v) in [("--expert-parallel", expertParallel), ("--attention-data-parallel", attentionDataParallel)] where v < 1 || devices % v != 0 {
+            throw ValidationError("\(flag) must be at least 1 and divide --devices (\(devices)), found \(v).")
+        }
+        if !(routingImbalance >= 1 && routingImbalance.isFinite) {
+            throw ValidationError("--routing-imbalance must be at least 1 (uniform routing), found \(routingImbalance).")
+        }
         if trainingDays != nil && trainingTokens == nil { throw ValidationError("--training-days needs --training-tokens.") }
     }
 
@@ -105,7 +120,7 @@ struct Estimate: ParsableCommand {
     }
 
     /// The layer groups `--bf16-layers` names.
-    static let bf16LayerNames: Set<String> = ["attention", "lm-head"]
+    static let bf16LayerNames: Set<String> = ["attention", "lm-head", "non-experts"]
 
     func run() throws {
         var profile = try location.profile(hardware)
@@ -113,9 +128,23 @@ struct Estimate: ParsableCommand {
         let (shape, parameters, family, name) = try model.resolve()
         var workload = ServingWorkload(shape: shape, parameters: parameters, precision: precision, kvCachePrecision: kvCachePrecision,
                                        batch: batch, promptTokens: promptTokens, outputTokens: outputTokens, devices: devices)
+        workload.expertParallel = expertParallel
+        workload.attentionDataParallel = attentionDataParallel
+        workload.routingImbalance = routingImbalance
+        for (flag, v) in [("--expert-parallel", expertParallel), ("--attention-data-parallel", attentionDataParallel)] where v > 1 && !shape.isMixtureOfExperts {
+            throw CLIFailure.badInput("\(flag) needs a mixture-of-experts model; \(name ?? "this shape") is dense")
+        }
         let kept = Set(keptLayers)
-        workload.highPrecisionParameters = (kept.contains("attention") ? shape.attentionParameters : 0)
-            + (kept.contains("lm-head") ? shape.outputProjectionParameters : 0)
+        if kept.contains("non-experts") {
+            guard shape.isMixtureOfExperts else {
+                throw CLIFailure.badInput("--bf16-layers non-experts needs a mixture-of-experts model; \(name ?? "this shape") is dense")
+            }
+            // Everything but the routed experts, in the workload's own parameter scale.
+            workload.highPrecisionParameters = parameters * (1 - shape.routedFraction)
+        } else {
+            workload.highPrecisionParameters = (kept.contains("attention") ? shape.attentionParameters : 0)
+                + (kept.contains("lm-head") ? shape.outputProjectionParameters : 0)
+        }
         let options = ServingOptions(pue: pue, carbonIntensity: carbonIntensity)
         let pairs = try report(profile: profile, workload: workload, options: options, family: family, name: name)
         var warnings = try ServingEstimate(profile: profile, workload: workload, options: options).warnings
@@ -143,11 +172,11 @@ struct Estimate: ParsableCommand {
         pairs.append(("model", HardwareReport.shape(workload.shape, parameters: workload.parameters, family: family, name: name)))
         if let d = trainingTokens?.value {
             let t = try TrainingEstimate(profile: profile, parameters: workload.parameters, tokens: d,
-                                         devices: trainingDevices ?? devices, mfu: mfu, pue: options.pue)
+                                         devices: trainingDevices ?? devices, mfu: mfu, pue: options.pue, shape: workload.shape)
             var target: (days: Double, devices: Int)?
             if let days = trainingDays {
                 target = (days, try TrainingEstimate.devicesNeeded(profile: profile, parameters: workload.parameters,
-                                                                   tokens: d, days: days, mfu: mfu))
+                                                                   tokens: d, days: days, mfu: mfu, shape: workload.shape))
             }
             pairs.append(("training", HardwareReport.training(t, devicesForDays: target)))
         }

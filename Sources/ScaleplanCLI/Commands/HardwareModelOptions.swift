@@ -47,10 +47,32 @@ struct HardwareModelOptions: ParsableArguments {
     @Option(help: "How many layers use the sliding window (needs --sliding-window).")
     var localLayers: Int?
 
+    @Option(help: "Routed experts per MoE layer (explicit mixture-of-experts shape; needs --active-experts and --expert-intermediate).")
+    var experts: Int?
+
+    @Option(help: "Routed experts each token runs (top-k).")
+    var activeExperts: Int?
+
+    @Option(help: "Inner width of one routed expert's gated MLP.")
+    var expertIntermediate: Int?
+
+    @Option(help: "Always-on (shared) experts per MoE layer (default 0).")
+    var sharedExperts: Int?
+
+    @Option(help: "How many layers are MoE layers (default: all); the others are dense with --intermediate.")
+    var moeLayers: Int?
+
     /// The explicit-shape details other than the three that define a shape.
     private var shapeDetails: [(String, Bool)] {
         [("--kv-heads", kvHeads != nil), ("--vocab", vocab != nil), ("--head-dim", headDim != nil), ("--intermediate", intermediate != nil),
          ("--tied-embeddings", tiedEmbeddings), ("--sliding-window", slidingWindow != nil), ("--local-layers", localLayers != nil)]
+            + expertDetails
+    }
+
+    /// The mixture-of-experts details of an explicit shape.
+    private var expertDetails: [(String, Bool)] {
+        [("--experts", experts != nil), ("--active-experts", activeExperts != nil), ("--expert-intermediate", expertIntermediate != nil),
+         ("--shared-experts", sharedExperts != nil), ("--moe-layers", moeLayers != nil)]
     }
 
     func validate() throws {
@@ -74,6 +96,10 @@ struct HardwareModelOptions: ParsableArguments {
         if (slidingWindow == nil) != (localLayers == nil) {
             throw ValidationError("--sliding-window and --local-layers go together: the window, and how many layers use it.")
         }
+        let moe = [experts, activeExperts, expertIntermediate]
+        if expertDetails.contains(where: \.1) && moe.contains(where: { $0 == nil }) {
+            throw ValidationError("A mixture-of-experts shape needs all of --experts, --active-experts and --expert-intermediate.")
+        }
     }
 
     /// The shape, the parameter count and where the shape comes from (a family rule or a
@@ -86,10 +112,14 @@ struct HardwareModelOptions: ParsableArguments {
             return (entry.shape, entry.parameters, entry.source, entry.name)
         }
         if let layers, let hidden, let heads {
+            let layout = experts.map { e in
+                ExpertLayout(experts: e, activeExperts: activeExperts ?? 0, sharedExperts: sharedExperts ?? 0,
+                             expertIntermediate: expertIntermediate ?? 0, moeLayers: moeLayers ?? layers)
+            }
             let shape = ModelShape(layers: layers, hidden: hidden, heads: heads, kvHeads: kvHeads ?? heads,
                                    vocabulary: vocab ?? ModelShape.llamaVocabulary, intermediate: intermediate,
                                    tiedEmbeddings: tiedEmbeddings, headDimension: headDim,
-                                   slidingWindow: slidingWindow, localLayers: localLayers ?? 0)
+                                   slidingWindow: slidingWindow, localLayers: localLayers ?? 0, experts: layout)
             try shape.validate()
             return (shape, params?.value ?? shape.parameterCount, nil, nil)
         }

@@ -41,6 +41,23 @@ enum HardwareReport {
          ("kv_heads", .integer(s.kvHeads)), ("vocab", .integer(s.vocabulary)), ("intermediate", .integer(s.intermediate)),
          ("head_dim", .integer(s.headDimension)), ("tied_embeddings", .bool(s.tiedEmbeddings)),
          ("sliding_window", s.slidingWindow.map { .integer($0) } ?? .null), ("local_layers", .integer(s.localLayers))]
+            + expertKeys(s)
+    }
+
+    /// Mixture-of-experts and latent-attention figures; present only for shapes that have them,
+    /// so dense outputs keep their keys.
+    static func expertKeys(_ s: ModelShape) -> [(String, ReportValue?)] {
+        var keys: [(String, ReportValue?)] = []
+        if let e = s.experts {
+            keys += [("active_parameters", .number(s.activeParameterCount)), ("experts", .integer(e.experts)),
+                     ("active_experts", .integer(e.activeExperts)), ("shared_experts", .integer(e.sharedExperts)),
+                     ("expert_intermediate", .integer(e.expertIntermediate)), ("moe_layers", .integer(e.moeLayers))]
+        }
+        if let m = s.latentAttention {
+            keys += [("attention", .string("multi-head latent")), ("kv_rank", .integer(m.kvRank)),
+                     ("rope_head_dim", .integer(m.ropeDimension))]
+        }
+        return keys
     }
 
     static func estimate(_ e: ServingEstimate, profile: HardwareProfile) -> [(String, ReportValue?)] {
@@ -53,6 +70,8 @@ enum HardwareReport {
             ("batching", .string("static")),
             ("batch", .integer(w.batch)), ("prompt_tokens", .integer(w.promptTokens)),
             ("output_tokens", .integer(w.outputTokens)), ("devices", .integer(w.devices)),
+            ("expert_parallel", w.shape.isMixtureOfExperts ? .integer(w.expertParallel) : nil),
+            ("attention_data_parallel", w.shape.isMixtureOfExperts ? .integer(w.attentionDataParallel) : nil),
             ("ttft_ms", .number(e.ttftSeconds * 1000)), ("tpot_ms", .number(e.tpotSeconds * 1000)),
             ("request_latency_s", .number(e.requestSeconds)),
             ("tokens_per_second", .number(e.tokensPerSecond)), ("requests_per_second", .number(e.requestsPerSecond)),
@@ -89,11 +108,15 @@ enum HardwareReport {
 
     static func training(_ t: TrainingEstimate, devicesForDays: (days: Double, devices: Int)?) -> ReportValue {
         reportObject([
-            ("tokens", .number(t.tokens)), ("flops", .number(t.flops)), ("devices", .integer(t.devices)),
+            ("tokens", .number(t.tokens)),
+            ("active_parameters", t.activeParameters != t.parameters ? .number(t.activeParameters) : nil),
+            ("flops", .number(t.flops)), ("devices", .integer(t.devices)),
             ("mfu", .number(t.mfu)), ("days", .number(t.days)), ("device_hours", .number(t.deviceHours)),
             ("energy_mwh", .number(t.megawattHours)), ("usd", .number(t.usd)),
             ("target_days", devicesForDays.map { .number($0.days) }),
             ("devices_for_target_days", devicesForDays.map { .integer($0.devices) }),
+            ("training_state_gb", .number(t.trainingStateBytes / 1e9)),
+            ("min_devices_for_training_state", .integer(t.minimumDevicesForState)),
         ])
     }
 }

@@ -17,7 +17,7 @@ import shutil
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT_REL = "Tests/Fixtures/bad-inputs"
-KINDS = ["scenario", "law", "hardware", "runs", "measurements", "selection"]
+KINDS = ["scenario", "law", "hardware", "runs", "measurements", "selection", "moe"]
 
 cases = []  # (relative file, exit, fragment, command, what)
 files = {}  # relative file -> bytes
@@ -453,7 +453,7 @@ scen("conflict-volume-twice.yaml", "    requests_per_day: 50M", "    requests_pe
 scen("conflict-constant-growth-rate.yaml", "    growth_per_month: 0.05", "    growth_per_month: 0.05\n    growth: constant",
      "'growth_per_month' needs growth: linear or exponential", at="0.05")
 scen("conflict-preset-and-file.yaml", "  preset: hoffmann2022", "  preset: hoffmann2022\n  file: law.yaml",
-     "give one of 'preset', 'file' or 'fit' in 'law'", at="preset")
+     "give one of 'preset', 'file', 'fit' or 'moe' in 'law'", at="preset")
 scen("conflict-latency-max-no-inference.yaml", SCENARIO[SCENARIO.index("inference:"):SCENARIO.index("objectives:")], "",
      "'latency_max' needs an 'inference' section", at="loss_max", base=SCENARIO.replace("  loss_max: 2.0", "  loss_max: 2.0\n  latency_max: 50"))
 
@@ -882,6 +882,80 @@ sel("through-loss-missing-column.csv", SEL, SEL, "there is no column 'val' (set 
     command=SELECT + " --through-loss val")
 sel("through-loss-bad-cell.csv", "2.79,no,3", "2.79,no,x", "column 'val' must be a finite number, found 'x'", at=("no,x", 3),
     base=SEL.replace("loss,done", "loss,done,val").replace(",no\n", ",no,3\n"), command=SELECT + " --through-loss val")
+
+
+# ---------------------------------------------------------------------------------------------
+# Mixture of experts: scenarios comparing architectures (`validate`), runs for `moe fit`, and
+# `estimate` flags on catalogue MoE models.
+
+MOE_SCEN = SCENARIO.replace("law:\n  preset: hoffmann2022", "law:\n  moe: ludziejewski2025").replace(
+    "  tokens_per_param: [5, 2000]\n", "  tokens_per_param: [5, 2000]\n  architecture: [dense, moe]\n  moe:\n    experts: [8, 32]\n    active_experts: [1]\n")
+assert "architecture" in MOE_SCEN and "moe: ludziejewski2025" in MOE_SCEN
+
+
+def moe_scen(name, old, new, message, at=None, **kw):
+    assert old in MOE_SCEN, (name, old)
+    add("moe", name, MOE_SCEN.replace(old, new, 1), VALIDATE, 2, message, at=at, **kw)
+
+
+moe_scen("unknown-architecture.yaml", "[dense, moe]", "[dense, sparse]", "expected one of dense, moe", at="sparse")
+moe_scen("architecture-twice.yaml", "[dense, moe]", "[moe, moe]", "architecture 'moe' is listed twice", at=("moe]", 0), occurrence=1)
+moe_scen("dense-law-with-architecture.yaml", "  moe: ludziejewski2025", "  preset: hoffmann2022",
+         "comparing architectures needs the joint law", at="[dense, moe]")
+moe_scen("moe-without-settings.yaml", "  moe:\n    experts: [8, 32]\n    active_experts: [1]\n", "",
+         "architecture 'moe' needs a 'moe' section", at="[dense, moe]")
+moe_scen("one-expert.yaml", "experts: [8, 32]", "experts: [1, 32]", "must be a whole number from 2 to 1024", at=("1, 32]", 0))
+moe_scen("active-not-below-experts.yaml", "active_experts: [1]", "active_experts: [32]", "no MoE option has more experts than active experts",
+         at="experts: [8, 32]")
+moe_scen("too-many-options.yaml", "experts: [8, 32]", "experts: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]",
+         "compare at most 16 architectures", at="[dense, moe]")
+moe_scen("unknown-joint-law.yaml", "moe: ludziejewski2025", "moe: clark2022", "expected one of ludziejewski2025", at="clark2022")
+moe_scen("moe-settings-without-architecture.yaml", "  architecture: [dense, moe]\n", "", "'moe' settings need 'architecture",
+         at=("experts: [8", 0))
+moe_scen("architecture-with-sizes.yaml", "  architecture: [dense, moe]\n", "  sizes: [8B, 70B]\n  architecture: [dense, moe]\n",
+         "give either 'architecture' or 'family'/'sizes'", at="[dense, moe]")
+moe_scen("bad-moe-mfu.yaml", "active_experts: [1]\n", "active_experts: [1]\n    mfu: 1.5\n", "must be between 0.001 and 1", at="1.5")
+add("moe", "moe-size-with-dense-law.yaml", SCENARIO.replace("  tokens_per_param: [5, 2000]\n", "  tokens_per_param: [5, 2000]\n  sizes: [qwen3-8b, qwen3-30b-a3b]\n"),
+    VALIDATE, 2, "qwen3-30b-a3b is a mixture of experts; a dense law cannot price it", at="params: [1B")
+
+MOE_RUNS = "params,tokens,experts,loss\n" + "".join(
+    f"{n:g},{d:g},{e},{l}\n" for n, d, e, l in [(1e8, 2e9, 1, 3.4), (3e8, 6e9, 1, 3.0), (1e9, 2e10, 1, 2.7), (1e8, 2e9, 8, 3.2),
+                                            (3e8, 6e9, 8, 2.9), (1e9, 2e10, 8, 2.6), (1e8, 2e9, 32, 3.1), (3e8, 6e9, 32, 2.8),
+                                            (1e9, 2e10, 32, 2.55), (3e8, 2e10, 4, 2.8)])
+MOE_FIT = "moe fit $F --law joint"
+
+
+def moe_runs(name, old, new, message, at=None, command=MOE_FIT, base=MOE_RUNS, **kw):
+    assert old in base, (name, old)
+    add("moe", name, base.replace(old, new, 1), command, 2, message, at=at, **kw)
+
+
+moe_runs("fractional-experts.csv", "3e+08,6e+09,8,", "3e+08,6e+09,8.5,", "must be a whole number of experts", at="8.5")
+moe_runs("zero-experts.csv", "1e+09,2e+10,32,", "1e+09,2e+10,0,", "must be a whole number of experts", at=("0,2.55", 0))
+moe_runs("word-loss.csv", "2.55", "low", "column 'loss' must be a finite number, found 'low'", at="low")
+moe_runs("missing-experts-column.csv", "params,tokens,experts,loss", "params,tokens,e,loss", "there is no column 'experts' (set with --third-column)",
+         loc=(1, 1))
+moe_runs("one-expert-count.csv", MOE_RUNS, "params,tokens,experts,loss\n" + "".join(f"{n:g},{d:g},1,{l}\n" for n, d, l in
+         [(1e8, 2e9, 3.4), (3e8, 6e9, 3.0), (1e9, 2e10, 2.7), (1e8, 6e9, 3.1), (3e8, 2e10, 2.8), (1e9, 2e9, 2.9),
+          (1e8, 2e10, 3.0), (3e8, 2e9, 3.2), (1e9, 6e9, 2.75), (2e9, 2e10, 2.6)]),
+         "the runs take 1 value(s) of experts; the joint law needs at least 3")
+moe_runs("granularity-below-one.csv", "params,tokens,experts,loss", "params,tokens,granularity,loss", "must be a granularity from 1",
+         at=("0,2.55", 0), command="moe fit $F --law granularity", base=MOE_RUNS.replace("1e+09,2e+10,32,", "1e+09,2e+10,0,"))
+
+EST = "estimate --hardware h100-sxm --model {} --batch 1 --prompt-tokens 100 --output-tokens 100 {}"
+add("moe", "expert-parallel-dense.txt", "estimate flags\n", EST.format("llama-3.1-8b", "--devices 2 --expert-parallel 2"), 2,
+    "--expert-parallel needs a mixture-of-experts model; llama-3.1-8b is dense", where="")
+add("moe", "expert-parallel-not-dividing.txt", "estimate flags\n", EST.format("mixtral-8x7b", "--devices 4 --expert-parallel 3"), 2,
+    "--expert-parallel must be at least 1 and divide --devices (4), found 3", where="")
+add("moe", "non-experts-dense.txt", "estimate flags\n", EST.format("qwen3-8b", "--precision int4 --bf16-layers non-experts"), 2,
+    "--bf16-layers non-experts needs a mixture-of-experts model", where="")
+add("moe", "fp4-kv-cache.txt", "estimate flags\n", EST.format("gpt-oss-120b", "--precision mxfp4 --kv-cache-precision mxfp4"), 2,
+    "the KV cache cannot be stored in mxfp4", where="")
+add("moe", "imbalance-below-one.txt", "estimate flags\n", EST.format("mixtral-8x7b", "--devices 2 --expert-parallel 2 --routing-imbalance 0.5"), 2,
+    "--routing-imbalance must be at least 1", where="")
+add("moe", "unknown-moe-preset.txt", "moe flags\n", "moe optimum --preset clark2022 --compute 1e21", 2, "Unknown MoE preset 'clark2022'", where="")
+add("moe", "experts-list-word.txt", "moe flags\n", "moe optimum --preset ludziejewski2025 --compute 1e21 --experts 1,eight", 2,
+    "--experts: 'eight' is not a whole number", where="")
 
 
 def main():
