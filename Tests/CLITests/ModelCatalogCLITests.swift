@@ -21,6 +21,37 @@ struct ModelCatalogCLITests {
         #expect(typo.status == 2 && typo.stderr.contains("no published model is called 'qwen3-23b' (did you mean"), "\(typo.stderr)")
     }
 
+    /// Every mixture-of-experts entry estimates on H100 and B200 with 8 devices expert-parallel
+    /// (issue 17): active parameters below the total, memory per device where the layout puts
+    /// it, finite latencies; gpt-oss-120b in MXFP4 fits one H100 and gives its expert layout.
+    @Test func estimateTakesEveryMoEModelOnH100AndB200() throws {
+        let names = ["mixtral-8x7b", "qwen3-30b-a3b", "qwen3-235b-a22b", "qwen3-coder-480b-a35b", "deepseek-v3", "deepseek-r1",
+                     "deepseek-v3.1", "llama-4-scout", "llama-4-maverick", "gpt-oss-20b", "gpt-oss-120b"]
+        for hardware in ["h100-sxm", "b200"] {
+            for name in names {
+                let r = try runScaleplan(["estimate", "--hardware", hardware, "--model", name, "--precision", "fp8", "--devices", "8",
+                                          "--expert-parallel", "8", "--batch", "16", "--prompt-tokens", "1024", "--output-tokens", "256",
+                                          "--format", "json"])
+                #expect(r.status == 0, "\(name) on \(hardware): \(r.stderr)")
+                let out = try #require(jsonObject(r.stdout), "\(name): \(r.stderr)")
+                let model = try #require(out["model"] as? [String: Any])
+                let active = try #require(model["active_parameters"] as? Double), total = try #require(model["parameters"] as? Double)
+                #expect(active < total / 2, "\(name)")
+                #expect(out["expert_parallel"] as? Int == 8)
+                let tpot = try #require(out["tpot_ms"] as? Double)
+                #expect(tpot.isFinite && tpot > 0)
+                // fp8 weights: every expert's, split over the 8 devices, is at least total / 8 bytes.
+                #expect(try #require(out["weights_gb"] as? Double) >= total / 8 / 1e9 * 0.999, "\(name)")
+            }
+        }
+        let oss = try #require(jsonObject(try runScaleplan(["estimate", "--hardware", "h100-sxm", "--model", "gpt-oss-120b", "--precision", "mxfp4",
+                                                            "--bf16-layers", "non-experts", "--batch", "4", "--prompt-tokens", "1024",
+                                                            "--output-tokens", "512", "--format", "json"]).stdout))
+        #expect(oss["fits"] as? Bool == true && oss["min_devices_to_fit"] as? Int == 1)
+        let model = try #require(oss["model"] as? [String: Any])
+        #expect(model["experts"] as? Int == 128 && model["active_experts"] as? Int == 4)
+    }
+
     /// `estimate --model` runs every catalogue entry, its shape in the output; the 70B models
     /// need two H100s in bf16 just for the weights.
     @Test func estimateTakesEveryModel() throws {
