@@ -31,37 +31,47 @@ public enum Downscaler {
     public static func solve(_ problem: DownscaleProblem) throws(PlanError) -> DownscaleOutcome {
         let reference = try referenceModel(problem)
         var candidates: [Candidate] = []
-        var seen: [Double: TrainingTarget] = [:]
-        func add(_ params: Double, _ choice: ModelChoice?) throws(PlanError) {
-            guard let shape = choice?.shape ?? (try? ModelShape.llama(parameters: params)) else { return }
-            let training: TrainingTarget
-            if let known = seen[params] { training = known } else { training = trainingTargets(problem, params: params, reference: reference); seen[params] = training }
-            for device in problem.devices {
-                for precision in problem.precisions where device.peakFLOPS(for: precision) != nil {
-                    for q in problem.quantization.choices(at: precision) {
-                        guard let c = candidate(problem, params: params, model: choice?.name, shape: shape, device: device,
-                                                quantization: q, training: training, reference: reference) else { continue }
-                        candidates.append(c)
+        // Dense models of the problem's law, or each architecture compared (docs/MOE.md).
+        let kinds: [ArchitectureOption?] = problem.architectures.isEmpty ? [nil] : problem.architectures
+        for kind in kinds {
+            var seen: [Double: TrainingTarget] = [:]
+            let law = kind?.law ?? problem.law
+            func add(_ params: Double, _ choice: ModelChoice?) throws(PlanError) {
+                guard let shape = choice?.shape ?? derivedShape(kind, params: params) else { return }
+                let training: TrainingTarget
+                if let known = seen[params] { training = known } else {
+                    training = trainingTargets(problem, law: law, params: params, reference: reference)
+                    seen[params] = training
+                }
+                for device in problem.devices {
+                    for precision in problem.precisions where device.peakFLOPS(for: precision) != nil {
+                        for q in problem.quantization.choices(at: precision) {
+                            guard var c = candidate(problem, kind: kind, params: params, model: choice?.name, shape: shape, device: device,
+                                                    quantization: q, training: training, reference: reference) else { continue }
+                            c.plan.architecture = kind?.label
+                            c.plan.totalParams = kind?.moe.map { _ in ServingModel.totalServingParameters(params: params, shape: shape) }
+                            candidates.append(c)
+                        }
                     }
                 }
             }
-        }
-        switch problem.sizes {
-        case .choices(let choices):
-            for c in choices { try add(c.params, c) }
-        case .derived(let minimum):
-            let top = max(reference.params, minimum * 1.0001)
-            let grid = (0..<gridPoints).map { minimum * Foundation.pow(top / minimum, Double($0) / Double(gridPoints - 1)) }
-            for n in grid { try add(n, nil) }
-            // The largest size within every limit on each device and precision.
-            for device in problem.devices {
-                for precision in problem.precisions where device.peakFLOPS(for: precision) != nil {
-                    let fits = grid.map { n in withinLimits(problem, params: n, device: device, precision: precision) }
-                    guard let last = fits.lastIndex(of: true), last + 1 < grid.count else { continue }
-                    // The largest size within the limits, between the last grid size in and the first out.
-                    let edge = Bisection.boundary(holds: Foundation.log(grid[last]), fails: Foundation.log(grid[last + 1]), tolerance: 1e-6,
-                                                  maxSteps: .max) { withinLimits(problem, params: Foundation.exp($0), device: device, precision: precision) }
-                    try add(Foundation.exp(edge.holds), nil)
+            switch problem.sizes {
+            case .choices(let choices):
+                for c in choices { try add(c.params, c) }
+            case .derived(let minimum):
+                let top = max(reference.params, minimum * 1.0001)
+                let grid = (0..<gridPoints).map { minimum * Foundation.pow(top / minimum, Double($0) / Double(gridPoints - 1)) }
+                for n in grid { try add(n, nil) }
+                // The largest size within every limit on each device and precision.
+                for device in problem.devices {
+                    for precision in problem.precisions where device.peakFLOPS(for: precision) != nil {
+                        let fits = grid.map { n in withinLimits(problem, kind: kind, params: n, device: device, precision: precision) }
+                        guard let last = fits.lastIndex(of: true), last + 1 < grid.count else { continue }
+                        // The largest size within the limits, between the last grid size in and the first out.
+                        let edge = Bisection.boundary(holds: Foundation.log(grid[last]), fails: Foundation.log(grid[last + 1]), tolerance: 1e-6,
+                                                      maxSteps: .max) { withinLimits(problem, kind: kind, params: Foundation.exp($0), device: device, precision: precision) }
+                        try add(Foundation.exp(edge.holds), nil)
+                    }
                 }
             }
         }
@@ -70,20 +80,21 @@ public enum Downscaler {
             return DownscaleOutcome(reference: reference, best: nil, frontier: [], reason: explain(candidates, problem))
         }
         // Per size, the best device and precision within the limits.
-        var bySize: [Double: Candidate] = [:]
+        var bySize: [String: Candidate] = [:]
         for c in feasible {
-            if let b = bySize[c.plan.params], (b.plan.loss, b.plan.extraTrainFLOPs) <= (c.plan.loss, c.plan.extraTrainFLOPs) { continue }
-            bySize[c.plan.params] = c
+            let key = "\(c.plan.architecture ?? "")/\(c.plan.params)"
+            if let b = bySize[key], (b.plan.loss, b.plan.extraTrainFLOPs) <= (c.plan.loss, c.plan.extraTrainFLOPs) { continue }
+            bySize[key] = c
         }
-        var frontier = bySize.values.map(\.plan).sorted { $0.params < $1.params }
+        var frontier = bySize.values.map(\.plan).sorted { ($0.params, $0.architecture ?? "") < ($1.params, $1.architecture ?? "") }
         if frontier.count > problem.frontierPoints {
             let step = Double(frontier.count - 1) / Double(problem.frontierPoints - 1)
             var keep = Set((0..<problem.frontierPoints).map { Int((Double($0) * step).rounded()) })
-            if let i = frontier.firstIndex(where: { $0.params == chosen.plan.params }) { keep.insert(i) }
+            if let i = frontier.firstIndex(where: { $0.params == chosen.plan.params && $0.architecture == chosen.plan.architecture }) { keep.insert(i) }
             frontier = keep.sorted().map { frontier[$0] }
         }
         return DownscaleOutcome(reference: reference, best: chosen.plan, frontier: frontier, reason: nil,
-                                warnings: warnings(problem, reference: reference, best: chosen.plan))
+                                warnings: warnings(problem, reference: reference, best: chosen.plan) + architectureWarnings(problem, candidates))
     }
 
     /// The answer's warnings: the law extrapolated at the reference or the best plan, and
@@ -107,11 +118,50 @@ public enum Downscaler {
         return out
     }
 
+    /// For each mixture-of-experts architecture with no candidate that reaches the reference's
+    /// loss within the limits, why: on each device, the candidate that reaches it with the
+    /// least memory and the limits it breaks (memory, where holding every expert rules the
+    /// architecture out of a small device), or that none of its sizes reaches the loss.
+    static func architectureWarnings(_ problem: DownscaleProblem, _ candidates: [Candidate]) -> [Warning] {
+        var out: [Warning] = []
+        for option in problem.architectures where option.moe != nil {
+            let mine = candidates.filter { $0.plan.architecture == option.label }
+            guard !mine.contains(where: { $0.meets(problem) && $0.plan.reachesReference }) else { continue }
+            var parts: [String] = []
+            for device in problem.devices {
+                let reaching = mine.filter { $0.plan.device.name == device.name && $0.plan.reachesReference }
+                guard let least = reaching.min(by: { $0.plan.serving.memory.requiredBytes < $1.plan.serving.memory.requiredBytes }) else {
+                    if mine.contains(where: { $0.plan.device.name == device.name }) {
+                        parts.append("on \(device.name) none of its sizes reaches the reference's loss")
+                    }
+                    continue
+                }
+                let broken = least.limits(problem).filter { $0.value > $0.bound }
+                let total = least.plan.totalParams ?? least.plan.params
+                parts.append("on \(device.name) the smallest that reaches the reference's loss (\(DisplayUnit.params.format(least.plan.params)) active, \(DisplayUnit.params.format(total)) in all, \(least.plan.precision.rawValue)) breaks "
+                             + broken.map { "\($0.name) \(NumberText.short($0.value)) > \(NumberText.short($0.bound))" }.joined(separator: ", "))
+            }
+            guard !parts.isEmpty else { continue }
+            out.append(Warning(.memoryExceeded, "\(option.label) cannot match the reference within the limits: " + parts.joined(separator: "; ")
+                               + " (a mixture of experts holds every expert: its weights are several times its active parameters).",
+                               subject: option.label))
+        }
+        return out
+    }
+
     // MARK: - Reference
 
-    static func trainingOnly(_ problem: DownscaleProblem) -> PlanningProblem {
-        PlanningProblem(name: problem.name, law: problem.law, training: problem.training, inference: nil,
-                        objectives: [.compute], constraints: PlanConstraints(paramsMin: 1e3, paramsMax: 1e15, tokensPerParamMin: 1e-3, tokensPerParamMax: 1e6))
+    static func trainingOnly(_ problem: DownscaleProblem, kind: ArchitectureOption? = nil) -> PlanningProblem {
+        var training = problem.training
+        if let mfu = kind?.trainingMFU { training.mfu = mfu }
+        return PlanningProblem(name: problem.name, law: kind?.law ?? problem.law, training: training, inference: nil,
+                               objectives: [.compute], constraints: PlanConstraints(paramsMin: 1e3, paramsMax: 1e15, tokensPerParamMin: 1e-3, tokensPerParamMax: 1e6))
+    }
+
+    /// The derived shape of a size: Llama-style for dense, the architecture's MoE shape otherwise.
+    static func derivedShape(_ kind: ArchitectureOption?, params: Double) -> ModelShape? {
+        if let moe = kind?.moe { return moe.shape(activeParameters: params) }
+        return try? ModelShape.llama(parameters: params)
     }
 
     static func referenceModel(_ problem: DownscaleProblem) throws(PlanError) -> DownscaleReference {
@@ -165,10 +215,10 @@ public enum Downscaler {
         var byChoice: [QuantizationChoice: (tokens: Double, trainedLoss: Double, loss: Double, reaches: Bool, limit: String?)] = [:]
     }
 
-    static func trainingTargets(_ problem: DownscaleProblem, params n: Double, reference: DownscaleReference) -> TrainingTarget {
+    static func trainingTargets(_ problem: DownscaleProblem, law: ScalingLaw, params n: Double, reference: DownscaleReference) -> TrainingTarget {
         var t = TrainingTarget()
         let u = problem.training.uniqueTokens
-        let law = problem.law, model = problem.quantization
+        let model = problem.quantization
         let dMax = n * problem.tokensPerParamMax
         for choice in Set(problem.precisions.flatMap(model.choices(at:))) {
             func trained(_ d: Double) -> Double { law.unsafeLoss(params: n, tokens: d, uniqueTokens: u) }
@@ -209,7 +259,7 @@ public enum Downscaler {
     }
 
     struct Candidate {
-        let plan: DownscalePlan
+        var plan: DownscalePlan
         /// Usable memory on the plan's device, GB.
         let usableGB: Double
 
@@ -234,8 +284,10 @@ public enum Downscaler {
         limits(p, s, usableGB: usableGB).allSatisfy { $0.value <= $0.bound }
     }
 
+    /// The serving workload of a size on one device; a mixture of experts holds every expert
+    /// (`ServingModel.totalServingParameters`).
     static func workload(_ p: DownscaleProblem, params: Double, shape: ModelShape, precision: Precision) -> ServingWorkload {
-        ServingWorkload(shape: shape, parameters: params, precision: precision, batch: p.batch,
+        ServingWorkload(shape: shape, parameters: ServingModel.totalServingParameters(params: params, shape: shape), precision: precision, batch: p.batch,
                         promptTokens: p.promptTokens, outputTokens: p.outputTokens, devices: 1)
     }
 
@@ -245,18 +297,18 @@ public enum Downscaler {
     }
 
     /// Whether a derived-shape model of `params` meets every limit on the device.
-    static func withinLimits(_ p: DownscaleProblem, params: Double, device: HardwareProfile, precision: Precision) -> Bool {
-        guard let shape = try? ModelShape.llama(parameters: params),
+    static func withinLimits(_ p: DownscaleProblem, kind: ArchitectureOption?, params: Double, device: HardwareProfile, precision: Precision) -> Bool {
+        guard let shape = derivedShape(kind, params: params),
               let e = try? ServingEstimate(profile: device, workload: workload(p, params: params, shape: shape, precision: precision)) else { return false }
         return meets(p, e, usableGB: usableBytes(p, device) / 1e9)
     }
 
-    static func candidate(_ p: DownscaleProblem, params n: Double, model: String?, shape: ModelShape, device: HardwareProfile,
+    static func candidate(_ p: DownscaleProblem, kind: ArchitectureOption?, params n: Double, model: String?, shape: ModelShape, device: HardwareProfile,
                           quantization q: QuantizationChoice, training: TrainingTarget, reference r: DownscaleReference) -> Candidate? {
         let precision = q.precision
         guard let e = try? ServingEstimate(profile: device, workload: workload(p, params: n, shape: shape, precision: precision)),
               let target = training.byChoice[q] else { return nil }
-        let train = PlanEvaluator.evaluate(trainingOnly(p), params: n, tokens: target.tokens, fleet: Fleet(assignments: []))
+        let train = PlanEvaluator.evaluate(trainingOnly(p, kind: kind), params: n, tokens: target.tokens, fleet: Fleet(assignments: []))
         let usdPerToken = e.usdPerMillionTokens / 1e6
         // Differences at rounding noise (the reference itself, evaluated twice) are zero.
         func difference(_ a: Double, _ b: Double) -> Double { abs(a - b) <= 1e-9 * max(abs(a), abs(b)) ? 0 : a - b }

@@ -57,6 +57,9 @@ public struct DownscaleProblem: Sendable {
     public var frontierPoints: Int
     /// The range the law was fitted on, when known (for extrapolation warnings).
     public var fittedRange: FittedRange?
+    /// Mixture-of-experts architectures to downscale to besides dense models of `law`, each
+    /// with its own law slice and shapes (`ArchitectureOption`); empty for dense alone.
+    public var architectures: [ArchitectureOption] = []
 
     public init(name: String, law: ScalingLaw, training: TrainingSetup, reference: Reference, referenceServing: ServingOption,
                 devices: [HardwareProfile], precisions: [Precision], memoryCapBytes: Double? = nil, batch: Int = 1,
@@ -89,7 +92,12 @@ public struct DownscaleProblem: Sendable {
 
 /// One small model deployed on one device at one precision, and what it takes to train it.
 public struct DownscalePlan: Sendable {
+    /// Parameters N (active parameters for a mixture of experts).
     public let params: Double
+    /// The architecture's label when the question compares several ("moe-16e-top1"); nil for dense.
+    public var architecture: String?
+    /// Every parameter of a mixture-of-experts candidate (what memory holds); nil for dense.
+    public var totalParams: Double?
     /// Family member or listed size, when sizes are restricted.
     public let model: String?
     public let shape: ModelShape

@@ -23,6 +23,9 @@ public enum DownscaleReport {
             ("extra_train_flops", .number(p.extraTrainFLOPs)),
             ("break_even_tokens", .number(p.breakEvenTokens)),
             ("model", .string(p.model)),
+            // Present when the question compares architectures: params is then N_act for MoE.
+            ("architecture", p.architecture.map { .string($0) }),
+            ("total_params", p.architecture.map { _ in .number(p.totalParams ?? p.params) }),
             ("layers", .integer(p.shape.layers)),
             ("hidden", .integer(p.shape.hidden)),
             ("trained_loss", .number(p.trainedLoss)),
@@ -77,7 +80,8 @@ public enum DownscaleReport {
             guard k == "frontier", case .list(let rows) = v else { return (k, withoutNulls(v)) }
             return (k, .list(rows.map { r in
                 reportObject([
-                    ("params", f(r["params"], .params)), ("D/N", f(r["tokens_per_param"], .plain)),
+                    ("arch", r["architecture"]), ("params", f(r["params"], .params)),
+                    ("total", r["total_params"].flatMap { f($0, .params) }), ("D/N", f(r["tokens_per_param"], .plain)),
                     ("loss", f(r["loss"], .loss, digits: 4)), ("device", r["device"]), ("prec.", r["precision"]),
                     ("GB", r["memory_gb"].map { .string(NumberText.short($0.doubleValue ?? .nan)) }),
                     ("TPOT", f(r["tpot_ms"], .ms)), ("extra compute", f(r["extra_train_flops"], .flop)),

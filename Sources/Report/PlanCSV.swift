@@ -73,6 +73,7 @@ public enum DownscaleCSV {
     public static func outcome(_ o: DownscaleOutcome, scenario: String) -> CSVBundle {
         func same(_ a: DownscalePlan, _ b: DownscalePlan) -> Bool {
             a.params == b.params && a.tokens == b.tokens && a.device.name == b.device.name && a.precision == b.precision
+                && a.architecture == b.architecture
         }
         var candidates = o.frontier
         if let best = o.best, !candidates.contains(where: { same($0, best) }) { candidates.append(best) }

@@ -21,7 +21,13 @@ enum ArchitectureSection {
     static let maximumOptions = 16
 
     static func decode(_ search: YAMLValue, law: YAMLValue, modelChoices: [ModelChoice]?) throws(InputError) -> [ArchitectureOption] {
-        let m = try search.mapping(allowed: ["params", "tokens_per_param", "family", "sizes", "architecture", "moe"])
+        try decode(try search.mapping(allowed: ["params", "tokens_per_param", "family", "sizes", "architecture", "moe"]), law: law,
+                   modelChoices: modelChoices)
+    }
+
+    /// The architectures of a mapping that may hold `architecture` and `moe` (the `search` or
+    /// the `downscale` section).
+    static func decode(_ m: YAMLMapping, law: YAMLValue, modelChoices: [ModelChoice]?) throws(InputError) -> [ArchitectureOption] {
         guard let node = m.optional("architecture") else {
             if let moe = m.optional("moe") { throw moe.error("'moe' settings need 'architecture: [dense, moe]' (or [moe]) beside them") }
             return []

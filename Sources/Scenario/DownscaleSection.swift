@@ -9,10 +9,11 @@ import ScalingLaws
 enum DownscaleSection {
     static let keys = ["reference", "reference_serving", "devices", "precision", "memory_gb", "batch", "prompt_tokens",
                        "output_tokens", "slo", "joules_per_token_max", "usd_per_million_tokens_max", "family", "sizes",
-                       "min_params", "tokens_per_param_max", "quantization_loss", "quantization", "frontier_points"]
+                       "min_params", "tokens_per_param_max", "quantization_loss", "quantization", "frontier_points",
+                       "architecture", "moe"]
 
-    static func decode(_ v: YAMLValue, name: String, law: ScalingLaw, training: TrainingSetup, quantization scenarioQuantization: QuantizationModel,
-                       catalog: HardwareCatalog) throws(InputError) -> DownscaleProblem {
+    static func decode(_ v: YAMLValue, name: String, law: ScalingLaw, lawNode: YAMLValue? = nil, training: TrainingSetup,
+                       quantization scenarioQuantization: QuantizationModel, catalog: HardwareCatalog) throws(InputError) -> DownscaleProblem {
         let m = try v.mapping(allowed: keys)
 
         let refNode = try m.required("reference")
@@ -80,7 +81,17 @@ enum DownscaleSection {
             }
         }
 
-        return DownscaleProblem(
+        // Architectures to downscale to besides dense (`architecture: [dense, moe]`, `moe: {...}`
+        // as in `search`), each with the joint law's slice; the reference stays dense.
+        var architectures: [ArchitectureOption] = []
+        if let lawNode { architectures = try ArchitectureSection.decode(m, law: lawNode, modelChoices: nil) }
+        if !architectures.isEmpty, case .choices = sizes, let node = m.optional("architecture") {
+            throw node.error("give either 'architecture' or 'family'/'sizes' in 'downscale', not both: architectures downscale over derived sizes")
+        }
+        if architectures.isEmpty, let node = m.optional("architecture") ?? m.optional("moe") {
+            throw node.error("'architecture' and 'moe' in 'downscale' need the joint law, law: {moe: ludziejewski2025}")
+        }
+        var problem = DownscaleProblem(
             name: name, law: law, training: training, reference: reference, referenceServing: serving,
             devices: devices, precisions: precisions,
             memoryCapBytes: (try m.optional("memory_gb")?.positiveNumber()).map { $0 * 1e9 },
@@ -95,5 +106,7 @@ enum DownscaleSection {
             quantization: quantization,
             frontierPoints: try m.optional("frontier_points")?.integer(in: 2...500) ?? 20,
             referenceModel: referenceModel)
+        problem.architectures = architectures
+        return problem
     }
 }

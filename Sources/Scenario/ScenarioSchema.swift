@@ -36,6 +36,20 @@ public enum ScenarioSchema {
                       ("minItems", .integer(1)), ("maxItems", .integer(200))])
     }
 
+    /// `architecture` and `moe`, in `search` and in `downscale` (docs/MOE.md).
+    static var architectureProperties: [(String, ReportValue)] {
+        [
+            ("architecture", reportObject([("type", .string("array")), ("items", enumeration(["dense", "moe"])),
+                                           ("description", .string("architectures to compare, each with the joint law (law: {moe: ...})"))])),
+            ("moe", obj([
+                ("experts", oneOrMany(reportObject([("type", .string("integer")), ("minimum", .integer(2)), ("maximum", .integer(1024))]))),
+                ("active_experts", oneOrMany(reportObject([("type", .string("integer")), ("minimum", .integer(1)), ("maximum", .integer(1023))]))),
+                ("shared_experts", reportObject([("type", .string("integer")), ("minimum", .integer(0)), ("maximum", .integer(8))])),
+                ("mfu", reportObject([("type", .string("number")), ("exclusiveMinimum", .number(0)), ("maximum", .number(1))])),
+            ], required: ["experts"], description: "the mixture-of-experts options: every experts x active_experts pair with more experts than active ones")),
+        ]
+    }
+
     static func enumeration(_ values: [String]) -> ReportValue {
         reportObject([("type", .string("string")), ("enum", .list(values.map { .string($0) }))])
     }
@@ -82,7 +96,7 @@ public enum ScenarioSchema {
                                                 ("additionalProperties", fraction(0, 1))])),
             ("quantization", quantization),
             ("frontier_points", reportObject([("type", .string("integer")), ("minimum", .integer(2)), ("maximum", .integer(500))])),
-        ], required: ["reference", "devices", "prompt_tokens", "output_tokens"])
+        ] + architectureProperties, required: ["reference", "devices", "prompt_tokens", "output_tokens"])
     }
 
     /// The schema, with hardware names from the profiles available.
@@ -162,15 +176,7 @@ public enum ScenarioSchema {
                     ("params", range), ("tokens_per_param", range),
                     ("family", enumeration(ModelFamily.all.map(\.name))),
                     ("sizes", modelSizes),
-                    ("architecture", reportObject([("type", .string("array")), ("items", enumeration(["dense", "moe"])),
-                                                   ("description", .string("architectures to compare, each planned with the joint law (law: {moe: ...})"))])),
-                    ("moe", obj([
-                        ("experts", oneOrMany(reportObject([("type", .string("integer")), ("minimum", .integer(2)), ("maximum", .integer(1024))]))),
-                        ("active_experts", oneOrMany(reportObject([("type", .string("integer")), ("minimum", .integer(1)), ("maximum", .integer(1023))]))),
-                        ("shared_experts", reportObject([("type", .string("integer")), ("minimum", .integer(0)), ("maximum", .integer(8))])),
-                        ("mfu", reportObject([("type", .string("number")), ("exclusiveMinimum", .number(0)), ("maximum", .number(1))])),
-                    ], required: ["experts"], description: "the mixture-of-experts options: every experts x active_experts pair with more experts than active ones")),
-                ])),
+                ] + architectureProperties)),
                 ("frontier", obj([
                     ("points", reportObject([("type", .string("integer")), ("minimum", .integer(2)), ("maximum", .integer(FrontierSettings.maximumPoints))])),
                     ("x", objectives), ("y", objectives),

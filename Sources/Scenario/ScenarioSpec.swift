@@ -68,7 +68,8 @@ public struct ScenarioSpec: Sendable {
 
         let quantization = try m.optional("quantization").map(QuantizationSection.decode) ?? .kumar2024
         var downscale = try m.optional("downscale").map { v throws(InputError) in
-            try DownscaleSection.decode(v, name: name, law: law.law, training: training.setup, quantization: quantization, catalog: catalog)
+            try DownscaleSection.decode(v, name: name, law: law.law, lawNode: try m.required("law"), training: training.setup,
+                                        quantization: quantization, catalog: catalog)
         }
         downscale?.fittedRange = law.fittedRange
         // A scenario that only asks a downscaling question needs no objectives.

@@ -24,6 +24,32 @@ struct DownscaleTests {
         return try #require(try ScenarioSpec.decode(try YAMLValue.parse(text, file: "s.yaml"), catalog: catalog).downscale)
     }
 
+    /// Dense and MoE candidates under the joint law (issue 17): the winner is a MoE whose
+    /// every expert fits the 3 GB cap by a fresh estimate, whose served loss, written out from
+    /// the joint law at its expansion, reaches the dense reference's; the 64-expert MoE is
+    /// ruled out by memory and a warning says so.
+    @Test func mixturesOfExpertsDownscaleWithinMemory() throws {
+        let problem = try #require(try ScenarioSpec.load(path: Fixtures.path("Tests/Fixtures/scenarios/moe-downscale.yaml"), catalog: Self.catalog).downscale)
+        #expect(problem.architectures.map(\.label) == ["dense", "moe-4e-top1", "moe-64e-top1"])
+        let outcome = try Downscaler.solve(problem)
+        let best = try #require(outcome.best)
+        #expect(best.architecture == "moe-4e-top1")
+        let total = try #require(best.totalParams)
+        #expect(total > best.params)
+        // A fresh estimate of every expert's weights on the device.
+        let shape = try #require(MoEArchitecture(experts: 4, activeExperts: 1).shape(activeParameters: best.params))
+        #expect(relativeDifference(total, best.params * shape.parameterCount / shape.activeParameterCount) < 1e-12)
+        let e = try ServingEstimate(profile: best.device, workload: ServingWorkload(shape: shape, parameters: total, precision: best.precision,
+                                                                                    batch: 1, promptTokens: 400, outputTokens: 200))
+        #expect(e.memory.requiredBytes <= 3e9 * (1 + 1e-9))
+        // The joint law at E = 4 (Ludziejewski et al. 2025, eq. 6) reaches the reference's loss.
+        let l = JointExpertsLaw.ludziejewski2025
+        #expect(l.loss(activeParams: best.params, tokens: best.tokens, experts: 4) <= outcome.reference.loss * (1 + 1e-9))
+        let ruledOut = outcome.warnings.filter { $0.subject == "moe-64e-top1" }
+        #expect(ruledOut.count == 1 && ruledOut[0].code == .memoryExceeded && ruledOut[0].message.contains("memory_gb"), "\(outcome.warnings)")
+        #expect(outcome.frontier.allSatisfy { $0.architecture != nil })
+    }
+
     /// The recommended model fits the 24 GB cap and the SLO by a fresh serving estimate, reaches
     /// the reference loss by direct evaluation of the law (plus int4's 0.01), and the reference
     /// is compute-optimal for 70B.

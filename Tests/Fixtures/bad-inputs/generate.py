@@ -957,6 +957,23 @@ add("moe", "unknown-moe-preset.txt", "moe flags\n", "moe optimum --preset clark2
 add("moe", "experts-list-word.txt", "moe flags\n", "moe optimum --preset ludziejewski2025 --compute 1e21 --experts 1,eight", 2,
     "--experts: 'eight' is not a whole number", where="")
 
+MOE_DOWN = """\
+scenario: corpus-downscale
+law: { moe: ludziejewski2025 }
+training: { hardware: h100-sxm, mfu: 0.42 }
+downscale:
+  reference: { params: 8B }
+  devices: [apple-m3-max]
+  prompt_tokens: 400
+  output_tokens: 200
+  architecture: [dense, moe]
+  moe: { experts: [4, 64] }
+"""
+add("moe", "downscale-architecture-with-sizes.yaml", MOE_DOWN.replace("  architecture:", "  sizes: [1B, 3B]\n  architecture:"),
+    "downscale $F", 2, "give either 'architecture' or 'family'/'sizes' in 'downscale'", at="[dense, moe]")
+add("moe", "downscale-architecture-dense-law.yaml", MOE_DOWN.replace("law: { moe: ludziejewski2025 }", "law: { preset: hoffmann2022 }"),
+    "downscale $F", 2, "comparing architectures needs the joint law", at="[dense, moe]")
+
 
 def main():
     for kind in KINDS:
