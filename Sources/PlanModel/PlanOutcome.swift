@@ -33,13 +33,13 @@ public struct PlanOutcome: Sendable {
     }
 
     /// The recommended plan's warnings (subject "recommended plan"); empty without a plan.
-    public let warnings: [Warning]
+    public var warnings: [Warning]
 
     /// When the scenario compares architectures: each one's own best plan for the primary
     /// objective under the scenario's constraints (nil where none is feasible), in the
     /// scenario's order. With a loss bound and a cost objective these are the plans at equal
     /// loss, and their figures say why the winner wins.
-    public var architectures: [(label: String, best: PlanMetrics?)] = []
+    public var architectures: [(label: String, best: PlanMetrics?, reason: String?)] = []
 
     public init(status: Status, recommended: PlanMetrics?, recommendation: String, frontier: Frontier?,
                 relaxations: [Relaxation], nominal: PlanMetrics?, warnings: [Warning] = []) {

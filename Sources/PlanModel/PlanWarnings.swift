@@ -64,6 +64,11 @@ public enum PlanWarnings {
             out.append(w)
         }
         if let w = data(tokens: plan.tokens, uniqueTokens: context.uniqueTokens, subject: subject) { out.append(w) }
+        if let label = plan.architecture, let moe = context.architectures[label], moe.expansion > 32 {
+            out.append(Warning(.extrapolation,
+                               "The joint MoE law was fitted on 1 to 32 experts (Ludziejewski et al. 2025); \(label) is priced as \(NumberText.short(moe.expansion)) experts, beyond them: a forecast outside the fit.",
+                               subject: subject))
+        }
         if let label = plan.architecture, let moe = context.architectures[label], moe.activeExperts > 1 || moe.sharedExperts > 0 {
             out.append(Warning(.extrapolation,
                                "The joint MoE law was fitted on top-1 routing to experts as wide as the dense MLP (Ludziejewski et al. 2025, section 5); \(label) routes each token to \(moe.activeExperts) narrower experts\(moe.sharedExperts > 0 ? " plus \(moe.sharedExperts) shared" : ""), priced here as \(NumberText.short(moe.expansion)) experts of full width (routed over active expert parameters): a forecast outside the fit.",

@@ -1,3 +1,5 @@
+import Foundation
+import Diagnostics
 import Hardware
 import GLPK
 import Numerics
@@ -16,11 +18,51 @@ extension PlanOutcome {
         var outcome = try solveOnce(problem, frontierX: frontierX, frontierY: frontierY, points: points, progress: progress)
         let primary = problem.objectives.first ?? .cost
         for option in problem.architectureOptions {
+            let planner = Planner(problem: problem.restricted(to: option))
             var best: PlanMetrics?
-            if case .optimal(let m) = try Planner(problem: problem.restricted(to: option)).minimize(primary) { best = m }
-            outcome.architectures.append((option.label, best))
+            if case .optimal(let m) = try planner.minimize(primary) { best = m }
+            let reason = best == nil ? try whyNot(planner) : nil
+            outcome.architectures.append((option.label, best, reason))
+            if let reason {
+                // Serving (memory or the SLO) rules it out, or no size reaches the loss.
+                let code: Warning.Code = reason.hasPrefix("no model in the search range") ? .searchBound : .memoryExceeded
+                outcome.warnings.append(Warning(code, "\(option.label) has no plan: \(reason).", subject: option.label))
+            }
         }
         return outcome
+    }
+
+    /// Why an architecture has no plan, when serving is what stops it: the smallest model that
+    /// reaches the loss bound (at the most tokens per parameter allowed) against the largest
+    /// that some serving option can run within memory and the SLO. Nil when that is not it.
+    static func whyNot(_ planner: Planner) throws(PlanError) -> String? {
+        let p = planner.problem, c = p.constraints
+        guard p.inference?.modelsServing == true else { return nil }
+        let servable = try planner.largestServableParams(c)
+        var needed: Double?
+        if let l = c.lossMax {
+            func reaches(_ n: Double) -> Bool { p.law.unsafeLoss(params: n, tokens: n * c.tokensPerParamMax, uniqueTokens: p.training.uniqueTokens) <= l }
+            if reaches(c.paramsMin) {
+                needed = c.paramsMin
+            } else if reaches(c.paramsMax) {
+                let edge = Bisection.boundary(holds: Foundation.log(c.paramsMax), fails: Foundation.log(c.paramsMin), tolerance: 1e-9, maxSteps: .max) {
+                    reaches(Foundation.exp($0))
+                }
+                needed = Foundation.exp(edge.holds)
+            } else {
+                return "no model in the search range reaches loss \(DisplayUnit.loss.format(l)) within \(DisplayUnit.plain.format(c.tokensPerParamMax)) tokens per parameter"
+            }
+        }
+        let total = { (n: Double) -> String in
+            p.architecture?.moe?.totalParameters(activeParameters: n).map { " (\(DisplayUnit.params.format($0)) in all)" } ?? ""
+        }
+        guard let servable else {
+            return "no serving option runs even its smallest model (\(DisplayUnit.params.format(c.paramsMin))\(total(c.paramsMin))) within memory and the SLO"
+        }
+        if let needed, needed > servable {
+            return "reaching loss \(DisplayUnit.loss.format(c.lossMax!)) takes at least \(DisplayUnit.params.format(needed)) active\(total(needed)), but the largest model a serving option runs within memory and the SLO is \(DisplayUnit.params.format(servable))\(total(servable))"
+        }
+        return nil
     }
 
     private static func solveOnce(_ problem: PlanningProblem, frontierX: Objective, frontierY: Objective, points: Int,

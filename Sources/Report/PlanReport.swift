@@ -158,7 +158,7 @@ public enum PlanReport {
         }
         if !o.architectures.isEmpty {
             pairs.append(("architectures", .list(o.architectures.map { a in
-                reportObject([("architecture", .string(a.label)), ("feasible", .bool(a.best != nil))]
+                reportObject([("architecture", .string(a.label)), ("feasible", .bool(a.best != nil)), ("reason", a.reason.map { .string($0) })]
                              + (a.best.map { architectureFigures($0) } ?? [])
                              + [("plan", a.best.map { point($0, warnings: PlanWarnings.check($0, problem: problem)) } ?? .null)])
             })))

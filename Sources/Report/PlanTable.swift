@@ -53,7 +53,9 @@ public enum PlanTable {
             // Each architecture's own best plan under the constraints: at a loss bound, the
             // plans at equal loss, and why the winner wins.
             out.append(("architectures", .list(o.architectures.map { a in
-                guard let m = a.best else { return reportObject([("arch", .string(a.label)), ("loss", .string("infeasible"))]) }
+                guard let m = a.best else {
+                    return reportObject([("arch", .string(a.label)), ("active", .string("no plan")), ("total", .string(a.reason == nil ? "-" : "(warnings)"))])
+                }
                 let r = m.fleet.assignments.first?.replica
                 return reportObject([
                     ("arch", .string(a.label)), ("active", .string(DisplayUnit.params.format(m.params))),

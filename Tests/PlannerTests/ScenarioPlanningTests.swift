@@ -20,6 +20,19 @@ struct ScenarioPlanningTests {
 
     @Test func thereAreAtLeastFiveExamples() { #expect(Self.examples.count >= 5) }
 
+    /// An architecture that memory rules out has no plan, says why, and the others still compete.
+    @Test func moeRuledOutByMemorySaysWhy() throws {
+        let spec = try Self.load(Fixtures.path("Tests/Fixtures/scenarios/moe-small-gpu.yaml"))
+        let outcome = try PlanOutcome.solve(spec.problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y, points: 4)
+        let big = try #require(outcome.architectures.first { $0.label == "moe-256e-top1" })
+        #expect(big.best == nil)
+        let reason = try #require(big.reason)
+        #expect(reason.contains("the largest model a serving option runs within memory and the SLO"), "\(reason)")
+        #expect(outcome.warnings.contains { $0.code == .memoryExceeded && $0.subject == "moe-256e-top1" })
+        #expect(outcome.architectures.filter { $0.best != nil }.count == 2)
+        #expect(outcome.recommended != nil)
+    }
+
     /// The dense-versus-MoE example (issue 17): every architecture is planned at the same loss
     /// bound; each one's best plan sits at it; a mixture of experts holds more parameters
     /// than it runs and trains on fewer FLOPs than the dense model at that loss (the joint
@@ -33,7 +46,7 @@ struct ScenarioPlanningTests {
         let best = outcome.architectures.compactMap(\.best)
         #expect(best.count == 5)
         let dense = try #require(outcome.architectures.first { $0.label == "dense" }?.best)
-        for (label, plan) in outcome.architectures {
+        for (label, plan, _) in outcome.architectures {
             let m = try #require(plan)
             #expect(abs(m.loss - 2.05) < 1e-4, "\(label) at loss \(m.loss)")
             #expect(m.architecture == label)
