@@ -122,7 +122,12 @@ public enum PlanCheck {
             return m.fleet.assignments.isEmpty ? [] : ["\(what) has a fleet but the problem serves nothing"]
         }
         var out: [String] = []
-        if m.fleet.assignments.isEmpty { out.append("\(what) serves its demand with no fleet") }
+        // No fleet is right only for no demand (a forecast of zero requests is valid input).
+        let demanded: Bool = switch inf.demand {
+        case .forecast(let f): (0..<f.horizonMonths).contains { IndependentMetrics.peakRate(f, month: $0) > 0 }
+        case .totalTokens(let t, _, _): t > 0
+        }
+        if m.fleet.assignments.isEmpty, demanded { out.append("\(what) serves its demand with no fleet") }
         let shape = inf.requestShape
         for a in m.fleet.assignments {
             let r = a.replica
