@@ -157,6 +157,7 @@ public enum PlanCheck {
                                            promptTokens: shape.prompt, outputTokens: shape.output, devices: r.devices)
             workload.expertParallel = r.expertParallel
             workload.attentionDataParallel = r.attentionDataParallel
+            workload.pipelineStages = r.pipelineStages
             // Requests of two or more output tokens are served by continuous batching, one
             // output token as a static batch (ServingModel.replica).
             let figures: (fits: Bool, ttft: Double, tpot: Double, rps: Double, joules: Double)

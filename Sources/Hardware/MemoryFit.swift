@@ -74,6 +74,8 @@ public struct MemoryFit: Equatable, Sendable {
             // Expert parallelism and data-parallel attention over every device, as given.
             if workload.expertParallel > 1 { w.expertParallel = min(k, workload.shape.experts?.experts ?? 1) }
             if workload.attentionDataParallel > 1 { w.attentionDataParallel = k }
+            // Pipeline stages hold as much per device as tensor parallelism does: searched as that.
+            w.pipelineStages = 1
             if k % w.expertParallel != 0 { return nil }
             if MemoryFit(profile: profile, workload: w, options: options).fits { return k }
             k *= 2

@@ -22,6 +22,14 @@ import Foundation
 /// weights (read per device: split over the group's `devices / G`, not over all devices),
 /// the all-reduces run within a group over its T / G tokens, and each MoE layer adds two
 /// all-to-alls between the groups (dispatch and combine, `allToAllSeconds`).
+///
+/// Pipeline parallelism P (`ServingWorkload.pipelineStages`): the batch moves through the P
+/// stages as P micro-batches, each stage busy with one after another, so a step (every
+/// sequence one token further) takes P micro-batch passes of a stage. Per device over the
+/// step: the same FLOPs and KV bytes as P times fewer layers on P times the tokens, the
+/// stage's weights read once per micro-batch (`streamedWeightBytesPerDevice`), the stage's
+/// all-reduces over each micro-batch's tokens, and the P − 1 stage boundaries one micro-batch
+/// crosses: `(P − 1)(α + T / P × 2 d / linkBW)` (`pipelineSeconds`).
 public enum Roofline {
     /// The prefill of the whole batch (B × P tokens); its time is the TTFT.
     public static func prefill(profile: HardwareProfile, workload w: ServingWorkload) throws(HardwareError) -> PhaseCost {
@@ -87,7 +95,7 @@ public enum Roofline {
         let idleW: Double, tdpW: Double
         let decodeCompute: Double, prefillCompute: Double, decodeBandwidth: Double, bandwidth: Double
         let linkLatency: Double, linkBandwidth: Double, devices: Int, hidden: Double, layers: Double
-        let attentionGroups: Int, moeLayers: Double, activeExperts: Int
+        let attentionGroups: Int, moeLayers: Double, activeExperts: Int, stages: Int, stageDevices: Int
         let overhead: Double, decodePower: Double, prefillPower: Double
 
         public init(profile: HardwareProfile, workload w: ServingWorkload) throws(HardwareError) {
@@ -102,7 +110,7 @@ public enum Roofline {
             prefillFLOPsPerToken = matmul + w.shape.prefillAttentionFLOPs(prompt: p) / p
             let row = embeddingRowBytes(w)
             weightBytes = w.streamedWeightBytesPerDevice(tokens: 0)
-            routedBytesPerDevice = w.routedParameters * w.precision.bytesPerValue / k
+            routedBytesPerDevice = w.routedParameters * w.precision.bytesPerValue / Double(w.stageDevices)
             activeFraction = w.shape.experts?.activeFraction ?? 0
             extraRoutedFLOPsPerToken = imbalanceFLOPs(w, tokens: 1)
             bytesPerSequence = row + w.shape.kvCacheBytes(context: context, precision: w.kvCachePrecision)
@@ -121,6 +129,8 @@ public enum Roofline {
             hidden = Double(w.shape.hidden)
             layers = Double(w.shape.layers)
             attentionGroups = w.attentionDataParallel
+            stages = max(w.pipelineStages, 1)
+            stageDevices = w.stageDevices
             moeLayers = Double(w.shape.experts?.moeLayers ?? 0)
             activeExperts = w.shape.experts?.activeExperts ?? 0
             overhead = profile.efficiency.decodeOverheadMS.value / 1000
@@ -156,11 +166,12 @@ public enum Roofline {
             let efficiency = flops > 0 ? flops / (decodeFLOPs / decodeCompute + prefillFLOPs / prefillCompute) : decodeCompute
             let effective = Roofline.effectivePeak(peak: peak, bf16: bf16Peak, flops: flops, highFLOPs: 2 * keptHigh * (n + c))
             let communication = Roofline.communicationSeconds(
-                latency: linkLatency, bandwidth: linkBandwidth, devices: devices, attentionGroups: attentionGroups,
-                hidden: hidden, layers: layers, moeLayers: moeLayers, activeExperts: activeExperts, tokens: n + c)
+                latency: linkLatency, bandwidth: linkBandwidth, devices: stageDevices, attentionGroups: attentionGroups,
+                hidden: hidden, layers: layers, moeLayers: moeLayers, activeExperts: activeExperts, tokens: (n + c) / Double(stages))
+                + Roofline.pipelineSeconds(latency: linkLatency, bandwidth: linkBandwidth, stages: stages, hidden: hidden, tokens: n + c)
             // Bytes per device: the always-read weights, the experts the step's tokens reach
             // (1 − (1 − k/E)^T, written through log1p and expm1), the KV cache and rows.
-            let routed = activeFraction > 0 && n + c > 0 ? routedBytesPerDevice * -expm1((n + c) * log1p(-activeFraction)) : 0
+            let routed = activeFraction > 0 && n + c > 0 ? routedBytesPerDevice * -expm1((n + c) / Double(stages) * log1p(-activeFraction)) : 0
             let bytes = weightBytes + routed + (n * bytesPerSequence + c * bytesPerPrefillToken) / k
             let deviceFLOPs = (flops + (n + c) * extraRoutedFLOPsPerToken) / k
             return (deviceFLOPs * k, bytes * k, effective, efficiency, communication,
@@ -210,10 +221,22 @@ public enum Roofline {
     /// each attention group over its share of the tokens, and with data-parallel attention the
     /// all-to-alls of the MoE layers.
     public static func communicationSeconds(profile: HardwareProfile, workload w: ServingWorkload, tokens: Double) -> Double {
-        communicationSeconds(latency: profile.interconnectLatency, bandwidth: profile.interconnectBandwidth, devices: w.devices,
+        communicationSeconds(latency: profile.interconnectLatency, bandwidth: profile.interconnectBandwidth, devices: w.stageDevices,
                              attentionGroups: w.attentionDataParallel, hidden: Double(w.shape.hidden), layers: Double(w.shape.layers),
                              moeLayers: Double(w.shape.experts?.moeLayers ?? 0), activeExperts: w.shape.experts?.activeExperts ?? 0,
-                             tokens: tokens)
+                             tokens: w.microBatch(tokens))
+            + pipelineSeconds(latency: profile.interconnectLatency, bandwidth: profile.interconnectBandwidth, stages: w.pipelineStages,
+                              hidden: Double(w.shape.hidden), tokens: tokens)
+    }
+
+    /// The stage boundaries one micro-batch crosses in a pipelined pass over `tokens` replica
+    /// tokens: `(P − 1)(α + T / P × 2 d / linkBW)` (bf16 activations, point to point); 0
+    /// without pipeline stages.
+    @inline(__always)
+    public static func pipelineSeconds(latency: Double, bandwidth: Double, stages: Int, hidden: Double, tokens: Double) -> Double {
+        guard stages > 1 else { return 0 }
+        let p = Double(stages)
+        return (p - 1) * (latency + tokens / p * 2 * hidden / bandwidth)
     }
 
     @inline(__always)

@@ -43,6 +43,13 @@ public struct ServingWorkload: Equatable, Sendable {
     /// all-to-all (SGLang's `--enable-dp-attention`, vLLM's `--data-parallel-size` with
     /// expert parallelism). 1 (the default) runs attention tensor-parallel over all devices.
     public var attentionDataParallel: Int = 1
+    /// Pipeline-parallel stages P: the layers are split into P stages of `devices / P` devices
+    /// each, and the running sequences into P micro-batches that follow one another through the
+    /// stages (vLLM's `--pipeline-parallel-size`). A device holds 1 / P of the layers, and a
+    /// step reads each stage's weights once per micro-batch; the all-reduces run within a stage,
+    /// and a micro-batch's activations cross the P − 1 stage boundaries. 1 (the default) runs
+    /// every layer on every device.
+    public var pipelineStages: Int = 1
     /// The busiest expert-parallel group's share of the routed-expert tokens over the mean
     /// share, ≥ 1: the step waits for it. 1 (the default) is uniform routing; measured MoE
     /// deployments balance experts to within a few tens of percent (DeepSeek-V3 Technical
@@ -101,31 +108,43 @@ public struct ServingWorkload: Equatable, Sendable {
     /// Routed-expert parameters one token runs, k / E of `routedParameters`.
     public var activeRoutedParameters: Double { routedParameters * (shape.experts?.activeFraction ?? 0) }
 
-    /// Devices of one attention group, `devices / attentionDataParallel` (all devices without
-    /// data-parallel attention): the tensor-parallel degree of attention and the non-expert
-    /// weights.
-    public var attentionDevices: Int { max(1, devices / max(attentionDataParallel, 1)) }
+    /// Devices of one pipeline stage, `devices / pipelineStages` (all of them without pipeline
+    /// parallelism).
+    public var stageDevices: Int { max(1, devices / max(pipelineStages, 1)) }
+
+    /// Devices of one attention group within a stage, `stageDevices / attentionDataParallel`:
+    /// the tensor-parallel degree of attention and the non-expert weights.
+    public var attentionDevices: Int { max(1, stageDevices / max(attentionDataParallel, 1)) }
+
+    /// Tokens of one micro-batch when a pass over `tokens` replica tokens is split into the
+    /// pipeline's micro-batches, tokens / P.
+    @inline(__always)
+    public func microBatch(_ tokens: Double) -> Double { tokens / Double(max(pipelineStages, 1)) }
 
     /// Weight bytes one device holds: the non-expert weights split over its attention group
     /// (`attentionDevices`), the routed experts over all devices.
     public var weightBytesPerDevice: Double {
         let routed = routedParameters * precision.bytesPerValue
-        return (weightBytes - routed) / Double(attentionDevices) + routed / Double(devices)
+        return ((weightBytes - routed) / Double(attentionDevices) + routed / Double(stageDevices)) / Double(max(pipelineStages, 1))
     }
 
     /// Weight bytes one device streams in a pass over `tokens` tokens (the whole replica's): its
     /// share of the always-read weights plus the expected fraction of its experts the tokens
-    /// reach (`ExpertLayout.touchedFraction`, uniform routing).
+    /// reach (`ExpertLayout.touchedFraction`, uniform routing). With pipeline stages a device
+    /// holds 1 / P of the layers and reads them once for each of the P micro-batches, whose
+    /// tokens reach experts on their own.
     @inline(__always)
     public func streamedWeightBytesPerDevice(tokens: Double) -> Double {
         let always = matmulWeightBytes / Double(attentionDevices)
         guard let layout = shape.experts else { return always }
-        return always + routedParameters * precision.bytesPerValue * layout.touchedFraction(tokens: tokens) / Double(devices)
+        return always + routedParameters * precision.bytesPerValue * layout.touchedFraction(tokens: microBatch(tokens)) / Double(stageDevices)
     }
 
     /// The fraction of a sequence's KV cache one device holds: its attention group's share
     /// (`MemoryFit.kvShare` over `attentionDevices`).
-    public var kvSharePerDevice: Double { MemoryFit.kvShare(shape: shape, devices: attentionDevices) }
+    public var kvSharePerDevice: Double {
+        MemoryFit.kvShare(shape: shape, devices: attentionDevices) / Double(max(pipelineStages, 1))
+    }
 
     /// Tokens in the first (largest) prefill chunk of the batch, min(B P, chunk).
     public var prefillChunk: Int { min(batch * promptTokens, prefillChunkTokens) }
@@ -150,12 +169,20 @@ public struct ServingWorkload: Equatable, Sendable {
         guard highPrecisionParameters >= 0, highPrecisionParameters <= parameters else {
             throw .invalidWorkload("the parameters kept in high precision must be between 0 and N, found \(highPrecisionParameters)")
         }
+        if pipelineStages != 1 {
+            guard pipelineStages >= 1, devices % pipelineStages == 0 else {
+                throw .invalidWorkload("the pipeline stages (\(pipelineStages)) must divide the \(devices) devices of the replica")
+            }
+            guard pipelineStages <= shape.layers else {
+                throw .invalidWorkload("the pipeline stages (\(pipelineStages)) cannot exceed the \(shape.layers) layers")
+            }
+        }
         for (name, degree) in [("expert-parallel", expertParallel), ("data-parallel attention", attentionDataParallel)] where degree != 1 {
             guard let layout = shape.experts else {
                 throw .invalidWorkload("\(name == "expert-parallel" ? "expert parallelism" : "data-parallel attention") needs a mixture-of-experts model; this one is dense")
             }
-            guard degree >= 1, devices % degree == 0 else {
-                throw .invalidWorkload("the \(name) degree (\(degree)) must divide the \(devices) devices of the replica")
+            guard degree >= 1, stageDevices % degree == 0 else {
+                throw .invalidWorkload("the \(name) degree (\(degree)) must divide the \(stageDevices) devices of \(pipelineStages > 1 ? "a pipeline stage" : "the replica")")
             }
             guard name != "expert-parallel" || degree <= layout.experts else {
                 throw .invalidWorkload("the expert-parallel degree (\(degree)) cannot exceed the \(layout.experts) experts")

@@ -116,6 +116,10 @@ public struct InferenceSetup: Sendable {
     public var pue: Double
     /// Grid carbon intensity, gCO2 per kWh, for emissions; nil to omit them.
     public var carbonIntensity: Double?
+    /// Whether replicas may be pipelines (`ServingWorkload.pipelineStages`). Off by default:
+    /// the pipeline model has no bubbles or per-micro-batch scheduling cost, so within an
+    /// NVLink node, where engines run tensor parallelism, it would look cheaper than it is.
+    public var pipelineParallel = false
 
     public init(options: [ServingOption], demand: InferenceDemand, slo: LatencySLO = LatencySLO(),
                 fixedUtilisation: (prefill: Double, decode: Double)? = nil, pue: Double = 1, carbonIntensity: Double? = nil) {

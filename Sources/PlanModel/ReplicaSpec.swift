@@ -12,6 +12,8 @@ public struct ReplicaSpec: Sendable, Equatable {
     /// Data-parallel attention groups of a mixture-of-experts replica
     /// (`ServingWorkload.attentionDataParallel`); 1 otherwise.
     public var attentionDataParallel: Int = 1
+    /// Pipeline-parallel stages (`ServingWorkload.pipelineStages`); 1 otherwise.
+    public var pipelineStages: Int = 1
     /// Concurrent requests per replica: the mean running batch of continuous batching
     /// (`SteadyStateServing`), or the static batch (fixed utilisation, one output token).
     public let batch: Int
@@ -63,12 +65,18 @@ public struct ReplicaSpec: Sendable, Equatable {
                   slots: s.slots, runningBatch: s.runningBatch)
         expertParallel = s.workload.expertParallel
         attentionDataParallel = s.workload.attentionDataParallel
+        pipelineStages = s.workload.pipelineStages
     }
 
-    /// "TP4", "EP8", "EP8+DP8": how the replica's devices are used.
+    /// Whether the replica uses more than tensor parallelism.
+    public var isBeyondTensorParallel: Bool { expertParallel > 1 || attentionDataParallel > 1 || pipelineStages > 1 }
+
+    /// "TP4", "PP2xTP4", "EP8", "EP8+DP8": how the replica's devices are used.
     public var parallelismLabel: String {
-        if expertParallel == 1 && attentionDataParallel == 1 { return "TP\(devices)" }
-        return "EP\(expertParallel)" + (attentionDataParallel > 1 ? "+DP\(attentionDataParallel)" : "")
+        let stage = devices / max(pipelineStages, 1)
+        let inner = expertParallel == 1 && attentionDataParallel == 1 ? "TP\(stage)"
+            : "EP\(expertParallel)" + (attentionDataParallel > 1 ? "+DP\(attentionDataParallel)" : "")
+        return pipelineStages > 1 ? "PP\(pipelineStages)x\(inner)" : inner
     }
 }
 
@@ -85,11 +93,11 @@ public enum ServingModel {
     /// SLO, the one with the fewest device-seconds per request (the cheapest). Nil when no
     /// degree meets the SLO even at batch 1.
     ///
-    /// A mixture-of-experts shape is planned in active parameters: `params` is N_act, and
-    /// the weights are every expert's (`totalServingParameters`). At each degree above 1 it
-    /// is also tried expert-parallel over all the devices, with attention tensor-parallel and
-    /// data-parallel (`ServingWorkload.expertParallel`, `attentionDataParallel`); the cheapest
-    /// layout wins.
+    /// With `pipeline` every degree above 1 is also tried as a pipeline (`layouts`), and a mixture-of-experts
+    /// shape, planned in active parameters (`params` is N_act, the weights every expert's:
+    /// `totalServingParameters`), expert-parallel over all the devices with attention tensor-
+    /// and data-parallel (`ServingWorkload.expertParallel`, `attentionDataParallel`); the
+    /// cheapest layout wins.
     ///
     /// The batch is the mean running batch of continuous batching in steady state
     /// (`SteadyStateServing`; the SLOs bound the mean TTFT and TPOT). Requests of one output
@@ -103,7 +111,7 @@ public enum ServingModel {
     /// token, TPOT one output token.
     public static func replica(
         option: ServingOption, params: Double, shape: ModelShape? = nil, prompt: Int, output: Int, slo: LatencySLO,
-        fixedUtilisation: (prefill: Double, decode: Double)?, pue: Double
+        fixedUtilisation: (prefill: Double, decode: Double)?, pue: Double, pipeline: Bool = false
     ) -> ReplicaSpec? {
         let profile = option.hardware
         if let u = fixedUtilisation {
@@ -132,11 +140,12 @@ public enum ServingModel {
         var devices = smallest
         while devices <= maximumDevices {
             var reachedLargestBatch = false
-            for (ep, dp) in layouts(shape: shape, devices: devices) {
+            for (ep, dp, pp) in layouts(shape: shape, devices: devices, pipeline: pipeline) {
                 var workload = base
                 workload.devices = devices
                 workload.expertParallel = ep
                 workload.attentionDataParallel = dp
+                workload.pipelineStages = pp
                 if output >= 2 {
                     if let running = try? SteadyStateServing.largestRunningBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
                         // The full steady state (queues, percentiles, energy) only for a degree
@@ -178,12 +187,19 @@ public enum ServingModel {
         shape.isMixtureOfExperts ? params * shape.parameterCount / shape.activeParameterCount : params
     }
 
-    /// The (expert-parallel, data-parallel attention) layouts tried at `devices`: tensor
-    /// parallelism, and for a mixture of experts over 2 or more devices expert parallelism
-    /// over all of them (if there are as many experts), with attention tensor- or data-parallel.
-    static func layouts(shape: ModelShape, devices: Int) -> [(Int, Int)] {
-        guard let e = shape.experts, devices > 1, devices <= e.experts else { return [(1, 1)] }
-        return [(1, 1), (devices, 1), (devices, devices)]
+    /// The (expert-parallel, data-parallel attention, pipeline stages) layouts tried at
+    /// `devices`: tensor parallelism; with `pipeline`, over 2 or more devices a pipeline of 2
+    /// stages (and of one stage per device from 4), tensor-parallel within each; and for a mixture of experts
+    /// expert parallelism over all the devices (if there are as many experts), with attention
+    /// tensor- or data-parallel.
+    static func layouts(shape: ModelShape, devices: Int, pipeline: Bool) -> [(Int, Int, Int)] {
+        guard devices > 1 else { return [(1, 1, 1)] }
+        var out = [(1, 1, 1)]
+        if pipeline {
+            for stages in Set([2, devices]).sorted() where stages <= shape.layers && devices % stages == 0 { out.append((1, 1, stages)) }
+        }
+        if let e = shape.experts, devices <= e.experts { out += [(devices, 1, 1), (devices, devices, 1)] }
+        return out
     }
 
     private static func meets(_ slo: LatencySLO, _ r: ReplicaSpec) -> Bool {

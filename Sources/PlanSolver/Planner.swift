@@ -202,7 +202,7 @@ public struct Planner: Sendable {
             let shape = problem.servingShape(params: params)
             return inf.options.map {
                 ServingModel.replica(option: $0, params: params, shape: shape, prompt: request.prompt, output: request.output, slo: inf.slo,
-                                     fixedUtilisation: inf.fixedUtilisation, pue: inf.pue)
+                                     fixedUtilisation: inf.fixedUtilisation, pue: inf.pue, pipeline: inf.pipelineParallel)
             }
         }
     }

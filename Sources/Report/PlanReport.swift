@@ -90,7 +90,7 @@ public enum PlanReport {
             ("precision", .string(a.replica.option.precision.rawValue)),
             ("replicas", a.replicasByMonth.isEmpty ? .null : .integer(a.peakReplicas)),
             ("devices_per_replica", .integer(a.replica.devices)),
-            ("parallelism", a.replica.expertParallel > 1 || a.replica.attentionDataParallel > 1 ? .string(a.replica.parallelismLabel) : nil),
+            ("parallelism", a.replica.isBeyondTensorParallel ? .string(a.replica.parallelismLabel) : nil),
             ("batch", .integer(a.replica.batch)),
             ("running_batch", .number(a.replica.runningBatch)),
             ("requests_per_second_per_replica", .number(a.replica.requestsPerSecond)),

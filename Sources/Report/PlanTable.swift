@@ -125,7 +125,7 @@ public enum PlanTable {
             ("serving", .string(a.replica.option.label)),
             ("peak replicas", months.isEmpty ? .null : .integer(a.peakReplicas)),
             ("devices each", .integer(a.replica.devices)),
-            ("layout", a.replica.expertParallel > 1 || a.replica.attentionDataParallel > 1 ? .string(a.replica.parallelismLabel) : nil),
+            ("layout", a.replica.isBeyondTensorParallel ? .string(a.replica.parallelismLabel) : nil),
             ("batch", .integer(a.replica.batch)),
             ("req/s each", .number(a.replica.requestsPerSecond)),
             ("replicas by month", months.isEmpty ? nil : .string(range(months))),

@@ -8,7 +8,7 @@ import PlanModel
 
 /// The `inference:` section of a scenario.
 enum InferenceSection {
-    static let keys = ["hardware", "precision", "demand", "slo", "mfu", "price_per_hour", "max_devices", "pue", "carbon_intensity", "efficiency"]
+    static let keys = ["hardware", "precision", "demand", "slo", "mfu", "price_per_hour", "max_devices", "pue", "carbon_intensity", "efficiency", "pipeline_parallel"]
 
     static func decode(_ v: YAMLValue, catalog: HardwareCatalog, directory: String) throws(InputError) -> InferenceSetup {
         let m = try v.mapping(allowed: keys)
@@ -58,10 +58,14 @@ enum InferenceSection {
         guard !options.isEmpty else { throw (precisionNode ?? hwNode).error("none of these accelerators supports the listed precisions") }
 
         let slo = try m.optional("slo").map(latencySLO) ?? LatencySLO()
-        return InferenceSetup(
+        var setup = InferenceSetup(
             options: options, demand: demand, slo: slo, fixedUtilisation: fixed,
             pue: try m.optional("pue")?.number(in: 1...3) ?? 1,
             carbonIntensity: try m.optional("carbon_intensity")?.nonNegativeNumber())
+        if let node = m.optional("pipeline_parallel") {
+            setup.pipelineParallel = try node.oneOf(["true", "false"]) == "true"
+        }
+        return setup
     }
 
     /// Applies an `efficiency:` block: either factor keys (`EfficiencyFactors.keys`, each

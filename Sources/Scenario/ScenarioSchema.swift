@@ -164,6 +164,8 @@ public enum ScenarioSchema {
                     ("mfu", obj([("prefill", fraction(0.001, 1)), ("decode", fraction(0.001, 1))], required: ["prefill", "decode"])),
                     ("price_per_hour", reportObject([("oneOf", .list([quantity, perHardware]))])),
                     ("max_devices", perHardware), ("pue", fraction(1, 3)), ("carbon_intensity", reportObject([("type", .string("number")), ("minimum", .integer(0))])),
+                    ("pipeline_parallel", reportObject([("type", .string("boolean")),
+                                                        ("description", .string("let replicas be pipelines of 2 or more stages (off: the pipeline model has no bubbles)"))])),
                     ("efficiency", efficiency),
                 ], required: ["demand"], description: "hardware is required unless the demand is a token total without a request shape (a pure-FLOP question)")),
                 ("objectives", reportObject([("type", .string("array")), ("items", objectives), ("minItems", .integer(1)), ("maxItems", .integer(2)), ("uniqueItems", .bool(true))])),

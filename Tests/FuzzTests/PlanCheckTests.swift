@@ -31,11 +31,15 @@ struct PlanCheckTests {
                     ttftMs: m.ttftMs, tpotMs: tpotMs ?? m.tpotMs, carbonIntensity: m.carbonIntensity)
     }
 
-    @Test(arguments: ["chat-assistant.yaml", "research-run.yaml", "code-model-data-constrained.yaml", "sardana-inference-aware.yaml", "robust-research-run.yaml", "llama-family-chat.yaml", "batch-summarisation.yaml", "moe-chat-assistant.yaml"])
+    @Test(arguments: ["chat-assistant.yaml", "research-run.yaml", "code-model-data-constrained.yaml", "sardana-inference-aware.yaml", "robust-research-run.yaml", "llama-family-chat.yaml", "batch-summarisation.yaml", "moe-chat-assistant.yaml",
+                      "../Tests/Fixtures/scenarios/pipeline-l40s.yaml", "../Tests/Fixtures/scenarios/moe-small-gpu.yaml"])
     func realAnswersPass(_ scenario: String) throws {
         let (outcome, problem) = try Self.solved(scenario)
         try #require(outcome.status == .optimal)
         #expect(PlanCheck.problems(outcome, problem) == [])
+        if scenario.hasSuffix("pipeline-l40s.yaml") {
+            #expect(outcome.recommended?.fleet.assignments.first?.replica.pipelineStages ?? 1 > 1)
+        }
     }
 
     /// A mixture-of-experts plan is checked in its architecture's problem: the joint law at its

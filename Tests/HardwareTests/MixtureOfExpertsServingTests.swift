@@ -194,3 +194,34 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// Pipeline parallelism (issues 15 and 17): the stage's weights read once per micro-batch,
+/// memory split over all devices, the stage boundaries crossed once per step
+/// (ReplicaParallelismTests: the planner chooses it where the link is slow).
+@Suite("Pipeline parallelism")
+struct PipelineParallelismTests {
+    @Test func stepCostsAsStated() throws {
+        let profile = TestProfiles.synthetic(memoryGB: 1000)
+        let shape = try #require(ModelCatalog.named("llama-3.1-8b")).shape
+        var w = ServingWorkload(shape: shape, batch: 32, promptTokens: 1, outputTokens: 2, devices: 4)
+        let tp = try Roofline.decodeStep(profile: profile, workload: w, context: 0)
+        w.pipelineStages = 4
+        let pp = try Roofline.decodeStep(profile: profile, workload: w, context: 0)
+        // The same FLOPs per device; each device holds a quarter of the layers but reads them
+        // for each of 4 micro-batches: the weights of one device under tensor parallelism x 4.
+        #expect(relativeDifference(pp.flops, tp.flops) < 1e-12)
+        let weights = w.matmulWeightBytes
+        let rows = 32 * Double(shape.hidden) * 2 / 4
+        #expect(relativeDifference(pp.bytes, weights + rows) < 1e-12)
+        #expect(relativeDifference(tp.bytes, weights / 4 + rows) < 1e-12)
+        // Three boundaries of 8 tokens' bf16 activations (10 µs, 100 GB/s), and no all-reduce.
+        let hop: Double = 10e-6 + 8 * Double(shape.hidden) * 2 / 100e9
+        #expect(relativeDifference(pp.communicationSeconds, 3 * hop) < 1e-12)
+        // Memory per device: a quarter of the weights and of the cache, as tensor parallelism.
+        var one = w
+        one.pipelineStages = 1
+        #expect(relativeDifference(MemoryFit(profile: profile, workload: w).weightBytes, MemoryFit(profile: profile, workload: one).weightBytes) < 1e-12)
+        w.pipelineStages = 3
+        #expect(throws: HardwareError.self) { try w.validate() }
+    }
+}

@@ -31,7 +31,7 @@ struct ReplicaParallelismTests {
         #expect(e.memory.fits && e.tpotSeconds > 0.030, "\(e.memory.requiredBytes / 1e9) GB needed, TPOT \(e.tpotSeconds)")
     }
 
-    /// The chosen degree is the cheapest: no other degree, at its own largest running batch
+    /// The chosen degree and layout are the cheapest: no other degree or layout, at its own largest running batch
     /// (continuous batching in steady state) within memory, stable queues and the SLO, serves a request for fewer device-seconds; and the chosen batch is
     /// the largest (one more breaks memory or the SLO).
     @Test(arguments: [("llama-3.1-8b", "l40s", Precision.fp8), ("llama-3.1-70b", "h100-sxm", .fp8), ("qwen3-32b", "a100-80gb", .bf16)])
@@ -40,23 +40,31 @@ struct ReplicaParallelismTests {
         let option = try Self.option(hardware, precision)
         let slo = LatencySLO(ttftSeconds: 1.5, tpotSeconds: 0.05)
         let spec = try #require(ServingModel.replica(option: option, params: shape.parameterCount, shape: shape, prompt: 800, output: 300,
-                                                     slo: slo, fixedUtilisation: nil, pue: 1))
-        func estimate(devices: Int, batch: Double) throws -> SteadyStateServing {
-            try SteadyStateServing(profile: option.hardware, workload: ServingWorkload(
-                shape: shape, parameters: shape.parameterCount, precision: precision, batch: 1, promptTokens: 800, outputTokens: 300, devices: devices),
-                runningBatch: batch)
+                                                     slo: slo, fixedUtilisation: nil, pue: 1, pipeline: true))
+        func estimate(devices: Int, stages: Int = 1, batch: Double) throws -> SteadyStateServing {
+            var w = ServingWorkload(shape: shape, parameters: shape.parameterCount, precision: precision, batch: 1, promptTokens: 800,
+                                    outputTokens: 300, devices: devices)
+            w.pipelineStages = stages
+            return try SteadyStateServing(profile: option.hardware, workload: w, runningBatch: batch)
         }
         func meets(_ s: SteadyStateServing) -> Bool { s.isStable && s.ttft.mean <= 1.5 && s.tpot.mean <= 0.05 }
-        let chosen = try estimate(devices: spec.devices, batch: spec.runningBatch)
+        let chosen = try estimate(devices: spec.devices, stages: spec.pipelineStages, batch: spec.runningBatch)
         #expect(meets(chosen), "TTFT \(chosen.ttft.mean) TPOT \(chosen.tpot.mean) stable \(chosen.isStable) slots \(chosen.slotUtilisation) prefill \(chosen.prefillUtilisation) batch \(spec.batch) of \(chosen.slots), running \(spec.runningBatch) on \(spec.devices), engine \(chosen.engineUtilisation)")
-        if spec.runningBatch < Double(ServingModel.maximumBatch) { #expect(!meets(try estimate(devices: spec.devices, batch: spec.runningBatch * (1 + 1e-6) + (spec.runningBatch == spec.runningBatch.rounded() ? 1 : 0)))) }
-        // Every degree, every running batch on a coarse grid and the batches next to the chosen one: none cheaper.
+        if spec.runningBatch < Double(ServingModel.maximumBatch) {
+            #expect(!meets(try estimate(devices: spec.devices, stages: spec.pipelineStages,
+                                        batch: spec.runningBatch * (1 + 1e-6) + (spec.runningBatch == spec.runningBatch.rounded() ? 1 : 0))))
+        }
+        // Every degree and layout (tensor parallelism, pipelines of 2 and of one stage per
+        // device), every running batch on a coarse grid and the batches next to the chosen
+        // one: none cheaper.
         let chosenCost = Double(spec.devices) / chosen.requestsPerSecond
         for devices in [1, 2, 4, 8] {
-            for batch in Set([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, spec.batch - 1, spec.batch + 1]) where batch >= 1 && batch <= 1024 {
-                let s = try estimate(devices: devices, batch: Double(batch))
-                guard meets(s) else { continue }
-                #expect(Double(devices) / s.requestsPerSecond >= chosenCost * (1 - 1e-9), "\(model): \(devices) devices at batch \(batch)")
+            for stages in Set([1, 2, devices]) where devices % stages == 0 {
+                for batch in Set([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, spec.batch - 1, spec.batch + 1]) where batch >= 1 && batch <= 1024 {
+                    let s = try estimate(devices: devices, stages: stages, batch: Double(batch))
+                    guard meets(s) else { continue }
+                    #expect(Double(devices) / s.requestsPerSecond >= chosenCost * (1 - 1e-9), "\(model): \(devices) devices, \(stages) stages at batch \(batch)")
+                }
             }
         }
     }
@@ -124,5 +132,21 @@ struct SLORelaxationTests {
         // At the reported target a plan exists; 2% below it none does.
         #expect(try PlanOutcome.solve(try Self.problem(tpotMs: needed), frontierX: .loss, frontierY: .cost, points: 5).status == .optimal)
         #expect(try PlanOutcome.solve(try Self.problem(tpotMs: needed / 1.02), frontierX: .loss, frontierY: .cost, points: 5).status == .infeasible)
+    }
+
+    /// On a slow link (1 GB/s, 1 ms) a 70B model on 8 devices is cheaper as a pipeline: tensor
+    /// parallelism's 160 all-reduces per step cost more than re-reading the weights.
+    @Test func thePlannerChoosesAPipelineOnASlowLink() throws {
+        var profile = try ReplicaParallelismTests.catalog.profile(named: "h100-sxm")
+        profile.interconnectGBps = SourcedValue(1, source: "test")
+        profile.interconnectLatencyUS = SourcedValue(1000, source: "test")
+        let option = ServingOption(hardware: profile, precision: .bf16)
+        let spec = try #require(ServingModel.replica(option: option, params: 70e9, prompt: 200, output: 200, slo: LatencySLO(),
+                                                     fixedUtilisation: nil, pue: 1, pipeline: true))
+        #expect(spec.pipelineStages > 1, "\(spec.parallelismLabel)")
+        // Without the opt-in (inference.pipeline_parallel) it stays tensor-parallel.
+        let plain = try #require(ServingModel.replica(option: option, params: 70e9, prompt: 200, output: 200, slo: LatencySLO(),
+                                                      fixedUtilisation: nil, pue: 1))
+        #expect(plain.pipelineStages == 1 && plain.deviceSecondsPerRequest >= spec.deviceSecondsPerRequest * (1 - 1e-9))
     }
 }

@@ -60,6 +60,9 @@ struct Estimate: ParsableCommand {
     @Option(help: "Data-parallel attention groups G of a mixture-of-experts model: each of G groups of devices/G keeps its own copy of the non-expert weights and serves batch/G sequences, with all-to-alls in the MoE layers (SGLang's --enable-dp-attention).")
     var attentionDataParallel: Int = 1
 
+    @Option(help: "Pipeline-parallel stages P: the layers split over P stages of devices/P devices each, the batch into P micro-batches (vLLM's --pipeline-parallel-size).")
+    var pipelineParallel: Int = 1
+
     @Option(help: "The busiest expert-parallel group's expert load over the mean, at least 1 (1: uniform routing).")
     var routingImbalance: Double = 1
 
@@ -105,8 +108,12 @@ struct Estimate: ParsableCommand {
             throw ValidationError("--bf16-layers takes attention, lm-head or both (comma-separated), or non-experts, found '\(bad)'.")
         }
         if let d = trainingDevices, d < 1 { throw ValidationError("--training-devices must be at least 1, found \(d).") }
-        for (flag, v) in [("--expert-parallel", expertParallel), ("--attention-data-parallel", attentionDataParallel)] where v < 1 || devices % v != 0 {
-            throw ValidationError("\(flag) must be at least 1 and divide --devices (\(devices)), found \(v).")
+        if pipelineParallel < 1 || devices % pipelineParallel != 0 {
+            throw ValidationError("--pipeline-parallel must be at least 1 and divide --devices (\(devices)), found \(pipelineParallel).")
+        }
+        let stage = devices / max(pipelineParallel, 1)
+        for (flag, v) in [("--expert-parallel", expertParallel), ("--attention-data-parallel", attentionDataParallel)] where v < 1 || stage % v != 0 {
+            throw ValidationError("\(flag) must be at least 1 and divide the \(stage) devices of a pipeline stage (--devices / --pipeline-parallel), found \(v).")
         }
         if !(routingImbalance >= 1 && routingImbalance.isFinite) {
             throw ValidationError("--routing-imbalance must be at least 1 (uniform routing), found \(routingImbalance).")
@@ -130,6 +137,7 @@ struct Estimate: ParsableCommand {
                                        batch: batch, promptTokens: promptTokens, outputTokens: outputTokens, devices: devices)
         workload.expertParallel = expertParallel
         workload.attentionDataParallel = attentionDataParallel
+        workload.pipelineStages = pipelineParallel
         workload.routingImbalance = routingImbalance
         for (flag, v) in [("--expert-parallel", expertParallel), ("--attention-data-parallel", attentionDataParallel)] where v > 1 && !shape.isMixtureOfExperts {
             throw CLIFailure.badInput("\(flag) needs a mixture-of-experts model; \(name ?? "this shape") is dense")

@@ -72,6 +72,7 @@ enum HardwareReport {
             ("output_tokens", .integer(w.outputTokens)), ("devices", .integer(w.devices)),
             ("expert_parallel", w.shape.isMixtureOfExperts ? .integer(w.expertParallel) : nil),
             ("attention_data_parallel", w.shape.isMixtureOfExperts ? .integer(w.attentionDataParallel) : nil),
+            ("pipeline_stages", w.pipelineStages > 1 ? .integer(w.pipelineStages) : nil),
             ("ttft_ms", .number(e.ttftSeconds * 1000)), ("tpot_ms", .number(e.tpotSeconds * 1000)),
             ("request_latency_s", .number(e.requestSeconds)),
             ("tokens_per_second", .number(e.tokensPerSecond)), ("requests_per_second", .number(e.requestsPerSecond)),

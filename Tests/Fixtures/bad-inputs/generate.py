@@ -946,7 +946,11 @@ EST = "estimate --hardware h100-sxm --model {} --batch 1 --prompt-tokens 100 --o
 add("moe", "expert-parallel-dense.txt", "estimate flags\n", EST.format("llama-3.1-8b", "--devices 2 --expert-parallel 2"), 2,
     "--expert-parallel needs a mixture-of-experts model; llama-3.1-8b is dense", where="")
 add("moe", "expert-parallel-not-dividing.txt", "estimate flags\n", EST.format("mixtral-8x7b", "--devices 4 --expert-parallel 3"), 2,
-    "--expert-parallel must be at least 1 and divide --devices (4), found 3", where="")
+    "--expert-parallel must be at least 1 and divide the 4 devices of a pipeline stage", where="")
+add("moe", "pipeline-not-dividing.txt", "estimate flags\n", EST.format("llama-3.1-8b", "--devices 4 --pipeline-parallel 3"), 2,
+    "--pipeline-parallel must be at least 1 and divide --devices (4), found 3", where="")
+add("moe", "pipeline-beyond-layers.txt", "estimate flags\n", EST.format("llama-3.2-1b", "--devices 32 --pipeline-parallel 32"), 2,
+    "the pipeline stages (32) cannot exceed the 16 layers", where="")
 add("moe", "non-experts-dense.txt", "estimate flags\n", EST.format("qwen3-8b", "--precision int4 --bf16-layers non-experts"), 2,
     "--bf16-layers non-experts needs a mixture-of-experts model", where="")
 add("moe", "fp4-kv-cache.txt", "estimate flags\n", EST.format("gpt-oss-120b", "--precision mxfp4 --kv-cache-precision mxfp4"), 2,
