@@ -94,7 +94,7 @@ public enum Roofline {
         let bytesPerSequence: Double, bytesPerPrefillToken: Double
         let idleW: Double, tdpW: Double
         let decodeCompute: Double, prefillCompute: Double, decodeBandwidth: Double, bandwidth: Double
-        let linkLatency: Double, linkBandwidth: Double, devices: Int, hidden: Double, layers: Double
+        let linkLatency: Double, linkBandwidth: Double, hidden: Double, layers: Double
         let attentionGroups: Int, moeLayers: Double, activeExperts: Int, stages: Int, stageDevices: Int
         let overhead: Double, decodePower: Double, prefillPower: Double
 
@@ -125,7 +125,6 @@ public enum Roofline {
             bandwidth = profile.memoryBandwidth
             linkLatency = profile.interconnectLatency
             linkBandwidth = profile.interconnectBandwidth
-            devices = w.devices
             hidden = Double(w.shape.hidden)
             layers = Double(w.shape.layers)
             attentionGroups = w.attentionDataParallel
@@ -263,13 +262,8 @@ public enum Roofline {
         return latency + tokens / g * remoteGroups * 2 * hidden / bandwidth
     }
 
-    /// Time of the 2 L all-reduces of one pass over `tokens` tokens; 0 for one device.
-    public static func allReduceSeconds(profile: HardwareProfile, workload w: ServingWorkload, tokens: Double) -> Double {
-        allReduceSeconds(latency: profile.interconnectLatency, bandwidth: profile.interconnectBandwidth, devices: w.devices,
-                         hidden: Double(w.shape.hidden), layers: Double(w.shape.layers), tokens: tokens)
-    }
-
-    /// `allReduceSeconds` from the numbers: link latency (s) and bandwidth (bytes/s).
+    /// Time of the 2 L all-reduces of one pass over `tokens` tokens on `devices` tensor-parallel
+    /// devices, from link latency (s) and bandwidth (bytes/s); 0 for one device.
     @inline(__always)
     static func allReduceSeconds(latency: Double, bandwidth: Double, devices: Int, hidden: Double, layers: Double, tokens: Double) -> Double {
         guard devices > 1 else { return 0 }
