@@ -91,14 +91,35 @@ struct IndependentMetrics {
                 let requests = Self.requests(f, month: m)
                 inferenceFLOPs += 2 * n * requests * (f.promptTokens + f.outputTokens)
                 let capacity = fleet.assignments.reduce(0.0) { $0 + Double($1.replicasByMonth[m]) * $1.replica.requestsPerSecond }
+                let reserved = Dictionary(uniqueKeysWithValues: fleet.reservations.map { ($0.hardware, $0) })
+                var inUse: [String: Int] = [:]
                 for a in fleet.assignments {
                     let replicas = Double(a.replicasByMonth[m])
                     let provisioned = replicas * Double(a.replica.devices) * Self.secondsPerMonth
-                    inferenceCost += provisioned / 3600 * a.replica.option.usdPerDeviceHour
+                    if reserved[a.replica.option.hardware.name] == nil {
+                        inferenceCost += provisioned / 3600 * a.replica.option.usdPerDeviceHour
+                    } else {
+                        inUse[a.replica.option.hardware.name, default: 0] += a.replicasByMonth[m] * a.replica.devices
+                    }
+                    if m > 0 {
+                        inferenceCost += Double(abs(a.replicasByMonth[m] - a.replicasByMonth[m - 1])) * fleet.changeCostReplicaHours
+                            * Double(a.replica.devices) * a.replica.option.usdPerDeviceHour
+                    }
                     let served = capacity > 0 ? requests * replicas * a.replica.requestsPerSecond / capacity : 0
                     let busy = min(provisioned, served * Double(a.replica.devices) / a.replica.requestsPerSecond)
                     inferenceEnergyKWh += (served * a.replica.busyJoulesPerRequest
                         + (provisioned - busy) * a.replica.option.hardware.idleW.value * inf.pue) / 3.6e6
+                }
+                // Reserved accelerators: devices beyond the term's commitment are on demand.
+                for (name, r) in reserved {
+                    let beyond = max(0, (inUse[name] ?? 0) - r.devicesByTerm[m / r.termMonths])
+                    inferenceCost += Double(beyond) * Self.secondsPerMonth / 3600 * r.usdPerDeviceHour
+                }
+            }
+            // Each term's commitment, paid in full (even months past the horizon).
+            for r in fleet.reservations {
+                for held in r.devicesByTerm {
+                    inferenceCost += Double(held) * Double(r.termMonths) * Self.secondsPerMonth / 3600 * r.usdPerDeviceHour * (1 - r.discount)
                 }
             }
         }

@@ -138,13 +138,24 @@ public final class GLPKProblem {
     /// `relativeGap` must be at least 0 and `timeLimitSeconds` positive; GLPK checks both
     /// itself, and its error on a bad value arrives as `GLPKError.internalError` through the
     /// error hook (the process survives, this thread's problems are lost).
-    public func solveMIP(relativeGap: Double = 1e-9, timeLimitSeconds: Int? = nil) throws(GLPKError) -> SolverStatus {
+    ///
+    /// `cuts` turns on GLPK's cutting planes (mixed-integer rounding, Gomory's mixed-integer,
+    /// cover and clique cuts) and its feasibility-pump heuristic: slower per node, but far fewer
+    /// nodes on problems whose LP relaxation is weak (general integers linked over many rows).
+    public func solveMIP(relativeGap: Double = 1e-9, timeLimitSeconds: Int? = nil, cuts: Bool = false) throws(GLPKError) -> SolverStatus {
         let p = try live()
         guard columnCount > 0 else { throw .indexOutOfRange(kind: "column", index: 0, count: 0) }
         try Self.checkFinite(relativeGap, what: "MIP gap")
         var parm = glp_iocp()
         sp_glp_quiet_iocp(&parm)
         parm.presolve = GLP_ON
+        if cuts {
+            parm.mir_cuts = GLP_ON
+            parm.gmi_cuts = GLP_ON
+            parm.cov_cuts = GLP_ON
+            parm.clq_cuts = GLP_ON
+            parm.fp_heur = GLP_ON
+        }
         parm.mip_gap = relativeGap
         if let limit = timeLimitSeconds { parm.tm_lim = Int32(clamping: limit * 1000) }
         GLPKEnvironment.clearOutput()

@@ -72,7 +72,8 @@ public enum PlanEvaluator {
 
     /// Cost (USD) and energy (J) of serving, month by month (one entry for a token total).
     ///
-    /// A forecast: each month pays for its provisioned replicas for the whole month; requests
+    /// A forecast: each month pays for its provisioned replicas for the whole month, as bought
+    /// (`Fleet.cost(month:months:)`: on demand, its share of reserved terms, changes); requests
     /// are shared among assignments in proportion to their capacity; busy device time draws the
     /// replica's busy energy, and the rest of the provisioned device time idles at idle power.
     /// A token total: the fleet is busy all the time it is paid for.
@@ -84,13 +85,15 @@ public enum PlanEvaluator {
             let deviceHours = requests * a.replica.deviceSecondsPerRequest / 3600
             return [(deviceHours * a.replica.option.usdPerDeviceHour, requests * a.replica.busyJoulesPerRequest)]
         case .forecast(let forecast):
-            return forecast.series().enumerated().map { m, month in
-                var usd = 0.0, joules = 0.0
+            let series = forecast.series()
+            return series.enumerated().map { m, month in
+                let bought = fleet.cost(month: m, months: series.count)
+                let usd = bought.onDemand + bought.reserved + bought.changes
+                var joules = 0.0
                 let capacity = fleet.capacity(month: m)
                 for a in fleet.assignments {
                     let replicas = Double(a.replicasByMonth[m])
                     let provisionedSeconds = replicas * Double(a.replica.devices) * Fleet.hoursPerMonth * 3600
-                    usd += provisionedSeconds / 3600 * a.replica.option.usdPerDeviceHour
                     let share = capacity > 0 ? replicas * a.replica.requestsPerSecond / capacity : 0
                     let requests = month.requests * share
                     let busySeconds = min(provisionedSeconds, requests * a.replica.deviceSecondsPerRequest)

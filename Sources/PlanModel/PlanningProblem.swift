@@ -120,6 +120,9 @@ public struct InferenceSetup: Sendable {
     /// the pipeline model has no bubbles or per-micro-batch scheduling cost, so within an
     /// NVLink node, where engines run tensor parallelism, it would look cheaper than it is.
     public var pipelineParallel = false
+    /// How serving capacity is bought (on demand by default; reservations, change costs and
+    /// per-option minimums size the fleet over the whole horizon).
+    public var purchasing = CapacityPurchasing.onDemand
 
     public init(options: [ServingOption], demand: InferenceDemand, slo: LatencySLO = LatencySLO(),
                 fixedUtilisation: (prefill: Double, decode: Double)? = nil, pue: Double = 1, carbonIntensity: Double? = nil) {

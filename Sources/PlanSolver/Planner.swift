@@ -178,7 +178,7 @@ public struct Planner: Sendable {
             return SizedFleet(slots: slots, counts: [], fleet: fleet)
         case .forecast(let forecast):
             do {
-                return try FleetSizer.size(slots: slots, demand: forecast, smaller: smaller, larger: larger)
+                return try FleetSizer.size(slots: slots, demand: forecast, smaller: smaller, larger: larger, purchasing: inf.purchasing)
             } catch {
                 switch error {
                 case .noServingOption: throw .noServingOption(params: params)
@@ -213,8 +213,11 @@ public struct Planner: Sendable {
     func servingCostLowerBound(params: Double) -> Double? {
         guard let inf = problem.inference, case .forecast(let forecast) = inf.demand else { return nil }
         return fleets.servingCostBound(params: params) {
+            // Reserved device-hours cost at least (1 - the largest discount) of the on-demand
+            // price and changes cost nothing less than zero, so the scaled bound still holds.
             let bound = HourlyCostBound(replicaSlots(inf, params: params))
-            return forecast.series().reduce(0.0) { $0 + bound.at(peak: $1.peakRequestsPerSecond) * FleetSizer.hoursPerMonth }
+            let fraction = inf.purchasing.cheapestPriceFraction
+            return forecast.series().reduce(0.0) { $0 + bound.at(peak: $1.peakRequestsPerSecond) * FleetSizer.hoursPerMonth * fraction }
         }
     }
 

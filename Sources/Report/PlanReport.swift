@@ -42,6 +42,8 @@ public enum PlanReport {
             ("train_devices", .integer(m.trainDevices)),
             ("train_device_hours", .number(m.trainDeviceHours)),
             ("fleet", .list(m.fleet.assignments.map(fleetEntry))),
+            ("reservations", m.fleet.reservations.isEmpty ? nil : .list(m.fleet.reservations.map(reservationEntry))),
+            ("change_cost_replica_hours", m.fleet.changeCostReplicaHours > 0 ? .number(m.fleet.changeCostReplicaHours) : nil),
             ("serving_device_hours", .number(m.fleet.busyDeviceHours)),
             ("tpot_ms", .number(m.tpotMs)),
             ("ttft_ms", .number(m.ttftMs)),
@@ -104,13 +106,29 @@ public enum PlanReport {
         ])
     }
 
+    /// Devices reserved for each term of one accelerator (`FleetReservation`).
+    static func reservationEntry(_ r: FleetReservation) -> ReportValue {
+        reportObject([
+            ("hardware", .string(r.hardware)),
+            ("term_months", .integer(r.termMonths)),
+            ("discount", .number(r.discount)),
+            ("usd_per_device_hour", .number(r.reservedUSDPerDeviceHour)),
+            ("devices_by_term", .list(r.devicesByTerm.map { .integer($0) })),
+        ])
+    }
+
     /// A frontier point with the objectives it trades off, for tables and CSV.
     public static func frontierRow(_ m: PlanMetrics, knee: Bool, warnings: [Warning]) -> ReportValue {
         guard case .object(var pairs) = point(m, warnings: warnings) else { return point(m, warnings: warnings) }
-        pairs.removeAll { ["fleet", "replicas_by_month"].contains($0.0) }
+        pairs.removeAll { ["fleet", "replicas_by_month", "reservations"].contains($0.0) }
         pairs.append(("fleet", .string(m.fleet.assignments.map {
             $0.replicasByMonth.isEmpty ? $0.replica.option.label : "\($0.peakReplicas)x \($0.replica.option.label)"
         }.joined(separator: " + "))))
+        if !m.fleet.reservations.isEmpty {
+            pairs.append(("reserved", .string(m.fleet.reservations.map {
+                "\($0.devicesByTerm.map(String.init).joined(separator: "/")) \($0.hardware) for \($0.termMonths) months"
+            }.joined(separator: " + "))))
+        }
         pairs.append(("knee", .bool(knee)))
         return .object(pairs)
     }

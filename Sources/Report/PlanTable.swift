@@ -16,6 +16,11 @@ public enum PlanTable {
         var out: [(String, ReportValue?)] = [("scenario", .string(scenario)), ("status", .string(o.status.rawValue))]
         out.append(("recommended", o.recommended.map(plan) ?? .null))
         if let r = o.recommended, !r.fleet.assignments.isEmpty { out.append(("fleet", .list(r.fleet.assignments.map(fleetRow)))) }
+        if let r = o.recommended, !r.fleet.reservations.isEmpty {
+            out.append(("reserved", .string(r.fleet.reservations.map {
+                "\($0.hardware): \($0.devicesByTerm.map(String.init).joined(separator: ", ")) devices in \($0.termMonths)-month terms at \(Int(($0.discount * 100).rounded()))% off"
+            }.joined(separator: "; "))))
+        }
         out.append(("recommendation", .string(o.recommendation)))
         if let f = o.frontier {
             out.append(("frontier axes", .string("\(f.y.rawValue) against \(f.x.rawValue)")))

@@ -8,7 +8,7 @@ import PlanModel
 
 /// The `inference:` section of a scenario.
 enum InferenceSection {
-    static let keys = ["hardware", "precision", "demand", "slo", "mfu", "price_per_hour", "max_devices", "pue", "carbon_intensity", "efficiency", "pipeline_parallel"]
+    static let keys = ["hardware", "precision", "demand", "slo", "mfu", "price_per_hour", "max_devices", "pue", "carbon_intensity", "efficiency", "pipeline_parallel", "purchasing"]
 
     static func decode(_ v: YAMLValue, catalog: HardwareCatalog, directory: String) throws(InputError) -> InferenceSetup {
         let m = try v.mapping(allowed: keys)
@@ -22,7 +22,7 @@ enum InferenceSection {
         // A lifetime token total with no request shape and no fixed utilisation asks only for
         // FLOPs (Sardana et al.'s setting): no serving model, so no hardware is needed.
         if flopsOnly {
-            for key in ["slo", "price_per_hour", "max_devices", "efficiency"] {
+            for key in ["slo", "price_per_hour", "max_devices", "efficiency", "purchasing"] {
                 if let node = m.optional(key) {
                     throw node.error("'\(key)' needs a serving model; a token total without prompt_tokens and output_tokens (or a fixed 'mfu') counts inference in FLOPs only")
                 }
@@ -64,6 +64,12 @@ enum InferenceSection {
             carbonIntensity: try m.optional("carbon_intensity")?.nonNegativeNumber())
         if let node = m.optional("pipeline_parallel") {
             setup.pipelineParallel = try node.oneOf(["true", "false"]) == "true"
+        }
+        if let node = m.optional("purchasing") {
+            guard case .forecast = demand else {
+                throw node.error("'purchasing' needs a monthly forecast (horizon_months): a lifetime 'tokens' total is served by a fleet that is busy all the time it is paid for")
+            }
+            setup.purchasing = try PurchasingSection.decode(node, hardware: hardware)
         }
         return setup
     }

@@ -167,6 +167,15 @@ public enum ScenarioSchema {
                     ("pipeline_parallel", reportObject([("type", .string("boolean")),
                                                         ("description", .string("let replicas be pipelines of 2 or more stages (off: the pipeline model has no bubbles)"))])),
                     ("efficiency", efficiency),
+                    ("purchasing", obj([
+                        ("reserved", obj([
+                            ("term_months", reportObject([("type", .string("integer")), ("minimum", .integer(1)), ("maximum", .integer(120))])),
+                            ("discount", reportObject([("oneOf", .list([fraction(0, 0.95), reportObject([
+                                ("type", .string("object")), ("additionalProperties", fraction(0, 0.95))])]))])),
+                        ], required: ["term_months", "discount"], description: "devices committed for terms from month 0 at a fraction off on-demand, paid for every month of a term")),
+                        ("change_cost_replica_hours", reportObject([("type", .string("number")), ("minimum", .integer(0)), ("maximum", .integer(8766)),
+                                                                    ("description", .string("replica-hours of a replica's price per replica added or removed between months"))])),
+                    ], description: "how serving capacity is bought (default: on demand, month by month); needs a monthly forecast")),
                 ], required: ["demand"], description: "hardware is required unless the demand is a token total without a request shape (a pure-FLOP question)")),
                 ("objectives", reportObject([("type", .string("array")), ("items", objectives), ("minItems", .integer(1)), ("maxItems", .integer(2)), ("uniqueItems", .bool(true))])),
                 ("constraints", obj([

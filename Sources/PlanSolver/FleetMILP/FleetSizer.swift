@@ -48,11 +48,19 @@ public enum FleetSizer {
     /// `smaller` and `larger`, when given, are fleets sized for a smaller and a larger model of
     /// the same problem (the nearest ones); their months are reused where the certificates in
     /// the type's documentation hold.
+    ///
+    /// Purchasing terms that link months (`CapacityPurchasing.couplesMonths`) size the whole
+    /// horizon as one MILP (`FleetHorizon`), with no reuse of neighbouring fleets.
     public static func size(slots: [ReplicaSpec?], demand: DemandForecast, smaller: SizedFleet? = nil,
-                            larger: SizedFleet? = nil) throws(Failure) -> SizedFleet {
+                            larger: SizedFleet? = nil, purchasing: CapacityPurchasing = .onDemand) throws(Failure) -> SizedFleet {
         let active = undominated(slots)
         guard !active.isEmpty else { throw .noServingOption }
         let months = demand.series()
+        if purchasing.couplesMonths {
+            let sized = try FleetHorizon.size(slots: slots, active: active, peaks: months.map(\.peakRequestsPerSecond), purchasing: purchasing)
+            return SizedFleet(slots: slots, counts: sized.counts,
+                              fleet: fleet(slots, sized.counts, reservations: sized.reservations, changeCost: purchasing.changeCostReplicaHours))
+        }
         // The smaller model's months are lower bounds here only if its options dominate these.
         let bound = smaller.flatMap { $0.counts.count == months.count && dominates($0.slots, slots) ? $0 : nil }
         let above = larger.flatMap { $0.counts.count == months.count ? $0 : nil }
@@ -83,11 +91,16 @@ public enum FleetSizer {
             solved[peak] = answer
             counts.append(answer)
         }
+        return SizedFleet(slots: slots, counts: counts, fleet: fleet(slots, counts))
+    }
+
+    /// The fleet of `counts[month][slot]` replicas: an assignment per option used in some month.
+    static func fleet(_ slots: [ReplicaSpec?], _ counts: [[Int]], reservations: [FleetReservation] = [], changeCost: Double = 0) -> Fleet {
         let assignments = slots.indices.compactMap { i -> FleetAssignment? in
             guard let spec = slots[i], counts.contains(where: { $0[i] > 0 }) else { return nil }
             return FleetAssignment(replica: spec, replicasByMonth: counts.map { $0[i] })
         }
-        return SizedFleet(slots: slots, counts: counts, fleet: Fleet(assignments: assignments))
+        return Fleet(assignments: assignments, reservations: reservations, changeCostReplicaHours: changeCost)
     }
 
     /// What `counts` replicas of each option cost per hour (USD/h) with these specs; infinite
@@ -257,6 +270,14 @@ struct HourlyCostBound {
 
 /// A fleet sized for one model size, with what a larger size needs to reuse its months.
 public struct SizedFleet: Sendable {
+    /// What the fleet costs over its horizon, USD (`Fleet.cost(month:months:)` summed).
+    public var horizonUSD: Double {
+        (0..<counts.count).reduce(0.0) { total, m in
+            let c = fleet.cost(month: m, months: counts.count)
+            return total + c.onDemand + c.reserved + c.changes
+        }
+    }
+
     /// Replica spec of each serving option of the problem, in the problem's order (nil where
     /// the option cannot run the model).
     public let slots: [ReplicaSpec?]

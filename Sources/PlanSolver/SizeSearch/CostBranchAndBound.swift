@@ -198,8 +198,15 @@ final class CostBranchAndBound {
         if serves(fleet, mid) { return push(mid, cell.b, fleet, cost: cost) }
         let here = HourlyCostBound(slots(mid))
         var lower = 0.0
-        for (m, counts) in fleet.counts.enumerated() {
-            lower += max(FleetSizer.hourlyCost(counts, fleet.slots), here.at(peak: peaks[m])) * FleetSizer.hoursPerMonth
+        if inference.purchasing.couplesMonths {
+            // Months are linked: the whole horizon's cost at a bounds it here (the MILP here is
+            // a restriction of a's), and so does the scaled LP bound month by month.
+            let fraction = inference.purchasing.cheapestPriceFraction
+            lower = max(cost, peaks.reduce(0.0) { $0 + here.at(peak: $1) * FleetSizer.hoursPerMonth * fraction })
+        } else {
+            for (m, counts) in fleet.counts.enumerated() {
+                lower += max(FleetSizer.hourlyCost(counts, fleet.slots), here.at(peak: peaks[m])) * FleetSizer.hoursPerMonth
+            }
         }
         let bound = trainingBound(mid, cell.b) + lower
         if !prunable(bound) { open.insert(OpenCell(cell: Cell(a: mid, b: cell.b, serving: .unsized, bound: bound))) }

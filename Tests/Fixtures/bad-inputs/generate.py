@@ -979,6 +979,26 @@ add("moe", "downscale-architecture-dense-law.yaml", MOE_DOWN.replace("law: { moe
     "downscale $F", 2, "comparing architectures needs the joint law", at="[dense, moe]")
 
 
+
+# Capacity purchasing (inference.purchasing).
+PURCHASE_AT = "    tpot_ms: 60\n"
+def purchase(name, block, message, at):
+    scen(name, PURCHASE_AT, PURCHASE_AT + "  purchasing:\n" + block, message, at=at)
+purchase("purchasing-discount-above-range.yaml", "    reserved: {term_months: 12, discount: 1.2}\n",
+         "'inference.purchasing.reserved.discount' must be between 0 and 0.95, found 1.2", at="1.2")
+purchase("purchasing-term-zero.yaml", "    reserved: {term_months: 0, discount: 0.3}\n",
+         "'inference.purchasing.reserved.term_months' must be a whole number from 1 to 120, found '0'", at=("0, discount", 0))
+purchase("purchasing-discount-unknown-hardware.yaml", "    reserved: {term_months: 12, discount: {a100-80gb: 0.3}}\n",
+         "unknown key 'a100-80gb' in 'inference.purchasing.reserved.discount'", at="a100-80gb")
+purchase("purchasing-discount-missing.yaml", "    reserved: {term_months: 12}\n",
+         "'inference.purchasing.reserved' is missing the required key 'discount'", at="{term_months")
+purchase("purchasing-discount-empty.yaml", "    reserved: {term_months: 12, discount: {}}\n",
+         "'inference.purchasing.reserved.discount' needs a fraction", at="{}}")
+purchase("purchasing-change-cost-negative.yaml", "    change_cost_replica_hours: -1\n",
+         "'inference.purchasing.change_cost_replica_hours' must be between 0 and 8766, found -1", at="-1")
+purchase("purchasing-unknown-key.yaml", "    min_replicas: 2\n",
+         "unknown key 'min_replicas' in 'inference.purchasing'", at="min_replicas")
+
 def main():
     for kind in KINDS:
         shutil.rmtree(os.path.join(HERE, kind), ignore_errors=True)
