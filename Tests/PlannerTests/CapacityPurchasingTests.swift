@@ -1,6 +1,5 @@
 import Demand
 import Foundation
-import Fuzzing
 import PlanModel
 import PlanSolver
 import Scenario
@@ -116,7 +115,7 @@ struct CapacityPurchasingTests {
 
     /// The bundled llama-family-chat scenario bought with reservations and a change cost: no
     /// dearer than on demand (an on-demand fleet is a feasible purchase), each option's counts
-    /// move in one direction only (no flipping), and the plan passes the independent check.
+    /// move in one direction only (no flipping). PlanCheckTests re-verifies the plan independently.
     @Test func reservedPlanIsCheaperAndStable() throws {
         let spec = try ScenarioSpec.load(path: Fixtures.path("Tests/Fixtures/scenarios/reserved-fleet.yaml"), catalog: Self.catalog)
         let reserved = try PlanOutcome.solve(spec.problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y, points: 4)
@@ -131,6 +130,5 @@ struct CapacityPurchasingTests {
             let steps = zip(a.replicasByMonth.dropFirst(), a.replicasByMonth).map { $0 - $1 }.filter { $0 != 0 }
             #expect(steps.allSatisfy { $0 > 0 } || steps.allSatisfy { $0 < 0 }, "\(a.replica.option.label) flips: \(a.replicasByMonth)")
         }
-        #expect(PlanCheck.problems(reserved, spec.problem) == [])
     }
 }
