@@ -38,21 +38,7 @@ enum FleetHorizon {
         if !covers(answer.counts, replicas, peaks) {
             answer = try solve(replicas, peaks: peaks, purchasing: purchasing, margin: FleetSizer.capacityMargin)
         }
-        // Should a month still fall short (it cannot with the margin above), top it up with the
-        // cheapest replica per request per second that the caps allow.
-        for m in peaks.indices {
-            while capacity(answer.counts[m], replicas) < peaks[m] {
-                func price(_ k: Int) -> Double { replicas[k].replicaHourUSD / replicas[k].requestsPerSecond }
-                let room = replicas.indices.filter { k in
-                    guard let cap = replicas[k].option.maxDevices else { return true }
-                    let used = replicas.indices.filter { replicas[$0].option.hardware.name == replicas[k].option.hardware.name }
-                        .reduce(0) { $0 + answer.counts[m][$1] * replicas[$1].devices }
-                    return used + replicas[k].devices <= cap
-                }
-                guard let k = room.min(by: { price($0) < price($1) }) else { throw .capacityShort(month: m) }
-                answer.counts[m][k] += 1
-            }
-        }
+        for m in peaks.indices { try FleetSizer.topUp(&answer.counts[m], replicas, peak: peaks[m], month: m) }
         let full = answer.counts.map { row in
             var out = [Int](repeating: 0, count: slots.count)
             for (k, i) in active.enumerated() { out[i] = row[k] }

@@ -159,9 +159,15 @@ public enum FleetSizer {
         func capacity(_ counts: [Int]) -> Double { zip(counts, replicas).reduce(0) { $0 + Double($1.0) * $1.1.requestsPerSecond } }
         var counts = try solveMonth(replicas, peak: peak, month: month, margin: 0)
         if capacity(counts) < peak { counts = try solveMonth(replicas, peak: peak, month: month, margin: capacityMargin) }
-        // Should a fleet still fall short of the peak (it cannot with the margin above), top up
-        // with the cheapest replica per request per second until the peak is met exactly.
-        while capacity(counts) < peak {
+        try topUp(&counts, replicas, peak: peak, month: month)
+        return counts
+    }
+
+    /// Should a fleet still fall short of the peak (it cannot with the capacity margin), tops
+    /// it up with the cheapest replica per request per second the caps allow until the peak is met.
+    static func topUp(_ counts: inout [Int], _ replicas: [ReplicaSpec], peak: Double, month: Int) throws(Failure) {
+        func capacity() -> Double { zip(counts, replicas).reduce(0) { $0 + Double($1.0) * $1.1.requestsPerSecond } }
+        while capacity() < peak {
             let room = replicas.indices.filter { i in
                 guard let cap = replicas[i].option.maxDevices else { return true }
                 let used = replicas.indices.filter { replicas[$0].option.hardware.name == replicas[i].option.hardware.name }
@@ -172,7 +178,6 @@ public enum FleetSizer {
             guard let i = room.min(by: { price($0) < price($1) }) else { throw Failure.capacityShort(month: month) }
             counts[i] += 1
         }
-        return counts
     }
 
     /// The month's MILP with capacity asked at (1 + margin) times the peak: GLPK's answer,
