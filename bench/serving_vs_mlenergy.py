@@ -3,7 +3,8 @@ configurations of its LM Arena chat task (dense models, or with --moe its mixtur
 models), an independent check.
 
 These rows are never used to fit or tune anything in scaleplan (AGENTS.md, issue 15): this
-script only reports how far the shipped, uncalibrated profiles are from them, for the static
+script only reports how far the shipped profiles (calibrated on other data sets where they are:
+bench/calibrate_profiles.py) are from them, for the static
 batch `estimate` reports and for the continuous-batching steady state the planner plans with.
 
 Input: bench/data/mlenergy-v3-lm-arena-chat-dense.csv (see bench/data/SOURCES.md), one row per

@@ -1,18 +1,21 @@
 import LinearAlgebra
 
 /// Fits a profile's efficiency and power factors to measurements by least squares
-/// (LAPACK `dgels` through `Matrix.leastSquares`).
+/// (LAPACK `dgels`, through `Matrix.boundedLeastSquares` for the times).
 ///
 /// Time: for each phase, a row's time is `x_b · bytes/BW` (memory bound) or `x_c · FLOPs/peak`
 /// (compute bound) plus communication plus a fixed overhead `o`; this is linear in
 /// x_b = 1/ηb, x_c = 1/ηc and o once each row's bound is fixed, so rows are classified with
 /// the current factors, the linear problem is solved (rows weighted by 1 / measured time, so
 /// relative errors are minimised), and this repeats until the classification is stable.
-/// The overhead is fitted only with at least two more rows than other unknowns and is
-/// dropped if it comes out negative. Power: the mean device power is
+/// The least squares is bounded to each factor's range (efficiencies in [0.001, 1], so
+/// x ∈ [1, 1000]; overheads in [0, 10 s]) and solved exactly; a factor resting on a bound is
+/// reported (`CalibrationResult.keysAtBound`) and its source says so. A roofline factor is
+/// fitted only where at least two rows bind on it, and the overhead only with at least two
+/// more rows than other unknowns; a factor not fitted keeps the profile's value.
+/// Power: the mean device power is
 /// `idle + (TDP − idle) k ū` with ū the time-weighted utilisation, linear in the power factor
 /// k, which is fitted (shared by both phases) from `powerWatts` or `joulesPerToken` rows.
-/// Fitted efficiencies are clamped to [0.001, 1].
 public enum Calibration {
     /// Calibrates `profile` on `measurements`; `source` names the data in the new figures'
     /// sources. `heldOut` rows are predicted before and after but never fitted on (the honest
@@ -24,20 +27,24 @@ public enum Calibration {
                                  source: String) throws(HardwareError) -> CalibrationResult {
         guard !measurements.isEmpty else { throw .calibration("there are no measurement rows") }
         var p = profile
-        var fitted: [String] = []
+        var fitted: [String] = [], atBound: [String] = []
         let decodeRows = measurements.filter { $0.tpotSeconds != nil }
         if !decodeRows.isEmpty {
-            fitted += try fitTimes(&p, rows: decodeRows, phase: .decode, source: source)
+            let keys = try fitTimes(&p, rows: decodeRows, phase: .decode, source: source)
+            fitted += keys.fitted
+            atBound += keys.atBound
         }
         let prefillRows = measurements.filter { $0.ttftSeconds != nil }
         if !prefillRows.isEmpty {
-            fitted += try fitTimes(&p, rows: prefillRows, phase: .prefill, source: source)
+            let keys = try fitTimes(&p, rows: prefillRows, phase: .prefill, source: source)
+            fitted += keys.fitted
+            atBound += keys.atBound
         }
         let powerRows = measurements.filter { $0.powerWatts != nil || $0.joulesPerToken != nil }
         if !powerRows.isEmpty {
             fitted += try fitPower(&p, rows: powerRows, source: source)
         }
-        return try CalibrationResult(before: profile, after: p, measurements: measurements, heldOut: heldOut, fittedKeys: fitted)
+        return try CalibrationResult(before: profile, after: p, measurements: measurements, heldOut: heldOut, fittedKeys: fitted, keysAtBound: atBound)
     }
 
     enum Phase { case prefill, decode }
@@ -49,46 +56,112 @@ public enum Calibration {
         }
     }
 
-    private static func fitTimes(_ p: inout HardwareProfile, rows: [ServingMeasurement], phase: Phase,
-                                 source: String) throws(HardwareError) -> [String] {
-        let names = phase == .decode
+    /// What one phase's time fit produced: the keys fitted and those resting on a bound.
+    struct FittedKeys {
+        var fitted: [String] = []
+        var atBound: [String] = []
+    }
+
+    /// The profile-file keys of one phase's bandwidth, compute and overhead factors.
+    private static func keyNames(_ phase: Phase) -> (bw: String, compute: String, overhead: String) {
+        phase == .decode
             ? (bw: "decode_bandwidth", compute: "decode_compute", overhead: "decode_overhead_ms")
             : (bw: "prefill_bandwidth", compute: "prefill_compute", overhead: "prefill_overhead_ms")
+    }
+
+    /// Efficiency pairs (bandwidth, compute) the alternating fit starts from besides the
+    /// profile's own: which rows are memory or compute bound depends on the factors, and a
+    /// single start can settle on a classification a lower residual elsewhere beats.
+    static let startingEfficiencies: [(bandwidth: Double, compute: Double)] = [
+        (0.3, 0.15), (0.3, 0.3), (0.3, 0.6), (0.6, 0.15), (0.6, 0.3), (0.6, 0.6), (0.9, 0.15), (0.9, 0.3), (0.9, 0.6),
+    ]
+
+    /// Fits one phase's factors from every start and keeps the fit with the smallest sum of
+    /// squared relative errors of the full (max) roofline model; ties go to the earlier start.
+    private static func fitTimes(_ p: inout HardwareProfile, rows: [ServingMeasurement], phase: Phase,
+                                 source: String) throws(HardwareError) -> FittedKeys {
+        let names = keyNames(phase)
+        let measured = rows.map { (phase == .decode ? $0.tpotSeconds : $0.ttftSeconds) ?? 0 }
+        func residual(_ q: HardwareProfile) throws(HardwareError) -> Double {
+            var sum = 0.0
+            for (m, y) in zip(rows, measured) {
+                let r = (try cost(q, m, phase).seconds - y) / y
+                sum += r * r
+            }
+            return sum
+        }
+        var best: (profile: HardwareProfile, keys: FittedKeys, residual: Double)?
+        for start in [nil] + startingEfficiencies.map(Optional.some) {
+            var q = p
+            if let start {
+                q.efficiency.set(names.bw, SourcedValue(start.bandwidth, source: "start"))
+                q.efficiency.set(names.compute, SourcedValue(start.compute, source: "start"))
+            }
+            let keys = try alternate(&q, original: p, rows: rows, measured: measured, phase: phase, source: source)
+            let r = try residual(q)
+            if best == nil || r < best!.residual * (1 - 1e-9) { best = (q, keys, r) }
+        }
+        p = best!.profile
+        return best!.keys
+    }
+
+    /// The alternating fit from the classification `p` gives: classify rows, solve the bounded
+    /// linear problem with the factors not fitted at `original`'s values, repeat until stable.
+    private static func alternate(_ p: inout HardwareProfile, original: HardwareProfile, rows: [ServingMeasurement],
+                                  measured: [Double], phase: Phase, source: String) throws(HardwareError) -> FittedKeys {
+        let names = keyNames(phase)
         var previous: [Bound] = []
-        var keys: [String] = []
+        var keys = FittedKeys()
+        let originalCosts = try rows.map { (m) throws(HardwareError) in try cost(original, m, phase) }
         for _ in 0..<10 {
             let costs = try rows.map { (m) throws(HardwareError) in try cost(p, m, phase) }
             let bounds = costs.map(\.bound)
             if bounds == previous { break }
             previous = bounds
-            let measured = rows.map { (phase == .decode ? $0.tpotSeconds : $0.ttftSeconds) ?? 0 }
+            // Each pass starts from the profile's own factors: one fitted in an earlier pass
+            // but not in this one keeps the profile's value.
+            for key in [names.bw, names.compute, names.overhead] {
+                if let figure = original.efficiency.figures.first(where: { $0.key == key })?.figure { p.efficiency.set(key, figure) }
+            }
+            // A factor is fitted only where at least two rows bind on it; one row cannot tell
+            // it from the overhead, so the profile's value is kept.
             var columns: [(key: String, values: [Double])] = []
             let mem = zip(costs, bounds).map { $1 == .memory ? $0.bytes / $0.bandwidth : 0 }
             let comp = zip(costs, bounds).map { $1 == .compute ? $0.flops / $0.peakFLOPS : 0 }
-            if mem.contains(where: { $0 > 0 }) { columns.append((names.bw, mem)) }
-            if comp.contains(where: { $0 > 0 }) { columns.append((names.compute, comp)) }
-            let withOverhead = rows.count >= columns.count + 3
-            if withOverhead { columns.append((names.overhead, Array(repeating: 1, count: rows.count))) }
-            let target = zip(measured, costs).map { $0 - $1.communicationSeconds }
-            var x = try solve(columns.map(\.values), target, weights: measured)
-            if withOverhead, let last = x.last, last < 0 {
-                columns.removeLast()
-                x = try solve(columns.map(\.values), target, weights: measured)
-            }
-            if !withOverhead || columns.last?.key != names.overhead {
-                p.efficiency.set(names.overhead, SourcedValue(0, source: "calibrate: \(source) (overhead not fitted: too few rows or negative)"))
-            }
-            keys = columns.map(\.key)
-            for (column, value) in zip(columns, x) {
-                let fittedValue: Double
-                let range = EfficiencyFactors.range(of: column.key)
-                if column.key == names.overhead {
-                    fittedValue = min(range.upperBound, value * 1000)
+            var fixedSeconds = costs.map(\.communicationSeconds)
+            for (key, values, cost) in [(names.bw, mem, { (c: PhaseCost) in c.memorySeconds }),
+                                        (names.compute, comp, { (c: PhaseCost) in c.computeSeconds })] {
+                if values.filter({ $0 > 0 }).count >= 2 {
+                    columns.append((key, values))
                 } else {
-                    guard value > 0 else { throw .calibration("the fitted \(column.key) is not positive (1/efficiency = \(value))") }
-                    fittedValue = min(range.upperBound, max(range.lowerBound, 1 / value))
+                    for i in rows.indices where values[i] > 0 { fixedSeconds[i] += cost(originalCosts[i]) }
                 }
-                p.efficiency.set(column.key, SourcedValue(fittedValue, source: "calibrate: least squares on \(rows.count) rows of \(source)"))
+            }
+            let withOverhead = rows.count >= columns.count + 3
+            if withOverhead {
+                columns.append((names.overhead, Array(repeating: 1, count: rows.count)))
+            } else {
+                for i in rows.indices { fixedSeconds[i] += originalCosts[i].overheadSeconds }
+            }
+            guard !columns.isEmpty else { return FittedKeys() }  // p holds original's factors again
+            let target = zip(measured, fixedSeconds).map { $0 - $1 }
+            // Unknowns: 1/efficiency in [1/max, 1/min] for the roofline terms, seconds for the overhead.
+            let lower = columns.map { c in
+                c.key == names.overhead ? EfficiencyFactors.range(of: c.key).lowerBound / 1000 : 1 / EfficiencyFactors.range(of: c.key).upperBound
+            }
+            let upper = columns.map { c in
+                c.key == names.overhead ? EfficiencyFactors.range(of: c.key).upperBound / 1000 : 1 / EfficiencyFactors.range(of: c.key).lowerBound
+            }
+            let solution = try solveBounded(columns.map(\.values), target, weights: measured, lower: lower, upper: upper)
+            keys = FittedKeys(fitted: columns.map(\.key),
+                              atBound: zip(columns, solution.active).filter { $1 != 0 }.map { $0.0.key })
+            for (column, value) in zip(columns, solution.x) {
+                let range = EfficiencyFactors.range(of: column.key)
+                let fittedValue = column.key == names.overhead
+                    ? min(range.upperBound, max(range.lowerBound, value * 1000))
+                    : min(range.upperBound, max(range.lowerBound, 1 / value))
+                let note = keys.atBound.contains(column.key) ? ", at the bound of its range" : ""
+                p.efficiency.set(column.key, SourcedValue(fittedValue, source: "calibrate: bounded least squares on \(rows.count) rows of \(source)\(note)"))
             }
         }
         return keys
@@ -117,6 +190,25 @@ public enum Calibration {
         p.efficiency.prefillPowerFactor = value
         p.efficiency.decodePowerFactor = value
         return ["prefill_power_factor", "decode_power_factor"]
+    }
+
+    /// Box-constrained least squares on columns, each row scaled by 1 / weight
+    /// (`Matrix.boundedLeastSquares`).
+    private static func solveBounded(_ columns: [[Double]], _ target: [Double], weights: [Double],
+                                     lower: [Double], upper: [Double]) throws(HardwareError) -> BoundedLeastSquaresSolution {
+        let n = target.count
+        var a = Matrix(rows: n, columns: columns.count)
+        var b = target
+        for i in 0..<n {
+            let s = 1 / weights[i]
+            for (j, column) in columns.enumerated() { a[i, j] = column[i] * s }
+            b[i] *= s
+        }
+        do {
+            return try a.boundedLeastSquares(b, lower: lower, upper: upper)
+        } catch {
+            throw .calibration("the bounded least-squares problem has no solution (\(error))")
+        }
     }
 
     /// Least squares on columns, each row scaled by 1 / weight when weights are given.

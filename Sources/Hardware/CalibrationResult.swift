@@ -6,6 +6,9 @@ public struct CalibrationResult: Equatable, Sendable {
     public let after: HardwareProfile
     /// Keys of the efficiency factors that were fitted.
     public let fittedKeys: [String]
+    /// Keys of the fitted factors that rest on a bound of their range
+    /// (`EfficiencyFactors.range(of:)`): the data pushed them out of the plausible range.
+    public let keysAtBound: [String]
     /// Every measured value the fit used, with the model's predictions before and after.
     public let comparisons: [Comparison]
     /// Every held-out measured value (`Calibration.calibrate(..., heldOut:)`): predicted
@@ -74,10 +77,11 @@ public struct CalibrationResult: Equatable, Sendable {
     }
 
     init(before: HardwareProfile, after: HardwareProfile, measurements: [ServingMeasurement],
-         heldOut: [ServingMeasurement] = [], fittedKeys: [String]) throws(HardwareError) {
+         heldOut: [ServingMeasurement] = [], fittedKeys: [String], keysAtBound: [String] = []) throws(HardwareError) {
         self.before = before
         self.after = after
         self.fittedKeys = fittedKeys
+        self.keysAtBound = keysAtBound
         comparisons = try Self.compare(measurements, before, after)
         self.heldOut = try Self.compare(heldOut, before, after)
     }

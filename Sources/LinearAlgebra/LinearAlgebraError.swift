@@ -10,6 +10,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     case nonFinite
     /// LAPACK rejected an argument (its INFO code, negative).
     case invalidArgument(info: Int)
+    /// A lower bound lies above its upper bound (zero-based variable index).
+    case emptyBox(variable: Int)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
         case .dimensionMismatch(let expected, let found): "dimension mismatch: expected \(expected), found \(found)"
         case .nonFinite: "the input contains a NaN or infinite entry"
         case .invalidArgument(let info): "LAPACK rejected argument \(-info)"
+        case .emptyBox(let variable): "the lower bound of variable \(variable) lies above its upper bound"
         }
     }
 }

@@ -11,6 +11,15 @@ enum TestProfiles {
         try HardwareProfile.load(path: directory + "/" + name + ".yaml")
     }
 
+    /// A shipped profile with its calibrated `efficiency:` block replaced by
+    /// `EfficiencyFactors.defaults`: for tests of the model's structure that must not move
+    /// when a calibration does.
+    static func uncalibrated(_ name: String) throws -> HardwareProfile {
+        var p = try shipped(name)
+        p.efficiency = EfficiencyFactors.defaults
+        return p
+    }
+
     /// 100 TFLOP/s bf16, 1 TB/s, 10 GB, 100 GB/s link, idle 100 W, TDP 500 W, $2/h,
     /// every efficiency 1, no overheads, power factor 1.
     static func synthetic(memoryGB: Double = 10) -> HardwareProfile {

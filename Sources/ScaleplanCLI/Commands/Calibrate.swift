@@ -60,6 +60,9 @@ struct Calibrate: ParsableCommand {
                 "Calibrated by `scaleplan calibrate` from \(measurements.joined(separator: ", ")) (\(rows.count) rows measured on \(profile.name)).",
                 "Fitted: \(result.fittedKeys.joined(separator: ", ")); other figures as in the '\(profile.name)' profile.",
             ]
+            if !result.keysAtBound.isEmpty {
+                comment.append("At the bound of their range (the measurements push them beyond it): \(result.keysAtBound.joined(separator: ", ")).")
+            }
             if !check.isEmpty { comment.append("Checked, not fitted, on \(check.joined(separator: ", ")) (\(held.count) rows).") }
             try AtomicFile.write(result.after.yamlText(comment: comment), to: output)
         }
@@ -70,6 +73,7 @@ struct Calibrate: ParsableCommand {
         // for the report too; a line on standard error says what was written.
         if let output {
             quiet.note("wrote \(output) (fitted: \(result.fittedKeys.joined(separator: ", ")))")
+            if !result.keysAtBound.isEmpty { quiet.note("warning: at the bound of their range: \(result.keysAtBound.joined(separator: ", "))") }
             guard formatWasGiven else { return }
         }
         let report = Self.report(result)
@@ -97,7 +101,8 @@ struct Calibrate: ParsableCommand {
         let factors: [ReportValue] = r.after.efficiency.figures.map { item in
             let before = r.before.efficiency.figures.first { $0.key == item.key }?.figure.value ?? .nan
             return reportObject([("factor", .string(item.key)), ("before", .number(before)), ("after", .number(item.figure.value)),
-                                 ("fitted", .bool(r.fittedKeys.contains(item.key)))])
+                                 ("fitted", .bool(r.fittedKeys.contains(item.key))),
+                                 ("at_bound", .bool(r.keysAtBound.contains(item.key)))])
         }
         let rows: [ReportValue] = r.comparisons.map { c in
             reportObject([("row", .string(c.label)), ("quantity", .string(c.quantity.rawValue)), ("measured", .number(c.measured)),
