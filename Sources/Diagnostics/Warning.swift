@@ -54,6 +54,10 @@ public struct Warning: Equatable, Hashable, Sendable, CustomStringConvertible {
         /// The serving options' prices come from different pricing bases (providers, dates),
         /// so the choice between accelerators partly reflects who sells them.
         public static let mixedPriceBasis = Code(rawValue: "mixed_price_basis")
+        /// The fleet swaps capacity between serving options from month to month (one option's
+        /// replicas fall while another's rise) with no price on changes: the on-demand optimum
+        /// trades near-ties that no operator would buy.
+        public static let fleetChurn = Code(rawValue: "fleet_churn")
         /// A latency SLO is met with less than 10% to spare.
         public static let sloBarelyMet = Code(rawValue: "slo_barely_met")
         /// The runs a law was fitted to vary too little to identify it (too few sizes or token counts).

@@ -84,6 +84,7 @@ public enum PlanWarnings {
                                                           remedy: "a higher serving precision or quantization.method: best may do better", subject: subject) {
             out.append(w)
         }
+        if let w = fleetChurn(plan.fleet, subject: subject) { out.append(w) }
         for (name, value, slo) in [("time to first token", plan.ttftMs, context.ttftSLO), ("time per output token", plan.tpotMs, context.tpotSLO)] {
             guard let v = value, let s = slo.map({ $0 * 1000 }), v <= s * (1 + 1e-9), v >= s * (1 - sloMargin) else { continue }
             out.append(Warning(.sloBarelyMet,
@@ -129,6 +130,31 @@ extension PlanWarnings {
         return [Warning(.ttftUnbounded,
                         "No time-to-first-token SLO is set (inference.slo.ttft_ms): the planner runs each replica up to its queue and capacity limits, where a request may wait seconds for its first token; if this traffic is interactive, set one.",
                         subject: "serving")]
+    }
+
+    /// The warning for a fleet that swaps capacity between serving options, or nil.
+    ///
+    /// A swap is a month in which one option's replica count falls while another's rises:
+    /// demand that grows or falls moves the options together, so a swap is the optimiser
+    /// trading one option for another at a near-tie. Without a price on changes
+    /// (`CapacityPurchasing.changeCostReplicaHours` = 0) nothing stops it; with one, a swap
+    /// that remains has paid for its changes, and no warning is given.
+    public static func fleetChurn(_ fleet: Fleet, subject: String? = nil) -> Warning? {
+        guard fleet.changeCostReplicaHours == 0, fleet.assignments.count > 1,
+              let months = fleet.assignments.first?.replicasByMonth.count, months > 1 else { return nil }
+        var swaps: [Int] = []
+        for m in 1..<months {
+            let deltas = fleet.assignments.map { $0.replicasByMonth[m] - $0.replicasByMonth[m - 1] }
+            if deltas.contains(where: { $0 > 0 }) && deltas.contains(where: { $0 < 0 }) { swaps.append(m) }
+        }
+        guard let first = swaps.first else { return nil }
+        let moves = fleet.assignments.compactMap { a -> String? in
+            let before = a.replicasByMonth[first - 1], after = a.replicasByMonth[first]
+            return before == after ? nil : "\(a.replica.option.label) \(before) to \(after)"
+        }
+        return Warning(.fleetChurn,
+                       "The fleet swaps capacity between serving options in \(swaps.count) of \(months - 1) month-to-month changes (month \(first) to \(first + 1): \(moves.joined(separator: ", "))): on demand with no price on changes, the optimum trades near-ties no operator would buy; price them with inference.purchasing.change_cost_replica_hours.",
+                       subject: subject)
     }
 
     /// Training longer than this many days is warned about: about three times the longest

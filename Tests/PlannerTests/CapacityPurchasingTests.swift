@@ -130,5 +130,23 @@ struct CapacityPurchasingTests {
             let steps = zip(a.replicasByMonth.dropFirst(), a.replicasByMonth).map { $0 - $1 }.filter { $0 != 0 }
             #expect(steps.allSatisfy { $0 > 0 } || steps.allSatisfy { $0 < 0 }, "\(a.replica.option.label) flips: \(a.replicasByMonth)")
         }
+        #expect(!PlanWarnings.check(r, problem: spec.problem).contains { $0.code == .fleetChurn })
+    }
+
+    /// `fleet_churn` by hand: a month where one option falls while another rises is a swap;
+    /// options moving together (seasonal demand) are not, and a priced change silences it.
+    @Test func fleetChurnWarningByHand() throws {
+        let slots = try Self.slots()
+        func fleet(_ a: [Int], _ b: [Int], changeCost: Double = 0) -> Fleet {
+            Fleet(assignments: [FleetAssignment(replica: slots[0]!, replicasByMonth: a), FleetAssignment(replica: slots[1]!, replicasByMonth: b)],
+                  changeCostReplicaHours: changeCost)
+        }
+        let w = try #require(PlanWarnings.fleetChurn(fleet([2, 3, 4, 5], [1, 0, 1, 0]), subject: "x"))
+        #expect(w.code == .fleetChurn && w.subject == "x")
+        #expect(w.message.contains("in 2 of 3 month-to-month changes"), "\(w.message)")
+        #expect(w.message.contains("month 1 to 2: h100-sxm/bf16 2 to 3, l40s/bf16 1 to 0"), "\(w.message)")
+        #expect(PlanWarnings.fleetChurn(fleet([2, 3, 2, 4], [1, 2, 1, 1])) == nil)
+        #expect(PlanWarnings.fleetChurn(fleet([2, 3, 4, 5], [1, 0, 1, 0], changeCost: 10)) == nil)
+        #expect(PlanWarnings.fleetChurn(Fleet(assignments: [FleetAssignment(replica: slots[0]!, replicasByMonth: [3, 1, 4])])) == nil)
     }
 }
