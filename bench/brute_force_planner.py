@@ -54,7 +54,7 @@ KV_PRECISION = {"fp8": "fp8", "fp32": "fp32"}   # everything else keeps a bf16 K
 EFFICIENCY_DEFAULTS = {
     "prefill_compute": 0.55, "prefill_bandwidth": 0.6, "decode_compute": 0.5, "decode_bandwidth": 0.6,
     "prefill_overhead_ms": 0.0, "decode_overhead_ms": 0.0,
-    "prefill_power_factor": 1.5, "decode_power_factor": 1.5, "training_mfu": 0.45,
+    "compute_power_factor": 1.5, "bandwidth_power_factor": 1.5, "training_power_factor": 1.5, "training_mfu": 0.45,
 }
 
 # Loss-law presets: (form, parameters), from the papers cited in `scaleplan law presets`.
@@ -113,9 +113,15 @@ class Profile:
                 return self.peaks[p] * 1e12
         raise ValueError(f"{self.name} has no peak for {precision}")
 
-    def watts(self, utilisation, factor):
-        """Board power at a utilisation: idle + (TDP - idle) min(1, k u) (Fan et al. 2007)."""
-        return self.idle_w + (self.tdp_w - self.idle_w) * np.clip(factor * utilisation, 0.0, 1.0)
+    def watts(self, compute_util, bandwidth_util=0.0):
+        """Serving board power: idle + (TDP - idle) min(1, k_c u_c + k_b u_b) (Fan et al. 2007, one
+        activity term per resource)."""
+        x = self.eff["compute_power_factor"] * compute_util + self.eff["bandwidth_power_factor"] * bandwidth_util
+        return self.idle_w + (self.tdp_w - self.idle_w) * np.clip(x, 0.0, 1.0)
+
+    def training_watts(self, mfu):
+        """Training board power: idle + (TDP - idle) min(1, k_t MFU)."""
+        return self.idle_w + (self.tdp_w - self.idle_w) * np.clip(self.eff["training_power_factor"] * mfu, 0.0, 1.0)
 
 
 def load_profile(path: str) -> Profile:
@@ -402,14 +408,14 @@ def _roofline(sc: Scenario, opt: Option, n: float, s, k: int, b: np.ndarray):
     pb = (passes * mbytes + b * P * row + b * P * kv_per_token) / k
     pt = np.maximum(pf / (e["prefill_compute"] * peak), pb / (e["prefill_bandwidth"] * bw)) + link(b * P) \
         + e["prefill_overhead_ms"] / 1000
-    pu = np.minimum(1, np.maximum(pf / (pt * peak), pb / (pt * bw)))
+    pu = (np.minimum(1, pf / (pt * peak)), np.minimum(1, pb / (pt * bw)))
     # Decode step at the mean context P + O / 2.
     c = P + O / 2
     df = b * (2 * nm + 4 * L * d * c) / k
     db = (mbytes + b * row + b * c * kv_per_token) / k
     dt = np.maximum(df / (e["decode_compute"] * peak), db / (e["decode_bandwidth"] * bw)) + link(b) \
         + e["decode_overhead_ms"] / 1000
-    du = np.minimum(1, np.maximum(df / (dt * peak), db / (dt * bw)))
+    du = (np.minimum(1, df / (dt * peak)), np.minimum(1, db / (dt * bw)))
     # Memory per device: weights, KV cache at full context (KV heads split over k), activations, logits.
     kv_dev = 2 * L * ((s["kv_heads"] + k - 1) // k) * s["head_dim"] * kvb
     mem = wbytes / k + b * (P + O) * kv_dev + np.minimum(b * P, chunk) * (4 * d + 3 * s["inter"]) * 2 / k + b * LLAMA_VOCAB * 4
@@ -454,9 +460,7 @@ def _steady_state(sc: Scenario, opt: Option, n: float, s, k: int, batches=None):
         memory = byts / (e["decode_bandwidth"] * bw)
         link = 0.0 if k == 1 else 2 * L * (prof.link_latency_us * 1e-6 + 2 * (k - 1) / k * (b + c) * d * 2 / (prof.link_gbps * 1e9))
         t = np.maximum(compute, memory) + link + e["decode_overhead_ms"] / 1000
-        util = np.minimum(1, np.maximum((dec_f + pre_f) / k / (t * peak), byts / (t * bw)))
-        factor = np.where(compute >= memory, e["prefill_power_factor"], e["decode_power_factor"])
-        return t, prof.watts(util, factor)
+        return t, prof.watts(np.minimum(1, (dec_f + pre_f) / k / (t * peak)), np.minimum(1, byts / (t * bw)))
 
     t_all, w_all = step(K)
     t, t_next, w = t_all[:, :-1], t_all[:, 1:], w_all[:, :-1]
@@ -550,8 +554,7 @@ def static_replica(sc: Scenario, opt: Option, n: float) -> Replica | None:
         prefill = 2 * n * P / (peak * up)
         step = 2 * n / (peak * ud)
         secs = prefill + step * O
-        joules = (prof.watts(up, prof.eff["prefill_power_factor"]) * prefill
-                  + prof.watts(ud, prof.eff["decode_power_factor"]) * step * O) * sc.serve_pue
+        joules = (prof.watts(up) * prefill + prof.watts(ud) * step * O) * sc.serve_pue
         r = Replica(opt, 1, 1, 1 / secs, float(joules), prefill, step)
         return r if _meets_slo(sc, r.ttft, r.tpot) else None
     s = llama_shape(n)
@@ -583,8 +586,8 @@ def static_replica(sc: Scenario, opt: Option, n: float) -> Replica | None:
         b = i + 1
         if best is not None and not cost[j] < best[0] * (1 - 1e-9):
             continue
-        pw = prof.watts(pu[i], prof.eff["prefill_power_factor"])
-        dw = prof.watts(du[i], prof.eff["decode_power_factor"])
+        pw = prof.watts(pu[0][i], pu[1][i])
+        dw = prof.watts(du[0][i], du[1][i])
         joules = (pw * pt[i] + dw * (O - 1) * dt[i]) * k * sc.serve_pue / b
         best = (float(cost[j]), Replica(opt, k, b, b / float(req[j]), float(joules), float(pt[i]), float(dt[i])))
     return best[1] if best else None
@@ -730,7 +733,7 @@ def _training(sc: Scenario, n, d):
     """Training FLOPs 6ND, device-seconds at MFU of the bf16 peak, and their cost, energy, days."""
     flops = 6 * n * d
     dev_s = flops / (sc.train.peak_flops("bf16") * sc.train_mfu)
-    watts = sc.train.watts(sc.train_mfu, sc.train.eff["prefill_power_factor"])
+    watts = sc.train.training_watts(sc.train_mfu)
     return {"train_flops": flops, "train_cost": dev_s / 3600 * sc.train_price,
             "train_energy_kwh": dev_s * watts * sc.train_pue / 3.6e6, "train_days": dev_s / sc.train_devices / 86_400}
 

@@ -6,9 +6,14 @@ For each accelerator with measured rows (h100-sxm, a100-80gb, h200, l40s), runs
         serving-nim.csv serving-tensorrt-llm.csv serving-gpt-fast.csv --check serving-vllm-ci.csv
 
 (hardware-profiles/measurements, provenance in SOURCES.md there). The fit sets are vendor and
-reference-decoder measurements; the vLLM CI latency runs are held out and only predicted. The
-ML.ENERGY Leaderboard v3 files are not read here: they are the independent check of
-bench/serving_vs_mlenergy.py.
+reference-decoder measurements; the vLLM CI latency runs are held out and only predicted. Then,
+for each accelerator with measured board power (h100-sxm, b200), it fits the power factors on
+top of the time factors just written:
+
+    scaleplan calibrate --hardware <profile with its time factors> --fit power power-inferencex.csv
+
+The ML.ENERGY Leaderboard v3 files are not read here: they are the independent check of
+bench/serving_vs_mlenergy.py (latency, energy and power by batch).
 
 Prints, per accelerator, data set and quantity, the median and max relative error before
 (default factors) and after the fit, as a Markdown table for BENCHMARKS.md. With --write it
@@ -34,6 +39,9 @@ MEASUREMENTS = "hardware-profiles/measurements"
 FIT = ["serving-nim.csv", "serving-tensorrt-llm.csv", "serving-gpt-fast.csv"]
 CHECK = ["serving-vllm-ci.csv"]
 HARDWARE = ["h100-sxm", "a100-80gb", "h200", "l40s"]
+POWER_FIT = ["power-inferencex.csv"]
+POWER_HARDWARE = ["h100-sxm", "b200"]
+POWER_KEYS = ("compute_power_factor", "bandwidth_power_factor")
 
 
 def without_efficiency(text: str) -> str:
@@ -59,38 +67,64 @@ def significant(x: float, digits: int = 4) -> str:
     return f"{float(f'{x:.{digits}g}'):g}"
 
 
-def calibrate(binary: str, name: str) -> dict:
+def calibrate(binary: str, name: str, time_block: str | None = None) -> dict:
+    """The time fit of `name` (no `time_block`), or its power fit on the profile with `time_block`."""
     profile = os.path.join(ROOT, "hardware-profiles", f"{name}.yaml")
     with open(profile) as f:
         base = without_efficiency(f.read())
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, f"{name}.yaml")
         with open(path, "w") as f:
-            f.write(base)
-        cmd = [binary, "calibrate", "--hardware", path, *[f"{MEASUREMENTS}/{x}" for x in FIT],
-               "--check", *[f"{MEASUREMENTS}/{x}" for x in CHECK], "--format", "json", "--quiet"]
+            f.write(base if time_block is None or "\n  " not in time_block else base + time_block)
+        if time_block is None:
+            cmd = [binary, "calibrate", "--hardware", path, *[f"{MEASUREMENTS}/{x}" for x in FIT],
+                   "--check", *[f"{MEASUREMENTS}/{x}" for x in CHECK], "--format", "json", "--quiet"]
+        else:
+            cmd = [binary, "calibrate", "--hardware", path, "--fit", "power", *[f"{MEASUREMENTS}/{x}" for x in POWER_FIT],
+                   "--format", "json", "--quiet"]
         r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit(f"calibrate {name} failed: {r.stderr.strip()}")
     return json.loads(r.stdout)
 
 
-def block(result: dict) -> str:
+def fit_rows(result: dict) -> dict:
     rows = {}
     for e in result["by_data_set"]:
         if e["role"] == "fit":
             rows[e["quantity"]] = rows.get(e["quantity"], 0) + e["rows"]
+    return rows
+
+
+def block(result: dict | None, power: dict | None = None) -> str:
+    """The `efficiency:` block of the time fit `result` and the power fit `power`."""
     lines = ["# Efficiency factors calibrated by bench/calibrate_profiles.py (BENCHMARKS.md, \"Calibrated profiles\")."]
     lines.append("efficiency:")
+    lines += time_lines(result) if result else []
+    if power:
+        rows = fit_rows(power).get("power_w", 0)
+        for f in power["factors"]:
+            if f["fitted"] and f["factor"] in POWER_KEYS:
+                note = ", at the bound of its range" if f["at_bound"] else ""
+                source = (f"calibrate: bounded least squares on {rows} measured board-power rows of {', '.join(POWER_FIT)} "
+                          f"(hardware-profiles/measurements, SOURCES.md), utilisations at the measured times; "
+                          f"independent check: bench/serving_vs_mlenergy.py{note}")
+                lines.append(f"  {f['factor']}: {{value: {significant(f['after'])}, source: \"{source}\"}}")
+    return "\n".join(lines) + "\n"
+
+
+def time_lines(result: dict) -> list:
+    rows = fit_rows(result)
+    lines = []
     for f in result["factors"]:
-        if not f["fitted"]:
+        if not f["fitted"] or f["factor"] in POWER_KEYS:
             continue
         phase = "tpot_s" if f["factor"].startswith("decode") else "ttft_s"
         note = ", at the bound of its range" if f["at_bound"] else ""
         source = (f"calibrate: bounded least squares on {rows.get(phase, 0)} measured rows of {', '.join(FIT)} "
                   f"(hardware-profiles/measurements, SOURCES.md); held out: {', '.join(CHECK)}{note}")
         lines.append(f"  {f['factor']}: {{value: {significant(f['after'])}, source: \"{source}\"}}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def main() -> None:
@@ -110,20 +144,30 @@ def main() -> None:
                   f"{100 * e['median_error_before']:.1f}% | {100 * e['median_error_after']:.1f}% | "
                   f"{100 * e['max_error_before']:.1f}% | {100 * e['max_error_after']:.1f}% |")
         fitted[name] = result
+    powered = {}
+    for name in POWER_HARDWARE:
+        result = calibrate(binary, name, time_block=block(fitted.get(name)))
+        for e in result["by_data_set"]:
+            if e["quantity"] != "power_w":
+                continue
+            print(f"| {name} | {os.path.basename(e['data_set'])} | {e['role']} | power | {e['rows']} | "
+                  f"{100 * e['median_error_before']:.1f}% | {100 * e['median_error_after']:.1f}% | "
+                  f"{100 * e['max_error_before']:.1f}% | {100 * e['max_error_after']:.1f}% |")
+        powered[name] = result
     print()
     print("| hardware | factor | default | fitted | at bound |")
     print("|---|---|---:|---:|---|")
-    for name, result in fitted.items():
+    for name, result in list(fitted.items()) + list(powered.items()):
         for f in result["factors"]:
             if f["fitted"]:
                 print(f"| {name} | {f['factor']} | {significant(f['before'])} | {significant(f['after'])} | {'yes' if f['at_bound'] else 'no'} |")
     if args.write:
-        for name, result in fitted.items():
+        for name in dict.fromkeys(HARDWARE + POWER_HARDWARE):
             path = os.path.join(ROOT, "hardware-profiles", f"{name}.yaml")
             with open(path) as f:
                 base = without_efficiency(f.read())
             with open(path, "w") as f:
-                f.write(base + block(result))
+                f.write(base + block(fitted.get(name), powered.get(name)))
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ struct IndependentMetrics {
         trainDays = deviceSeconds / Double(devices) / 86_400
         trainCost = trainDeviceHours * t.usdPerDeviceHour
         let idle = t.hardware.idleW.value, tdp = t.hardware.tdpW.value
-        let watts = idle + (tdp - idle) * min(1, max(0, t.hardware.efficiency.prefillPowerFactor.value * t.mfu))
+        let watts = idle + (tdp - idle) * min(1, max(0, t.hardware.efficiency.trainingPowerFactor.value * t.mfu))
         trainEnergyKWh = deviceSeconds * watts * t.pue / 3.6e6
 
         inferenceFLOPs = 0

@@ -1,7 +1,7 @@
 import LinearAlgebra
 
 /// Fits a profile's efficiency and power factors to measurements by least squares
-/// (LAPACK `dgels`, through `Matrix.boundedLeastSquares` for the times).
+/// (LAPACK `dgels`, through `Matrix.boundedLeastSquares`).
 ///
 /// Time: for each phase, a row's time is `x_b · bytes/BW` (memory bound) or `x_c · FLOPs/peak`
 /// (compute bound) plus communication plus a fixed overhead `o`; this is linear in
@@ -13,41 +13,60 @@ import LinearAlgebra
 /// reported (`CalibrationResult.keysAtBound`) and its source says so. A roofline factor is
 /// fitted only where at least two rows bind on it, and the overhead only with at least two
 /// more rows than other unknowns; a factor not fitted keeps the profile's value.
-/// Power: the mean device power is
-/// `idle + (TDP − idle) k ū` with ū the time-weighted utilisation, linear in the power factor
-/// k, which is fitted (shared by both phases) from `powerWatts` or `joulesPerToken` rows.
+/// Power: the mean device power is `idle + (TDP − idle)(k_c ū_c + k_b ū_b)` with ū_c and ū_b
+/// the compute and bandwidth utilisations over the measured request cycle, linear in the
+/// power factors, which are fitted from `powerWatts` or `joulesPerToken` rows (`fitPower`).
 public enum Calibration {
     /// Calibrates `profile` on `measurements`; `source` names the data in the new figures'
     /// sources. `heldOut` rows are predicted before and after but never fitted on (the honest
     /// split: fit on some data sets, report the error on others).
     ///
+    /// `scope` limits the fit to the time factors or to the power factors (a power data set
+    /// whose latencies should not move the efficiencies); every measured quantity is still
+    /// reported before and after.
+    ///
     /// - Throws: `HardwareError.calibration` with no measurements or a rank-deficient fit, and
     ///   what `ServingEstimate` throws for an invalid row.
     public static func calibrate(profile: HardwareProfile, measurements: [ServingMeasurement], heldOut: [ServingMeasurement] = [],
-                                 source: String) throws(HardwareError) -> CalibrationResult {
+                                 source: String, scope: CalibrationScope = .all) throws(HardwareError) -> CalibrationResult {
         guard !measurements.isEmpty else { throw .calibration("there are no measurement rows") }
         var p = profile
         var fitted: [String] = [], atBound: [String] = []
-        let decodeRows = measurements.filter { $0.tpotSeconds != nil }
+        let decodeRows = scope == .power ? [] : measurements.filter { $0.tpotSeconds != nil }
         if !decodeRows.isEmpty {
             let keys = try fitTimes(&p, rows: decodeRows, phase: .decode, source: source)
             fitted += keys.fitted
             atBound += keys.atBound
         }
-        let prefillRows = measurements.filter { $0.ttftSeconds != nil }
+        let prefillRows = scope == .power ? [] : measurements.filter { $0.ttftSeconds != nil }
         if !prefillRows.isEmpty {
             let keys = try fitTimes(&p, rows: prefillRows, phase: .prefill, source: source)
             fitted += keys.fitted
             atBound += keys.atBound
         }
         let powerRows = measurements.filter { $0.powerWatts != nil || $0.joulesPerToken != nil }
-        if !powerRows.isEmpty {
-            fitted += try fitPower(&p, rows: powerRows, source: source)
+        if scope != .times && !powerRows.isEmpty {
+            let keys = try fitPower(&p, rows: powerRows, source: source)
+            fitted += keys.fitted
+            atBound += keys.atBound
         }
         return try CalibrationResult(before: profile, after: p, measurements: measurements, heldOut: heldOut, fittedKeys: fitted, keysAtBound: atBound)
     }
 
     enum Phase { case prefill, decode }
+}
+
+/// Which factors `Calibration.calibrate` fits.
+public enum CalibrationScope: String, CaseIterable, Sendable {
+    /// Efficiencies and overheads from times, power factors from power and energy rows.
+    case all
+    /// Efficiencies and overheads only.
+    case times
+    /// Power factors only (times still give each row's request cycle).
+    case power
+}
+
+extension Calibration {
 
     private static func cost(_ p: HardwareProfile, _ m: ServingMeasurement, _ phase: Phase) throws(HardwareError) -> PhaseCost {
         switch phase {
@@ -167,29 +186,93 @@ public enum Calibration {
         return keys
     }
 
-    private static func fitPower(_ p: inout HardwareProfile, rows: [ServingMeasurement], source: String) throws(HardwareError) -> [String] {
+    /// Fits the serving power factors k_c and k_b (`PowerModel`) on rows with a measured
+    /// power or energy per token. A row's utilisations are the model's FLOP and byte counts
+    /// over one request cycle divided by the cycle's measured time (TTFT + (O − 1) TPOT, the
+    /// model's time where a phase was not measured), so the fit does not inherit the latency
+    /// model's error; the target is the measured dynamic fraction (P − idle) / (TDP − idle).
+    /// The problem is linear and bounded (k ∈ [0, 10]), rows weighted by span / P so that
+    /// relative power errors are minimised. A factor is fitted only where its term reaches 5%
+    /// of the span (at the profile's factor, or 1 if larger) on at least two rows (one, when
+    /// there is one row), with no more factors than rows; otherwise it keeps the profile's
+    /// value and its term is subtracted from the target.
+    private static func fitPower(_ p: inout HardwareProfile, rows: [ServingMeasurement], source: String) throws(HardwareError) -> FittedKeys {
         let idle = p.idleW.value, span = p.tdpW.value - p.idleW.value
         guard span > 0 else { throw .calibration("the profile's TDP is not above its idle power") }
-        var u: [Double] = [], y: [Double] = []
+        var compute: [Double] = [], bandwidth: [Double] = [], dynamic: [Double] = [], weights: [Double] = []
         for m in rows {
+            let u = try cycleUtilisation(p, m)
             let e = try ServingEstimate(profile: p, workload: m.workload)
-            let tPre = m.ttftSeconds ?? e.ttftSeconds
-            let tDec = m.tpotSeconds ?? e.tpotSeconds
-            let steps = e.decodeSteps
-            let cycle = tPre + steps * tDec
-            func util(_ c: PhaseCost, _ t: Double) -> Double { min(1, max(c.flops / (t * c.peakFLOPS), c.bytes / (t * c.bandwidth))) }
-            let mean = (util(e.prefill, tPre) * tPre + util(e.decode, tDec) * steps * tDec) / cycle
-            let watts = m.powerWatts
-                ?? m.joulesPerToken.map { $0 * e.outputTokensPerCycle / (Double(m.workload.devices) * cycle) } ?? idle
-            u.append(mean)
-            y.append((watts - idle) / span)
+            let watts = m.powerWatts ?? m.joulesPerToken.map { $0 * e.outputTokensPerCycle / (Double(m.workload.devices) * u.cycleSeconds) } ?? idle
+            guard watts > 0 else { throw .calibration("\(m.label): the measured power is not positive") }
+            compute.append(u.compute)
+            bandwidth.append(u.bandwidth)
+            dynamic.append((watts - idle) / span)
+            weights.append(watts / span)
         }
-        let k = try solve([u], y, weights: nil)[0]
-        guard k > 0 else { throw .calibration("the fitted power factor is not positive (\(k)); is the idle power too high?") }
-        let value = SourcedValue(k, source: "calibrate: least squares on \(rows.count) power rows of \(source)")
-        p.efficiency.prefillPowerFactor = value
-        p.efficiency.decodePowerFactor = value
-        return ["prefill_power_factor", "decode_power_factor"]
+        let e = p.efficiency
+        let candidates: [(key: String, values: [Double], current: Double)] = [
+            ("compute_power_factor", compute, e.computePowerFactor.value),
+            ("bandwidth_power_factor", bandwidth, e.bandwidthPowerFactor.value),
+        ]
+        var columns: [(key: String, values: [Double])] = []
+        var target = dynamic
+        for c in candidates {
+            if c.values.filter({ $0 * max(c.current, 1) >= 0.05 }).count >= min(2, rows.count) {
+                columns.append((c.key, c.values))
+            } else {
+                for i in target.indices { target[i] -= c.current * c.values[i] }
+            }
+        }
+        while !columns.isEmpty && rows.count < columns.count {
+            let dropped = columns.removeFirst()
+            let current = candidates.first { $0.key == dropped.key }!.current
+            for i in target.indices { target[i] -= current * dropped.values[i] }
+        }
+        guard !columns.isEmpty else { return FittedKeys() }
+        let range = EfficiencyFactors.range(of: "bandwidth_power_factor")
+        let solution = try solveBounded(columns.map(\.values), target, weights: weights,
+                                        lower: columns.map { _ in range.lowerBound }, upper: columns.map { _ in range.upperBound })
+        var keys = FittedKeys(fitted: columns.map(\.key), atBound: zip(columns, solution.active).filter { $1 != 0 }.map { $0.0.key })
+        for (column, value) in zip(columns, solution.x) {
+            let note = keys.atBound.contains(column.key) ? ", at the bound of its range" : ""
+            p.efficiency.set(column.key, SourcedValue(min(range.upperBound, max(range.lowerBound, value)),
+                                                      source: "calibrate: bounded least squares on \(rows.count) power rows of \(source)\(note)"))
+        }
+        keys.fitted.sort()
+        return keys
+    }
+
+    /// Achieved compute and bandwidth utilisation of one device over a measured request cycle
+    /// (`fitPower`), and the cycle's time, s.
+    static func cycleUtilisation(_ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError)
+        -> (compute: Double, bandwidth: Double, cycleSeconds: Double) {
+        let e = try ServingEstimate(profile: p, workload: m.workload)
+        let prefill = m.ttftSeconds ?? e.ttftSeconds
+        let cycle = prefill + e.decodeSteps * (m.tpotSeconds ?? e.tpotSeconds)
+        guard cycle > 0 else { throw .calibration("\(m.label): the request cycle has no time") }
+        let flopSeconds = e.prefill.flops / e.prefill.peakFLOPS + e.decodeSteps * e.decode.flops / e.decode.peakFLOPS
+        let byteSeconds = (e.prefill.bytes + e.decodeSteps * e.decode.bytes) / e.prefill.bandwidth
+        return (min(1, flopSeconds / cycle), min(1, byteSeconds / cycle), cycle)
+    }
+
+    /// The model's mean power of one device over `m`'s request cycle at the row's measured
+    /// times (each phase's power from its own utilisations, `PowerModel`), and the energy per
+    /// output token (all devices, no PUE) that follows: the power model on its own, without
+    /// the latency model's error. A phase the row did not measure runs at the model's time.
+    static func powerAtMeasuredTimes(_ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError)
+        -> (watts: Double, joulesPerToken: Double) {
+        let e = try ServingEstimate(profile: p, workload: m.workload)
+        let prefill = m.ttftSeconds ?? e.ttftSeconds, step = m.tpotSeconds ?? e.tpotSeconds
+        let cycle = prefill + e.decodeSteps * step
+        guard cycle > 0, prefill > 0, step > 0 else { throw .calibration("\(m.label): the request cycle has no time") }
+        func watts(_ c: PhaseCost, _ t: Double) -> Double {
+            PowerModel.watts(idle: p.idleW.value, tdp: p.tdpW.value, computeUtilisation: min(1, c.flops / (t * c.peakFLOPS)),
+                             bandwidthUtilisation: min(1, c.bytes / (t * c.bandwidth)),
+                             computeFactor: c.computePowerFactor, bandwidthFactor: c.bandwidthPowerFactor)
+        }
+        let joules = watts(e.prefill, prefill) * prefill + watts(e.decode, step) * e.decodeSteps * step
+        return (joules / cycle, joules * Double(m.workload.devices) / e.outputTokensPerCycle)
     }
 
     /// Box-constrained least squares on columns, each row scaled by 1 / weight
@@ -208,26 +291,6 @@ public enum Calibration {
             return try a.boundedLeastSquares(b, lower: lower, upper: upper)
         } catch {
             throw .calibration("the bounded least-squares problem has no solution (\(error))")
-        }
-    }
-
-    /// Least squares on columns, each row scaled by 1 / weight when weights are given.
-    private static func solve(_ columns: [[Double]], _ target: [Double], weights: [Double]?) throws(HardwareError) -> [Double] {
-        let n = target.count
-        guard !columns.isEmpty, n >= columns.count else {
-            throw .calibration("\(n) rows cannot determine \(columns.count) factors")
-        }
-        var a = Matrix(rows: n, columns: columns.count)
-        var b = target
-        for i in 0..<n {
-            let s = weights.map { 1 / $0[i] } ?? 1
-            for (j, column) in columns.enumerated() { a[i, j] = column[i] * s }
-            b[i] *= s
-        }
-        do {
-            return try a.leastSquares(b)
-        } catch {
-            throw .calibration("the least-squares problem has no unique solution (\(error))")
         }
     }
 }

@@ -92,8 +92,18 @@ public struct CalibrationResult: Equatable, Sendable {
         for m in measurements {
             let eb = try ServingEstimate(profile: before, workload: m.workload)
             let ea = try ServingEstimate(profile: after, workload: m.workload)
+            // Power and energy are predicted at the row's measured times where it has any (the
+            // power model alone, as `Calibration` fits it), at the model's times otherwise.
+            let timed = m.ttftSeconds != nil || m.tpotSeconds != nil
+            let pb = timed ? try Calibration.powerAtMeasuredTimes(before, m) : nil
+            let pa = timed ? try Calibration.powerAtMeasuredTimes(after, m) : nil
             for (q, v) in m.measured {
-                out.append(Comparison(label: m.label, quantity: q, measured: v, before: q.predicted(by: eb), after: q.predicted(by: ea)))
+                let (b, a): (Double, Double) = switch (q, pb, pa) {
+                case (.power, let pb?, let pa?): (pb.watts, pa.watts)
+                case (.joulesPerToken, let pb?, let pa?): (pb.joulesPerToken, pa.joulesPerToken)
+                default: (q.predicted(by: eb), q.predicted(by: ea))
+                }
+                out.append(Comparison(label: m.label, quantity: q, measured: v, before: b, after: a))
             }
         }
         return out

@@ -1,9 +1,10 @@
 /// Achieved fractions of peak per phase, fixed per-step overheads and power factors.
 ///
 /// The roofline time of a phase is `max(FLOPs / (compute × peak), bytes / (bandwidth × BW))`
-/// plus the phase's fixed overhead. The power model is
-/// `P = idle + (TDP − idle) × min(1, powerFactor × u)`, with `u` the achieved utilisation of
-/// the binding resource (see `PowerModel`). All factors can be calibrated from measurements
+/// plus the phase's fixed overhead. Serving power is
+/// `P = idle + (TDP − idle) × min(1, k_c u_c + k_b u_b)`, with `u_c` and `u_b` the achieved
+/// compute and memory-bandwidth utilisations of the pass (see `PowerModel`); training power is
+/// `idle + (TDP − idle) × min(1, k_t × MFU)`. All factors can be calibrated from measurements
 /// (`Calibration`) and overridden per profile and per scenario.
 public struct EfficiencyFactors: Equatable, Sendable {
     /// Achieved fraction of peak FLOP/s in prefill, (0, 1].
@@ -18,17 +19,21 @@ public struct EfficiencyFactors: Equatable, Sendable {
     public var prefillOverheadMS: SourcedValue
     /// Fixed time added to each decode step, ms.
     public var decodeOverheadMS: SourcedValue
-    /// Power factor k in prefill: the dynamic power fraction is min(1, k u).
-    public var prefillPowerFactor: SourcedValue
-    /// Power factor k in decode.
-    public var decodePowerFactor: SourcedValue
+    /// Serving power factor k_c of achieved compute utilisation (FLOP/s over peak): the
+    /// dynamic power fraction is min(1, k_c u_c + k_b u_b).
+    public var computePowerFactor: SourcedValue
+    /// Serving power factor k_b of achieved memory-bandwidth utilisation (bytes/s over peak).
+    public var bandwidthPowerFactor: SourcedValue
+    /// Training power factor k_t of MFU: the dynamic power fraction is min(1, k_t × MFU).
+    public var trainingPowerFactor: SourcedValue
     /// Model FLOP utilisation of training (6ND FLOPs / (devices × peak bf16 × time)).
     public var trainingMFU: SourcedValue
 
     public init(
         prefillCompute: SourcedValue, prefillBandwidth: SourcedValue, decodeCompute: SourcedValue,
         decodeBandwidth: SourcedValue, prefillOverheadMS: SourcedValue, decodeOverheadMS: SourcedValue,
-        prefillPowerFactor: SourcedValue, decodePowerFactor: SourcedValue, trainingMFU: SourcedValue
+        computePowerFactor: SourcedValue, bandwidthPowerFactor: SourcedValue, trainingPowerFactor: SourcedValue,
+        trainingMFU: SourcedValue
     ) {
         self.prefillCompute = prefillCompute
         self.prefillBandwidth = prefillBandwidth
@@ -36,8 +41,9 @@ public struct EfficiencyFactors: Equatable, Sendable {
         self.decodeBandwidth = decodeBandwidth
         self.prefillOverheadMS = prefillOverheadMS
         self.decodeOverheadMS = decodeOverheadMS
-        self.prefillPowerFactor = prefillPowerFactor
-        self.decodePowerFactor = decodePowerFactor
+        self.computePowerFactor = computePowerFactor
+        self.bandwidthPowerFactor = bandwidthPowerFactor
+        self.trainingPowerFactor = trainingPowerFactor
         self.trainingMFU = trainingMFU
     }
 
@@ -51,8 +57,9 @@ public struct EfficiencyFactors: Equatable, Sendable {
         decodeBandwidth: SourcedValue(0.6, source: "estimate: streaming benchmarks reach ~90% of peak HBM bandwidth, but decode kernels plus attention and scheduling gaps give ~55-70% end to end; chosen so Llama-3.1-8B on H100 at batch 64 lands in ML.ENERGY's 0.12-0.20 J/token (ORACLES.md)"),
         prefillOverheadMS: SourcedValue(0, source: "roofline default: no fixed overhead until calibrated"),
         decodeOverheadMS: SourcedValue(0, source: "roofline default: no fixed overhead until calibrated"),
-        prefillPowerFactor: SourcedValue(1.5, source: "estimate: boards reach their power limit at about two thirds of peak utilisation (H100 SXM draws ~700 W in dense GEMMs near 65% of peak)"),
-        decodePowerFactor: SourcedValue(1.5, source: "estimate: as prefill; memory-bound kernels keep HBM and SMs busy, so board power follows bandwidth utilisation"),
+        computePowerFactor: SourcedValue(1.5, source: "estimate: boards reach their power limit at about two thirds of peak FLOP/s (H100 SXM draws ~700 W in dense GEMMs near 65% of peak); no public board-power measurement committed here runs compute-bound long enough to fit it"),
+        bandwidthPowerFactor: SourcedValue(1.5, source: "estimate: as compute (memory-bound kernels keep HBM and the SMs busy); the boards with measured power fit lower (H100 SXM 0.92, B200 0.75 on InferenceX board power, power-inferencex.csv), while ORACLES.md's A100 figure (about 4 J per output token for a 7B model at batch 1) needs about 1.4 on the A100, so no fit is carried to other boards"),
+        trainingPowerFactor: SourcedValue(1.5, source: "estimate: boards reach their power limit at about two thirds of peak utilisation (H100 SXM draws ~700 W in dense GEMMs near 65% of peak)"),
         trainingMFU: SourcedValue(0.45, source: "ORACLES.md: training MFU of large runs is usually 38-55%; 0.45 is the middle")
     )
 
@@ -62,7 +69,8 @@ public struct EfficiencyFactors: Equatable, Sendable {
             ("prefill_compute", "fraction", prefillCompute), ("prefill_bandwidth", "fraction", prefillBandwidth),
             ("decode_compute", "fraction", decodeCompute), ("decode_bandwidth", "fraction", decodeBandwidth),
             ("prefill_overhead_ms", "ms", prefillOverheadMS), ("decode_overhead_ms", "ms", decodeOverheadMS),
-            ("prefill_power_factor", "factor", prefillPowerFactor), ("decode_power_factor", "factor", decodePowerFactor),
+            ("compute_power_factor", "factor", computePowerFactor), ("bandwidth_power_factor", "factor", bandwidthPowerFactor),
+            ("training_power_factor", "factor", trainingPowerFactor),
             ("training_mfu", "fraction", trainingMFU),
         ]
     }
@@ -80,8 +88,9 @@ public struct EfficiencyFactors: Equatable, Sendable {
         case "decode_bandwidth": decodeBandwidth = value
         case "prefill_overhead_ms": prefillOverheadMS = value
         case "decode_overhead_ms": decodeOverheadMS = value
-        case "prefill_power_factor": prefillPowerFactor = value
-        case "decode_power_factor": decodePowerFactor = value
+        case "compute_power_factor": computePowerFactor = value
+        case "bandwidth_power_factor": bandwidthPowerFactor = value
+        case "training_power_factor": trainingPowerFactor = value
         case "training_mfu": trainingMFU = value
         default: return false
         }
@@ -92,7 +101,8 @@ public struct EfficiencyFactors: Equatable, Sendable {
     public static func range(of key: String) -> ClosedRange<Double> {
         switch key {
         case "prefill_overhead_ms", "decode_overhead_ms": 0...10_000
-        case "prefill_power_factor", "decode_power_factor": 0.01...100
+        case "compute_power_factor", "bandwidth_power_factor": 0...10
+        case "training_power_factor": 0.01...100
         default: 0.001...1
         }
     }

@@ -25,8 +25,9 @@ public struct PhaseCost: Equatable, Sendable {
     public let communicationSeconds: Double
     /// Fixed overhead, s.
     public let overheadSeconds: Double
-    /// Power factor k of this phase.
-    public let powerFactor: Double
+    /// Power factors k_c (of compute utilisation) and k_b (of bandwidth utilisation), `PowerModel`.
+    public let computePowerFactor: Double
+    public let bandwidthPowerFactor: Double
 
     /// flops / (ηc · peak), s.
     public var computeSeconds: Double { flops / (computeEfficiency * peakFLOPS) }
@@ -36,11 +37,17 @@ public struct PhaseCost: Equatable, Sendable {
     public var seconds: Double { max(computeSeconds, memorySeconds) + communicationSeconds + overheadSeconds }
     /// The binding roofline limit.
     public var bound: Bound { computeSeconds >= memorySeconds ? .compute : .memory }
-    /// Achieved utilisation of the busier resource over the whole pass,
-    /// max(flops / (t · peak), bytes / (t · BW)), in [0, 1].
-    public var utilisation: Double {
+    /// Achieved compute utilisation over the whole pass (overhead and communication
+    /// included), flops / (t · peak), in [0, 1].
+    public var computeUtilisation: Double {
         let t = seconds
-        guard t > 0 else { return 0 }
-        return min(1, max(flops / (t * peakFLOPS), bytes / (t * bandwidth)))
+        return t > 0 ? min(1, flops / (t * peakFLOPS)) : 0
     }
+    /// Achieved memory-bandwidth utilisation over the whole pass, bytes / (t · BW), in [0, 1].
+    public var bandwidthUtilisation: Double {
+        let t = seconds
+        return t > 0 ? min(1, bytes / (t * bandwidth)) : 0
+    }
+    /// Achieved utilisation of the busier resource, max(computeUtilisation, bandwidthUtilisation).
+    public var utilisation: Double { max(computeUtilisation, bandwidthUtilisation) }
 }

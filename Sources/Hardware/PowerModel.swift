@@ -1,24 +1,51 @@
-/// Board power as a function of utilisation.
+/// Board power as a function of achieved compute and memory-bandwidth utilisation.
 ///
-/// `P(u) = P_idle + (P_TDP − P_idle) × min(1, k u)`: the linear server power model of
-/// Fan, Weber & Barroso, "Power provisioning for a warehouse-sized computer" (ISCA 2007),
-/// with utilisation u the achieved fraction of peak of the binding roofline resource
-/// (`PhaseCost.utilisation`) and a power factor k ≥ 0 (`EfficiencyFactors`) because boards
-/// reach their power limit well before 100% of peak. The result is clamped to [idle, TDP].
+/// Serving: `P = P_idle + (P_TDP − P_idle) × min(1, k_c u_c + k_b u_b)`, with `u_c` the
+/// achieved fraction of peak FLOP/s and `u_b` the achieved fraction of peak memory bandwidth
+/// over the whole pass (`PhaseCost.computeUtilisation`, `bandwidthUtilisation`: fixed
+/// overheads and communication count as time with neither busy). It is the linear
+/// utilisation model of Fan, Weber & Barroso, "Power provisioning for a warehouse-sized
+/// computer" (ISCA 2007), with one activity term per resource as in counter-based GPU power
+/// models (Isci & Martonosi, MICRO 2003; Hong & Kim, "An integrated GPU power and performance
+/// model", ISCA 2010: dynamic power is a sum over units of access rate × energy per access).
+/// Decode at small batch keeps HBM busy and the tensor cores nearly idle, so it draws
+/// `idle + span × k_b u_b`, well below TDP; large batches add compute activity and approach
+/// TDP. The factors are fitted per profile on measured board power (`Calibration`).
+///
+/// Training: `P = P_idle + (P_TDP − P_idle) × min(1, k_t × MFU)` (`trainingWatts`), as no
+/// byte count of a training step is modelled. Results are clamped to [idle, TDP].
 public enum PowerModel {
-    /// Power of one device in watts at utilisation `u` ∈ [0, 1] with power factor `k`.
-    public static func watts(profile: HardwareProfile, utilisation u: Double, powerFactor k: Double) -> Double {
-        watts(idle: profile.idleW.value, tdp: profile.tdpW.value, utilisation: u, powerFactor: k)
-    }
-
-    /// Power in watts between `idle` and `tdp` (W) at utilisation `u` with power factor `k`.
+    /// Serving power in watts between `idle` and `tdp` (W) at compute utilisation `uc` and
+    /// bandwidth utilisation `ub` (fractions of peak) with factors `kc` and `kb`.
     @inline(__always)
-    public static func watts(idle: Double, tdp: Double, utilisation u: Double, powerFactor k: Double) -> Double {
-        idle + (tdp - idle) * min(1, max(0, k * u))
+    public static func watts(idle: Double, tdp: Double, computeUtilisation uc: Double, bandwidthUtilisation ub: Double,
+                             computeFactor kc: Double, bandwidthFactor kb: Double) -> Double {
+        idle + (tdp - idle) * min(1, max(0, kc * uc + kb * ub))
     }
 
-    /// Power of one device during a phase, W.
+    /// Power of one device of `profile` during a phase, W.
     public static func watts(profile: HardwareProfile, phase: PhaseCost) -> Double {
-        watts(profile: profile, utilisation: phase.utilisation, powerFactor: phase.powerFactor)
+        watts(idle: profile.idleW.value, tdp: profile.tdpW.value, computeUtilisation: phase.computeUtilisation,
+              bandwidthUtilisation: phase.bandwidthUtilisation, computeFactor: phase.computePowerFactor,
+              bandwidthFactor: phase.bandwidthPowerFactor)
+    }
+
+    /// Power of one device of `profile` running at compute utilisation `u` with no modelled
+    /// memory traffic (Sardana et al.'s fixed fractions of peak), W: the compute term only.
+    public static func watts(profile: HardwareProfile, computeUtilisation u: Double) -> Double {
+        watts(idle: profile.idleW.value, tdp: profile.tdpW.value, computeUtilisation: u, bandwidthUtilisation: 0,
+              computeFactor: profile.efficiency.computePowerFactor.value, bandwidthFactor: 0)
+    }
+
+    /// Training power of one device of `profile` at model FLOP utilisation `mfu`, W.
+    public static func trainingWatts(profile: HardwareProfile, mfu: Double) -> Double {
+        trainingWatts(idle: profile.idleW.value, tdp: profile.tdpW.value, mfu: mfu,
+                      factor: profile.efficiency.trainingPowerFactor.value)
+    }
+
+    /// Training power in watts between `idle` and `tdp` at MFU `mfu` with factor `k_t`.
+    @inline(__always)
+    public static func trainingWatts(idle: Double, tdp: Double, mfu: Double, factor kt: Double) -> Double {
+        idle + (tdp - idle) * min(1, max(0, kt * mfu))
     }
 }

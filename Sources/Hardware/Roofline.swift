@@ -49,7 +49,8 @@ public enum Roofline {
             peakFLOPS: effectivePeak(profile, w, peak: peak, flops: flops, highFLOPs: 2 * w.keptHigh * tokens), bandwidth: profile.memoryBandwidth,
             computeEfficiency: e.prefillCompute.value, bandwidthEfficiency: e.prefillBandwidth.value,
             communicationSeconds: communicationSeconds(profile: profile, workload: w, tokens: tokens),
-            overheadSeconds: e.prefillOverheadMS.value / 1000, powerFactor: e.prefillPowerFactor.value)
+            overheadSeconds: e.prefillOverheadMS.value / 1000,
+            computePowerFactor: e.computePowerFactor.value, bandwidthPowerFactor: e.bandwidthPowerFactor.value)
     }
 
     /// One decode step of the whole batch at `context` tokens per sequence (default: the mean
@@ -68,7 +69,8 @@ public enum Roofline {
             peakFLOPS: effectivePeak(profile, w, peak: peak, flops: flops, highFLOPs: 2 * w.keptHigh * b), bandwidth: profile.memoryBandwidth,
             computeEfficiency: e.decodeCompute.value, bandwidthEfficiency: e.decodeBandwidth.value,
             communicationSeconds: communicationSeconds(profile: profile, workload: w, tokens: b),
-            overheadSeconds: e.decodeOverheadMS.value / 1000, powerFactor: e.decodePowerFactor.value)
+            overheadSeconds: e.decodeOverheadMS.value / 1000,
+            computePowerFactor: e.computePowerFactor.value, bandwidthPowerFactor: e.bandwidthPowerFactor.value)
     }
 
     /// One engine step of continuous batching: `decodeSequences` running sequences each decode
@@ -96,7 +98,7 @@ public enum Roofline {
         let decodeCompute: Double, prefillCompute: Double, decodeBandwidth: Double, bandwidth: Double
         let linkLatency: Double, linkBandwidth: Double, hidden: Double, layers: Double
         let attentionGroups: Int, moeLayers: Double, activeExperts: Int, stages: Int, stageDevices: Int
-        let overhead: Double, decodePower: Double, prefillPower: Double
+        let overhead: Double, computePower: Double, bandwidthPower: Double
 
         public init(profile: HardwareProfile, workload w: ServingWorkload) throws(HardwareError) {
             let (peak, k) = try setup(profile, w)
@@ -133,18 +135,17 @@ public enum Roofline {
             moeLayers = Double(w.shape.experts?.moeLayers ?? 0)
             activeExperts = w.shape.experts?.activeExperts ?? 0
             overhead = profile.efficiency.decodeOverheadMS.value / 1000
-            decodePower = profile.efficiency.decodePowerFactor.value
-            prefillPower = profile.efficiency.prefillPowerFactor.value
+            computePower = profile.efficiency.computePowerFactor.value
+            bandwidthPower = profile.efficiency.bandwidthPowerFactor.value
         }
 
         /// The step with `n` decode sequences and `c` prefill tokens.
         public func cost(decodeSequences n: Double, prefillTokens c: Double) -> PhaseCost {
             let x = parts(n, c)
-            // A compute-bound step draws power as prefill does.
             return PhaseCost(flops: x.flops / k, bytes: x.bytes / k, peakFLOPS: x.peak, bandwidth: bandwidth,
                              computeEfficiency: x.efficiency, bandwidthEfficiency: decodeBandwidth,
                              communicationSeconds: x.communication, overheadSeconds: overhead,
-                             powerFactor: x.compute >= x.memory ? prefillPower : decodePower)
+                             computePowerFactor: computePower, bandwidthPowerFactor: bandwidthPower)
         }
 
         /// `cost(...).seconds` without building the phase (the steady state's sums need only
@@ -179,7 +180,9 @@ public enum Roofline {
 
         /// Board power during `cost`, W (`PowerModel`, from this profile's idle power and TDP).
         public func watts(_ cost: PhaseCost) -> Double {
-            PowerModel.watts(idle: idleW, tdp: tdpW, utilisation: cost.utilisation, powerFactor: cost.powerFactor)
+            PowerModel.watts(idle: idleW, tdp: tdpW, computeUtilisation: cost.computeUtilisation,
+                             bandwidthUtilisation: cost.bandwidthUtilisation,
+                             computeFactor: cost.computePowerFactor, bandwidthFactor: cost.bandwidthPowerFactor)
         }
     }
 

@@ -53,8 +53,7 @@ public struct TrainingEstimate: Equatable, Sendable {
         memoryBytes = profile.memoryBytes
         flops = 6 * activeParameters * tokens
         seconds = flops / (Double(devices) * peak * mfu)
-        wattsPerDevice = PowerModel.watts(profile: profile, utilisation: mfu,
-                                          powerFactor: profile.efficiency.prefillPowerFactor.value)
+        wattsPerDevice = PowerModel.trainingWatts(profile: profile, mfu: mfu)
         usdPerDeviceHour = profile.usdPerHour.value
     }
 

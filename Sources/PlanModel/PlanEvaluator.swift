@@ -19,7 +19,7 @@ public enum PlanEvaluator {
         let trainFLOPs = 6 * n * d
         let deviceSeconds = trainFLOPs / (peak * t.mfu)
         let devices = t.devicesUsed(deviceSeconds: deviceSeconds, daysMax: problem.constraints.trainDaysMax)
-        let watts = PowerModel.watts(profile: t.hardware, utilisation: t.mfu, powerFactor: t.hardware.efficiency.prefillPowerFactor.value)
+        let watts = PowerModel.trainingWatts(profile: t.hardware, mfu: t.mfu)
 
         var inferenceFLOPs = 0.0, inferenceCost = 0.0, inferenceJoules = 0.0
         var ttft: Double?, tpot: Double?

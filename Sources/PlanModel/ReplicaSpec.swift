@@ -119,8 +119,8 @@ public enum ServingModel {
             let prefill = 2 * params * Double(prompt) / (peak * u.prefill)
             let decodeToken = 2 * params / (peak * u.decode)
             let seconds = prefill + decodeToken * Double(output)
-            let watts = (PowerModel.watts(profile: profile, utilisation: u.prefill, powerFactor: profile.efficiency.prefillPowerFactor.value) * prefill
-                + PowerModel.watts(profile: profile, utilisation: u.decode, powerFactor: profile.efficiency.decodePowerFactor.value) * decodeToken * Double(output)) / seconds
+            let watts = (PowerModel.watts(profile: profile, computeUtilisation: u.prefill) * prefill
+                + PowerModel.watts(profile: profile, computeUtilisation: u.decode) * decodeToken * Double(output)) / seconds
             let spec = ReplicaSpec(option: option, devices: 1, batch: 1, requestsPerSecond: 1 / seconds,
                                    busyJoulesPerRequest: watts * seconds * pue, ttftSeconds: prefill + decodeToken, tpotSeconds: decodeToken)
             return meets(slo, spec) ? spec : nil

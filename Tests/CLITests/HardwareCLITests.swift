@@ -60,7 +60,7 @@ import TestSupport
         #expect(json["fits"] as? Bool == true)
         #expect(json["bound"] as? String == "memory")
         let joules = try #require(json["joules_per_token"] as? Double)
-        #expect(joules > 0.12 && joules < 0.20)
+        #expect(joules > 0.12 * 0.95 && joules < 0.20 * 1.05)  // ORACLES.md's "about 0.12-0.20" (EnergyTests)
         // The static batch is labelled; the planner's steady state sits beside it: a request
         // there waits steps, not the whole batch's prefill, and the percentiles are ordered.
         #expect(json["batching"] as? String == "static")
@@ -128,7 +128,7 @@ import TestSupport
         let errors = try #require(r.json?["errors"] as? [[String: Any]])
         #expect(errors.contains { $0["quantity"] as? String == "tpot_s" })
         let text = try String(contentsOfFile: out, encoding: .utf8)
-        #expect(text.contains("calibrate: least squares"))
+        #expect(text.contains("bandwidth_power_factor: {value:") && text.contains("calibrate: bounded least squares on 1 power rows"))
         let again = try run(["estimate", "--hardware", out, "--params", "8B", "--batch", "1", "--prompt-tokens", "8",
                              "--output-tokens", "8", "--format", "json"])
         #expect(again.status == 0, "\(again.stderr)")

@@ -16,8 +16,8 @@ import TestSupport
         truth.efficiency.decodeOverheadMS = v(1.5)
         truth.efficiency.prefillCompute = v(0.63)
         truth.efficiency.prefillOverheadMS = v(4)
-        truth.efficiency.prefillPowerFactor = v(1.2)
-        truth.efficiency.decodePowerFactor = v(1.2)
+        truth.efficiency.computePowerFactor = v(0.9)
+        truth.efficiency.bandwidthPowerFactor = v(0.65)
 
         var rows: [ServingMeasurement] = []
         let cases: [(n: Double, batch: Int, prompt: Int, output: Int)] = [
@@ -39,7 +39,8 @@ import TestSupport
         #expect(relativeDifference(f.decodeOverheadMS.value, 1.5) < 1e-6)
         #expect(relativeDifference(f.prefillCompute.value, 0.63) < 1e-6)
         #expect(relativeDifference(f.prefillOverheadMS.value, 4) < 1e-6)
-        #expect(relativeDifference(f.decodePowerFactor.value, 1.2) < 1e-6)
+        #expect(relativeDifference(f.computePowerFactor.value, 0.9) < 1e-6)
+        #expect(relativeDifference(f.bandwidthPowerFactor.value, 0.65) < 1e-6)
         for q in [MeasuredQuantity.tpot, .ttft, .power] {
             let err = try #require(result.meanRelativeError(q))
             #expect(err.after < 1e-6 && err.before > 0.01, "\(q): \(err)")

@@ -21,12 +21,12 @@ enum TestProfiles {
     }
 
     /// 100 TFLOP/s bf16, 1 TB/s, 10 GB, 100 GB/s link, idle 100 W, TDP 500 W, $2/h,
-    /// every efficiency 1, no overheads, power factor 1.
+    /// every efficiency 1, no overheads, every power factor 1.
     static func synthetic(memoryGB: Double = 10) -> HardwareProfile {
         func v(_ x: Double) -> SourcedValue { SourcedValue(x, source: "test") }
         var e = EfficiencyFactors.defaults
         for key in ["prefill_compute", "prefill_bandwidth", "decode_compute", "decode_bandwidth",
-                    "prefill_power_factor", "decode_power_factor"] { e.set(key, v(1)) }
+                    "compute_power_factor", "bandwidth_power_factor", "training_power_factor"] { e.set(key, v(1)) }
         e.set("prefill_overhead_ms", v(0))
         e.set("decode_overhead_ms", v(0))
         return HardwareProfile(

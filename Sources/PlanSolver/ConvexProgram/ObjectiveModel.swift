@@ -47,7 +47,7 @@ struct ObjectiveModel {
         case .cost:
             return f([.init(trainSecondsPerND / 3600 * t.usdPerDeviceHour, a: 1, b: 1), .init(servingCostPerParam, a: 1, b: 0)])
         case .energy:
-            let w = PowerModel.watts(profile: t.hardware, utilisation: t.mfu, powerFactor: t.hardware.efficiency.prefillPowerFactor.value)
+            let w = PowerModel.trainingWatts(profile: t.hardware, mfu: t.mfu)
             return f([.init(trainSecondsPerND * w * t.pue / 3.6e6, a: 1, b: 1), .init(servingEnergyPerParam, a: 1, b: 0)])
         case .latency:
             return f([.init(latencyPerParam, a: 1, b: 0)])

@@ -17,6 +17,9 @@ struct Calibrate: ParsableCommand {
             prompt_tokens, output_tokens, optional precision, devices and hardware (rows measured on other hardware are left
             out), and at least one of ttft_ms, tpot_ms, power_w, joules_per_token per row. Files after --check are predicted
             before and after but not fitted on: the error there is the honest one.
+            Power: P = idle + (TDP - idle) min(1, k_c u_c + k_b u_b), u_c and u_b the compute and bandwidth utilisations over
+            the measured request cycle; --fit power fits k_c and k_b alone. Power and energy rows are predicted at the row's
+            measured times where it has any (the power model alone), at the model's times otherwise.
             Example: scaleplan calibrate --hardware h100-sxm hardware-profiles/measurements/h100-sxm-example.csv -o h100-calibrated.yaml
             """)
 
@@ -28,6 +31,9 @@ struct Calibrate: ParsableCommand {
 
     @Option(parsing: .upToNextOption, help: "CSV files of measured runs to check the calibration on, never fitted on.")
     var check: [String] = []
+
+    @Option(help: "Which factors to fit: all (times and power), times (efficiencies and overheads) or power (power factors; the rows' times only give each request cycle).")
+    var fit: CalibrationScope = .all
 
     @Option(name: [.customShort("o"), .long], help: "Write the calibrated profile (YAML) to this file, atomically.")
     var output: String?
@@ -50,7 +56,8 @@ struct Calibrate: ParsableCommand {
             throw CLIFailure.badInput("no row of \(measurements.joined(separator: ", ")) was measured on '\(profile.name)' (\(skipped) rows name other hardware)")
         }
         let names = measurements.map { URL(fileURLWithPath: $0).lastPathComponent }
-        let result = try Calibration.calibrate(profile: profile, measurements: rows, heldOut: held, source: names.joined(separator: ", "))
+        let result = try Calibration.calibrate(profile: profile, measurements: rows, heldOut: held, source: names.joined(separator: ", "),
+                                               scope: fit)
         if let output {
             let target = URL(fileURLWithPath: output).standardizedFileURL.path
             if (measurements + check).contains(where: { URL(fileURLWithPath: $0).standardizedFileURL.path == target }) {
@@ -122,3 +129,5 @@ struct Calibrate: ParsableCommand {
                              ("factors", .list(factors)), ("rows", .list(rows)), ("checked_rows", .list(held))])
     }
 }
+
+extension CalibrationScope: ExpressibleByArgument {}
