@@ -1,8 +1,9 @@
 /// Time, device-hours, energy and price of training on 6 N D FLOPs (Kaplan et al. 2020;
 /// Hoffmann et al. 2022) at a model FLOP utilisation.
 ///
-/// `seconds = 6 N D / (devices × peak_bf16 × MFU)`; power per device is `PowerModel` at
-/// utilisation MFU with the prefill power factor (training is compute bound like prefill).
+/// `seconds = 6 N D / (devices × peak_bf16 × MFU)`; power per device is
+/// `PowerModel.trainingWatts`, idle + (TDP − idle) min(1, k_t × MFU) with the training power
+/// factor k_t (no byte count of a training step is modelled).
 ///
 /// A mixture-of-experts shape trains on 6 N_act D, N_act its active parameters (attention,
 /// router, shared and k of E routed experts, embeddings: `ModelShape.activeParameterCount`
