@@ -133,7 +133,8 @@ def load_profile(path: str) -> Profile:
         eff[k] = val(v)
     return Profile(
         name=y["name"], peaks={k: val(v) for k, v in y["peak_tflops"].items()},
-        memory_gb=val(y["memory"]["capacity_gb"]), bandwidth_tbps=val(y["memory"]["bandwidth_tb_per_s"]),
+        # The memory budget uses the driver-reported total where the profile states one.
+        memory_gb=val(y["memory"].get("reported_capacity_gb", y["memory"]["capacity_gb"])), bandwidth_tbps=val(y["memory"]["bandwidth_tb_per_s"]),
         link_gbps=val(y["interconnect"]["bandwidth_gb_per_s"]), link_latency_us=val(y["interconnect"]["latency_us"]),
         tdp_w=val(y["power"]["tdp_w"]), idle_w=val(y["power"]["idle_w"]), usd_per_hour=val(y["price"]["usd_per_hour"]),
         eff=eff)

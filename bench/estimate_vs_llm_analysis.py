@@ -116,7 +116,7 @@ def llm_analysis_run(la, m, fig, batch, k, flops_eff, hbm_eff):
         ffn_embed_dim=int(1.5 * m["intermediate"]), expansion_ratio=1.5 * m["intermediate"] / m["hidden"],
         model_type="llama")
     gpu = la["GPUConfig"](
-        name="scaleplan-profile", mem_per_GPU_in_GB=fig["memory"],
+        name="scaleplan-profile", mem_per_GPU_in_GB=fig.get("reported_memory", fig["memory"]),
         hbm_bandwidth_in_GB_per_sec=fig["memory_bandwidth"] * 1e3,
         intra_node_bandwidth_in_GB_per_sec=fig["interconnect_bandwidth"],
         intra_node_min_message_latency=fig["interconnect_latency"] * 1e-6,

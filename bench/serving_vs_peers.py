@@ -121,7 +121,7 @@ def llm_analysis(row: dict, m: dict, fig: dict) -> dict | None:
                         ffn_embed_dim=int(1.5 * m["intermediate"]), expansion_ratio=1.5 * m["intermediate"] / m["hidden"],
                         model_type="llama")
     peak8 = fig.get("peak_fp8") or fig.get("peak_int8")
-    gpu = GPUConfig(name="profile", mem_per_GPU_in_GB=fig["memory"], hbm_bandwidth_in_GB_per_sec=fig["memory_bandwidth"] * 1e3,
+    gpu = GPUConfig(name="profile", mem_per_GPU_in_GB=fig.get("reported_memory", fig["memory"]), hbm_bandwidth_in_GB_per_sec=fig["memory_bandwidth"] * 1e3,
                     intra_node_bandwidth_in_GB_per_sec=fig["interconnect_bandwidth"],
                     intra_node_min_message_latency=fig["interconnect_latency"] * 1e-6,
                     peak_fp16_TFLOPS=fig["peak_bf16"], peak_i8_TFLOPS=peak8, peak_i4_TFLOPS=fig.get("peak_int4") or peak8)
@@ -145,7 +145,7 @@ def genz(row: dict, m: dict, fig: dict) -> dict | None:
                          intermediate_size=m["intermediate"], num_ffi=2, num_decoder_layers=m["layers"],
                          num_attention_heads=m["heads"], head_dim=m["head_dim"], num_key_value_heads=m["kv_heads"],
                          max_model_len=max(8192, row["prompt"] + row["output"]))
-    system = dict(Flops=fig["peak_bf16"], Memory_size=fig["memory"], Memory_BW=fig["memory_bandwidth"] * 1e3,
+    system = dict(Flops=fig["peak_bf16"], Memory_size=fig.get("reported_memory", fig["memory"]), Memory_BW=fig["memory_bandwidth"] * 1e3,
                   ICN=fig["interconnect_bandwidth"], real_values=True)
     try:
         with warnings.catch_warnings(), redirect_stdout(io.StringIO()):

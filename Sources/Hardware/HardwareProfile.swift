@@ -24,8 +24,13 @@ public struct HardwareProfile: Equatable, Sendable {
     public var vendor: String
     /// Dense peak TFLOP/s (TOP/s for int8) per math precision, without sparsity.
     public var peakTFLOPS: [Precision: SourcedValue]
-    /// Device memory capacity, GB.
+    /// Device memory capacity as the datasheet states it, GB.
     public var memoryGB: SourcedValue
+    /// Device memory the driver reports as the total (nvidia-smi, `cudaMemGetInfo`), GB, when
+    /// known: "80 GB" boards report 80 GiB or near it (H100 SXM 81,559 MiB = 85.52 GB). Serving
+    /// runtimes size their caches as a fraction of this total (vLLM's
+    /// `gpu_memory_utilization`), so memory budgets use it (`memoryBytes`) when it is given.
+    public var reportedMemoryGB: SourcedValue?
     /// Peak memory bandwidth, TB/s.
     public var memoryBandwidthTBps: SourcedValue
     /// Name of the link used for tensor parallelism ("NVLink 4", "PCIe Gen4 x16").
@@ -52,7 +57,7 @@ public struct HardwareProfile: Equatable, Sendable {
         peakTFLOPS: [Precision: SourcedValue], memoryGB: SourcedValue, memoryBandwidthTBps: SourcedValue,
         interconnectName: String, interconnectGBps: SourcedValue, interconnectLatencyUS: SourcedValue,
         tdpW: SourcedValue, idleW: SourcedValue, usdPerHour: SourcedValue, priceBasis: String? = nil,
-        efficiency: EfficiencyFactors = .defaults
+        efficiency: EfficiencyFactors = .defaults, reportedMemoryGB: SourcedValue? = nil
     ) {
         self.name = name
         self.displayName = displayName
@@ -60,6 +65,7 @@ public struct HardwareProfile: Equatable, Sendable {
         self.vendor = vendor
         self.peakTFLOPS = peakTFLOPS
         self.memoryGB = memoryGB
+        self.reportedMemoryGB = reportedMemoryGB
         self.memoryBandwidthTBps = memoryBandwidthTBps
         self.interconnectName = interconnectName
         self.interconnectGBps = interconnectGBps
@@ -71,8 +77,9 @@ public struct HardwareProfile: Equatable, Sendable {
         self.efficiency = efficiency
     }
 
-    /// Memory capacity in bytes.
-    public var memoryBytes: Double { memoryGB.value * 1e9 }
+    /// Memory capacity in bytes that budgets use: the reported total when given, else the
+    /// datasheet capacity.
+    public var memoryBytes: Double { (reportedMemoryGB ?? memoryGB).value * 1e9 }
     /// Peak memory bandwidth in bytes/s.
     public var memoryBandwidth: Double { memoryBandwidthTBps.value * 1e12 }
     /// Interconnect bandwidth in bytes/s per direction.
@@ -103,8 +110,11 @@ public struct HardwareProfile: Equatable, Sendable {
             peakTFLOPS[p].map { ("peak_\(p.rawValue)", p == .int8 ? "TOP/s" : "TFLOP/s", $0) }
         }
         out += [
-            ("memory", "GB", memoryGB), ("memory_bandwidth", "TB/s", memoryBandwidthTBps),
-            ("interconnect_bandwidth", "GB/s", interconnectGBps), ("interconnect_latency", "us", interconnectLatencyUS),
+            ("memory", "GB", memoryGB),
+        ]
+        if let reportedMemoryGB { out.append(("reported_memory", "GB", reportedMemoryGB)) }
+        out += [
+            ("memory_bandwidth", "TB/s", memoryBandwidthTBps), ("interconnect_bandwidth", "GB/s", interconnectGBps), ("interconnect_latency", "us", interconnectLatencyUS),
             ("tdp", "W", tdpW), ("idle_power", "W", idleW), ("price", "USD/h", usdPerHour),
         ]
         return out + efficiency.figures.map { ($0.key, $0.unit, $0.figure) }

@@ -13,7 +13,7 @@ extension HardwareProfile {
     /// accelerator made in both directions, so a unit slip (GB/s written as TB/s) or a stray
     /// exponent is an error here instead of an infinite latency later.
     public static let figureRanges: [String: ClosedRange<Double>] = [
-        "peak_tflops": 1e-3...1e6, "memory.capacity_gb": 1e-3...1e6, "memory.bandwidth_tb_per_s": 1e-4...1e3,
+        "peak_tflops": 1e-3...1e6, "memory.capacity_gb": 1e-3...1e6, "memory.reported_capacity_gb": 1e-3...1e6, "memory.bandwidth_tb_per_s": 1e-4...1e3,
         "interconnect.bandwidth_gb_per_s": 1e-3...1e6, "interconnect.latency_us": 0...1e6,
         "power.tdp_w": 0.1...1e5, "power.idle_w": 0...1e5, "price.usd_per_hour": 0...1e4,
     ]
@@ -61,7 +61,18 @@ extension HardwareProfile {
             throw peaksNode.error("'peak_tflops' must list at least bf16 or fp32")
         }
 
-        let memory = try m.required("memory").mapping(allowed: ["capacity_gb", "bandwidth_tb_per_s"])
+        let memory = try m.required("memory").mapping(allowed: ["capacity_gb", "reported_capacity_gb", "bandwidth_tb_per_s"])
+        let capacity = try figure(memory.required("capacity_gb"), in: figureRanges["memory.capacity_gb"])
+        var reported: SourcedValue?
+        if let node = memory.optional("reported_capacity_gb") {
+            let r = try figure(node, in: figureRanges["memory.reported_capacity_gb"])
+            // A reported total differs from the datasheet by GB against GiB (7.4%) and reserved
+            // memory; more than 20% is a typo or another board.
+            guard abs(r.value / capacity.value - 1) <= 0.2 else {
+                throw node.error("'memory.reported_capacity_gb' (\(r.value) GB) must be within 20% of 'memory.capacity_gb' (\(capacity.value) GB)")
+            }
+            reported = r
+        }
         let link = try m.required("interconnect").mapping(allowed: ["name", "bandwidth_gb_per_s", "latency_us"])
         let power = try m.required("power").mapping(allowed: ["tdp_w", "idle_w"])
         let price = try m.required("price").mapping(allowed: ["usd_per_hour", "basis"])
@@ -79,7 +90,7 @@ extension HardwareProfile {
             name: name, displayName: try m.required("display_name").string(),
             kind: Kind(rawValue: kindName)!, vendor: try m.required("vendor").string(),
             peakTFLOPS: peak,
-            memoryGB: try figure(memory.required("capacity_gb"), in: figureRanges["memory.capacity_gb"]),
+            memoryGB: capacity,
             memoryBandwidthTBps: try figure(memory.required("bandwidth_tb_per_s"), in: figureRanges["memory.bandwidth_tb_per_s"]),
             interconnectName: try link.required("name").string(),
             interconnectGBps: try figure(link.required("bandwidth_gb_per_s"), in: figureRanges["interconnect.bandwidth_gb_per_s"]),
@@ -87,7 +98,7 @@ extension HardwareProfile {
             tdpW: tdp, idleW: idle,
             usdPerHour: try figure(price.required("usd_per_hour"), in: figureRanges["price.usd_per_hour"]),
             priceBasis: try price.optional("basis").map { node throws(InputError) in try priceBasis(node) },
-            efficiency: efficiency)
+            efficiency: efficiency, reportedMemoryGB: reported)
     }
 
     /// The most characters a `price.basis` may have.

@@ -24,6 +24,7 @@ extension HardwareProfile {
         for p in Precision.computeFormats { if let f = peakTFLOPS[p] { fig(p.rawValue, f) } }
         out += "memory:\n"
         fig("capacity_gb", memoryGB)
+        if let reportedMemoryGB { fig("reported_capacity_gb", reportedMemoryGB) }
         fig("bandwidth_tb_per_s", memoryBandwidthTBps)
         out += "interconnect:\n  name: \(q(interconnectName))\n"
         fig("bandwidth_gb_per_s", interconnectGBps)

@@ -24,6 +24,22 @@ import TestSupport
         }
     }
 
+    /// The "80 GB" boards report 80 GiB or near it: memory budgets use the driver's total
+    /// (nvidia-smi, as collected in modal-labs/modal-client PR #2797), the datasheet figure
+    /// stays the headline; GiB-stated TPU memory is converted to GB.
+    @Test(arguments: [
+        ("h100-sxm", 81559.0), ("a100-80gb", 81920), ("a100-40gb", 40960), ("l40s", 46068), ("l4", 23034),
+        ("tpu-v5e", 16 * 1024), ("tpu-v5p", 95 * 1024),
+    ] as [(String, Double)])
+    func memoryBudgetsUseTheReportedTotal(name: String, mebibytes: Double) throws {
+        let p = try TestProfiles.shipped(name)
+        let reported = try #require(p.reportedMemoryGB)
+        #expect(abs(reported.value * 1e9 - mebibytes * 1_048_576) <= 0.005e9, "\(name): \(reported.value) GB")
+        #expect(p.memoryBytes == reported.value * 1e9 && p.memoryBytes > p.memoryGB.value * 1e9)
+        #expect(reported.source.contains("https://"))
+        #expect(p.figures.contains { $0.label == "reported_memory" && $0.figure == reported })
+    }
+
     /// ORACLES.md "Hardware facts (dense, no sparsity)": BF16 TFLOP/s, FP8 TFLOP/s, GB, TB/s, TDP W.
     @Test(arguments: [
         ("a100-80gb", 312.0, nil, 80.0, 2.039, 400.0),

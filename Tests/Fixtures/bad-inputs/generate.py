@@ -656,6 +656,11 @@ prof("missing-bandwidth.yaml", "  bandwidth_tb_per_s: {value: 0.30, source: \"da
      "'memory' is missing the required key 'bandwidth_tb_per_s'", at="capacity_gb")
 prof("memory-list.yaml", "memory:\n  capacity_gb: {value: 24, source: \"datasheet\"}\n  bandwidth_tb_per_s: {value: 0.30, source: \"datasheet\"}",
      "memory: [24, 0.3]", "'memory' must be a mapping", at="[24")
+prof("reported-memory-far-from-capacity.yaml", "  bandwidth_tb_per_s: {value: 0.30, source: \"datasheet\"}",
+     "  reported_capacity_gb: {value: 48, source: \"nvidia-smi\"}\n  bandwidth_tb_per_s: {value: 0.30, source: \"datasheet\"}",
+     "'memory.reported_capacity_gb' (48.0 GB) must be within 20% of 'memory.capacity_gb' (24.0 GB)", at="{value: 48")
+prof("power-factor-old-key.yaml", "price:", "efficiency:\n  decode_power_factor: {value: 1.5, source: \"estimate: test\"}\nprice:",
+     "unknown key 'decode_power_factor' in 'efficiency'", at="decode_power_factor")
 prof("efficiency-out-of-range.yaml", "price:", "efficiency:\n  decode_bandwidth: {value: 7, source: \"estimate: test\"}\nprice:",
      "'efficiency.decode_bandwidth.value' must be between", at=("decode_bandwidth: {value: 7", 26))
 prof("efficiency-unknown.yaml", "price:", "efficiency:\n  warp_speed: {value: 0.5, source: \"estimate: test\"}\nprice:",
