@@ -58,6 +58,9 @@ public struct Warning: Equatable, Hashable, Sendable, CustomStringConvertible {
         /// replicas fall while another's rise) with no price on changes: the on-demand optimum
         /// trades near-ties that no operator would buy.
         public static let fleetChurn = Code(rawValue: "fleet_churn")
+        /// The fleet MILP stopped at its time limit before proving the fleet the cheapest: the
+        /// fleet serves every month's peak, but a cheaper one may exist.
+        public static let fleetNotProved = Code(rawValue: "fleet_not_proved")
         /// A latency SLO is met with less than 10% to spare.
         public static let sloBarelyMet = Code(rawValue: "slo_barely_met")
         /// The runs a law was fitted to vary too little to identify it (too few sizes or token counts).

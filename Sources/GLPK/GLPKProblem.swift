@@ -143,7 +143,17 @@ public final class GLPKProblem {
     /// cover and clique cuts) and its feasibility-pump heuristic: slower per node, but far fewer
     /// nodes on problems whose LP relaxation is weak (general integers linked over many rows).
     public func solveMIP(relativeGap: Double = 1e-9, timeLimitSeconds: Int? = nil, cuts: Bool = false) throws(GLPKError) -> SolverStatus {
+        try solveMIP(relativeGap: relativeGap, timeLimitMilliseconds: timeLimitSeconds.map { $0 * 1000 }, cuts: cuts)
+    }
+
+    /// Whether the last `solveMIP` stopped at its time limit (GLPK's `GLP_ETMLIM`): its
+    /// solution, if any (`SolverStatus.feasible`), is not proved optimal within the gap.
+    public private(set) var mipStoppedAtTimeLimit = false
+
+    /// `solveMIP` with the time limit in milliseconds.
+    public func solveMIP(relativeGap: Double = 1e-9, timeLimitMilliseconds: Int?, cuts: Bool = false) throws(GLPKError) -> SolverStatus {
         let p = try live()
+        mipStoppedAtTimeLimit = false
         guard columnCount > 0 else { throw .indexOutOfRange(kind: "column", index: 0, count: 0) }
         try Self.checkFinite(relativeGap, what: "MIP gap")
         var parm = glp_iocp()
@@ -157,12 +167,13 @@ public final class GLPKProblem {
             parm.fp_heur = GLP_ON
         }
         parm.mip_gap = relativeGap
-        if let limit = timeLimitSeconds { parm.tm_lim = Int32(clamping: limit * 1000) }
+        if let limit = timeLimitMilliseconds { parm.tm_lim = Int32(clamping: limit) }
         GLPKEnvironment.clearOutput()
         let code = sp_glp_intopt(p, &parm)
         if code == SP_GLP_INTERNAL_ERROR { lose(); throw .internalError }
         if code == GLP_ENOPFS || code == GLP_ENOFEAS { return .noFeasible }
         if code == GLP_ENODFS { return .unbounded }
+        mipStoppedAtTimeLimit = code == GLP_ETMLIM
         if code != 0 && code != GLP_ETMLIM && code != GLP_EMIPGAP {
             throw .solverFailed(routine: "glp_intopt", code: code)
         }

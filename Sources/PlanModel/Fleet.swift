@@ -29,13 +29,17 @@ public struct Fleet: Sendable, Equatable {
     public let reservations: [FleetReservation]
     /// Replica-hours of a replica's price charged per replica added or removed between months.
     public let changeCostReplicaHours: Double
+    /// True when the solver stopped at its time limit before proving this fleet the cheapest
+    /// (within its gap): the fleet serves every month's peak, but a cheaper one may exist.
+    public let unproved: Bool
 
     public init(assignments: [FleetAssignment], busyDeviceHours: Double? = nil, reservations: [FleetReservation] = [],
-                changeCostReplicaHours: Double = 0) {
+                changeCostReplicaHours: Double = 0, unproved: Bool = false) {
         self.assignments = assignments
         self.busyDeviceHours = busyDeviceHours
         self.reservations = reservations
         self.changeCostReplicaHours = changeCostReplicaHours
+        self.unproved = unproved
     }
 
     /// Devices of accelerator `hardware` the fleet runs in month `m`.

@@ -85,6 +85,7 @@ public enum PlanWarnings {
             out.append(w)
         }
         if let w = fleetChurn(plan.fleet, subject: subject) { out.append(w) }
+        if plan.fleet.unproved { out.append(fleetNotProved(subject: subject)) }
         for (name, value, slo) in [("time to first token", plan.ttftMs, context.ttftSLO), ("time per output token", plan.tpotMs, context.tpotSLO)] {
             guard let v = value, let s = slo.map({ $0 * 1000 }), v <= s * (1 + 1e-9), v >= s * (1 - sloMargin) else { continue }
             out.append(Warning(.sloBarelyMet,
@@ -155,6 +156,13 @@ extension PlanWarnings {
         return Warning(.fleetChurn,
                        "The fleet swaps capacity between serving options in \(swaps.count) of \(months - 1) month-to-month changes (month \(first) to \(first + 1): \(moves.joined(separator: ", "))): on demand with no price on changes, the optimum trades near-ties no operator would buy; price them with inference.purchasing.change_cost_replica_hours.",
                        subject: subject)
+    }
+
+    /// The warning for a fleet the solver did not prove the cheapest (`Fleet.unproved`).
+    public static func fleetNotProved(subject: String? = nil) -> Warning {
+        Warning(.fleetNotProved,
+                "GLPK stopped the horizon fleet MILP at its time limit before proving the fleet the cheapest within 0.01%: the fleet serves every month's peak, but a cheaper one may exist; fewer serving options or a shorter horizon let it finish.",
+                subject: subject)
     }
 
     /// Training longer than this many days is warned about: about three times the longest

@@ -149,4 +149,28 @@ struct CapacityPurchasingTests {
         #expect(PlanWarnings.fleetChurn(fleet([2, 3, 4, 5], [1, 0, 1, 0], changeCost: 10)) == nil)
         #expect(PlanWarnings.fleetChurn(Fleet(assignments: [FleetAssignment(replica: slots[0]!, replicasByMonth: [3, 1, 4])])) == nil)
     }
+
+    /// A horizon MILP stopped at its time limit still returns a fleet that serves every
+    /// month's peak, marks it unproved, and the plan warns; at the default limit the same
+    /// small problem is proved. (GLPK at 1 ms cannot finish 120 linked months of change costs.)
+    @Test func timeLimitedHorizonFleetIsFlagged() throws {
+        let slots = try Self.slots()
+        let peaks: [Double] = (0..<120).map { (m: Int) -> Double in
+            let wave: Double = 17 * sin(Double(m) * 0.7)
+            return 20 + wave + Double(m % 7) * 1.3
+        }
+        let purchasing = CapacityPurchasing(changeCostReplicaHours: 3)
+        let limited = try FleetTimeLimit.$milliseconds.withValue(1) {
+            try FleetSizer.size(slots: slots, demand: try Self.forecast(peaks), purchasing: purchasing)
+        }
+        #expect(limited.fleet.unproved)
+        for (m, peak) in peaks.enumerated() {
+            let capacity = zip(limited.counts[m], slots).reduce(0.0) { $0 + Double($1.0) * $1.1!.requestsPerSecond }
+            #expect(capacity >= peak * (1 - 1e-9), "month \(m + 1): \(capacity) of \(peak)")
+        }
+        let w = PlanWarnings.fleetNotProved(subject: "x")
+        #expect(w.code == .fleetNotProved && w.message.contains("time limit"))
+        let proved = try FleetSizer.size(slots: slots, demand: try Self.forecast(Array(peaks.prefix(4))), purchasing: purchasing)
+        #expect(!proved.fleet.unproved)
+    }
 }

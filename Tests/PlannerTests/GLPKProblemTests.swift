@@ -56,4 +56,22 @@ struct GLPKProblemTests {
         #expect(throws: GLPKError.self) { try p.setRowBounds(1, .atMost(1)) }
         #expect(p.rowCount == 0)
     }
+
+    /// A time limit GLPK reaches is reported (`mipStoppedAtTimeLimit`); a problem it solves
+    /// within the limit is not. The hard one: 2 x_1 + ... + 2 x_41 = 41 with binary x has no
+    /// solution (the left side is even), which branch and bound can only show by enumerating.
+    @Test func reportsAStoppedTimeLimit() throws {
+        let hard = try GLPKProblem(direction: .minimize)
+        let xs = try (0..<41).map { _ in try hard.addColumn(bounds: .init(lower: 0, upper: 1), objective: 1, integer: true) }
+        try hard.addRow(xs.map { ($0, 2) }, bounds: .exactly(41))
+        let status = try hard.solveMIP(timeLimitMilliseconds: 200)
+        #expect(status != .optimal)
+        #expect(hard.mipStoppedAtTimeLimit || status == .noFeasible, "\(status)")
+        let easy = try GLPKProblem(direction: .minimize)
+        let x = try easy.addColumn(bounds: .atLeast(0), objective: 1, integer: true)
+        try easy.addRow([(x, 2)], bounds: .atLeast(5))
+        #expect(try easy.solveMIP(timeLimitMilliseconds: 10_000) == .optimal)
+        #expect(!easy.mipStoppedAtTimeLimit)
+        #expect(abs(try easy.mipValue(column: x) - 3) < 1e-9)
+    }
 }

@@ -30,23 +30,37 @@ enum FleetHorizon {
     /// found (a change cost without a reservation is the slow case).
     static let relativeGap = 1e-4
 
+    /// GLPK's time limit for one horizon MILP, ms (`FleetTimeLimit`).
+    static var timeLimitMilliseconds: Int { FleetTimeLimit.milliseconds }
+
     /// Counts per month and slot, and the reservations, of the cheapest fleet.
+    /// `unproved` is true when GLPK stopped at its time limit before proving the fleet optimal
+    /// within `relativeGap`; with no fleet found by then, each month's own cheapest fleet (the
+    /// per-month MILP, on demand: feasible for the horizon too) is returned, also unproved.
     static func size(slots: [ReplicaSpec?], active: [Int], peaks: [Double], purchasing: CapacityPurchasing) throws(FleetSizer.Failure)
-        -> (counts: [[Int]], reservations: [FleetReservation]) {
+        -> (counts: [[Int]], reservations: [FleetReservation], unproved: Bool) {
         let replicas = active.map { slots[$0]! }
         var answer = try solve(replicas, peaks: peaks, purchasing: purchasing, margin: 0)
-        if !covers(answer.counts, replicas, peaks) {
+        if let a = answer, !covers(a.counts, replicas, peaks) {
             answer = try solve(replicas, peaks: peaks, purchasing: purchasing, margin: FleetSizer.capacityMargin)
         }
+        guard var answer else {
+            let counts = try peaks.indices.map { m throws(FleetSizer.Failure) in try FleetSizer.sizeMonth(replicas, peak: peaks[m], month: m) }
+            return (expand(counts, slots: slots, active: active), [], true)
+        }
         for m in peaks.indices { try FleetSizer.topUp(&answer.counts[m], replicas, peak: peaks[m], month: m) }
-        let full = answer.counts.map { row in
+        // On-demand devices are what a month needs beyond its reservation, so a top-up above
+        // never needs a larger reservation.
+        return (expand(answer.counts, slots: slots, active: active), answer.reservations, answer.unproved)
+    }
+
+    /// Counts per month over the active options, spread over every slot (0 for the others).
+    private static func expand(_ counts: [[Int]], slots: [ReplicaSpec?], active: [Int]) -> [[Int]] {
+        counts.map { row in
             var out = [Int](repeating: 0, count: slots.count)
             for (k, i) in active.enumerated() { out[i] = row[k] }
             return out
         }
-        // On-demand devices are what a month needs beyond its reservation, so a top-up above
-        // never needs a larger reservation.
-        return (full, answer.reservations)
     }
 
     private static func capacity(_ counts: [Int], _ replicas: [ReplicaSpec]) -> Double {
@@ -57,9 +71,10 @@ enum FleetHorizon {
         peaks.indices.allSatisfy { capacity(counts[$0], replicas) >= peaks[$0] }
     }
 
-    /// The horizon MILP with each month's capacity asked at (1 + margin) times its peak.
+    /// The horizon MILP with each month's capacity asked at (1 + margin) times its peak; nil
+    /// when GLPK reached its time limit before finding any fleet.
     private static func solve(_ replicas: [ReplicaSpec], peaks: [Double], purchasing: CapacityPurchasing, margin: Double) throws(FleetSizer.Failure)
-        -> (counts: [[Int]], reservations: [FleetReservation]) {
+        -> (counts: [[Int]], reservations: [FleetReservation], unproved: Bool)? {
         let months = peaks.count
         let hours = FleetSizer.hoursPerMonth
         let types = Dictionary(grouping: replicas.indices, by: { replicas[$0].option.hardware.name }).sorted { $0.key < $1.key }
@@ -116,8 +131,11 @@ enum FleetHorizon {
                     held.append(devices)
                 }
             }
-            let status = try p.solveMIP(relativeGap: FleetHorizon.relativeGap, timeLimitSeconds: 10, cuts: true)
-            guard status == .optimal || status == .feasible else { throw shortMonth(replicas, peaks: peaks) }
+            let status = try p.solveMIP(relativeGap: FleetHorizon.relativeGap, timeLimitMilliseconds: timeLimitMilliseconds, cuts: true)
+            guard status == .optimal || status == .feasible else {
+                if p.mipStoppedAtTimeLimit { return nil }
+                throw shortMonth(replicas, peaks: peaks)
+            }
             let counts = try (0..<months).map { m throws(GLPKError) in try replicas.indices.map { k throws(GLPKError) in Int(try p.mipValue(column: r[k][m]).rounded()) } }
             var reservations: [FleetReservation] = []
             for (t, columns) in zip(reserved, held) {
@@ -125,7 +143,7 @@ enum FleetHorizon {
                 reservations.append(FleetReservation(hardware: t.name, termMonths: purchasing.reservation!.termMonths, discount: t.discount,
                                                      usdPerDeviceHour: t.price, devicesByTerm: devices))
             }
-            return (counts, reservations)
+            return (counts, reservations, p.mipStoppedAtTimeLimit)
         } catch let f as FleetSizer.Failure {
             throw f
         } catch {
@@ -148,3 +166,11 @@ extension FleetHorizon {
 }
 
 private typealias Bounds = GLPKProblem.Bounds
+
+/// GLPK's time limit for the horizon fleet MILP (reserved capacity, change costs), per model
+/// size: 10 s by default. When it is reached the best fleet found is used and the plan says
+/// so (`Fleet.unproved`, warning `fleet_not_proved`). A task-local value, so a caller (or a
+/// test) can set it for the planning it runs: `FleetTimeLimit.$milliseconds.withValue(...)`.
+public enum FleetTimeLimit {
+    @TaskLocal public static var milliseconds = 10_000
+}

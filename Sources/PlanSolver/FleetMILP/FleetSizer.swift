@@ -59,7 +59,8 @@ public enum FleetSizer {
         if purchasing.couplesMonths {
             let sized = try FleetHorizon.size(slots: slots, active: active, peaks: months.map(\.peakRequestsPerSecond), purchasing: purchasing)
             return SizedFleet(slots: slots, counts: sized.counts,
-                              fleet: fleet(slots, sized.counts, reservations: sized.reservations, changeCost: purchasing.changeCostReplicaHours))
+                              fleet: fleet(slots, sized.counts, reservations: sized.reservations, changeCost: purchasing.changeCostReplicaHours,
+                                           unproved: sized.unproved))
         }
         // The smaller model's months are lower bounds here only if its options dominate these.
         let bound = smaller.flatMap { $0.counts.count == months.count && dominates($0.slots, slots) ? $0 : nil }
@@ -95,12 +96,13 @@ public enum FleetSizer {
     }
 
     /// The fleet of `counts[month][slot]` replicas: an assignment per option used in some month.
-    static func fleet(_ slots: [ReplicaSpec?], _ counts: [[Int]], reservations: [FleetReservation] = [], changeCost: Double = 0) -> Fleet {
+    static func fleet(_ slots: [ReplicaSpec?], _ counts: [[Int]], reservations: [FleetReservation] = [], changeCost: Double = 0,
+                      unproved: Bool = false) -> Fleet {
         let assignments = slots.indices.compactMap { i -> FleetAssignment? in
             guard let spec = slots[i], counts.contains(where: { $0[i] > 0 }) else { return nil }
             return FleetAssignment(replica: spec, replicasByMonth: counts.map { $0[i] })
         }
-        return Fleet(assignments: assignments, reservations: reservations, changeCostReplicaHours: changeCost)
+        return Fleet(assignments: assignments, reservations: reservations, changeCostReplicaHours: changeCost, unproved: unproved)
     }
 
     /// What `counts` replicas of each option cost per hour (USD/h) with these specs; infinite
