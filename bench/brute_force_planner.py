@@ -8,7 +8,11 @@ times, power) and sizes the cheapest integer fleet for every month by enumeratio
 (depth-first over replica counts, cut only by a bound that cannot remove an optimum). For every
 (N, D) on the grid (D = N x tokens-per-param on a second log grid) it evaluates the loss, the
 training and serving cost, energy, compute and days, and keeps the best point that meets every
-constraint. The same grid gives the epsilon-constraint frontier for free: for each bound on x,
+constraint. The loss is the loss as served: a fleet limited to options of at least P weight
+bits (one tier per precision the scenario lists) serves the model at its worst precision, which
+adds Kumar et al. 2024's post-training rounding loss below 16 bits, so every tier is searched
+(scenarios without a `quantization:` section only).
+The same grid gives the epsilon-constraint frontier for free: for each bound on x,
 the grid's least y.
 
 The formulas are those of docs/HARDWARE.md and the doc comments of Sources/Hardware,
@@ -49,6 +53,19 @@ USABLE_MEMORY = 0.9       # vLLM's default gpu_memory_utilization
 LLAMA_VOCAB = 128_256
 BYTES = {"fp32": 4.0, "bf16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5}
 KV_PRECISION = {"fp8": "fp8", "fp32": "fp32"}   # everything else keeps a bf16 KV cache
+BITS = {"fp32": 32.0, "bf16": 16.0, "fp8": 8.0, "int8": 8.0, "int4": 4.0}
+# Kumar et al. 2024 (arXiv:2411.04330, eq. 2, Appendix K Table 2): post-training rounding to P bits
+# adds C_T D^gamma_D / N^gamma_N exp(-P / gamma_post) nats per token to the loss.
+KUMAR_PTQ = {"C_T": 0.0598, "gamma_D": 0.5068, "gamma_N": 0.3439, "gamma_post": 0.5907}
+
+
+def quantization_loss(n, d, bits):
+    """The served loss's excess over the trained loss for weights rounded to `bits` after training
+    (0 at 16 bits or more)."""
+    k = KUMAR_PTQ
+    bits = np.asarray(bits, float)
+    delta = k["C_T"] * np.exp(-bits / k["gamma_post"]) * np.asarray(d, float) ** k["gamma_D"] / np.asarray(n, float) ** k["gamma_N"]
+    return np.where(bits >= 16, 0.0, delta)
 
 # Efficiency defaults of a hardware profile (hardware-profiles/README.md).
 EFFICIENCY_DEFAULTS = {
@@ -213,6 +230,8 @@ def load_scenario(path: str, profile_dir: str) -> Scenario:
             profiles[name] = load_profile(os.path.join(profile_dir, f"{name}.yaml"))
         return profiles[name]
 
+    if y.get("quantization") is not None:
+        raise SystemExit("brute_force_planner.py models the default quantisation (Kumar et al. 2024, rounding after training) only")
     law = y["law"]
     if "preset" not in law:
         raise SystemExit("brute_force_planner.py handles law presets only")
@@ -672,9 +691,17 @@ class Serving:
     fleet: list           # [(label, devices, batch, rps, [replicas by month])]
 
 
-def serve(sc: Scenario, n: float) -> Serving | None:
-    """The fleet and its lifetime serving cost and energy for a model of n parameters."""
-    reps = [r for r in (replica(sc, o, n) for o in sc.options) if r is not None]
+def tiers(sc: Scenario) -> list:
+    """The served precisions a fleet may be limited to, as weight bits, most bits first: a fleet
+    of tier t uses only options of at least t bits, and its model is served at t bits (the
+    fleet's worst precision sets the served loss)."""
+    return sorted({BITS[o.precision] for o in sc.options}, reverse=True) if sc.serving else [16.0]
+
+
+def serve(sc: Scenario, n: float, bits: float = 0.0) -> Serving | None:
+    """The fleet and its lifetime serving cost and energy for a model of n parameters, from the
+    options of at least `bits` weight bits."""
+    reps = [r for r in (replica(sc, o, n) for o in sc.options if BITS[o.precision] >= bits) if r is not None]
     if not reps:
         return None
     if sc.total_tokens is not None:
@@ -715,7 +742,7 @@ def objective(sc: Scenario, name: str, n, d, sv):
     arrays broadcast): loss in nats/token, cost in USD, compute in FLOP, energy in kWh, latency
     in ms, train_time in days."""
     if name == "loss":
-        return loss(sc, n, d)
+        return loss(sc, n, d) + quantization_loss(n, d, sv.get("bits", 16.0))
     if name == "latency":
         return sv["tpot_ms"] + 0 * n
     train = _training(sc, n, d)
@@ -749,14 +776,23 @@ def metrics(sc: Scenario, n, d, sv):
     return out
 
 
-def point(sc: Scenario, n: float, d: float) -> dict:
-    """Metrics of one plan, fleet included (for comparison with scaleplan's report)."""
-    sv = serve(sc, n) if sc.serving else Serving(0.0, 0.0, 0.0, 0.0, [])
+def point(sc: Scenario, n: float, d: float, bits: float | None = None) -> dict:
+    """Metrics of one plan, fleet included (for comparison with scaleplan's report), served at
+    `bits` (a tier of `tiers`; default the fleet of every option, served at its worst precision)."""
+    if bits is None:
+        bits = min(tiers(sc))
+    sv = serve(sc, n, bits) if sc.serving else Serving(0.0, 0.0, 0.0, 0.0, [])
     if sv is None:
         return {"params": n, "tokens": d, "servable": False}
-    m = metrics(sc, n, d, {"cost": sv.cost, "joules": sv.joules, "tpot_ms": sv.tpot_ms})
+    if sc.serving and sv.fleet:
+        # The model is served at the worst precision its fleet uses.
+        bits = min(BITS[f[0].split("/")[1]] for f in sv.fleet)
+    elif not sc.serving:
+        bits = 16.0
+    m = metrics(sc, n, d, {"cost": sv.cost, "joules": sv.joules, "tpot_ms": sv.tpot_ms, "bits": bits})
     out = {k: float(v) for k, v in m.items()}
-    out.update(params=n, tokens=d, servable=True, ttft_ms=sv.ttft_ms,
+    out.update(params=n, tokens=d, servable=True, ttft_ms=sv.ttft_ms, served_bits=bits,
+               trained_loss=float(loss(sc, n, d)),
                fleet=[{"option": f[0], "devices_per_replica": f[1], "batch": f[2], "requests_per_second_per_replica": f[3],
                        "replicas_by_month": f[4]} for f in sv.fleet])
     return out
@@ -771,50 +807,59 @@ def grid_search(sc: Scenario, n_points: int, ratio_points: int, eps_list=None, b
     t0 = time.perf_counter()
     ns = np.exp(np.linspace(math.log(sc.params[0]), math.log(sc.params[1]), n_points))
     ms = np.exp(np.linspace(math.log(sc.ratio[0]), math.log(sc.ratio[1]), ratio_points))
-    cost = np.zeros(n_points)
-    joules = np.zeros(n_points)
-    tpot = np.zeros(n_points)
-    ok_n = np.ones(n_points, bool)
+    levels = tiers(sc)
+    cost = np.zeros((len(levels), n_points))
+    joules = np.zeros((len(levels), n_points))
+    tpot = np.zeros((len(levels), n_points))
+    served = np.full((len(levels), n_points), 16.0)       # the worst precision the tier's fleet uses
+    ok_n = np.ones((len(levels), n_points), bool)
     if sc.serving:
-        for i, n in enumerate(ns):
-            sv = serve(sc, float(n))
-            if sv is None:
-                ok_n[i] = False
-                cost[i] = joules[i] = tpot[i] = np.inf
-            else:
-                cost[i], joules[i], tpot[i] = sv.cost, sv.joules, sv.tpot_ms
+        for t, bits in enumerate(levels):
+            for i, n in enumerate(ns):
+                sv = serve(sc, float(n), bits)
+                if sv is None:
+                    ok_n[t, i] = False
+                    cost[t, i] = joules[t, i] = tpot[t, i] = np.inf
+                else:
+                    cost[t, i], joules[t, i], tpot[t, i] = sv.cost, sv.joules, sv.tpot_ms
+                    served[t, i] = min((BITS[f[0].split("/")[1]] for f in sv.fleet), default=16.0)
     t_fleet = time.perf_counter() - t0
     primary = sc.objectives[0]
     fx, fy = sc.frontier["x"], sc.frontier["y"]
     eps_list = list(eps_list or [])
     needed = set(sc.bounds) | {primary} | ({fx, fy} if eps_list else set())
-    best = [math.inf, None]                       # primary value, (i, j)
+    best = [math.inf, None]                       # primary value, (tier, i, j)
     front = [[math.inf, None] for _ in eps_list]
-    for lo in range(0, n_points, block):
-        hi = min(n_points, lo + block)
-        N = ns[lo:hi, None]
-        D = N * ms[None, :]
-        sv = {"cost": cost[lo:hi, None], "joules": joules[lo:hi, None], "tpot_ms": tpot[lo:hi, None]}
-        m = {o: np.broadcast_to(objective(sc, o, N, D, sv), D.shape) for o in needed}
-        feasible = np.broadcast_to(ok_n[lo:hi, None], D.shape).copy()
-        for o, bound in sc.bounds.items():
-            feasible &= m[o] <= bound * (1 + 1e-12)
+    for t in range(len(levels)):
+        for lo in range(0, n_points, block):
+            hi = min(n_points, lo + block)
+            N = ns[lo:hi, None]
+            D = N * ms[None, :]
+            bits = served[t, lo:hi, None]
+            delta = quantization_loss(N, D, bits)
+            sv = {"cost": cost[t, lo:hi, None], "joules": joules[t, lo:hi, None], "tpot_ms": tpot[t, lo:hi, None], "bits": 16.0}
+            m = {o: np.broadcast_to(objective(sc, o, N, D, sv), D.shape) for o in needed}
+            if "loss" in m:
+                m["loss"] = m["loss"] + delta
+            feasible = np.broadcast_to(ok_n[t, lo:hi, None], D.shape).copy()
+            for o, bound in sc.bounds.items():
+                feasible &= m[o] <= bound * (1 + 1e-12)
 
-        def least(values, mask, slot):
-            v = np.where(mask, values, np.inf)
-            k = int(np.argmin(v))
-            if v.flat[k] < slot[0]:
-                slot[0], slot[1] = float(v.flat[k]), (lo + k // ratio_points, k % ratio_points)
+            def least(values, mask, slot):
+                v = np.where(mask, values, np.inf)
+                k = int(np.argmin(v))
+                if v.flat[k] < slot[0]:
+                    slot[0], slot[1] = float(v.flat[k]), (t, lo + k // ratio_points, k % ratio_points)
 
-        least(m[primary], feasible, best)
-        for e, slot in zip(eps_list, front):
-            least(m[fy], feasible & (m[fx] <= e * (1 + 1e-12)), slot)
+            least(m[primary], feasible, best)
+            for e, slot in zip(eps_list, front):
+                least(m[fy], feasible & (m[fx] <= e * (1 + 1e-12)), slot)
 
     def plan(slot):
         if slot[1] is None:
             return None
-        i, j = slot[1]
-        return point(sc, float(ns[i]), float(ns[i] * ms[j]))
+        t, i, j = slot[1]
+        return point(sc, float(ns[i]), float(ns[i] * ms[j]), levels[t])
 
     return {"grid": [n_points, ratio_points], "points": n_points * ratio_points,
             "optimum": plan(best), "fleet_seconds": t_fleet,

@@ -88,7 +88,8 @@ def fleet_text(fleet, swift):
 def cross_check(sc, swift_point, label):
     """Re-evaluates one of scaleplan's plans with the Python model; returns the largest relative
     difference per metric and a note when the fleets differ."""
-    py = bf.point(sc, swift_point["params"], swift_point["tokens"])
+    served = swift_point.get("served_precision")
+    py = bf.point(sc, swift_point["params"], swift_point["tokens"], bf.BITS[served] if served in bf.BITS else None)
     diffs = {k: rel(swift_point.get(k), py.get(p)) for k, p in COMPARED}
     sw_fleet = {(f["hardware"] + "/" + f["precision"]): f.get("replicas_by_month") for f in swift_point["fleet"]}
     py_fleet = {f["option"]: f["replicas_by_month"] for f in py["fleet"]}
