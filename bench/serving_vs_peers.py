@@ -163,6 +163,17 @@ def genz(row: dict, m: dict, fig: dict) -> dict | None:
     return dict(tpot=d["Latency"], ttft=p["Latency"], throughput=row["batch"] * 1e3 / d["Latency"])
 
 
+def error_cells(results: list, q: str) -> list:
+    """Per predictor, "median% (max%)" of |predicted / measured - 1| of quantity `q` over the
+    rows it gives a figure for; "n/a" when it gives none."""
+    cells = []
+    for p in PREDICTORS:
+        errs = [abs(res["preds"][p][q] / res["row"]["measured"][q] - 1)
+                for res in results if res["preds"][p] is not None and q in res["preds"][p]]
+        cells.append(f"{100 * statistics.median(errs):.0f}% ({100 * max(errs):.0f}%)" if errs else "n/a")
+    return cells
+
+
 def band(batch: int) -> str:
     for lo, hi in RANGES:
         if lo <= batch <= hi:
@@ -218,11 +229,7 @@ def main() -> int:
             with_q = [res for res in members if q in res["row"]["measured"]]
             if not with_q:
                 continue
-            cells = []
-            for p in PREDICTORS:
-                errs = [abs(res["preds"][p][q] / res["row"]["measured"][q] - 1)
-                        for res in with_q if res["preds"][p] is not None and q in res["preds"][p]]
-                cells.append(f"{100 * statistics.median(errs):.0f}% ({100 * max(errs):.0f}%)" if errs else "n/a")
+            cells = error_cells(with_q, q)
             print(f"| {key[0]} | {key[1]} | {key[2]} | {title} | {len(with_q)} | " + " | ".join(cells) + " |")
     for common in (False, True):
         print()
@@ -238,11 +245,7 @@ def main() -> int:
                     with_q = [res for res in with_q if all(res["preds"][p] is not None for p in PREDICTORS)]
                 if not with_q:
                     continue
-                cells = []
-                for p in PREDICTORS:
-                    errs = [abs(res["preds"][p][q] / res["row"]["measured"][q] - 1)
-                            for res in with_q if res["preds"][p] is not None and q in res["preds"][p]]
-                    cells.append(f"{100 * statistics.median(errs):.0f}% ({100 * max(errs):.0f}%)" if errs else "n/a")
+                cells = error_cells(with_q, q)
                 print(f"| {role} | {title} | {len(with_q)} | " + " | ".join(cells) + " |")
     return 0
 
