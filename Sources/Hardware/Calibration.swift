@@ -202,8 +202,8 @@ extension Calibration {
         var compute: [Double] = [], bandwidth: [Double] = [], dynamic: [Double] = [], weights: [Double] = []
         for m in rows {
             let u = try cycleUtilisation(p, m)
-            let e = try ServingEstimate(profile: p, workload: m.workload)
-            let watts = m.powerWatts ?? m.joulesPerToken.map { $0 * e.outputTokensPerCycle / (Double(m.workload.devices) * u.cycleSeconds) } ?? idle
+            let watts = m.powerWatts
+                ?? m.joulesPerToken.map { $0 * u.cycle.estimate.outputTokensPerCycle / (Double(m.workload.devices) * u.cycle.seconds) } ?? idle
             guard watts > 0 else { throw .calibration("\(m.label): the measured power is not positive") }
             compute.append(u.compute)
             bandwidth.append(u.bandwidth)
@@ -211,30 +211,22 @@ extension Calibration {
             weights.append(watts / span)
         }
         let e = p.efficiency
-        let candidates: [(key: String, values: [Double], current: Double)] = [
-            ("compute_power_factor", compute, e.computePowerFactor.value),
-            ("bandwidth_power_factor", bandwidth, e.bandwidthPowerFactor.value),
-        ]
-        var columns: [(key: String, values: [Double])] = []
+        typealias Column = (key: String, values: [Double], current: Double)
+        var columns: [Column] = []
         var target = dynamic
-        for c in candidates {
-            if c.values.filter({ $0 * max(c.current, 1) >= 0.05 }).count >= min(2, rows.count) {
-                columns.append((c.key, c.values))
-            } else {
-                for i in target.indices { target[i] -= c.current * c.values[i] }
-            }
+        // A factor not fitted keeps its value, and its term leaves the target.
+        func fix(_ c: Column) { for i in target.indices { target[i] -= c.current * c.values[i] } }
+        for c: Column in [("compute_power_factor", compute, e.computePowerFactor.value),
+                          ("bandwidth_power_factor", bandwidth, e.bandwidthPowerFactor.value)] {
+            if c.values.filter({ $0 * max(c.current, 1) >= 0.05 }).count >= min(2, rows.count) { columns.append(c) } else { fix(c) }
         }
-        while !columns.isEmpty && rows.count < columns.count {
-            let dropped = columns.removeFirst()
-            let current = candidates.first { $0.key == dropped.key }!.current
-            for i in target.indices { target[i] -= current * dropped.values[i] }
-        }
+        while !columns.isEmpty && rows.count < columns.count { fix(columns.removeFirst()) }
         guard !columns.isEmpty else { return FittedKeys() }
-        let range = EfficiencyFactors.range(of: "bandwidth_power_factor")
+        let ranges = columns.map { EfficiencyFactors.range(of: $0.key) }
         let solution = try solveBounded(columns.map(\.values), target, weights: weights,
-                                        lower: columns.map { _ in range.lowerBound }, upper: columns.map { _ in range.upperBound })
+                                        lower: ranges.map(\.lowerBound), upper: ranges.map(\.upperBound))
         var keys = FittedKeys(fitted: columns.map(\.key), atBound: zip(columns, solution.active).filter { $1 != 0 }.map { $0.0.key })
-        for (column, value) in zip(columns, solution.x) {
+        for ((column, range), value) in zip(zip(columns, ranges), solution.x) {
             let note = keys.atBound.contains(column.key) ? ", at the bound of its range" : ""
             p.efficiency.set(column.key, SourcedValue(min(range.upperBound, max(range.lowerBound, value)),
                                                       source: "calibrate: bounded least squares on \(rows.count) power rows of \(source)\(note)"))
@@ -243,17 +235,26 @@ extension Calibration {
         return keys
     }
 
-    /// Achieved compute and bandwidth utilisation of one device over a measured request cycle
-    /// (`fitPower`), and the cycle's time, s.
-    static func cycleUtilisation(_ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError)
-        -> (compute: Double, bandwidth: Double, cycleSeconds: Double) {
+    /// One request cycle of `m` at its measured times: the model's estimate of the row, the
+    /// prefill time (the measured TTFT, else the model's), the decode step time (the measured
+    /// TPOT, else the model's) and the cycle, prefill + (O − 1) steps, s.
+    static func measuredCycle(_ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError)
+        -> (estimate: ServingEstimate, prefill: Double, step: Double, seconds: Double) {
         let e = try ServingEstimate(profile: p, workload: m.workload)
-        let prefill = m.ttftSeconds ?? e.ttftSeconds
-        let cycle = prefill + e.decodeSteps * (m.tpotSeconds ?? e.tpotSeconds)
-        guard cycle > 0 else { throw .calibration("\(m.label): the request cycle has no time") }
+        let prefill = m.ttftSeconds ?? e.ttftSeconds, step = m.tpotSeconds ?? e.tpotSeconds
+        let cycle = prefill + e.decodeSteps * step
+        guard cycle > 0, prefill > 0, step > 0 else { throw .calibration("\(m.label): the request cycle has no time") }
+        return (e, prefill, step, cycle)
+    }
+
+    /// Achieved compute and bandwidth utilisation of one device over a measured request cycle
+    /// (`fitPower`), and the cycle.
+    static func cycleUtilisation(_ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError)
+        -> (compute: Double, bandwidth: Double, cycle: (estimate: ServingEstimate, prefill: Double, step: Double, seconds: Double)) {
+        let c = try measuredCycle(p, m), e = c.estimate
         let flopSeconds = e.prefill.flops / e.prefill.peakFLOPS + e.decodeSteps * e.decode.flops / e.decode.peakFLOPS
         let byteSeconds = (e.prefill.bytes + e.decodeSteps * e.decode.bytes) / e.prefill.bandwidth
-        return (min(1, flopSeconds / cycle), min(1, byteSeconds / cycle), cycle)
+        return (min(1, flopSeconds / c.seconds), min(1, byteSeconds / c.seconds), c)
     }
 
     /// The model's mean power of one device over `m`'s request cycle at the row's measured
@@ -262,17 +263,11 @@ extension Calibration {
     /// the latency model's error. A phase the row did not measure runs at the model's time.
     static func powerAtMeasuredTimes(_ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError)
         -> (watts: Double, joulesPerToken: Double) {
-        let e = try ServingEstimate(profile: p, workload: m.workload)
-        let prefill = m.ttftSeconds ?? e.ttftSeconds, step = m.tpotSeconds ?? e.tpotSeconds
-        let cycle = prefill + e.decodeSteps * step
-        guard cycle > 0, prefill > 0, step > 0 else { throw .calibration("\(m.label): the request cycle has no time") }
-        func watts(_ c: PhaseCost, _ t: Double) -> Double {
-            PowerModel.watts(idle: p.idleW.value, tdp: p.tdpW.value, computeUtilisation: min(1, c.flops / (t * c.peakFLOPS)),
-                             bandwidthUtilisation: min(1, c.bytes / (t * c.bandwidth)),
-                             computeFactor: c.computePowerFactor, bandwidthFactor: c.bandwidthPowerFactor)
-        }
-        let joules = watts(e.prefill, prefill) * prefill + watts(e.decode, step) * e.decodeSteps * step
-        return (joules / cycle, joules * Double(m.workload.devices) / e.outputTokensPerCycle)
+        let c = try measuredCycle(p, m), e = c.estimate
+        let idle = p.idleW.value, tdp = p.tdpW.value
+        let joules = PowerModel.watts(idle: idle, tdp: tdp, phase: e.prefill, seconds: c.prefill) * c.prefill
+            + PowerModel.watts(idle: idle, tdp: tdp, phase: e.decode, seconds: c.step) * e.decodeSteps * c.step
+        return (joules / c.seconds, joules * Double(m.workload.devices) / e.outputTokensPerCycle)
     }
 
     /// Box-constrained least squares on columns, each row scaled by 1 / weight

@@ -39,15 +39,14 @@ public struct PhaseCost: Equatable, Sendable {
     public var bound: Bound { computeSeconds >= memorySeconds ? .compute : .memory }
     /// Achieved compute utilisation over the whole pass (overhead and communication
     /// included), flops / (t · peak), in [0, 1].
-    public var computeUtilisation: Double {
-        let t = seconds
-        return t > 0 ? min(1, flops / (t * peakFLOPS)) : 0
-    }
+    public var computeUtilisation: Double { computeUtilisation(over: seconds) }
     /// Achieved memory-bandwidth utilisation over the whole pass, bytes / (t · BW), in [0, 1].
-    public var bandwidthUtilisation: Double {
-        let t = seconds
-        return t > 0 ? min(1, bytes / (t * bandwidth)) : 0
-    }
+    public var bandwidthUtilisation: Double { bandwidthUtilisation(over: seconds) }
+    /// The pass's FLOPs spread over `t` seconds (a measured time, say) as a fraction of peak,
+    /// in [0, 1]; 0 for no time.
+    public func computeUtilisation(over t: Double) -> Double { t > 0 ? min(1, flops / (t * peakFLOPS)) : 0 }
+    /// The pass's bytes moved over `t` seconds as a fraction of peak bandwidth, in [0, 1].
+    public func bandwidthUtilisation(over t: Double) -> Double { t > 0 ? min(1, bytes / (t * bandwidth)) : 0 }
     /// Achieved utilisation of the busier resource, max(computeUtilisation, bandwidthUtilisation).
     public var utilisation: Double { max(computeUtilisation, bandwidthUtilisation) }
 }

@@ -25,8 +25,15 @@ public enum PowerModel {
 
     /// Power of one device of `profile` during a phase, W.
     public static func watts(profile: HardwareProfile, phase: PhaseCost) -> Double {
-        watts(idle: profile.idleW.value, tdp: profile.tdpW.value, computeUtilisation: phase.computeUtilisation,
-              bandwidthUtilisation: phase.bandwidthUtilisation, computeFactor: phase.computePowerFactor,
+        watts(idle: profile.idleW.value, tdp: profile.tdpW.value, phase: phase, seconds: phase.seconds)
+    }
+
+    /// Power in watts between `idle` and `tdp` of a phase's work done in `t` seconds (its own
+    /// time, or a measured one), with the phase's factors.
+    @inline(__always)
+    public static func watts(idle: Double, tdp: Double, phase: PhaseCost, seconds t: Double) -> Double {
+        watts(idle: idle, tdp: tdp, computeUtilisation: phase.computeUtilisation(over: t),
+              bandwidthUtilisation: phase.bandwidthUtilisation(over: t), computeFactor: phase.computePowerFactor,
               bandwidthFactor: phase.bandwidthPowerFactor)
     }
 

@@ -180,9 +180,7 @@ public enum Roofline {
 
         /// Board power during `cost`, W (`PowerModel`, from this profile's idle power and TDP).
         public func watts(_ cost: PhaseCost) -> Double {
-            PowerModel.watts(idle: idleW, tdp: tdpW, computeUtilisation: cost.computeUtilisation,
-                             bandwidthUtilisation: cost.bandwidthUtilisation,
-                             computeFactor: cost.computePowerFactor, bandwidthFactor: cost.bandwidthPowerFactor)
+            PowerModel.watts(idle: idleW, tdp: tdpW, phase: cost, seconds: cost.seconds)
         }
     }
 

@@ -30,9 +30,6 @@ enum FleetHorizon {
     /// found (a change cost without a reservation is the slow case).
     static let relativeGap = 1e-4
 
-    /// GLPK's time limit for one horizon MILP, ms (`FleetTimeLimit`).
-    static var timeLimitMilliseconds: Int { FleetTimeLimit.milliseconds }
-
     /// Counts per month and slot, and the reservations, of the cheapest fleet.
     /// `unproved` is true when GLPK stopped at its time limit before proving the fleet optimal
     /// within `relativeGap`; with no fleet found by then, each month's own cheapest fleet (the
@@ -131,7 +128,7 @@ enum FleetHorizon {
                     held.append(devices)
                 }
             }
-            let status = try p.solveMIP(relativeGap: FleetHorizon.relativeGap, timeLimitMilliseconds: timeLimitMilliseconds, cuts: true)
+            let status = try p.solveMIP(relativeGap: FleetHorizon.relativeGap, timeLimitMilliseconds: FleetTimeLimit.milliseconds, cuts: true)
             guard status == .optimal || status == .feasible else {
                 if p.mipStoppedAtTimeLimit { return nil }
                 throw shortMonth(replicas, peaks: peaks)
