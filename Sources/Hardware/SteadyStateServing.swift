@@ -198,15 +198,24 @@ public struct SteadyStateServing: Equatable, Sendable {
             meanJoules = joules / mass
             lambda = n / (steps * meanStep)
             prefill = (p / free).rounded(.up) * withPrompt / mass
-            prefillUtilisation = m * p / free
+            (prefillUtilisation, slotLoad) = Self.loads(workload: w, running: n)
             prefillWait = prefillUtilisation < 1
                 ? prefillUtilisation * (p / free * meanStep) / (2 * (1 - prefillUtilisation)) : .infinity
             service = prefill + steps * meanStep
-            // Occupied slots in step units: the n decoding and the m a step admits, each
-            // prefilling for ⌈P / (budget − n)⌉ steps. Counted in steps, not seconds, so that
-            // the load does not depend on the model's speed (the planner needs a replica's
-            // feasible batches to shrink as the model grows).
-            slotLoad = n + m * (p / free).rounded(.up)
+        }
+
+        /// The prefill budget's utilisation m P / (budget − n) and the slot load at a running
+        /// batch of n (infinite when the decode tokens fill the budget): what needs no step time.
+        ///
+        /// Occupied slots in step units: the n decoding and the m a step admits, each
+        /// prefilling for ⌈P / (budget − n)⌉ steps. Counted in steps, not seconds, so that
+        /// the load does not depend on the model's speed (the planner needs a replica's
+        /// feasible batches to shrink as the model grows).
+        static func loads(workload w: ServingWorkload, running n: Double) -> (prefillUtilisation: Double, slotLoad: Double) {
+            let p = Double(w.promptTokens), m = n / Double(w.outputTokens - 1)
+            let free = Double(w.prefillChunkTokens) - n
+            guard free > 0 else { return (.infinity, .infinity) }
+            return (m * p / free, n + m * (p / free).rounded(.up))
         }
     }
 
@@ -260,70 +269,12 @@ public struct SteadyStateServing: Equatable, Sendable {
 
     /// The largest mean running batch at which the replica fits, its queues are stable, the
     /// mean TTFT and TPOT meet `slo` and throughput stays within
-    /// `limits.maxEngineUtilisation` of capacity; nil when a running batch of 1 already misses
-    /// the SLO, memory or the queues. The batch is an integer in 1...`limit` found by bisection
-    /// (every figure grows with it) unless the capacity limit binds: then it is the fractional
-    /// batch at which throughput is exactly that share of capacity (bisection to 1e-12), so
-    /// that a replica's throughput never rises as the model grows (capacity falls with it),
-    /// which the planner's branch and bound relies on. Returned with its requests per second
-    /// (`requestsPerSecond` of the steady state there).
+    /// `limits.maxEngineUtilisation` of capacity, with its requests per second; nil when the
+    /// replica does not fit or a running batch of 1 already misses the SLO or the queues
+    /// (`RunningBatchSearch.largest`, prepared and run once).
     public static func largestRunningBatch(profile: HardwareProfile, workload: ServingWorkload, slo: LatencySLO,
                                            options: ServingOptions = ServingOptions(), limits: SchedulerLimits = SchedulerLimits(),
                                            limit: Int = 1024) throws(HardwareError) -> (batch: Double, requestsPerSecond: Double)? {
-        let (slots, longestFits) = Self.slots(profile: profile, workload: workload, options: options, limits: limits)
-        guard longestFits, slots >= 1 else { return nil }
-        try Self.validate(workload, options, limits)
-        let u = limits.maxUtilisation
-        // Each probe computes what `init` does, only as far as needed: the step moments and
-        // TPOT, the queues' loads, and the waits only under a TTFT SLO (Erlang's formula costs
-        // a pass over the slots).
-        let model = try Roofline.MixedStep(profile: profile, workload: workload)
-        func ok(_ b: Int) -> Bool {
-            guard b <= slots, b < workload.prefillChunkTokens else { return false }
-            let f = Figures(step: model, workload: workload, running: Double(b), quantiles: false)
-            if let target = slo.tpotSeconds, f.meanStep > target { return false }
-            guard f.prefillUtilisation <= u, f.slotLoad / Double(slots) <= u else { return false }
-            guard let target = slo.ttftSeconds else { return true }
-            let fixed = f.prefillWait + f.residual + f.prefill
-            // The slot wait is at most service / (2 (s − a)) (Erlang's C at most 1).
-            if fixed + f.service / (2 * (Double(slots) - f.slotLoad)) <= target { return true }
-            return Queueing.deterministicServiceWait(servers: slots, load: f.slotLoad, service: f.service) + fixed <= target
-        }
-        guard ok(1) else { return nil }
-        var lo = 1, hi = max(1, min(limit, slots))
-        if ok(hi) {
-            lo = hi
-        } else {
-            while hi - lo > 1 {
-                let mid = lo + (hi - lo) / 2
-                if ok(mid) { lo = mid } else { hi = mid }
-            }
-        }
-        // The capacity limit, on a continuous batch (throughput grows with it).
-        let target = limits.maxEngineUtilisation * Self.capacity(step: model, workload: workload, slots: slots)
-        func lambda(_ n: Double) -> Double { Figures(step: model, workload: workload, running: n, quantiles: false).lambda }
-        let atLo = lambda(Double(lo))
-        guard atLo > target else { return (Double(lo), atLo) }
-        // The root of λ(n) = target in (0, lo] by the Illinois variant of regula falsi
-        // (throughput is smooth, concave and near-linear in the batch), keeping the feasible end.
-        var a = 0.0, b = Double(lo), lambdaA = 0.0
-        var fa = -target, fb = atLo - target
-        var side = 0
-        for _ in 0..<100 where b - a > 1e-12 * b {
-            let c = (a * fb - b * fa) / (fb - fa)
-            guard c > a, c < b else { break }
-            let lambdaC = lambda(c)
-            let fc = lambdaC - target
-            if fc <= 0 {
-                a = c; fa = fc; lambdaA = lambdaC
-                if side == -1 { fb /= 2 }
-                side = -1
-            } else {
-                b = c; fb = fc
-                if side == 1 { fa /= 2 }
-                side = 1
-            }
-        }
-        return (a, lambdaA)
+        try RunningBatchSearch(profile: profile, workload: workload, options: options, limits: limits)?.largest(slo: slo, limit: limit)
     }
 }

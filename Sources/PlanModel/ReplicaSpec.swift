@@ -147,7 +147,11 @@ public enum ServingModel {
                 workload.attentionDataParallel = dp
                 workload.pipelineStages = pp
                 if output >= 2 {
-                    if let running = try? SteadyStateServing.largestRunningBatch(profile: profile, workload: workload, slo: slo, options: options, limit: maximumBatch) {
+                    guard let search = try? RunningBatchSearch(profile: profile, workload: workload, options: options) else { continue }
+                    // Throughput never exceeds the ceiling, so a layout whose devices per request
+                    // at the ceiling already lose to the best cannot win.
+                    if let best, Double(devices) / search.throughputCeiling >= best.deviceSecondsPerRequest * (1 - 1e-9) { continue }
+                    if let running = search.largest(slo: slo, limit: maximumBatch) {
                         // The full steady state (queues, percentiles, energy) only for a degree
                         // that is cheaper than the best so far.
                         let cheaper = best.map { Double(devices) / running.requestsPerSecond < $0.deviceSecondsPerRequest * (1 - 1e-9) } ?? true

@@ -6,58 +6,72 @@ import PlanModel
 /// Serving fleets by model size, shared by every solve of one `Planner` (a frontier's points
 /// ask for the same sizes again). The fleet depends on N only, so the cache is exact; a new
 /// size is sized with the nearest smaller cached size offered for reuse (`FleetSizer`).
+///
+/// What depends on N alone and on nothing cached (the replica specs, the serving-cost bound,
+/// the largest servable size of a range) lives in a store every copy shares, so forked
+/// planners in other lanes never compute it twice; the fleets, whose ties may fall
+/// differently with the neighbours offered, are copied.
 final class FleetCache: @unchecked Sendable {
     private let lock = NSLock()
     private var fleets: [Double: Result<SizedFleet, PlanError>] = [:]
     /// Sizes with a fleet, ascending.
     private var sized: [Double] = []
-    private var servable: [ClosedRange<Double>: Double?] = [:]
-    private var slots: [Double: [ReplicaSpec?]] = [:]
-    private var servingBounds: [Double: Double] = [:]
+    private let shared: SharedStore
 
-    /// A cache holding what this one holds now, filled independently from then on.
+    init() { shared = SharedStore() }
+
+    private init(shared: SharedStore) { self.shared = shared }
+
+    /// A cache holding what this one holds now, its fleets filled independently from then on
+    /// (the specs and bounds stay shared).
     func copy() -> FleetCache {
-        let other = FleetCache()
+        let other = FleetCache(shared: shared)
         lock.lock()
         defer { lock.unlock() }
         other.fleets = fleets
         other.sized = sized
-        other.servable = servable
-        other.slots = slots
-        other.servingBounds = servingBounds
         return other
     }
 
     /// The cached replica specs for `params`, or `compute()` stored for next time.
     func slots(params: Double, compute: () -> [ReplicaSpec?]) -> [ReplicaSpec?] {
-        memo(\.slots, params, compute)
+        shared.memo(\.slots, params, compute)
     }
 
     /// The cached lower bound on serving cost for `params`, or `compute()` stored for next time.
     func servingCostBound(params: Double, compute: () -> Double) -> Double {
-        memo(\.servingBounds, params, compute)
+        shared.memo(\.servingBounds, params, compute)
     }
 
     /// The cached largest servable size for a search range, or `find()` stored for next time.
     func largestServable(_ range: ClosedRange<Double>, find: () throws(PlanError) -> Double?) throws(PlanError) -> Double? {
-        try memo(\.servable, range, find)
+        try shared.memo(\.servable, range, find)
     }
 
-    /// `table[key]`, or `compute()` stored there for next time. The lock is not held while
-    /// computing (two threads may both compute a missing value; the first stored is kept).
-    private func memo<Key: Hashable, Value, Failure: Error>(
-        _ table: ReferenceWritableKeyPath<FleetCache, [Key: Value]>, _ key: Key, _ compute: () throws(Failure) -> Value
-    ) throws(Failure) -> Value {
-        lock.lock()
-        let known = self[keyPath: table][key]
-        lock.unlock()
-        if let known { return known }
-        let value = try compute()
-        lock.lock()
-        defer { lock.unlock() }
-        if let stored = self[keyPath: table][key] { return stored }
-        self[keyPath: table][key] = value
-        return value
+    /// Values that depend on N (or a range of N) alone, behind their own lock.
+    private final class SharedStore: @unchecked Sendable {
+        private let lock = NSLock()
+        var servable: [ClosedRange<Double>: Double?] = [:]
+        var slots: [Double: [ReplicaSpec?]] = [:]
+        var servingBounds: [Double: Double] = [:]
+
+        /// `table[key]`, or `compute()` stored there for next time. The lock is not held while
+        /// computing (two threads may both compute a missing value; they compute the same
+        /// value, and the first stored is kept).
+        func memo<Key: Hashable, Value, Failure: Error>(
+            _ table: ReferenceWritableKeyPath<SharedStore, [Key: Value]>, _ key: Key, _ compute: () throws(Failure) -> Value
+        ) throws(Failure) -> Value {
+            lock.lock()
+            let known = self[keyPath: table][key]
+            lock.unlock()
+            if let known { return known }
+            let value = try compute()
+            lock.lock()
+            defer { lock.unlock() }
+            if let stored = self[keyPath: table][key] { return stored }
+            self[keyPath: table][key] = value
+            return value
+        }
     }
 
     /// The cached fleet for `params`, or `size(params, smaller, larger)` stored for next time

@@ -132,10 +132,11 @@ public enum FleetSizer {
     /// and at least the throughput.
     static func dominates(_ smaller: [ReplicaSpec?], _ larger: [ReplicaSpec?]) -> Bool {
         guard smaller.count == larger.count else { return false }
-        return zip(smaller, larger).allSatisfy { s, l in
-            guard let l else { return true }
-            guard let s else { return false }
-            return s.devices == l.devices && s.requestsPerSecond >= l.requestsPerSecond
+        // Reads the two fields in place (copying a spec retains its profile's storage).
+        return smaller.indices.allSatisfy { i in
+            guard let devices = larger[i]?.devices else { return true }
+            guard let s = smaller[i]?.devices else { return false }
+            return s == devices && smaller[i]!.requestsPerSecond >= larger[i]!.requestsPerSecond
         }
     }
 
