@@ -196,6 +196,12 @@ public enum PlanCheck {
                     out.append("\(what): month \(month + 1) uses \(n) \(option.hardware.name) devices of \(cap) available")
                 }
             }
+            for a in m.fleet.assignments {
+                // The scenario's minimum for this option, not the one the plan carries.
+                let least = inf.options.first { $0.label == a.replica.option.label }?.minReplicas ?? 1
+                let n = a.replicasByMonth[month]
+                if n > 0, n < least { out.append("\(what): month \(month + 1) runs \(n) \(a.replica.option.label) replicas, below its minimum of \(least)") }
+            }
         }
         return out
     }

@@ -81,15 +81,20 @@ public struct ServingOption: Sendable, Equatable {
     public var usdPerDeviceHour: Double
     /// Most devices of this type available in any month; nil for unlimited.
     public var maxDevices: Int?
+    /// Fewest replicas of this option in a month it runs in (redundancy: no option serves
+    /// from a lone replica), ≥ 1; 1 sets no minimum. Months without demand run none.
+    public var minReplicas: Int
     /// The pricing basis of `usdPerDeviceHour`: "scenario" when the price was given here (by
     /// a scenario), else the profile's `priceBasis` ("unstated" when it has none).
     public var priceBasis: String
 
-    public init(hardware: HardwareProfile, precision: Precision, usdPerDeviceHour: Double? = nil, maxDevices: Int? = nil) {
+    public init(hardware: HardwareProfile, precision: Precision, usdPerDeviceHour: Double? = nil, maxDevices: Int? = nil,
+                minReplicas: Int = 1) {
         self.hardware = hardware
         self.precision = precision
         self.usdPerDeviceHour = usdPerDeviceHour ?? hardware.usdPerHour.value
         self.maxDevices = maxDevices
+        self.minReplicas = max(1, minReplicas)
         self.priceBasis = usdPerDeviceHour == nil ? hardware.priceBasis ?? "unstated" : "scenario"
     }
 

@@ -8,7 +8,7 @@ import PlanModel
 
 /// The `inference:` section of a scenario.
 enum InferenceSection {
-    static let keys = ["hardware", "precision", "demand", "slo", "mfu", "price_per_hour", "max_devices", "pue", "carbon_intensity", "efficiency", "pipeline_parallel", "purchasing"]
+    static let keys = ["hardware", "precision", "demand", "slo", "mfu", "price_per_hour", "max_devices", "pue", "carbon_intensity", "efficiency", "pipeline_parallel", "purchasing", "min_replicas"]
 
     static func decode(_ v: YAMLValue, catalog: HardwareCatalog, directory: String) throws(InputError) -> InferenceSetup {
         let m = try v.mapping(allowed: keys)
@@ -22,7 +22,7 @@ enum InferenceSection {
         // A lifetime token total with no request shape and no fixed utilisation asks only for
         // FLOPs (Sardana et al.'s setting): no serving model, so no hardware is needed.
         if flopsOnly {
-            for key in ["slo", "price_per_hour", "max_devices", "efficiency", "purchasing"] {
+            for key in ["slo", "price_per_hour", "max_devices", "efficiency", "purchasing", "min_replicas"] {
                 if let node = m.optional(key) {
                     throw node.error("'\(key)' needs a serving model; a token total without prompt_tokens and output_tokens (or a fixed 'mfu') counts inference in FLOPs only")
                 }
@@ -49,10 +49,23 @@ enum InferenceSection {
             let cm = try c.mapping(allowed: hardware.map(\.name))
             for key in cm.keys { caps[key] = try cm.required(key).integer(in: 1...100_000_000) }
         }
+        var minimums: [String: Int] = [:]
+        if let node = m.optional("min_replicas") {
+            guard case .forecast = demand else {
+                throw node.error("'min_replicas' needs a monthly forecast (horizon_months): a lifetime 'tokens' total is not served by a fleet of whole replicas")
+            }
+            minimums = try perAccelerator(node, hardware: hardware) { v throws(InputError) in try v.integer(in: 1...10_000) }
+            for h in hardware {
+                if let least = minimums[h.name], let cap = caps[h.name], cap < least {
+                    throw node.error("'min_replicas' asks for \(least) replicas of \(h.name), but 'max_devices' allows only \(cap) devices of it")
+                }
+            }
+        }
         var options: [ServingOption] = []
         for h in hardware {
             for p in precisions where h.peakFLOPS(for: p) != nil {
-                options.append(ServingOption(hardware: h, precision: p, usdPerDeviceHour: prices[h.name], maxDevices: caps[h.name]))
+                options.append(ServingOption(hardware: h, precision: p, usdPerDeviceHour: prices[h.name], maxDevices: caps[h.name],
+                                             minReplicas: minimums[h.name] ?? 1))
             }
         }
         guard !options.isEmpty else { throw (precisionNode ?? hwNode).error("none of these accelerators supports the listed precisions") }
@@ -72,6 +85,21 @@ enum InferenceSection {
             setup.purchasing = try PurchasingSection.decode(node, hardware: hardware)
         }
         return setup
+    }
+
+    /// A value for every listed accelerator (a scalar) or per accelerator name (a mapping
+    /// whose keys must be listed accelerators), read by `value`.
+    static func perAccelerator<T>(_ v: YAMLValue, hardware: [HardwareProfile],
+                                  _ value: (YAMLValue) throws(InputError) -> T) throws(InputError) -> [String: T] {
+        var out: [String: T] = [:]
+        guard case .mapping = v.node else {
+            let scalar = try value(v)
+            for h in hardware { out[h.name] = scalar }
+            return out
+        }
+        let map = try v.mapping(allowed: hardware.map(\.name))
+        for key in map.keys { out[key] = try value(try map.required(key)) }
+        return out
     }
 
     /// Applies an `efficiency:` block: either factor keys (`EfficiencyFactors.keys`, each

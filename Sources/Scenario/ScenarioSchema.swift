@@ -136,6 +136,7 @@ public enum ScenarioSchema {
             ("prompt_tokens", quantity), ("output_tokens", quantity), ("peak_to_mean", fraction(1, 1000)),
         ])
         let perHardware = reportObject([("type", .string("object")), ("additionalProperties", quantity)])
+        let replicaCount = reportObject([("type", .string("integer")), ("minimum", .integer(1)), ("maximum", .integer(10_000))])
         let figure = obj([("value", reportObject([("type", .string("number"))])), ("source", reportObject([("type", .string("string")), ("minLength", .integer(3))]))],
                          required: ["value", "source"])
         let factors = obj(EfficiencyFactors.keys.map { ($0, figure) }, description: "efficiency factors, each {value, source}")
@@ -163,7 +164,10 @@ public enum ScenarioSchema {
                     ("slo", obj([("ttft_ms", quantity), ("tpot_ms", quantity)])),
                     ("mfu", obj([("prefill", fraction(0.001, 1)), ("decode", fraction(0.001, 1))], required: ["prefill", "decode"])),
                     ("price_per_hour", reportObject([("oneOf", .list([quantity, perHardware]))])),
-                    ("max_devices", perHardware), ("pue", fraction(1, 3)), ("carbon_intensity", reportObject([("type", .string("number")), ("minimum", .integer(0))])),
+                    ("max_devices", perHardware),
+                    ("min_replicas", reportObject([("oneOf", .list([replicaCount, reportObject([("type", .string("object")), ("additionalProperties", replicaCount)])])),
+                                                   ("description", .string("fewest replicas of a serving option in a month it runs in (one number for every accelerator, or per accelerator); needs a monthly forecast"))])),
+                    ("pue", fraction(1, 3)), ("carbon_intensity", reportObject([("type", .string("number")), ("minimum", .integer(0))])),
                     ("pipeline_parallel", reportObject([("type", .string("boolean")),
                                                         ("description", .string("let replicas be pipelines of 2 or more stages (off: the pipeline model has no bubbles)"))])),
                     ("efficiency", efficiency),

@@ -12,10 +12,11 @@ import TestSupport
 struct CapacityPurchasingTests {
     static let catalog = try! HardwareCatalog.load(directory: Fixtures.path("hardware-profiles"))
 
-    /// Two made-up options on two accelerators: 10 req/s at $2/h and 3 req/s at $0.7/h.
-    static func slots() throws -> [ReplicaSpec?] {
-        let big = ServingOption(hardware: try catalog.profile(named: "h100-sxm"), precision: .bf16, usdPerDeviceHour: 2)
-        let small = ServingOption(hardware: try catalog.profile(named: "l40s"), precision: .bf16, usdPerDeviceHour: 0.7)
+    /// Two made-up options on two accelerators: 10 req/s at $2/h and 3 req/s at $0.7/h, each
+    /// run at `minimums` replicas or more in a month it runs in.
+    static func slots(minimums: [Int] = [1, 1]) throws -> [ReplicaSpec?] {
+        let big = ServingOption(hardware: try catalog.profile(named: "h100-sxm"), precision: .bf16, usdPerDeviceHour: 2, minReplicas: minimums[0])
+        let small = ServingOption(hardware: try catalog.profile(named: "l40s"), precision: .bf16, usdPerDeviceHour: 0.7, minReplicas: minimums[1])
         return [ReplicaSpec(option: big, devices: 1, batch: 8, requestsPerSecond: 10, busyJoulesPerRequest: 1, ttftSeconds: 0.1, tpotSeconds: 0.02),
                 ReplicaSpec(option: small, devices: 1, batch: 8, requestsPerSecond: 3, busyJoulesPerRequest: 1, ttftSeconds: 0.1, tpotSeconds: 0.02)]
     }
@@ -27,11 +28,13 @@ struct CapacityPurchasingTests {
     }
 
     /// Brute force over every count of both options in every month (0...4 and 0...9, more
-    /// than any month needs), with reservations over the same ranges, costed by hand.
+    /// than any month needs; a count below an option's minimum only at 0), with reservations
+    /// over the same ranges, costed by hand.
     static func bruteForce(_ slots: [ReplicaSpec?], peaks: [Double], purchasing: CapacityPurchasing) -> Double {
         let h = Fleet.hoursPerMonth
         let specs = slots.map { $0! }
         let fleets = (0...4).flatMap { a in (0...9).map { b in [a, b] } }
+            .filter { f in (0..<2).allSatisfy { f[$0] == 0 || f[$0] >= specs[$0].option.minReplicas } }
         let months = peaks.count
         var best = Double.infinity
         let reservations: [[Int]] = purchasing.reservation == nil ? [[0, 0]] : (0...4).flatMap { a in (0...9).map { b in [a, b] } }

@@ -90,8 +90,8 @@ enum FleetHorizon {
                 var upper = Double(max(1, Int((largestPeak / spec.requestsPerSecond).rounded(.up))))
                 if let cap = caps[spec.option.hardware.name] ?? nil { upper = min(upper, Double(cap / spec.devices)) }
                 let coefficient = reservedNames.contains(spec.option.hardware.name) ? 0 : spec.replicaHourUSD * hours
-                r.append(try (0..<months).map { _ in
-                    try p.addColumn(bounds: Bounds(lower: 0, upper: upper), objective: coefficient, integer: true)
+                r.append(try (0..<months).map { _ throws(GLPKError) in
+                    try FleetSizer.replicaColumn(p, spec, objective: coefficient, peak: largestPeak * (1 + margin), upper: upper)
                 })
                 if purchasing.changeCostReplicaHours > 0 {
                     let price = purchasing.changeCostReplicaHours * spec.replicaHourUSD

@@ -9,14 +9,15 @@ import PlanModel
 /// Variables r[a, m] >= 0 integer: replicas of option a in month m. Each month's capacity
 /// must cover that month's peak request rate: sum_a rps_a r[a, m] >= peak_m. Devices of one
 /// accelerator type stay within its availability cap: sum_{a of type h} devices_a r[a, m] <=
-/// cap_h. Minimise the provisioned cost sum_{a, m} r[a, m] devices_a price_a hours_m. Options
+/// cap_h. An option with a minimum count runs 0 or at least that many replicas in a month
+/// (`replicaColumn`). Minimise the provisioned cost sum_{a, m} r[a, m] devices_a price_a hours_m. Options
 /// that cannot meet the latency SLO never enter (they have no replica spec). No constraint
 /// links two months, so each month is solved as its own MILP (exactly the same optimum).
 ///
 /// Two exact reductions keep the MILPs few and their answers canonical:
 /// - Dominated options are dropped: an option of the same accelerator type with no more devices
-///   per replica, no dearer replica-hour and no less throughput serves anything the dominated
-///   one can at no more cost and within the same cap. Among equal-cost fleets of one type the
+///   per replica, no dearer replica-hour, no less throughput and no larger minimum count
+///   serves anything the dominated one can at no more cost and within the same cap. Among equal-cost fleets of one type the
 ///   higher-throughput option (usually the lower precision) is therefore always the one chosen.
 /// - Fleets sized for neighbouring model sizes certify a month without a MILP. If every option
 ///   here has the same devices per replica and no more throughput than for a smaller model
@@ -114,14 +115,16 @@ public enum FleetSizer {
     }
 
     /// Indices of the options no other option of the same accelerator type dominates (no more
-    /// devices per replica, no dearer replica-hour, no less throughput; on a full tie the
-    /// first listed is kept).
+    /// devices per replica, no dearer replica-hour, no less throughput, no larger minimum
+    /// count; on a full tie the first listed is kept).
     static func undominated(_ slots: [ReplicaSpec?]) -> [Int] {
         func dominates(_ j: Int, _ i: Int) -> Bool {
             guard let a = slots[j], let b = slots[i], a.option.hardware.name == b.option.hardware.name,
-                  a.devices <= b.devices, a.replicaHourUSD <= b.replicaHourUSD, a.requestsPerSecond >= b.requestsPerSecond
+                  a.devices <= b.devices, a.replicaHourUSD <= b.replicaHourUSD, a.requestsPerSecond >= b.requestsPerSecond,
+                  a.option.minReplicas <= b.option.minReplicas
             else { return false }
             let tie = a.devices == b.devices && a.replicaHourUSD == b.replicaHourUSD && a.requestsPerSecond == b.requestsPerSecond
+                && a.option.minReplicas == b.option.minReplicas
             return !tie || j < i
         }
         return slots.indices.filter { i in slots[i] != nil && !slots.indices.contains { j in j != i && dominates(j, i) } }
@@ -168,18 +171,20 @@ public enum FleetSizer {
 
     /// Should a fleet still fall short of the peak (it cannot with the capacity margin), tops
     /// it up with the cheapest replica per request per second the caps allow until the peak is met.
+    /// An option not yet running starts at its minimum (`ServingOption.minReplicas`).
     static func topUp(_ counts: inout [Int], _ replicas: [ReplicaSpec], peak: Double, month: Int) throws(Failure) {
         func capacity() -> Double { zip(counts, replicas).reduce(0) { $0 + Double($1.0) * $1.1.requestsPerSecond } }
+        func step(_ i: Int) -> Int { counts[i] == 0 ? replicas[i].option.minReplicas : 1 }
         while capacity() < peak {
             let room = replicas.indices.filter { i in
                 guard let cap = replicas[i].option.maxDevices else { return true }
                 let used = replicas.indices.filter { replicas[$0].option.hardware.name == replicas[i].option.hardware.name }
                     .reduce(0) { $0 + counts[$1] * replicas[$1].devices }
-                return used + replicas[i].devices <= cap
+                return used + step(i) * replicas[i].devices <= cap
             }
             func price(_ i: Int) -> Double { replicas[i].replicaHourUSD / replicas[i].requestsPerSecond }
             guard let i = room.min(by: { price($0) < price($1) }) else { throw Failure.capacityShort(month: month) }
-            counts[i] += 1
+            counts[i] += step(i)
         }
     }
 
@@ -188,8 +193,8 @@ public enum FleetSizer {
     private static func solveMonth(_ replicas: [ReplicaSpec], peak: Double, month: Int, margin: Double) throws(Failure) -> [Int] {
         do {
             let p = try GLPKProblem(direction: .minimize)
-            let columns = try replicas.map { r in
-                try p.addColumn(bounds: .atLeast(0), objective: r.replicaHourUSD * hoursPerMonth, integer: true)
+            let columns = try replicas.map { r throws(GLPKError) in
+                try replicaColumn(p, r, objective: r.replicaHourUSD * hoursPerMonth, peak: peak * (1 + margin))
             }
             try p.addRow(replicas.indices.map { (columns[$0], replicas[$0].requestsPerSecond / peak) }, bounds: .atLeast(1 + margin))
             let types = Dictionary(grouping: replicas.indices, by: { replicas[$0].option.hardware.name })
@@ -205,6 +210,26 @@ public enum FleetSizer {
         } catch {
             throw .solver("\(error)")
         }
+    }
+
+    /// A column of replicas of `r` in one month, integer, with `objective` per replica:
+    /// at least 0 and at most `upper` (none when nil) for an option without a minimum.
+    /// With a minimum m (`ServingOption.minReplicas`) the count is 0 or in [m, U] through a
+    /// binary u (m u ≤ r ≤ U u), U = max(m, ⌈peak / rps⌉) within the availability cap: a count
+    /// above both can drop to U in every month it occurs, covering any peak alone at no more
+    /// cost and no more change. A cap that holds fewer than m replicas fixes the count at 0.
+    static func replicaColumn(_ p: GLPKProblem, _ r: ReplicaSpec, objective: Double, peak: Double, upper: Double? = nil) throws(GLPKError) -> Int {
+        let m = r.option.minReplicas
+        guard m > 1 else { return try p.addColumn(bounds: .init(lower: 0, upper: upper), objective: objective, integer: true) }
+        let capped = r.option.maxDevices.map { Double($0 / r.devices) }
+        if let capped, capped < Double(m) { return try p.addColumn(bounds: .exactly(0), objective: objective, integer: true) }
+        var most = max(Double(m), (peak / r.requestsPerSecond).rounded(.up))
+        if let capped { most = min(most, capped) }
+        let column = try p.addColumn(bounds: .init(lower: 0, upper: most), objective: objective, integer: true)
+        let used = try p.addColumn(bounds: .init(lower: 0, upper: 1), integer: true)
+        try p.addRow([(column, 1), (used, -Double(m))], bounds: .atLeast(0))
+        try p.addRow([(column, 1), (used, -most)], bounds: .atMost(0))
+        return column
     }
 
     /// A lower bound on the hourly cost (USD/h) of any fleet of these options that serves

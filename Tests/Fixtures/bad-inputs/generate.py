@@ -1004,6 +1004,21 @@ purchase("purchasing-change-cost-negative.yaml", "    change_cost_replica_hours:
 purchase("purchasing-unknown-key.yaml", "    min_replicas: 2\n",
          "unknown key 'min_replicas' in 'inference.purchasing'", at="min_replicas")
 
+# Per-option minimum replica counts (inference.min_replicas).
+MIN_AT = "    tpot_ms: 60\n"
+scen("min-replicas-zero.yaml", MIN_AT, MIN_AT + "  min_replicas: 0\n",
+     "'inference.min_replicas' must be a whole number from 1 to 10000", at=("0\nobjectives", 0))
+scen("min-replicas-fraction.yaml", MIN_AT, MIN_AT + "  min_replicas: {l40s: 1.5}\n",
+     "'inference.min_replicas.l40s' must be a whole number from 1 to 10000", at="1.5")
+scen("min-replicas-unknown-hardware.yaml", MIN_AT, MIN_AT + "  min_replicas: {a100-80gb: 2}\n",
+     "unknown key 'a100-80gb' in 'inference.min_replicas'", at="a100-80gb")
+scen("min-replicas-above-cap.yaml", MIN_AT, MIN_AT + "  max_devices: {l40s: 2}\n  min_replicas: {l40s: 3}\n",
+     "'min_replicas' asks for 3 replicas of l40s, but 'max_devices' allows only 2 devices of it", at="{l40s: 3}")
+scen("min-replicas-token-total.yaml", "    requests_per_day: 50M\n    growth_per_month: 0.05\n    horizon_months: 24\n"
+     "    prompt_tokens: 800\n    output_tokens: 300\n    peak_to_mean: 2.5\n",
+     "    tokens: 2T\n    prompt_tokens: 800\n    output_tokens: 300\n", "'min_replicas' needs a monthly forecast", at="{l40s: 2}",
+     base=SCENARIO.replace(MIN_AT, MIN_AT + "  min_replicas: {l40s: 2}\n"))
+
 def main():
     for kind in KINDS:
         shutil.rmtree(os.path.join(HERE, kind), ignore_errors=True)
