@@ -25,8 +25,10 @@ public struct Planner: Sendable {
                       choices: problem.architectureOptions.map { Planner(problem: problem.restricted(to: $0)) })
             return
         }
-        self.init(problem: problem, fleets: FleetCache(),
-                  choices: problem.quantizationChoices.map { Planner(problem: problem.restricted(to: $0), fleets: FleetCache(), choices: []) })
+        // The choices serve subsets of the same options with the same setup: one spec store.
+        let specs = ReplicaSpecStore()
+        self.init(problem: problem, fleets: FleetCache(specs: specs),
+                  choices: problem.quantizationChoices.map { Planner(problem: problem.restricted(to: $0), fleets: FleetCache(specs: specs), choices: []) })
     }
 
     private init(problem: PlanningProblem, fleets: FleetCache, choices: [Planner]) {
@@ -200,9 +202,11 @@ public struct Planner: Sendable {
         fleets.slots(params: params) {
             let request = inf.requestShape
             let shape = problem.servingShape(params: params)
-            return inf.options.map {
-                ServingModel.replica(option: $0, params: params, shape: shape, prompt: request.prompt, output: request.output, slo: inf.slo,
-                                     fixedUtilisation: inf.fixedUtilisation, pue: inf.pue, pipeline: inf.pipelineParallel)
+            return inf.options.map { option in
+                fleets.specs.spec(option: option.label, params: params) {
+                    ServingModel.replica(option: option, params: params, shape: shape, prompt: request.prompt, output: request.output, slo: inf.slo,
+                                         fixedUtilisation: inf.fixedUtilisation, pue: inf.pue, pipeline: inf.pipelineParallel)
+                }
             }
         }
     }

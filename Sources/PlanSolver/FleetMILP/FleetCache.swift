@@ -17,15 +17,25 @@ final class FleetCache: @unchecked Sendable {
     /// Sizes with a fleet, ascending.
     private var sized: [Double] = []
     private let shared: SharedStore
+    /// One option's replica spec by size, shared with the caches of the other quantisation
+    /// choices of the same problem (their options are subsets of one list).
+    let specs: ReplicaSpecStore
 
-    init() { shared = SharedStore() }
+    /// An empty cache; `specs` is shared with other caches of the same serving setup.
+    init(specs: ReplicaSpecStore = ReplicaSpecStore()) {
+        shared = SharedStore()
+        self.specs = specs
+    }
 
-    private init(shared: SharedStore) { self.shared = shared }
+    private init(shared: SharedStore, specs: ReplicaSpecStore) {
+        self.shared = shared
+        self.specs = specs
+    }
 
     /// A cache holding what this one holds now, its fleets filled independently from then on
     /// (the specs and bounds stay shared).
     func copy() -> FleetCache {
-        let other = FleetCache(shared: shared)
+        let other = FleetCache(shared: shared, specs: specs)
         lock.lock()
         defer { lock.unlock() }
         other.fleets = fleets
@@ -111,5 +121,34 @@ final class FleetCache: @unchecked Sendable {
             if sized[mid] < params { lo = mid + 1 } else { hi = mid }
         }
         return lo
+    }
+}
+
+/// Replica specs by serving option (its label: one accelerator at one precision) and model
+/// size, shared by every planner of one serving setup: a spec depends on the option, the size
+/// and the setup's request shape, SLO and PUE only, so the quantisation choices of a problem,
+/// whose options are subsets of its list, need not compute one twice.
+final class ReplicaSpecStore: @unchecked Sendable {
+    private struct Key: Hashable {
+        let option: String
+        let params: Double
+    }
+    private let lock = NSLock()
+    private var specs: [Key: ReplicaSpec?] = [:]
+
+    /// The cached spec of `option` for `params`, or `compute()` stored for next time (the lock
+    /// is not held while computing; a value computed twice is the same, the first is kept).
+    func spec(option: String, params: Double, compute: () -> ReplicaSpec?) -> ReplicaSpec? {
+        let key = Key(option: option, params: params)
+        lock.lock()
+        let known = specs[key]
+        lock.unlock()
+        if let known { return known }
+        let value = compute()
+        lock.lock()
+        defer { lock.unlock() }
+        if let stored = specs[key] { return stored }
+        specs[key] = value
+        return value
     }
 }
