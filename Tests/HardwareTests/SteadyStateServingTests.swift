@@ -162,6 +162,38 @@ struct SteadyStateServingTests {
         }
     }
 
+    /// The batch search leans on two facts, checked here on the shipped profiles: a step's
+    /// time never falls as its prefill tokens grow (so the step with no prompt bounds the mean
+    /// step from below), and no batch it returns beats its throughput ceiling (so a layout
+    /// whose devices per request at the ceiling already lose can be skipped).
+    @Test(arguments: ["h100-sxm", "l40s", "b200", "a100-80gb", "mi300x", "h200"])
+    func searchBoundsHold(profileName: String) throws {
+        let profile = try TestProfiles.shipped(profileName)
+        for (precision, devices) in [(Precision.bf16, 1), (.fp8, 2), (.bf16, 4), (.fp8, 8)] where profile.peakFLOPS(for: precision) != nil {
+            var w = try Self.workload(batch: 1, devices: devices)
+            w.precision = precision
+            let step = try Roofline.MixedStep(profile: profile, workload: w)
+            let budget = Double(w.prefillChunkTokens)
+            for n in [1.0, 17, 64, 300, 1000] where n < budget {
+                var last = 0.0
+                for c in stride(from: 0.0, through: budget - n, by: (budget - n) / 97) {
+                    let t = step.seconds(decodeSequences: n, prefillTokens: c)
+                    #expect(t >= last, "\(profileName) \(precision) x\(devices), n \(n): \(t) s at \(c) prefill tokens after \(last) s")
+                    last = t
+                }
+            }
+            guard let search = try RunningBatchSearch(profile: profile, workload: w) else { continue }
+            for slo in [LatencySLO(), LatencySLO(ttftSeconds: 1, tpotSeconds: 0.05), LatencySLO(tpotSeconds: 0.02)] {
+                guard let found = search.largest(slo: slo) else { continue }
+                #expect(found.requestsPerSecond <= search.throughputCeiling * (1 + 1e-12), "\(profileName) x\(devices)")
+            }
+            // What the search reports is the steady state at its batch.
+            let free = try #require(search.largest(slo: LatencySLO()))
+            let there = try SteadyStateServing(profile: profile, workload: w, runningBatch: free.batch)
+            #expect(free.requestsPerSecond == there.requestsPerSecond)
+        }
+    }
+
     /// A discrete-event simulation of the engine (Poisson arrivals, FIFO admission into the
     /// token budget, every running sequence decodes one token a step, each step timed by the
     /// roofline at its own decode and prefill counts): the simulated running batch, TPOT and
