@@ -185,6 +185,17 @@ public enum PlanCheck {
             if !close(r.busyJoulesPerRequest, figures.joules) { out.append("\(label): \(r.busyJoulesPerRequest) J per request, the hardware model gives \(figures.joules)") }
         }
         guard case .forecast(let f) = inf.demand else { return out }
+        // Reservations on the scenario's terms: its term, its discount (or the profile's it
+        // took) and the option's on-demand price, not the figures the plan carries.
+        for held in m.fleet.reservations {
+            let stated = inf.purchasing.reservation
+            let price = inf.options.first { $0.hardware.name == held.hardware }?.usdPerDeviceHour
+            if stated?.termMonths != held.termMonths || stated?.discounts[held.hardware] != held.discount || price != held.usdPerDeviceHour {
+                out.append("\(what): reserves \(held.hardware) for \(held.termMonths) months at \(held.discount) off $\(held.usdPerDeviceHour)/h; "
+                           + "the scenario states \(stated.map { "\($0.termMonths) months at \($0.discounts[held.hardware].map { "\($0)" } ?? "no discount") off" } ?? "no reservation")"
+                           + " and $\(price.map { "\($0)" } ?? "no option")/h")
+            }
+        }
         for month in 0..<f.horizonMonths {
             let peak = IndependentMetrics.peakRate(f, month: month)
             let capacity = m.fleet.assignments.reduce(0.0) { $0 + Double($1.replicasByMonth[month]) * $1.replica.requestsPerSecond }

@@ -49,6 +49,10 @@ public struct HardwareProfile: Equatable, Sendable {
     /// date the price was read ("AWS on-demand, us-east-1, 2026-11"); nil when unstated.
     /// Prices compare fairly only within one basis (hardware-profiles/README.md).
     public var priceBasis: String?
+    /// Fraction off `usdPerHour` for devices committed for a term, by term length in months
+    /// (1-120; clouds sell 12 and 36), each with its source; empty when the profile states
+    /// none. A scenario's `purchasing.reserved` without a `discount` reads it from here.
+    public var reservedDiscounts: [Int: SourcedValue]
     /// Achieved fractions of peak and the power model's factors.
     public var efficiency: EfficiencyFactors
 
@@ -57,7 +61,8 @@ public struct HardwareProfile: Equatable, Sendable {
         peakTFLOPS: [Precision: SourcedValue], memoryGB: SourcedValue, memoryBandwidthTBps: SourcedValue,
         interconnectName: String, interconnectGBps: SourcedValue, interconnectLatencyUS: SourcedValue,
         tdpW: SourcedValue, idleW: SourcedValue, usdPerHour: SourcedValue, priceBasis: String? = nil,
-        efficiency: EfficiencyFactors = .defaults, reportedMemoryGB: SourcedValue? = nil
+        efficiency: EfficiencyFactors = .defaults, reportedMemoryGB: SourcedValue? = nil,
+        reservedDiscounts: [Int: SourcedValue] = [:]
     ) {
         self.name = name
         self.displayName = displayName
@@ -74,6 +79,7 @@ public struct HardwareProfile: Equatable, Sendable {
         self.idleW = idleW
         self.usdPerHour = usdPerHour
         self.priceBasis = priceBasis
+        self.reservedDiscounts = reservedDiscounts
         self.efficiency = efficiency
     }
 
@@ -117,6 +123,7 @@ public struct HardwareProfile: Equatable, Sendable {
             ("memory_bandwidth", "TB/s", memoryBandwidthTBps), ("interconnect_bandwidth", "GB/s", interconnectGBps), ("interconnect_latency", "us", interconnectLatencyUS),
             ("tdp", "W", tdpW), ("idle_power", "W", idleW), ("price", "USD/h", usdPerHour),
         ]
+        out += reservedDiscounts.keys.sorted().map { ("reserved_\($0)_months_discount", "fraction", reservedDiscounts[$0]!) }
         return out + efficiency.figures.map { ($0.key, $0.unit, $0.figure) }
     }
 }

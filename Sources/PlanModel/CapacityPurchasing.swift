@@ -19,10 +19,14 @@ public struct CapacityPurchasing: Sendable, Equatable {
         /// Fraction off the on-demand device-hour price, by accelerator name, each in [0, 1).
         /// An accelerator without an entry is not reserved (on demand only).
         public var discounts: [String: Double]
+        /// Where each discount comes from, by accelerator name: "scenario" when the scenario
+        /// states it, else the profile's source (`HardwareProfile.reservedDiscounts`).
+        public var sources: [String: String]
 
-        public init(termMonths: Int, discounts: [String: Double]) {
+        public init(termMonths: Int, discounts: [String: Double], sources: [String: String] = [:]) {
             self.termMonths = termMonths
             self.discounts = discounts
+            self.sources = sources
         }
 
         /// The largest discount offered on any accelerator, 0 with none.

@@ -97,13 +97,17 @@ public struct FleetReservation: Sendable, Equatable {
     public let usdPerDeviceHour: Double
     /// Devices reserved in each term (term t covers months t × termMonths ..< (t + 1) × termMonths).
     public let devicesByTerm: [Int]
+    /// Where `discount` comes from: "scenario", or the source of the profile's figure.
+    public let discountSource: String
 
-    public init(hardware: String, termMonths: Int, discount: Double, usdPerDeviceHour: Double, devicesByTerm: [Int]) {
+    public init(hardware: String, termMonths: Int, discount: Double, usdPerDeviceHour: Double, devicesByTerm: [Int],
+                discountSource: String = "scenario") {
         self.hardware = hardware
         self.termMonths = termMonths
         self.discount = discount
         self.usdPerDeviceHour = usdPerDeviceHour
         self.devicesByTerm = devicesByTerm
+        self.discountSource = discountSource
     }
 
     /// Price of one reserved device-hour, USD.

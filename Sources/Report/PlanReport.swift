@@ -112,6 +112,7 @@ public enum PlanReport {
             ("hardware", .string(r.hardware)),
             ("term_months", .integer(r.termMonths)),
             ("discount", .number(r.discount)),
+            ("discount_source", .string(r.discountSource)),
             ("usd_per_device_hour", .number(r.reservedUSDPerDeviceHour)),
             ("devices_by_term", .list(r.devicesByTerm.map { .integer($0) })),
         ])

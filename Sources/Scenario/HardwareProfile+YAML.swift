@@ -75,7 +75,7 @@ extension HardwareProfile {
         }
         let link = try m.required("interconnect").mapping(allowed: ["name", "bandwidth_gb_per_s", "latency_us"])
         let power = try m.required("power").mapping(allowed: ["tdp_w", "idle_w"])
-        let price = try m.required("price").mapping(allowed: ["usd_per_hour", "basis"])
+        let price = try m.required("price").mapping(allowed: ["usd_per_hour", "basis", "reserved"])
 
         let tdp = try figure(power.required("tdp_w"), in: figureRanges["power.tdp_w"])
         let idleNode = try power.required("idle_w")
@@ -98,7 +98,28 @@ extension HardwareProfile {
             tdpW: tdp, idleW: idle,
             usdPerHour: try figure(price.required("usd_per_hour"), in: figureRanges["price.usd_per_hour"]),
             priceBasis: try price.optional("basis").map { node throws(InputError) in try priceBasis(node) },
-            efficiency: efficiency, reportedMemoryGB: reported)
+            efficiency: efficiency, reportedMemoryGB: reported,
+            reservedDiscounts: try price.optional("reserved").map { node throws(InputError) in try reservedDiscounts(node) } ?? [:])
+    }
+
+    /// The longest term a reservation may have, in months, and the most a discount may be (a
+    /// reservation always costs something); scenarios use the same limits.
+    public static let reservedTermRange = 1...120
+    public static let reservedDiscountRange = 0.0...0.95
+
+    /// A `price.reserved` list: `{term_months, discount: {value, source}}` entries, one per term.
+    static func reservedDiscounts(_ node: YAMLValue) throws(InputError) -> [Int: SourcedValue] {
+        var out: [Int: SourcedValue] = [:]
+        let items = try node.list(allowEmpty: true)
+        guard !items.isEmpty else { throw node.error("'price.reserved' lists no term; leave it out when the profile states no reserved price") }
+        for item in items {
+            let entry = try item.mapping(allowed: ["term_months", "discount"])
+            let termNode = try entry.required("term_months")
+            let term = try termNode.integer(in: reservedTermRange)
+            guard out[term] == nil else { throw termNode.error("'price.reserved' lists the \(term)-month term twice") }
+            out[term] = try figure(entry.required("discount"), in: reservedDiscountRange)
+        }
+        return out
     }
 
     /// The most characters a `price.basis` may have.

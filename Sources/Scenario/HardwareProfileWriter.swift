@@ -35,6 +35,13 @@ extension HardwareProfile {
         out += "price:\n"
         fig("usd_per_hour", usdPerHour)
         if let priceBasis { out += "  basis: \(q(priceBasis))\n" }
+        if !reservedDiscounts.isEmpty {
+            out += "  reserved:\n"
+            for term in reservedDiscounts.keys.sorted() {
+                let f = reservedDiscounts[term]!
+                out += "    - {term_months: \(term), discount: {value: \(n(f.value)), source: \(q(f.source))}}\n"
+            }
+        }
         out += "efficiency:\n"
         for item in efficiency.figures { fig(item.key, item.figure) }
         return out

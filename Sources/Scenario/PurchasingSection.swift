@@ -9,31 +9,43 @@ import PlanModel
 ///   reserved: {term_months: 12, discount: 0.3}   # or discount: {h100-sxm: 0.4, l40s: 0.25}
 ///   change_cost_replica_hours: 24                # per replica added or removed between months
 /// ```
+///
+/// Without `discount`, each listed accelerator whose profile states a discount for the term
+/// (`price.reserved`) is reserved at it, cited to the profile's source.
 enum PurchasingSection {
     static let keys = ["reserved", "change_cost_replica_hours"]
-
-    /// The most a discount may be: a reservation always costs something.
-    static let discountRange = 0.0...0.95
 
     static func decode(_ v: YAMLValue, hardware: [HardwareProfile]) throws(InputError) -> CapacityPurchasing {
         let m = try v.mapping(allowed: keys)
         var purchasing = CapacityPurchasing()
         if let r = m.optional("reserved") {
             let rm = try r.mapping(allowed: ["term_months", "discount"])
-            let term = try rm.required("term_months").integer(in: 1...120)
-            let d = try rm.required("discount")
-            var discounts: [String: Double] = [:]
-            if case .success = Result(catching: { () throws(InputError) in try d.number() }) {
-                let value = try d.number(in: discountRange)
-                for h in hardware { discounts[h.name] = value }
-            } else {
-                let dm = try d.mapping(allowed: hardware.map(\.name))
-                guard !dm.keys.isEmpty else {
-                    throw d.error("'inference.purchasing.reserved.discount' needs a fraction, or at least one accelerator of 'hardware' with its fraction")
+            let term = try rm.required("term_months").integer(in: HardwareProfile.reservedTermRange)
+            var discounts: [String: Double] = [:], sources: [String: String] = [:]
+            let range = HardwareProfile.reservedDiscountRange
+            if let d = rm.optional("discount") {
+                if case .success = Result(catching: { () throws(InputError) in try d.number() }) {
+                    let value = try d.number(in: range)
+                    for h in hardware { discounts[h.name] = value }
+                } else {
+                    let dm = try d.mapping(allowed: hardware.map(\.name))
+                    guard !dm.keys.isEmpty else {
+                        throw d.error("'inference.purchasing.reserved.discount' needs a fraction, or at least one accelerator of 'hardware' with its fraction")
+                    }
+                    for key in dm.keys { discounts[key] = try dm.required(key).number(in: range) }
                 }
-                for key in dm.keys { discounts[key] = try dm.required(key).number(in: discountRange) }
+                for name in discounts.keys { sources[name] = "scenario" }
+            } else {
+                for h in hardware {
+                    guard let stated = h.reservedDiscounts[term] else { continue }
+                    discounts[h.name] = stated.value
+                    sources[h.name] = stated.source
+                }
+                guard !discounts.isEmpty else {
+                    throw r.error("'inference.purchasing.reserved' has no 'discount', and no listed accelerator's profile states one for a \(term)-month term (price.reserved); give 'discount'")
+                }
             }
-            purchasing.reservation = .init(termMonths: term, discounts: discounts)
+            purchasing.reservation = .init(termMonths: term, discounts: discounts, sources: sources)
         }
         if let c = m.optional("change_cost_replica_hours") { purchasing.changeCostReplicaHours = try c.number(in: 0...8_766) }
         return purchasing

@@ -176,7 +176,7 @@ public enum ScenarioSchema {
                             ("term_months", reportObject([("type", .string("integer")), ("minimum", .integer(1)), ("maximum", .integer(120))])),
                             ("discount", reportObject([("oneOf", .list([fraction(0, 0.95), reportObject([
                                 ("type", .string("object")), ("additionalProperties", fraction(0, 0.95))])]))])),
-                        ], required: ["term_months", "discount"], description: "devices committed for terms from month 0 at a fraction off on-demand, paid for every month of a term")),
+                        ], required: ["term_months"], description: "devices committed for terms from month 0 at a fraction off on-demand, paid for every month of a term; without a discount, the profiles' price.reserved figure for the term")),
                         ("change_cost_replica_hours", reportObject([("type", .string("number")), ("minimum", .integer(0)), ("maximum", .integer(8766)),
                                                                     ("description", .string("replica-hours of a replica's price per replica added or removed between months"))])),
                     ], description: "how serving capacity is bought (default: on demand, month by month); needs a monthly forecast")),

@@ -1,5 +1,6 @@
 import Demand
 import Foundation
+import Fuzzing
 import PlanModel
 import PlanSolver
 import Scenario
@@ -134,6 +135,11 @@ struct CapacityPurchasingTests {
             #expect(steps.allSatisfy { $0 > 0 } || steps.allSatisfy { $0 < 0 }, "\(a.replica.option.label) flips: \(a.replicasByMonth)")
         }
         #expect(!PlanWarnings.check(r, problem: spec.problem).contains { $0.code == .fleetChurn })
+        // The plan check holds the reservations to the scenario's terms, not the plan's own.
+        #expect(PlanCheck.check(r, spec.problem, what: "plan") == [])
+        var dearer = spec.problem
+        dearer.inference!.purchasing.reservation!.discounts = ["h100-sxm": 0.3, "l40s": 0.3]
+        #expect(PlanCheck.check(r, dearer, what: "plan").contains { $0.contains("the scenario states 12 months at 0.3 off") })
     }
 
     /// `fleet_churn` by hand: a month where one option falls while another rises is a swap;

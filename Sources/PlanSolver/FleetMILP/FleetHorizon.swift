@@ -138,7 +138,8 @@ enum FleetHorizon {
             for (t, columns) in zip(reserved, held) {
                 let devices = try columns.map { c throws(GLPKError) in Int(try p.mipValue(column: c).rounded()) }
                 reservations.append(FleetReservation(hardware: t.name, termMonths: purchasing.reservation!.termMonths, discount: t.discount,
-                                                     usdPerDeviceHour: t.price, devicesByTerm: devices))
+                                                     usdPerDeviceHour: t.price, devicesByTerm: devices,
+                                                     discountSource: purchasing.reservation!.sources[t.name] ?? "scenario"))
             }
             return (counts, reservations, p.mipStoppedAtTimeLimit)
         } catch let f as FleetSizer.Failure {

@@ -659,6 +659,18 @@ prof("memory-list.yaml", "memory:\n  capacity_gb: {value: 24, source: \"datashee
 prof("reported-memory-far-from-capacity.yaml", "  bandwidth_tb_per_s: {value: 0.30, source: \"datasheet\"}",
      "  reported_capacity_gb: {value: 48, source: \"nvidia-smi\"}\n  bandwidth_tb_per_s: {value: 0.30, source: \"datasheet\"}",
      "'memory.reported_capacity_gb' (48.0 GB) must be within 20% of 'memory.capacity_gb' (24.0 GB)", at="{value: 48")
+PRICE_AT = '  usd_per_hour: {value: 0.80, source: "cloud list price"}'
+prof("reserved-discount-above-range.yaml", PRICE_AT,
+     PRICE_AT + '\n  reserved:\n    - {term_months: 12, discount: {value: 1.0, source: "quote"}}',
+     "'price.reserved[0].discount.value' must be between 0 and 0.95, found 1", at="1.0, source")
+prof("reserved-term-twice.yaml", PRICE_AT,
+     PRICE_AT + '\n  reserved:\n    - {term_months: 12, discount: {value: 0.3, source: "quote"}}\n'
+     '    - {term_months: 12, discount: {value: 0.4, source: "quote"}}',
+     "'price.reserved' lists the 12-month term twice", at=("12, discount: {value: 0.4", 0))
+prof("reserved-empty.yaml", PRICE_AT, PRICE_AT + '\n  reserved: []',
+     "'price.reserved' lists no term", at="[]")
+prof("reserved-no-source.yaml", PRICE_AT, PRICE_AT + '\n  reserved:\n    - {term_months: 36, discount: 0.5}',
+     "'price.reserved[0].discount' must be a mapping", at="0.5}")
 prof("power-factor-old-key.yaml", "price:", "efficiency:\n  decode_power_factor: {value: 1.5, source: \"estimate: test\"}\nprice:",
      "unknown key 'decode_power_factor' in 'efficiency'", at="decode_power_factor")
 prof("efficiency-out-of-range.yaml", "price:", "efficiency:\n  decode_bandwidth: {value: 7, source: \"estimate: test\"}\nprice:",
@@ -996,7 +1008,8 @@ purchase("purchasing-term-zero.yaml", "    reserved: {term_months: 0, discount: 
 purchase("purchasing-discount-unknown-hardware.yaml", "    reserved: {term_months: 12, discount: {a100-80gb: 0.3}}\n",
          "unknown key 'a100-80gb' in 'inference.purchasing.reserved.discount'", at="a100-80gb")
 purchase("purchasing-discount-missing.yaml", "    reserved: {term_months: 12}\n",
-         "'inference.purchasing.reserved' is missing the required key 'discount'", at="{term_months")
+         "'inference.purchasing.reserved' has no 'discount', and no listed accelerator's profile states one for a 12-month term",
+         at="{term_months")
 purchase("purchasing-discount-empty.yaml", "    reserved: {term_months: 12, discount: {}}\n",
          "'inference.purchasing.reserved.discount' needs a fraction", at="{}}")
 purchase("purchasing-change-cost-negative.yaml", "    change_cost_replica_hours: -1\n",
