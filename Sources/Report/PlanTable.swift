@@ -19,6 +19,7 @@ public enum PlanTable {
         if let r = o.recommended, !r.fleet.reservations.isEmpty {
             out.append(("reserved", .string(r.fleet.reservations.map {
                 "\($0.hardware): \($0.devicesByTerm.map(String.init).joined(separator: ", ")) devices in \($0.termMonths)-month terms at \(Int(($0.discount * 100).rounded()))% off"
+                    + ($0.discountSource == "scenario" ? "" : " (the profile's figure: \($0.discountSource))")
             }.joined(separator: "; "))))
         }
         out.append(("recommendation", .string(o.recommendation)))
