@@ -131,7 +131,7 @@ let package = Package(
             ]),
         .testTarget(name: "ExperimentDesignTests", dependencies: ["ExperimentDesign", "ScalingLaws", "Numerics", "Scenario", "TestSupport"]),
         .testTarget(name: "ModelSelectionTests", dependencies: ["ModelSelection", "ScalingLaws", "Numerics", "Scenario", "TestSupport"]),
-        .testTarget(name: "PlannerTests", dependencies: ["PlanModel", "PlanSolver", "Downscale", "GLPK", "Scenario", "TestSupport"]),
+        .testTarget(name: "PlannerTests", dependencies: ["PlanModel", "PlanSolver", "Downscale", "GLPK", "Scenario", "Fuzzing", "Hardware", "Demand", "FileIO", "ScalingLaws", "TestSupport"]),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "Scenario", "TestSupport"]),
         .testTarget(name: "DemandTests", dependencies: ["Demand", "Scenario", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "PlanModel", "ExperimentDesign", "ScalingLaws", "FileIO", "TestSupport"]),
