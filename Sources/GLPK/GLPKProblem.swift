@@ -142,8 +142,15 @@ public final class GLPKProblem {
     /// `cuts` turns on GLPK's cutting planes (mixed-integer rounding, Gomory's mixed-integer,
     /// cover and clique cuts) and its feasibility-pump heuristic: slower per node, but far fewer
     /// nodes on problems whose LP relaxation is weak (general integers linked over many rows).
-    public func solveMIP(relativeGap: Double = 1e-9, timeLimitSeconds: Int? = nil, cuts: Bool = false) throws(GLPKError) -> SolverStatus {
-        try solveMIP(relativeGap: relativeGap, timeLimitMilliseconds: timeLimitSeconds.map { $0 * 1000 }, cuts: cuts)
+    ///
+    /// `integralityTolerance` is how far from an integer a variable may be and still count as
+    /// one (GLPK's `tol_int`, default 1e-5). At the default, a count whose LP value is 9.000003
+    /// is taken as 9, which leaves a row asking for 9.000003 short once rounded; a tolerance
+    /// below the slack such rows ask for makes GLPK branch instead.
+    public func solveMIP(relativeGap: Double = 1e-9, timeLimitSeconds: Int? = nil, cuts: Bool = false,
+                         integralityTolerance: Double? = nil) throws(GLPKError) -> SolverStatus {
+        try solveMIP(relativeGap: relativeGap, timeLimitMilliseconds: timeLimitSeconds.map { $0 * 1000 }, cuts: cuts,
+                     integralityTolerance: integralityTolerance)
     }
 
     /// Whether the last `solveMIP` stopped at its time limit (GLPK's `GLP_ETMLIM`): its
@@ -151,11 +158,15 @@ public final class GLPKProblem {
     public private(set) var mipStoppedAtTimeLimit = false
 
     /// `solveMIP` with the time limit in milliseconds.
-    public func solveMIP(relativeGap: Double = 1e-9, timeLimitMilliseconds: Int?, cuts: Bool = false) throws(GLPKError) -> SolverStatus {
+    public func solveMIP(relativeGap: Double = 1e-9, timeLimitMilliseconds: Int?, cuts: Bool = false,
+                         integralityTolerance: Double? = nil) throws(GLPKError) -> SolverStatus {
         let p = try live()
         mipStoppedAtTimeLimit = false
         guard columnCount > 0 else { throw .indexOutOfRange(kind: "column", index: 0, count: 0) }
         try Self.checkFinite(relativeGap, what: "MIP gap")
+        if let t = integralityTolerance {
+            guard t > 0, t < 1 else { throw .invalidTolerance(what: "integrality tolerance", value: t) }
+        }
         var parm = glp_iocp()
         sp_glp_quiet_iocp(&parm)
         parm.presolve = GLP_ON
@@ -167,6 +178,7 @@ public final class GLPKProblem {
             parm.fp_heur = GLP_ON
         }
         parm.mip_gap = relativeGap
+        if let t = integralityTolerance { parm.tol_int = t }
         if let limit = timeLimitMilliseconds { parm.tm_lim = Int32(clamping: limit) }
         GLPKEnvironment.clearOutput()
         let code = sp_glp_intopt(p, &parm)

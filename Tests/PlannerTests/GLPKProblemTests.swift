@@ -31,6 +31,28 @@ struct GLPKProblemTests {
         #expect(try items.map { try p.mipValue(column: $0).rounded() } == [0, 1, 1])
     }
 
+    /// min y + 10 z s.t. (y + z) / 9 >= 1 + 3e-7, y, z integer: the LP optimum y = 9.0000027 is
+    /// within GLPK's default integrality tolerance (1e-5) of 9, which is short of the row once
+    /// rounded; at 1e-9 GLPK branches and returns y = 10. (With one column, GLPK's presolver
+    /// rounds the bound itself, so the case needs two.) A tolerance outside (0, 1) is refused
+    /// before GLPK sees it.
+    @Test func integralityToleranceDecidesNearIntegers() throws {
+        func solve(_ tolerance: Double?) throws -> (y: Double, z: Double) {
+            let p = try GLPKProblem(direction: .minimize)
+            let y = try p.addColumn(bounds: .atLeast(0), objective: 1, integer: true)
+            let z = try p.addColumn(bounds: .atLeast(0), objective: 10, integer: true)
+            try p.addRow([(y, 1.0 / 9), (z, 1.0 / 9)], bounds: .atLeast(1 + 3e-7))
+            #expect(try p.solveMIP(integralityTolerance: tolerance) == .optimal)
+            return (try p.mipValue(column: y).rounded(), try p.mipValue(column: z).rounded())
+        }
+        let tight = try solve(1e-9), loose = try solve(nil)
+        #expect(tight.y == 10 && tight.z == 0)
+        #expect(loose.y + loose.z < 10, "GLPK's default tolerance now branches here too: \(loose)")
+        let p = try GLPKProblem(direction: .minimize)
+        _ = try p.addColumn(bounds: .atLeast(0), objective: 1, integer: true)
+        #expect(throws: GLPKError.invalidTolerance(what: "integrality tolerance", value: 0)) { try p.solveMIP(integralityTolerance: 0) }
+    }
+
     @Test func reportsInfeasibleAndUnbounded() throws {
         let p = try GLPKProblem()
         let x = try p.addColumn(bounds: .atLeast(0), objective: 1)

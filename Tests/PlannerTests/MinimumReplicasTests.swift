@@ -3,6 +3,7 @@ import Foundation
 import Fuzzing
 import PlanModel
 import PlanSolver
+import PropertyBased
 import Scenario
 import Testing
 import TestSupport
@@ -41,6 +42,28 @@ struct MinimumReplicasTests {
         #expect(sized.horizonUSD >= free.horizonUSD * (1 - gap))
     }
 
+    /// Random peaks and minimums: the per-month MILP costs what brute force over the allowed
+    /// counts costs, and never less than without the minimums.
+    @Test func randomMinimumsMatchBruteForce() async {
+        // Peaks up to 26.5 req/s, so that the cheapest fleet lies within the brute force's counts.
+        await propertyCheck(input: Gen.int(in: 1...4), Gen.int(in: 1...4), Gen.double(in: 0...26.5), Gen.double(in: 0...26.5),
+                            Gen.double(in: 0.5...26.5)) { big, small, p0, p1, p2 in
+            let peaks = [p0, p1, p2]
+            guard let slots = try? Brute.slots(minimums: [big, small]), let free = try? Brute.slots(),
+                  let demand = try? Brute.forecast(peaks),
+                  let sized = try? FleetSizer.size(slots: slots, demand: demand),
+                  let unconstrained = try? FleetSizer.size(slots: free, demand: demand)
+            else {
+                Issue.record("no fleet for peaks \(peaks), minimums \(big), \(small)")
+                return
+            }
+            let expected = Brute.bruteForce(slots, peaks: peaks, purchasing: .onDemand)
+            #expect(abs(sized.horizonUSD - expected) <= 1e-9 * max(1, expected), "peaks \(peaks), minimums \(big), \(small): \(sized.counts)")
+            #expect(sized.horizonUSD >= unconstrained.horizonUSD * (1 - 1e-12))
+            for month in sized.counts { #expect((month[0] == 0 || month[0] >= big) && (month[1] == 0 || month[1] >= small)) }
+        }
+    }
+
     /// By hand: a 12 req/s peak is cheapest as one 10 req/s replica at $2/h plus one 3 req/s
     /// replica at $0.7/h ($2.70/h). With two of each required, four small replicas ($2.80/h)
     /// beat two large plus two small ($5.40/h) and two large alone ($4/h).
@@ -50,6 +73,20 @@ struct MinimumReplicasTests {
         let paired = try FleetSizer.size(slots: try Brute.slots(minimums: [2, 2]), demand: try Brute.forecast([12]))
         #expect(paired.counts == [[0, 4]])
         #expect(abs(paired.horizonUSD - 4 * 0.7 * Fleet.hoursPerMonth) < 1e-6)
+    }
+
+    /// A peak a hair above what whole replicas give (9 or 27 req/s in floating point) needs one
+    /// more small replica, not a minimum's worth of large ones: GLPK's default integrality
+    /// tolerance took 9.000003 small replicas for 9, and the top-up then added four large ones
+    /// ($10.10/h and $14.30/h where $2.80/h and $7/h do). Without a minimum the same rounding
+    /// had bought a fourth large replica ($8/h) where three large and one small ($6.70/h) do.
+    @Test func peaksJustAboveWholeReplicasBuyTheNextSmallOne() throws {
+        func counts(_ peak: Double, _ minimums: [Int]) throws -> [[Int]] {
+            try FleetSizer.size(slots: try Brute.slots(minimums: minimums), demand: try Brute.forecast([peak])).counts
+        }
+        #expect(try counts(9.000000000000002, [4, 1]) == [[0, 4]])
+        #expect(try counts(27.000000000000004, [4, 1]) == [[0, 10]])
+        #expect(try counts(30.000000000000004, [1, 1]) == [[3, 1]])
     }
 
     /// A cap too small for the minimum rules the option out; with nothing else to serve, the

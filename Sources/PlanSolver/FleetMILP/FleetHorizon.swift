@@ -128,7 +128,8 @@ enum FleetHorizon {
                     held.append(devices)
                 }
             }
-            let status = try p.solveMIP(relativeGap: FleetHorizon.relativeGap, timeLimitMilliseconds: FleetTimeLimit.milliseconds, cuts: true)
+            let status = try p.solveMIP(relativeGap: FleetHorizon.relativeGap, timeLimitMilliseconds: FleetTimeLimit.milliseconds, cuts: true,
+                                        integralityTolerance: FleetSizer.integralityTolerance)
             guard status == .optimal || status == .feasible else {
                 if p.mipStoppedAtTimeLimit { return nil }
                 throw shortMonth(replicas, peaks: peaks)

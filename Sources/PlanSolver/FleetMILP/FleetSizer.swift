@@ -43,6 +43,12 @@ public enum FleetSizer {
     /// the peak by that tolerance.
     static let capacityMargin = 3e-7
 
+    /// GLPK's integrality tolerance for the fleet MILPs: far below the slack the capacity
+    /// margin asks for (3e-7 of the peak, a replica count's excess of at least 3e-7), so that a
+    /// count whose LP value just exceeds an integer is branched on instead of rounded down
+    /// short of the peak (GLPK's default, 1e-5, accepts 9.0000027 as 9).
+    static let integralityTolerance = 1e-9
+
     /// The cheapest fleet for every month of `demand`, with `slots` the replica spec of each
     /// serving option of the problem (nil where the option cannot run the model).
     ///
@@ -202,7 +208,7 @@ public enum FleetSizer {
                 guard let cap = members.compactMap({ replicas[$0].option.maxDevices }).min() else { continue }
                 try p.addRow(members.map { (columns[$0], Double(replicas[$0].devices)) }, bounds: .atMost(Double(cap)))
             }
-            let status = try p.solveMIP(relativeGap: 1e-6, timeLimitSeconds: 10)
+            let status = try p.solveMIP(relativeGap: 1e-6, timeLimitSeconds: 10, integralityTolerance: integralityTolerance)
             guard status == .optimal || status == .feasible else { throw Failure.capacityShort(month: month) }
             return try columns.map { Int(try p.mipValue(column: $0).rounded()) }
         } catch let f as Failure {
