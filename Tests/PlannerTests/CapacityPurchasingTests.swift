@@ -93,6 +93,17 @@ struct CapacityPurchasingTests {
         for (m, peak) in Self.peaks.enumerated() { #expect(sized.fleet.capacity(month: m) >= peak) }
     }
 
+    /// A peak of 5e-324 req/s (the smallest double) is still demand: one replica of the
+    /// cheapest option serves it, or the cheapest option's minimum. (Scaling the capacity row
+    /// by that peak overflowed its coefficients, and GLPK refused the row.)
+    @Test func aVanishingPeakBuysTheCheapestReplica() throws {
+        let demand = try Self.forecast([5e-324, 0, 5e-324])
+        #expect(try FleetSizer.size(slots: try Self.slots(), demand: demand).counts == [[0, 1], [0, 0], [0, 1]])
+        #expect(try FleetSizer.size(slots: try Self.slots(minimums: [1, 3]), demand: demand).counts == [[1, 0], [0, 0], [1, 0]])
+        let linked = try FleetSizer.size(slots: try Self.slots(), demand: demand, purchasing: CapacityPurchasing(changeCostReplicaHours: 1))
+        #expect(linked.counts == [[0, 1], [0, 0], [0, 1]] || linked.counts == [[0, 1], [0, 1], [0, 1]], "\(linked.counts)")
+    }
+
     /// Without a reservation or change cost the brute force is the plain per-month MILP's cost.
     @Test func bruteForceAgreesWithThePerMonthMILP() throws {
         let slots = try Self.slots()

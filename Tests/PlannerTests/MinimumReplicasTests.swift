@@ -64,6 +64,29 @@ struct MinimumReplicasTests {
         }
     }
 
+    /// The horizon MILP (a change cost, a reservation) under random peaks and minimums costs
+    /// what brute force does, within GLPK's stopping gap (`FleetHorizon.relativeGap`).
+    @Test func randomMinimumsOverTheHorizonMatchBruteForce() async {
+        await propertyCheck(count: 40, input: Gen.int(in: 1...4), Gen.int(in: 1...4), Gen.double(in: 0.5...26.5), Gen.double(in: 0...26.5),
+                            Gen.double(in: 0.5...26.5), Gen.bool) { big, small, p0, p1, p2, reserve in
+            let peaks = [p0, p1, p2]
+            let purchasing = reserve
+                // One term over the three months: the brute force holds a reservation for every term.
+                ? CapacityPurchasing(reservation: .init(termMonths: 3, discounts: ["l40s": 0.4]), changeCostReplicaHours: 50)
+                : CapacityPurchasing(changeCostReplicaHours: 200)
+            guard let slots = try? Brute.slots(minimums: [big, small]), let demand = try? Brute.forecast(peaks),
+                  let sized = try? FleetSizer.size(slots: slots, demand: demand, purchasing: purchasing)
+            else {
+                Issue.record("no fleet for peaks \(peaks), minimums \(big), \(small)")
+                return
+            }
+            let expected = Brute.bruteForce(slots, peaks: peaks, purchasing: purchasing)
+            #expect(sized.horizonUSD <= expected * (1 + 1e-4) && sized.horizonUSD >= expected * (1 - 1e-9),
+                    "peaks \(peaks), minimums \(big), \(small), reserved \(reserve): \(sized.counts) at \(sized.horizonUSD), brute force \(expected)")
+            for month in sized.counts { #expect((month[0] == 0 || month[0] >= big) && (month[1] == 0 || month[1] >= small)) }
+        }
+    }
+
     /// By hand: a 12 req/s peak is cheapest as one 10 req/s replica at $2/h plus one 3 req/s
     /// replica at $0.7/h ($2.70/h). With two of each required, four small replicas ($2.80/h)
     /// beat two large plus two small ($5.40/h) and two large alone ($4/h).

@@ -103,7 +103,8 @@ enum FleetHorizon {
                 }
             }
             for m in 0..<months where peaks[m] > 0 {
-                try p.addRow(replicas.indices.map { (r[$0][m], replicas[$0].requestsPerSecond / peaks[m]) }, bounds: .atLeast(1 + margin))
+                let peak = max(peaks[m], FleetSizer.peakFloor(replicas))
+                try p.addRow(replicas.indices.map { (r[$0][m], replicas[$0].requestsPerSecond / peak) }, bounds: .atLeast(1 + margin))
             }
             for (name, members) in types {
                 guard let cap = caps[name] ?? nil else { continue }

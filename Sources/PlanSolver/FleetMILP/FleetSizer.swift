@@ -43,6 +43,14 @@ public enum FleetSizer {
     /// the peak by that tolerance.
     static let capacityMargin = 3e-7
 
+    /// The least peak a capacity row is scaled by: a millionth of the slowest replica's
+    /// requests per second. Any replica covers a peak below it, so asking for it instead gives
+    /// the same cheapest fleet (one replica, or an option's minimum), while dividing by a peak
+    /// of, say, 5e-324 req/s would overflow the row's coefficients.
+    static func peakFloor(_ replicas: [ReplicaSpec]) -> Double {
+        1e-6 * (replicas.map(\.requestsPerSecond).min() ?? 0)
+    }
+
     /// GLPK's integrality tolerance for the fleet MILPs: far below the slack the capacity
     /// margin asks for (3e-7 of the peak, a replica count's excess of at least 3e-7), so that a
     /// count whose LP value just exceeds an integer is branched on instead of rounded down
@@ -197,6 +205,7 @@ public enum FleetSizer {
     /// The month's MILP with capacity asked at (1 + margin) times the peak: GLPK's answer,
     /// rounded to integers.
     private static func solveMonth(_ replicas: [ReplicaSpec], peak: Double, month: Int, margin: Double) throws(Failure) -> [Int] {
+        let peak = max(peak, peakFloor(replicas))
         do {
             let p = try GLPKProblem(direction: .minimize)
             let columns = try replicas.map { r throws(GLPKError) in
