@@ -29,8 +29,8 @@ struct CapacityPurchasingTests {
     }
 
     /// Brute force over every count of both options in every month (0...4 and 0...9, more
-    /// than any month needs; a count below an option's minimum only at 0), with reservations
-    /// over the same ranges, costed by hand.
+    /// than any month needs; a count below an option's minimum only at 0), with each term's
+    /// reservation of each reserved accelerator over the same ranges, costed by hand.
     static func bruteForce(_ slots: [ReplicaSpec?], peaks: [Double], purchasing: CapacityPurchasing) -> Double {
         let h = Fleet.hoursPerMonth
         let specs = slots.map { $0! }
@@ -38,8 +38,14 @@ struct CapacityPurchasingTests {
             .filter { f in (0..<2).allSatisfy { f[$0] == 0 || f[$0] >= specs[$0].option.minReplicas } }
         let months = peaks.count
         var best = Double.infinity
-        let reservations: [[Int]] = purchasing.reservation == nil ? [[0, 0]] : (0...4).flatMap { a in (0...9).map { b in [a, b] } }
-        for held in reservations {
+        // One reservation per term: devices held of each reserved accelerator (0 for the others).
+        let reserved = (0..<2).map { purchasing.reservation?.discounts[specs[$0].option.hardware.name] != nil }
+        let perTerm: [[Int]] = (0...(reserved[0] ? 4 : 0)).flatMap { a in (0...(reserved[1] ? 9 : 0)).map { b in [a, b] } }
+        let terms = purchasing.reservation.map { $0.terms(months: months) } ?? 1
+        var reservations: [[[Int]]] = [[]]
+        for _ in 0..<terms { reservations = reservations.flatMap { prefix in perTerm.map { prefix + [$0] } } }
+        for heldByTerm in reservations {
+            func held(_ m: Int) -> [Int] { heldByTerm[purchasing.reservation.map { m / $0.termMonths } ?? 0] }
             // Months are independent given the reservation, except for change costs: a small
             // dynamic programme over the previous month's fleet.
             var cost = [Double](repeating: 0, count: fleets.count)
@@ -50,7 +56,7 @@ struct CapacityPurchasingTests {
                     for k in 0..<2 {
                         let price = specs[k].option.usdPerDeviceHour
                         if purchasing.reservation?.discounts[specs[k].option.hardware.name] != nil {
-                            here += Double(max(0, f[k] - held[k])) * price * h
+                            here += Double(max(0, f[k] - held(m)[k])) * price * h
                         } else {
                             here += Double(f[k]) * price * h
                         }
@@ -67,7 +73,7 @@ struct CapacityPurchasingTests {
             if let r = purchasing.reservation {
                 for k in 0..<2 {
                     if let d = r.discounts[specs[k].option.hardware.name] {
-                        commitment += Double(held[k]) * specs[k].option.usdPerDeviceHour * (1 - d) * h * Double(r.termMonths) * Double(r.terms(months: months))
+                        commitment += Double(heldByTerm.reduce(0) { $0 + $1[k] }) * specs[k].option.usdPerDeviceHour * (1 - d) * h * Double(r.termMonths)
                     }
                 }
             }
@@ -82,6 +88,7 @@ struct CapacityPurchasingTests {
         CapacityPurchasing(changeCostReplicaHours: 100),
         CapacityPurchasing(reservation: .init(termMonths: 4, discounts: ["h100-sxm": 0.4, "l40s": 0.3])),
         CapacityPurchasing(reservation: .init(termMonths: 4, discounts: ["l40s": 0.5]), changeCostReplicaHours: 200),
+        CapacityPurchasing(reservation: .init(termMonths: 3, discounts: ["h100-sxm": 0.4, "l40s": 0.3])),
     ])
     func horizonMILPMatchesBruteForce(purchasing: CapacityPurchasing) throws {
         let slots = try Self.slots()

@@ -71,8 +71,8 @@ struct MinimumReplicasTests {
                             Gen.double(in: 0.5...26.5), Gen.bool) { big, small, p0, p1, p2, reserve in
             let peaks = [p0, p1, p2]
             let purchasing = reserve
-                // One term over the three months: the brute force holds a reservation for every term.
-                ? CapacityPurchasing(reservation: .init(termMonths: 3, discounts: ["l40s": 0.4]), changeCostReplicaHours: 50)
+                // Two terms over the three months (the second paid past the horizon).
+                ? CapacityPurchasing(reservation: .init(termMonths: 2, discounts: ["l40s": 0.4]), changeCostReplicaHours: 50)
                 : CapacityPurchasing(changeCostReplicaHours: 200)
             guard let slots = try? Brute.slots(minimums: [big, small]), let demand = try? Brute.forecast(peaks),
                   let sized = try? FleetSizer.size(slots: slots, demand: demand, purchasing: purchasing)
