@@ -16,26 +16,28 @@ final class FleetCache: @unchecked Sendable {
     private var fleets: [Double: Result<SizedFleet, PlanError>] = [:]
     /// Sizes with a fleet, ascending.
     private var sized: [Double] = []
-    private let shared: SharedStore
+    /// Values that depend on N (or a range of N) alone, shared by every copy.
+    private let servableMemo: LockedMemo<ClosedRange<Double>, Double?>
+    private let slotMemo: LockedMemo<Double, [ReplicaSpec?]>
+    private let boundMemo: LockedMemo<Double, Double>
     /// One option's replica spec by size, shared with the caches of the other quantisation
     /// choices of the same problem (their options are subsets of one list).
     let specs: ReplicaSpecStore
 
     /// An empty cache; `specs` is shared with other caches of the same serving setup.
     init(specs: ReplicaSpecStore = ReplicaSpecStore()) {
-        shared = SharedStore()
+        (servableMemo, slotMemo, boundMemo) = (LockedMemo(), LockedMemo(), LockedMemo())
         self.specs = specs
     }
 
-    private init(shared: SharedStore, specs: ReplicaSpecStore) {
-        self.shared = shared
-        self.specs = specs
+    private init(sharing other: FleetCache) {
+        (servableMemo, slotMemo, boundMemo, specs) = (other.servableMemo, other.slotMemo, other.boundMemo, other.specs)
     }
 
     /// A cache holding what this one holds now, its fleets filled independently from then on
     /// (the specs and bounds stay shared).
     func copy() -> FleetCache {
-        let other = FleetCache(shared: shared, specs: specs)
+        let other = FleetCache(sharing: self)
         lock.lock()
         defer { lock.unlock() }
         other.fleets = fleets
@@ -45,43 +47,17 @@ final class FleetCache: @unchecked Sendable {
 
     /// The cached replica specs for `params`, or `compute()` stored for next time.
     func slots(params: Double, compute: () -> [ReplicaSpec?]) -> [ReplicaSpec?] {
-        shared.memo(\.slots, params, compute)
+        slotMemo.value(params, compute)
     }
 
     /// The cached lower bound on serving cost for `params`, or `compute()` stored for next time.
     func servingCostBound(params: Double, compute: () -> Double) -> Double {
-        shared.memo(\.servingBounds, params, compute)
+        boundMemo.value(params, compute)
     }
 
     /// The cached largest servable size for a search range, or `find()` stored for next time.
     func largestServable(_ range: ClosedRange<Double>, find: () throws(PlanError) -> Double?) throws(PlanError) -> Double? {
-        try shared.memo(\.servable, range, find)
-    }
-
-    /// Values that depend on N (or a range of N) alone, behind their own lock.
-    private final class SharedStore: @unchecked Sendable {
-        private let lock = NSLock()
-        var servable: [ClosedRange<Double>: Double?] = [:]
-        var slots: [Double: [ReplicaSpec?]] = [:]
-        var servingBounds: [Double: Double] = [:]
-
-        /// `table[key]`, or `compute()` stored there for next time. The lock is not held while
-        /// computing (two threads may both compute a missing value; they compute the same
-        /// value, and the first stored is kept).
-        func memo<Key: Hashable, Value, Failure: Error>(
-            _ table: ReferenceWritableKeyPath<SharedStore, [Key: Value]>, _ key: Key, _ compute: () throws(Failure) -> Value
-        ) throws(Failure) -> Value {
-            lock.lock()
-            let known = self[keyPath: table][key]
-            lock.unlock()
-            if let known { return known }
-            let value = try compute()
-            lock.lock()
-            defer { lock.unlock() }
-            if let stored = self[keyPath: table][key] { return stored }
-            self[keyPath: table][key] = value
-            return value
-        }
+        try servableMemo.value(range, find)
     }
 
     /// The cached fleet for `params`, or `size(params, smaller, larger)` stored for next time
@@ -128,27 +104,37 @@ final class FleetCache: @unchecked Sendable {
 /// size, shared by every planner of one serving setup: a spec depends on the option, the size
 /// and the setup's request shape, SLO and PUE only, so the quantisation choices of a problem,
 /// whose options are subsets of its list, need not compute one twice.
-final class ReplicaSpecStore: @unchecked Sendable {
+final class ReplicaSpecStore: Sendable {
     private struct Key: Hashable {
         let option: String
         let params: Double
     }
-    private let lock = NSLock()
-    private var specs: [Key: ReplicaSpec?] = [:]
+    private let specs = LockedMemo<Key, ReplicaSpec?>()
 
-    /// The cached spec of `option` for `params`, or `compute()` stored for next time (the lock
-    /// is not held while computing; a value computed twice is the same, the first is kept).
+    /// The cached spec of `option` for `params`, or `compute()` stored for next time.
     func spec(option: String, params: Double, compute: () -> ReplicaSpec?) -> ReplicaSpec? {
-        let key = Key(option: option, params: params)
+        specs.value(Key(option: option, params: params), compute)
+    }
+}
+
+/// A table of values computed once per key, safe to share between threads. The lock is not
+/// held while computing: two threads may both compute a missing value (the callers' values
+/// depend on the key alone, so they are the same), and the first stored is kept.
+final class LockedMemo<Key: Hashable, Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var table: [Key: Value] = [:]
+
+    /// `table[key]`, or `compute()` stored there for next time.
+    func value<Failure: Error>(_ key: Key, _ compute: () throws(Failure) -> Value) throws(Failure) -> Value {
         lock.lock()
-        let known = specs[key]
+        let known = table[key]
         lock.unlock()
         if let known { return known }
-        let value = compute()
+        let value = try compute()
         lock.lock()
         defer { lock.unlock() }
-        if let stored = specs[key] { return stored }
-        specs[key] = value
+        if let stored = table[key] { return stored }
+        table[key] = value
         return value
     }
 }

@@ -102,8 +102,9 @@ enum FleetHorizon {
                     }
                 }
             }
+            let floor = FleetSizer.peakFloor(replicas)
             for m in 0..<months where peaks[m] > 0 {
-                let peak = max(peaks[m], FleetSizer.peakFloor(replicas))
+                let peak = max(peaks[m], floor)
                 try p.addRow(replicas.indices.map { (r[$0][m], replicas[$0].requestsPerSecond / peak) }, bounds: .atLeast(1 + margin))
             }
             for (name, members) in types {
