@@ -3,16 +3,18 @@ import LinearAlgebra
 /// Fits a profile's efficiency and power factors to measurements by least squares
 /// (LAPACK `dgels`, through `Matrix.boundedLeastSquares`).
 ///
-/// Time: for each phase, a row's time is `x_b · bytes/BW` (memory bound) or `x_c · FLOPs/peak`
-/// (compute bound) plus communication plus a fixed overhead `o`; this is linear in
-/// x_b = 1/ηb, x_c = 1/ηc and o once each row's bound is fixed, so rows are classified with
-/// the current factors, the linear problem is solved (rows weighted by 1 / measured time, so
+/// Time: a static row's phase time is `x_b · bytes/BW` (memory bound) or `x_c · FLOPs/peak`
+/// (compute bound) plus communication plus a fixed overhead `o`; a closed-loop row's
+/// (`ClosedLoopServing`) is a weighted sum of such engine steps, whose compute part loads the
+/// decode and prefill compute factors together. Each is linear in x_b = 1/ηb, x_c = 1/ηc and o
+/// once its bounds are fixed, so times are classified with the current factors, the linear
+/// problem over all six time factors is solved (rows weighted by 1 / measured time, so
 /// relative errors are minimised), and this repeats until the classification is stable.
 /// The least squares is bounded to each factor's range (efficiencies in [0.001, 1], so
 /// x ∈ [1, 1000]; overheads in [0, 10 s]) and solved exactly; a factor resting on a bound is
 /// reported (`CalibrationResult.keysAtBound`) and its source says so. A roofline factor is
-/// fitted only where at least two rows bind on it, and the overhead only with at least two
-/// more rows than other unknowns; a factor not fitted keeps the profile's value.
+/// fitted only where at least two times bind on it, an overhead only with at least three more
+/// of its times than fitted factors they load; a factor not fitted keeps the profile's value.
 /// Power: the mean device power is `idle + (TDP − idle)(k_c ū_c + k_b ū_b)` with ū_c and ū_b
 /// the compute and bandwidth utilisations over the measured request cycle, linear in the
 /// power factors, which are fitted from `powerWatts` or `joulesPerToken` rows (`fitPower`).
@@ -32,17 +34,17 @@ public enum Calibration {
         guard !measurements.isEmpty else { throw .calibration("there are no measurement rows") }
         var p = profile
         var fitted: [String] = [], atBound: [String] = []
-        let decodeRows = scope == .power ? [] : measurements.filter { $0.tpotSeconds != nil }
-        if !decodeRows.isEmpty {
-            let keys = try fitTimes(&p, rows: decodeRows, phase: .decode, source: source)
-            fitted += keys.fitted
-            atBound += keys.atBound
-        }
-        let prefillRows = scope == .power ? [] : measurements.filter { $0.ttftSeconds != nil }
-        if !prefillRows.isEmpty {
-            let keys = try fitTimes(&p, rows: prefillRows, phase: .prefill, source: source)
-            fitted += keys.fitted
-            atBound += keys.atBound
+        if scope != .power {
+            let observations = measurements.flatMap { m -> [TimeObservation] in
+                [(Phase.prefill, m.ttftSeconds), (.decode, m.tpotSeconds)].compactMap { phase, value in
+                    value.map { TimeObservation(row: m, phase: phase, measured: $0) }
+                }
+            }
+            if !observations.isEmpty {
+                let keys = try fitTimes(&p, observations: observations, source: source)
+                fitted += keys.fitted
+                atBound += keys.atBound
+            }
         }
         let powerRows = measurements.filter { $0.powerWatts != nil || $0.joulesPerToken != nil }
         if scope != .times && !powerRows.isEmpty {
@@ -75,7 +77,7 @@ extension Calibration {
         }
     }
 
-    /// What one phase's time fit produced: the keys fitted and those resting on a bound.
+    /// What the time fit produced: the keys fitted and those resting on a bound.
     struct FittedKeys {
         var fitted: [String] = []
         var atBound: [String] = []
@@ -88,6 +90,11 @@ extension Calibration {
             : (bw: "prefill_bandwidth", compute: "prefill_compute", overhead: "prefill_overhead_ms")
     }
 
+    /// The time factors, in the order they are fitted and reported: decode, then prefill.
+    static let timeKeys = [keyNames(.decode), keyNames(.prefill)].flatMap { [$0.bw, $0.compute, $0.overhead] }
+
+    static func isOverhead(_ key: String) -> Bool { key.hasSuffix("_overhead_ms") }
+
     /// Efficiency pairs (bandwidth, compute) the alternating fit starts from besides the
     /// profile's own: which rows are memory or compute bound depends on the factors, and a
     /// single start can settle on a classification a lower residual elsewhere beats.
@@ -95,93 +102,179 @@ extension Calibration {
         (0.3, 0.15), (0.3, 0.3), (0.3, 0.6), (0.6, 0.15), (0.6, 0.3), (0.6, 0.6), (0.9, 0.15), (0.9, 0.3), (0.9, 0.6),
     ]
 
-    /// Fits one phase's factors from every start and keeps the fit with the smallest sum of
-    /// squared relative errors of the full (max) roofline model; ties go to the earlier start.
-    private static func fitTimes(_ p: inout HardwareProfile, rows: [ServingMeasurement], phase: Phase,
+    /// One measured time the fit uses: a row's TTFT or TPOT.
+    struct TimeObservation {
+        let row: ServingMeasurement
+        let phase: Phase
+        let measured: Double
+    }
+
+    /// A measured time's model at fixed bounds: `Σ coefficient × x(key) + fixed` seconds, with
+    /// x = 1/η for an efficiency and the overhead in seconds; `bounds` is the classification
+    /// it was built at (one per engine step it averages).
+    struct LinearTime {
+        var coefficients: [String: Double] = [:]
+        var fixed = 0.0
+        var bounds: [Bound] = []
+    }
+
+    /// x of `key` in `p`: 1/η for an efficiency, seconds for an overhead.
+    static func unknown(_ p: HardwareProfile, _ key: String) -> Double {
+        let value = p.efficiency.figures.first { $0.key == key }!.figure.value
+        return isOverhead(key) ? value / 1000 : 1 / value
+    }
+
+    /// The model of one measured time as linear in the unknowns at `p`'s classification. A
+    /// static row is one pass (`Roofline.prefill` or `decodeStep`): its memory time at
+    /// efficiency 1 on the phase's bandwidth factor, or its compute time on the phase's
+    /// compute factor, and the phase's overhead. A closed-loop row (`ClosedLoopServing` at
+    /// `p`) averages engine steps (`Roofline.MixedStep.linearParts`): a memory-bound step
+    /// loads the decode bandwidth factor, a compute-bound one the decode and prefill compute
+    /// factors with its decode and prefill FLOPs, each the decode overhead; its TTFT adds the
+    /// wait for the step under way, held fixed.
+    static func linearTime(_ p: HardwareProfile, _ o: TimeObservation) throws(HardwareError) -> LinearTime {
+        var line = LinearTime()
+        let w = o.row.workload
+        switch o.row.batching {
+        case .static:
+            let names = keyNames(o.phase)
+            let c = try cost(p, o.row, o.phase)
+            line.bounds = [c.bound]
+            if c.bound == .memory {
+                line.coefficients[names.bw] = c.bytes / c.bandwidth
+            } else {
+                line.coefficients[names.compute] = c.flops / c.peakFLOPS
+            }
+            line.coefficients[names.overhead] = 1
+            line.fixed = c.communicationSeconds
+        case .closedLoop:
+            let loop = try ClosedLoopServing(profile: p, workload: w)
+            let model = try Roofline.MixedStep(profile: p, workload: w)
+            let decode = keyNames(.decode)
+            let steps = o.phase == .decode ? loop.decodeSteps : loop.firstTokenSteps
+            line.fixed = o.phase == .decode ? 0 : loop.admissionWaitSeconds
+            for step in steps {
+                let x = model.linearParts(decodeSequences: step.decodeSequences, prefillTokens: step.prefillTokens)
+                line.bounds.append(x.bound)
+                if x.bound == .memory {
+                    line.coefficients[decode.bw, default: 0] += step.weight * x.memory
+                } else {
+                    line.coefficients[decode.compute, default: 0] += step.weight * x.decodeCompute
+                    line.coefficients["prefill_compute", default: 0] += step.weight * x.prefillCompute
+                }
+                line.coefficients[decode.overhead, default: 0] += step.weight
+                line.fixed += step.weight * x.communication
+            }
+        }
+        return line
+    }
+
+    /// The full (max) model's prediction of a measured time at `p`.
+    static func predictedTime(_ p: HardwareProfile, _ o: TimeObservation) throws(HardwareError) -> Double {
+        switch o.row.batching {
+        case .static: return try cost(p, o.row, o.phase).seconds
+        case .closedLoop:
+            let loop = try ClosedLoopServing(profile: p, workload: o.row.workload)
+            return o.phase == .decode ? loop.tpotSeconds : loop.ttftSeconds
+        }
+    }
+
+    /// Fits the time factors of both phases jointly (a closed-loop row's steps mix decode and
+    /// prefill work) from every pair of starts, decode's and prefill's, and keeps the fit with
+    /// the smallest sum of squared relative errors of the full (max) model; ties go to the
+    /// earlier pair. Phases no row informs start from the profile's factors only. Where no
+    /// closed-loop row couples them, the phases' problems are independent and the pair that
+    /// wins is each phase's own best start.
+    private static func fitTimes(_ p: inout HardwareProfile, observations: [TimeObservation],
                                  source: String) throws(HardwareError) -> FittedKeys {
-        let names = keyNames(phase)
-        let measured = rows.map { (phase == .decode ? $0.tpotSeconds : $0.ttftSeconds) ?? 0 }
         func residual(_ q: HardwareProfile) throws(HardwareError) -> Double {
             var sum = 0.0
-            for (m, y) in zip(rows, measured) {
-                let r = (try cost(q, m, phase).seconds - y) / y
+            for o in observations {
+                let r = (try predictedTime(q, o) - o.measured) / o.measured
                 sum += r * r
             }
             return sum
         }
+        let coupled = observations.contains { $0.row.batching == .closedLoop }
+        let starts: [(bandwidth: Double, compute: Double)?] = [nil] + startingEfficiencies.map(Optional.some)
+        func startsFor(_ phase: Phase) -> [(bandwidth: Double, compute: Double)?] {
+            coupled || observations.contains { $0.phase == phase } ? starts : [nil]
+        }
         var best: (profile: HardwareProfile, keys: FittedKeys, residual: Double)?
-        for start in [nil] + startingEfficiencies.map(Optional.some) {
-            var q = p
-            if let start {
-                q.efficiency.set(names.bw, SourcedValue(start.bandwidth, source: "start"))
-                q.efficiency.set(names.compute, SourcedValue(start.compute, source: "start"))
+        for decodeStart in startsFor(.decode) {
+            for prefillStart in startsFor(.prefill) {
+                var q = p
+                for (phase, start) in [(Phase.decode, decodeStart), (.prefill, prefillStart)] {
+                    guard let start else { continue }
+                    let names = keyNames(phase)
+                    q.efficiency.set(names.bw, SourcedValue(start.bandwidth, source: "start"))
+                    q.efficiency.set(names.compute, SourcedValue(start.compute, source: "start"))
+                }
+                let keys = try alternate(&q, original: p, observations: observations, source: source)
+                let r = try residual(q)
+                if best == nil || r < best!.residual * (1 - 1e-9) { best = (q, keys, r) }
             }
-            let keys = try alternate(&q, original: p, rows: rows, measured: measured, phase: phase, source: source)
-            let r = try residual(q)
-            if best == nil || r < best!.residual * (1 - 1e-9) { best = (q, keys, r) }
         }
         p = best!.profile
         return best!.keys
     }
 
-    /// The alternating fit from the classification `p` gives: classify rows, solve the bounded
-    /// linear problem with the factors not fitted at `original`'s values, repeat until stable.
-    private static func alternate(_ p: inout HardwareProfile, original: HardwareProfile, rows: [ServingMeasurement],
-                                  measured: [Double], phase: Phase, source: String) throws(HardwareError) -> FittedKeys {
-        let names = keyNames(phase)
-        var previous: [Bound] = []
+    /// The alternating fit from the classification `p` gives: classify the measured times,
+    /// solve the bounded linear problem with the factors not fitted at `original`'s values,
+    /// repeat until the classification is stable (and, with closed-loop rows, whose step mix
+    /// moves with the factors, until the factors are too), at most 30 passes.
+    private static func alternate(_ p: inout HardwareProfile, original: HardwareProfile, observations: [TimeObservation],
+                                  source: String) throws(HardwareError) -> FittedKeys {
+        var previous: [[Bound]] = []
         var keys = FittedKeys()
-        let originalCosts = try rows.map { (m) throws(HardwareError) in try cost(original, m, phase) }
-        for _ in 0..<10 {
-            let costs = try rows.map { (m) throws(HardwareError) in try cost(p, m, phase) }
-            let bounds = costs.map(\.bound)
-            if bounds == previous { break }
+        var moved = Double.infinity
+        let coupled = observations.contains { $0.row.batching == .closedLoop }
+        for _ in 0..<(coupled ? 30 : 10) {
+            let lines = try observations.map { (o) throws(HardwareError) in try linearTime(p, o) }
+            let bounds = lines.map(\.bounds)
+            if bounds == previous, !coupled || moved < 1e-12 { break }
             previous = bounds
+            let before = timeKeys.map { unknown(p, $0) }
             // Each pass starts from the profile's own factors: one fitted in an earlier pass
             // but not in this one keeps the profile's value.
-            for key in [names.bw, names.compute, names.overhead] {
+            for key in timeKeys {
                 if let figure = original.efficiency.figures.first(where: { $0.key == key })?.figure { p.efficiency.set(key, figure) }
             }
-            // A factor is fitted only where at least two rows bind on it; one row cannot tell
-            // it from the overhead, so the profile's value is kept.
-            var columns: [(key: String, values: [Double])] = []
-            let mem = zip(costs, bounds).map { $1 == .memory ? $0.bytes / $0.bandwidth : 0 }
-            let comp = zip(costs, bounds).map { $1 == .compute ? $0.flops / $0.peakFLOPS : 0 }
-            var fixedSeconds = costs.map(\.communicationSeconds)
-            for (key, values, cost) in [(names.bw, mem, { (c: PhaseCost) in c.memorySeconds }),
-                                        (names.compute, comp, { (c: PhaseCost) in c.computeSeconds })] {
-                if values.filter({ $0 > 0 }).count >= 2 {
-                    columns.append((key, values))
-                } else {
-                    for i in rows.indices where values[i] > 0 { fixedSeconds[i] += cost(originalCosts[i]) }
-                }
+            // A roofline factor is fitted only where at least two measured times bind on it;
+            // one cannot tell it from the overhead, so the profile's value is kept. An
+            // overhead is fitted only with at least three more of the times it adds to than
+            // fitted factors those times load.
+            var columns: [String] = []
+            for key in timeKeys where !isOverhead(key) && lines.filter({ ($0.coefficients[key] ?? 0) > 0 }).count >= 2 {
+                columns.append(key)
             }
-            let withOverhead = rows.count >= columns.count + 3
-            if withOverhead {
-                columns.append((names.overhead, Array(repeating: 1, count: rows.count)))
-            } else {
-                for i in rows.indices { fixedSeconds[i] += originalCosts[i].overheadSeconds }
+            for key in timeKeys where isOverhead(key) {
+                let touching = lines.filter { ($0.coefficients[key] ?? 0) > 0 }
+                let loaded = columns.filter { c in touching.contains { ($0.coefficients[c] ?? 0) > 0 } }
+                if !touching.isEmpty, touching.count >= loaded.count + 3 { columns.append(key) }
             }
+            columns.sort { timeKeys.firstIndex(of: $0)! < timeKeys.firstIndex(of: $1)! }
             guard !columns.isEmpty else { return FittedKeys() }  // p holds original's factors again
-            let target = zip(measured, fixedSeconds).map { $0 - $1 }
+            let fixed = lines.map { line in
+                line.fixed + line.coefficients.filter { !columns.contains($0.key) }.reduce(0) { $0 + $1.value * unknown(original, $1.key) }
+            }
+            let target = zip(observations, fixed).map { $0.measured - $1 }
             // Unknowns: 1/efficiency in [1/max, 1/min] for the roofline terms, seconds for the overhead.
-            let lower = columns.map { c in
-                c.key == names.overhead ? EfficiencyFactors.range(of: c.key).lowerBound / 1000 : 1 / EfficiencyFactors.range(of: c.key).upperBound
-            }
-            let upper = columns.map { c in
-                c.key == names.overhead ? EfficiencyFactors.range(of: c.key).upperBound / 1000 : 1 / EfficiencyFactors.range(of: c.key).lowerBound
-            }
-            let solution = try solveBounded(columns.map(\.values), target, weights: measured, lower: lower, upper: upper)
-            keys = FittedKeys(fitted: columns.map(\.key),
-                              atBound: zip(columns, solution.active).filter { $1 != 0 }.map { $0.0.key })
-            for (column, value) in zip(columns, solution.x) {
-                let range = EfficiencyFactors.range(of: column.key)
-                let fittedValue = column.key == names.overhead
+            let ranges = columns.map { EfficiencyFactors.range(of: $0) }
+            let lower = zip(columns, ranges).map { isOverhead($0) ? $1.lowerBound / 1000 : 1 / $1.upperBound }
+            let upper = zip(columns, ranges).map { isOverhead($0) ? $1.upperBound / 1000 : 1 / $1.lowerBound }
+            let values = columns.map { key in lines.map { $0.coefficients[key] ?? 0 } }
+            let solution = try solveBounded(values, target, weights: observations.map(\.measured), lower: lower, upper: upper)
+            keys = FittedKeys(fitted: columns, atBound: zip(columns, solution.active).filter { $1 != 0 }.map(\.0))
+            let rows = columns.map { key in lines.filter { ($0.coefficients[key] ?? 0) > 0 }.count }
+            for ((key, range), (value, count)) in zip(zip(columns, ranges), zip(solution.x, rows)) {
+                let fittedValue = isOverhead(key)
                     ? min(range.upperBound, max(range.lowerBound, value * 1000))
                     : min(range.upperBound, max(range.lowerBound, 1 / value))
-                let note = keys.atBound.contains(column.key) ? ", at the bound of its range" : ""
-                p.efficiency.set(column.key, SourcedValue(fittedValue, source: "calibrate: bounded least squares on \(rows.count) rows of \(source)\(note)"))
+                let note = keys.atBound.contains(key) ? ", at the bound of its range" : ""
+                p.efficiency.set(key, SourcedValue(fittedValue, source: "calibrate: bounded least squares on \(count) measured times of \(source)\(note)"))
             }
+            moved = zip(before, timeKeys.map { unknown(p, $0) }).map { abs($0 - $1) / max(abs($0), 1e-300) }.max() ?? 0
         }
         return keys
     }
@@ -203,7 +296,7 @@ extension Calibration {
         for m in rows {
             let u = try cycleUtilisation(p, m)
             let watts = m.powerWatts
-                ?? m.joulesPerToken.map { $0 * u.cycle.estimate.outputTokensPerCycle / (Double(m.workload.devices) * u.cycle.seconds) } ?? idle
+                ?? m.joulesPerToken.map { $0 * u.cycle.tokens / (Double(m.workload.devices) * u.cycle.seconds) } ?? idle
             guard watts > 0 else { throw .calibration("\(m.label): the measured power is not positive") }
             compute.append(u.compute)
             bandwidth.append(u.bandwidth)
@@ -235,25 +328,62 @@ extension Calibration {
         return keys
     }
 
-    /// One request cycle of `m` at its measured times: the model's estimate of the row, the
-    /// prefill time (the measured TTFT, else the model's), the decode step time (the measured
-    /// TPOT, else the model's) and the cycle, prefill + (O − 1) steps, s.
-    static func measuredCycle(_ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError)
-        -> (estimate: ServingEstimate, prefill: Double, step: Double, seconds: Double) {
-        let e = try ServingEstimate(profile: p, workload: m.workload)
-        let prefill = m.ttftSeconds ?? e.ttftSeconds, step = m.tpotSeconds ?? e.tpotSeconds
-        let cycle = prefill + e.decodeSteps * step
-        guard cycle > 0, prefill > 0, step > 0 else { throw .calibration("\(m.label): the request cycle has no time") }
-        return (e, prefill, step, cycle)
+    /// One request cycle of a measured row at its measured times, with the work the model
+    /// puts in it per device: FLOPs over the peak and bytes over the bandwidth (s at full
+    /// utilisation) of the first-token phase and of one decode step.
+    struct MeasuredCycle {
+        /// The first-token phase and one decode step, s: measured, else the model's.
+        let prefillSeconds: Double, stepSeconds: Double
+        /// Decode steps per request, O − 1, and output tokens per cycle (B O, or C O for a
+        /// closed loop: each client completes one request a cycle).
+        let steps: Double, tokens: Double
+        let prefillFLOPSeconds: Double, prefillByteSeconds: Double
+        let stepFLOPSeconds: Double, stepByteSeconds: Double
+        var seconds: Double { prefillSeconds + steps * stepSeconds }
+    }
+
+    /// `m`'s request cycle at its measured times. A static row's phases are the batch's
+    /// prefill and one decode step (`ServingEstimate`); a closed-loop row's are the steps of
+    /// `ClosedLoopServing`: the first-token phase is the step under way when the request
+    /// arrives (a mean decode step, with other clients) and the steps holding its prompt, a
+    /// decode step the mean over the prompts it admits.
+    static func measuredCycle(_ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError) -> MeasuredCycle {
+        let w = m.workload
+        let c: MeasuredCycle
+        switch m.batching {
+        case .static:
+            let e = try ServingEstimate(profile: p, workload: w)
+            c = MeasuredCycle(prefillSeconds: m.ttftSeconds ?? e.ttftSeconds, stepSeconds: m.tpotSeconds ?? e.tpotSeconds,
+                              steps: e.decodeSteps, tokens: e.outputTokensPerCycle,
+                              prefillFLOPSeconds: e.prefill.flops / e.prefill.peakFLOPS, prefillByteSeconds: e.prefill.bytes / e.prefill.bandwidth,
+                              stepFLOPSeconds: e.decode.flops / e.decode.peakFLOPS, stepByteSeconds: e.decode.bytes / e.decode.bandwidth)
+        case .closedLoop:
+            let loop = try ClosedLoopServing(profile: p, workload: w)
+            let model = try Roofline.MixedStep(profile: p, workload: w)
+            func work(_ steps: [ClosedLoopServing.Step]) -> (flops: Double, bytes: Double) {
+                steps.reduce((0, 0)) { sum, step in
+                    let cost = model.cost(decodeSequences: step.decodeSequences, prefillTokens: step.prefillTokens)
+                    return (sum.0 + step.weight * cost.flops / cost.peakFLOPS, sum.1 + step.weight * cost.bytes / cost.bandwidth)
+                }
+            }
+            let step = work(loop.decodeSteps), prompt = work(loop.firstTokenSteps)
+            let waits = loop.admissionWaitSeconds > 0 ? 1.0 : 0
+            c = MeasuredCycle(prefillSeconds: m.ttftSeconds ?? loop.ttftSeconds, stepSeconds: m.tpotSeconds ?? loop.tpotSeconds,
+                              steps: Double(w.outputTokens - 1), tokens: Double(w.batch * w.outputTokens),
+                              prefillFLOPSeconds: prompt.flops + waits * step.flops, prefillByteSeconds: prompt.bytes + waits * step.bytes,
+                              stepFLOPSeconds: step.flops, stepByteSeconds: step.bytes)
+        }
+        guard c.seconds > 0, c.prefillSeconds > 0, c.stepSeconds > 0 else { throw .calibration("\(m.label): the request cycle has no time") }
+        return c
     }
 
     /// Achieved compute and bandwidth utilisation of one device over a measured request cycle
     /// (`fitPower`), and the cycle.
     static func cycleUtilisation(_ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError)
-        -> (compute: Double, bandwidth: Double, cycle: (estimate: ServingEstimate, prefill: Double, step: Double, seconds: Double)) {
-        let c = try measuredCycle(p, m), e = c.estimate
-        let flopSeconds = e.prefill.flops / e.prefill.peakFLOPS + e.decodeSteps * e.decode.flops / e.decode.peakFLOPS
-        let byteSeconds = (e.prefill.bytes + e.decodeSteps * e.decode.bytes) / e.prefill.bandwidth
+        -> (compute: Double, bandwidth: Double, cycle: MeasuredCycle) {
+        let c = try measuredCycle(p, m)
+        let flopSeconds = c.prefillFLOPSeconds + c.steps * c.stepFLOPSeconds
+        let byteSeconds = c.prefillByteSeconds + c.steps * c.stepByteSeconds
         return (min(1, flopSeconds / c.seconds), min(1, byteSeconds / c.seconds), c)
     }
 
@@ -263,11 +393,16 @@ extension Calibration {
     /// the latency model's error. A phase the row did not measure runs at the model's time.
     static func powerAtMeasuredTimes(_ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError)
         -> (watts: Double, joulesPerToken: Double) {
-        let c = try measuredCycle(p, m), e = c.estimate
+        let c = try measuredCycle(p, m)
         let idle = p.idleW.value, tdp = p.tdpW.value
-        let joules = PowerModel.watts(idle: idle, tdp: tdp, phase: e.prefill, seconds: c.prefill) * c.prefill
-            + PowerModel.watts(idle: idle, tdp: tdp, phase: e.decode, seconds: c.step) * e.decodeSteps * c.step
-        return (joules / c.seconds, joules * Double(m.workload.devices) / e.outputTokensPerCycle)
+        let kc = p.efficiency.computePowerFactor.value, kb = p.efficiency.bandwidthPowerFactor.value
+        func watts(_ flopSeconds: Double, _ byteSeconds: Double, over t: Double) -> Double {
+            PowerModel.watts(idle: idle, tdp: tdp, computeUtilisation: min(1, flopSeconds / t), bandwidthUtilisation: min(1, byteSeconds / t),
+                             computeFactor: kc, bandwidthFactor: kb)
+        }
+        let joules = watts(c.prefillFLOPSeconds, c.prefillByteSeconds, over: c.prefillSeconds) * c.prefillSeconds
+            + watts(c.stepFLOPSeconds, c.stepByteSeconds, over: c.stepSeconds) * c.steps * c.stepSeconds
+        return (joules / c.seconds, joules * Double(m.workload.devices) / c.tokens)
     }
 
     /// Box-constrained least squares on columns, each row scaled by 1 / weight

@@ -89,9 +89,14 @@ public struct CalibrationResult: Equatable, Sendable {
     private static func compare(_ measurements: [ServingMeasurement], _ before: HardwareProfile,
                                 _ after: HardwareProfile) throws(HardwareError) -> [Comparison] {
         var out: [Comparison] = []
+        // A row is predicted by the model of how it batched: a static batch, or a closed loop.
+        func predict(_ q: MeasuredQuantity, _ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError) -> Double {
+            switch m.batching {
+            case .static: q.predicted(by: try ServingEstimate(profile: p, workload: m.workload))
+            case .closedLoop: q.predicted(by: try ClosedLoopServing(profile: p, workload: m.workload))
+            }
+        }
         for m in measurements {
-            let eb = try ServingEstimate(profile: before, workload: m.workload)
-            let ea = try ServingEstimate(profile: after, workload: m.workload)
             // Power and energy are predicted at the row's measured times where it has any (the
             // power model alone, as `Calibration` fits it), at the model's times otherwise.
             let timed = m.ttftSeconds != nil || m.tpotSeconds != nil
@@ -101,7 +106,7 @@ public struct CalibrationResult: Equatable, Sendable {
                 let (b, a): (Double, Double) = switch (q, pb, pa) {
                 case (.power, let pb?, let pa?): (pb.watts, pa.watts)
                 case (.joulesPerToken, let pb?, let pa?): (pb.joulesPerToken, pa.joulesPerToken)
-                default: (q.predicted(by: eb), q.predicted(by: ea))
+                default: (try predict(q, before, m), try predict(q, after, m))
                 }
                 out.append(Comparison(label: m.label, quantity: q, measured: v, before: b, after: a))
             }

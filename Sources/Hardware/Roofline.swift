@@ -156,6 +156,23 @@ public enum Roofline {
             return max(x.compute, x.memory) + x.communication + overhead
         }
 
+        /// The step's time as `Calibration` fits it, linear in the reciprocal efficiencies once
+        /// the bound is fixed: the decode and prefill parts of the compute time at efficiency 1
+        /// (compute time = decode / ηdc + prefill / ηpc), the memory time at efficiency 1
+        /// (memory time = memory / ηdb), the communication and the binding limit at this
+        /// profile's efficiencies; the overhead adds to all of it. The same expressions as
+        /// `seconds`.
+        func linearParts(decodeSequences n: Double, prefillTokens c: Double)
+            -> (decodeCompute: Double, prefillCompute: Double, memory: Double, communication: Double, bound: Bound) {
+            let x = parts(n, c)
+            let decodeFLOPs = n * decodeFLOPsPerSequence, prefillFLOPs = c * prefillFLOPsPerToken
+            let flops = decodeFLOPs + prefillFLOPs
+            // Device FLOPs per model FLOP (expert imbalance, the device share) over the peak.
+            let unit = flops > 0 ? x.flops / k / (flops * x.peak) : 0
+            return (decodeFLOPs * unit, prefillFLOPs * unit, x.bytes / k / bandwidth, x.communication,
+                    x.compute >= x.memory ? .compute : .memory)
+        }
+
         @inline(__always)
         private func parts(_ n: Double, _ c: Double)
             -> (flops: Double, bytes: Double, peak: Double, efficiency: Double, communication: Double, compute: Double, memory: Double) {

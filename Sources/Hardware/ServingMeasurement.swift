@@ -3,8 +3,12 @@
 /// At least one of the measured values is present. `powerWatts` is the mean board power of
 /// one device over the request cycle (prefill plus decode); `joulesPerToken` is device energy
 /// (all devices, no PUE) per output token, prefill included (the ML.ENERGY convention).
+/// `batching` says how the run batched its requests, and so which model predicts it: a static
+/// batch of `workload.batch` sequences (`ServingEstimate`), or a closed loop of that many
+/// clients on a continuous-batching engine (`ClosedLoopServing`).
 public struct ServingMeasurement: Equatable, Sendable {
     public var workload: ServingWorkload
+    public var batching: MeasuredBatching
     /// Measured time to first token, s.
     public var ttftSeconds: Double?
     /// Measured time per output token, s.
@@ -16,9 +20,10 @@ public struct ServingMeasurement: Equatable, Sendable {
     /// Where the row came from ("file.csv:3"), for reports.
     public var label: String
 
-    public init(workload: ServingWorkload, ttftSeconds: Double? = nil, tpotSeconds: Double? = nil,
+    public init(workload: ServingWorkload, batching: MeasuredBatching = .static, ttftSeconds: Double? = nil, tpotSeconds: Double? = nil,
                 powerWatts: Double? = nil, joulesPerToken: Double? = nil, label: String = "") {
         self.workload = workload
+        self.batching = batching
         self.ttftSeconds = ttftSeconds
         self.tpotSeconds = tpotSeconds
         self.powerWatts = powerWatts
@@ -37,6 +42,16 @@ public struct ServingMeasurement: Equatable, Sendable {
     }
 }
 
+/// How a measured run batched its requests.
+public enum MeasuredBatching: String, CaseIterable, Sendable {
+    /// A static batch: B sequences prefilled together and decoded in lockstep (TensorRT-LLM's
+    /// gptSessionBenchmark, vLLM's benchmark_latency, a single stream).
+    case `static`
+    /// A closed loop of B clients, each sending its next request when the last completes, on a
+    /// continuous-batching engine (AIPerf, vLLM's benchmark_serving at a max concurrency).
+    case closedLoop = "closed-loop"
+}
+
 /// A quantity that can be measured and predicted.
 public enum MeasuredQuantity: String, CaseIterable, Sendable {
     case ttft = "ttft_s", tpot = "tpot_s", power = "power_w", joulesPerToken = "joules_per_token"
@@ -48,6 +63,16 @@ public enum MeasuredQuantity: String, CaseIterable, Sendable {
         case .tpot: e.tpotSeconds
         case .power: e.averageWatts
         case .joulesPerToken: e.joulesPerToken / e.options.pue
+        }
+    }
+
+    /// The closed-loop model's prediction of this quantity.
+    public func predicted(by c: ClosedLoopServing) -> Double {
+        switch self {
+        case .ttft: c.ttftSeconds
+        case .tpot: c.tpotSeconds
+        case .power: c.watts
+        case .joulesPerToken: c.joulesPerToken / c.options.pue
         }
     }
 }

@@ -12,11 +12,14 @@ import Numerics
 /// (default 1) and `hardware` (the profile the row was measured on; rows of other hardware
 /// are left out by `rows(for:)`); measured values, at least one per row: `ttft_ms`,
 /// `tpot_ms`, `power_w` (mean per-device board power), `joules_per_token` (per output token,
-/// all devices); optional free-text `source`.
+/// all devices); optional `batching` (`static`, the default: a batch of `batch` sequences in
+/// lockstep; or `closed-loop`: `batch` clients each sending a request when the last completes,
+/// on a continuous-batching engine, which needs at least 2 output tokens); optional free-text
+/// `source`.
 public enum MeasurementTable {
     public static let requiredColumns = ["batch", "prompt_tokens", "output_tokens"]
     public static let optionalColumns = ["model", "hardware", "params", "layers", "hidden", "heads", "kv_heads", "vocab", "precision", "devices",
-                                         "ttft_ms", "tpot_ms", "power_w", "joules_per_token", "source"]
+                                         "ttft_ms", "tpot_ms", "power_w", "joules_per_token", "batching", "source"]
 
     /// One measured row with the hardware it names (nil when the file has no `hardware` cell).
     public struct Row: Sendable {
@@ -92,8 +95,21 @@ public enum MeasurementTable {
                 outputTokens: try table.integer(i, "output_tokens", maximum: 10_000_000) ?? 1,
                 devices: try table.integer(i, "devices", maximum: 1024) ?? 1)
             do { try workload.validate() } catch { throw InputError(at: here, error.description) }
+            var batching = MeasuredBatching.static
+            if let (text, location) = table.cell(i, "batching") {
+                guard let b = MeasuredBatching(rawValue: text.lowercased()) else {
+                    throw InputError(at: location, "'batching' must be one of \(MeasuredBatching.allCases.map(\.rawValue).joined(separator: ", ")), found '\(text)'")
+                }
+                if b == .closedLoop, workload.outputTokens < 2 {
+                    throw InputError(at: location, "a closed-loop row needs at least 2 output tokens, found \(workload.outputTokens)")
+                }
+                if b == .closedLoop, workload.batch >= workload.prefillChunkTokens {
+                    throw InputError(at: location, "a closed loop of \(workload.batch) clients fills the token budget of \(workload.prefillChunkTokens) a step with decode tokens")
+                }
+                batching = b
+            }
             let m = ServingMeasurement(
-                workload: workload, ttftSeconds: try table.number(i, "ttft_ms").map { $0 / 1000 },
+                workload: workload, batching: batching, ttftSeconds: try table.number(i, "ttft_ms").map { $0 / 1000 },
                 tpotSeconds: try table.number(i, "tpot_ms").map { $0 / 1000 }, powerWatts: try table.number(i, "power_w"),
                 joulesPerToken: try table.number(i, "joules_per_token"), label: "\(table.file):\(table.rows[i].line)")
             guard !m.measured.isEmpty else {
