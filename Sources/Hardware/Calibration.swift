@@ -160,7 +160,7 @@ extension Calibration {
                     line.coefficients[decode.bw, default: 0] += step.weight * x.memory
                 } else {
                     line.coefficients[decode.compute, default: 0] += step.weight * x.decodeCompute
-                    line.coefficients["prefill_compute", default: 0] += step.weight * x.prefillCompute
+                    line.coefficients[keyNames(.prefill).compute, default: 0] += step.weight * x.prefillCompute
                 }
                 line.coefficients[decode.overhead, default: 0] += step.weight
                 line.fixed += step.weight * x.communication

@@ -78,16 +78,13 @@ public struct ClosedLoopServing: Equatable, Sendable {
         let others = Double(w.batch - 1), steps = Double(w.outputTokens - 1)
         func state(_ phi: Double) -> State { State(model: model, workload: w, othersDecoding: others * phi) }
         // g(φ) − φ is positive at 0 and at most 0 at 1: bisection keeps a root between.
+        // With one client n_o is 0 whatever φ is: nothing to solve.
         var lo = 0.0, hi = 1.0
-        var s = state(1)
-        if others > 0 {
-            for _ in 0..<200 where hi - lo > 1e-13 {
-                let mid = (lo + hi) / 2
-                let at = state(mid)
-                if at.decodeFraction(steps: steps) > mid { lo = mid } else { hi = mid }
-            }
-            s = state((lo + hi) / 2)
+        for _ in 0..<200 where others > 0 && hi - lo > 1e-13 {
+            let mid = (lo + hi) / 2
+            if state(mid).decodeFraction(steps: steps) > mid { lo = mid } else { hi = mid }
         }
+        let s = state((lo + hi) / 2)
         decodeFraction = s.decodeFraction(steps: steps)
         othersDecoding = s.othersDecoding
         promptsPerStep = s.promptsPerStep
