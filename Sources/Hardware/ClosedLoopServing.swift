@@ -58,6 +58,21 @@ public struct ClosedLoopServing: Equatable, Sendable {
     /// Mean power of one device over a cycle, W.
     public let watts: Double
 
+    /// Checks what a closed loop needs beyond a valid workload: at least 2 output tokens (a
+    /// loop with no decode steps has no TPOT), and fewer clients than the step's token budget
+    /// (`prefillChunkTokens`), which the decode tokens would otherwise fill, leaving no room to
+    /// admit a prompt.
+    ///
+    /// - Throws: `HardwareError.invalidWorkload` naming the condition that fails.
+    public static func validate(_ w: ServingWorkload) throws(HardwareError) {
+        guard w.outputTokens >= 2 else {
+            throw .invalidWorkload("a closed loop needs at least 2 output tokens, found \(w.outputTokens)")
+        }
+        guard w.batch < w.prefillChunkTokens else {
+            throw .invalidWorkload("a closed loop of \(w.batch) clients fills the token budget of \(w.prefillChunkTokens) a step with decode tokens")
+        }
+    }
+
     /// The closed loop of `workload.batch` clients.
     ///
     /// - Throws: `HardwareError` for an invalid workload or options, a precision the profile
@@ -66,12 +81,7 @@ public struct ClosedLoopServing: Equatable, Sendable {
     public init(profile: HardwareProfile, workload w: ServingWorkload, options: ServingOptions = ServingOptions()) throws(HardwareError) {
         try options.validate()
         try w.validate()
-        guard w.outputTokens >= 2 else {
-            throw .invalidWorkload("a closed loop needs at least 2 output tokens, found \(w.outputTokens)")
-        }
-        guard w.batch < w.prefillChunkTokens else {
-            throw .invalidWorkload("\(w.batch) clients fill the token budget of \(w.prefillChunkTokens) a step with decode tokens")
-        }
+        try Self.validate(w)
         let model = try Roofline.MixedStep(profile: profile, workload: w)
         self.workload = w
         self.options = options

@@ -35,15 +35,9 @@ enum InferenceSection {
         let precisionNode = m.optional("precision")
         let precisions = try precisionNode.map(precisionList) ?? [.bf16]
 
-        var prices: [String: Double] = [:]
-        if let p = m.optional("price_per_hour") {
-            if case .success(let value) = Result(catching: { () throws(InputError) in try p.nonNegativeNumber() }) {
-                for h in hardware { prices[h.name] = value }
-            } else {
-                let pm = try p.mapping(allowed: hardware.map(\.name))
-                for key in pm.keys { prices[key] = try pm.required(key).nonNegativeNumber() }
-            }
-        }
+        let prices = try m.optional("price_per_hour").map { v throws(InputError) in
+            try perAccelerator(v, hardware: hardware) { p throws(InputError) in try p.nonNegativeNumber() }
+        } ?? [:]
         var caps: [String: Int] = [:]
         if let c = m.optional("max_devices") {
             let cm = try c.mapping(allowed: hardware.map(\.name))

@@ -100,11 +100,8 @@ public enum MeasurementTable {
                 guard let b = MeasuredBatching(rawValue: text.lowercased()) else {
                     throw InputError(at: location, "'batching' must be one of \(MeasuredBatching.allCases.map(\.rawValue).joined(separator: ", ")), found '\(text)'")
                 }
-                if b == .closedLoop, workload.outputTokens < 2 {
-                    throw InputError(at: location, "a closed-loop row needs at least 2 output tokens, found \(workload.outputTokens)")
-                }
-                if b == .closedLoop, workload.batch >= workload.prefillChunkTokens {
-                    throw InputError(at: location, "a closed loop of \(workload.batch) clients fills the token budget of \(workload.prefillChunkTokens) a step with decode tokens")
+                if b == .closedLoop {
+                    do { try ClosedLoopServing.validate(workload) } catch { throw InputError(at: location, error.description) }
                 }
                 batching = b
             }

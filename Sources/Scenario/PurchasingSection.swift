@@ -24,15 +24,9 @@ enum PurchasingSection {
             var discounts: [String: Double] = [:], sources: [String: String] = [:]
             let range = HardwareProfile.reservedDiscountRange
             if let d = rm.optional("discount") {
-                if case .success = Result(catching: { () throws(InputError) in try d.number() }) {
-                    let value = try d.number(in: range)
-                    for h in hardware { discounts[h.name] = value }
-                } else {
-                    let dm = try d.mapping(allowed: hardware.map(\.name))
-                    guard !dm.keys.isEmpty else {
-                        throw d.error("'inference.purchasing.reserved.discount' needs a fraction, or at least one accelerator of 'hardware' with its fraction")
-                    }
-                    for key in dm.keys { discounts[key] = try dm.required(key).number(in: range) }
+                discounts = try InferenceSection.perAccelerator(d, hardware: hardware) { v throws(InputError) in try v.number(in: range) }
+                guard !discounts.isEmpty else {
+                    throw d.error("'inference.purchasing.reserved.discount' needs a fraction, or at least one accelerator of 'hardware' with its fraction")
                 }
                 for name in discounts.keys { sources[name] = "scenario" }
             } else {

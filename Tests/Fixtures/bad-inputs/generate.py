@@ -439,6 +439,12 @@ scen("unknown-latency-without-inference.yaml",
      at="latency", base=SCENARIO.replace("[cost, loss]", "[latency, loss]"))
 scen("unknown-price-hardware.yaml", "  slo:\n", "  price_per_hour: {h200: 3}\n  slo:\n", "unknown key 'h200' in 'inference.price_per_hour'",
      at="h200")
+scen("inference-price-negative.yaml", "  slo:\n", "  price_per_hour: -2\n  slo:\n", "'inference.price_per_hour' must be at least 0",
+     at="-2")
+scen("inference-price-text.yaml", "  slo:\n", "  price_per_hour: cheap\n  slo:\n", "'inference.price_per_hour' must be a finite number",
+     at="cheap")
+scen("inference-price-hardware-negative.yaml", "  slo:\n", "  price_per_hour: {l40s: -1}\n  slo:\n",
+     "'inference.price_per_hour.l40s' must be at least 0", at="-1}")
 
 # Contradictory constraints: invalid (exit 2) when the file itself is inconsistent.
 scen("conflict-params-min-above-max.yaml", "  loss_max: 2.0", "  loss_max: 2.0\n  params_min: 10B\n  params_max: 5B",
@@ -846,6 +852,13 @@ add("measurements", "binary.csv", bytes(_rng.randrange(256) for _ in range(1000)
 meas("huge-prompt.csv", "8.03B,8,512", "8.03B,8,1e20", "'prompt_tokens' must be a whole number", at="1e20")
 meas("unknown-hardware.csv", MEAS, MEAS, "unknown hardware 'h100-sxn'", fragment="unknown hardware 'h100-sxn'",
      command="calibrate --hardware h100-sxn $F")
+BATCHING = "model,batch,prompt_tokens,output_tokens,tpot_ms,batching\n"
+meas("batching-unknown.csv", MEAS, BATCHING + "llama-3.1-8b,8,512,256,8.6,open-loop\n",
+     "'batching' must be one of static, closed-loop, found 'open-loop'", at="open-loop")
+meas("batching-closed-loop-one-output.csv", MEAS, BATCHING + "llama-3.1-8b,8,512,1,8.6,closed-loop\n",
+     "a closed loop needs at least 2 output tokens, found 1", at="closed-loop")
+meas("batching-closed-loop-fills-budget.csv", MEAS, BATCHING + "llama-3.1-8b,9000,512,256,8.6,closed-loop\n",
+     "a closed loop of 9000 clients fills the token budget of 8192 a step with decode tokens", at="closed-loop")
 meas("quoted-comma-then-error.csv", "8.03B,8,512,256,bf16,1,,8.6,,illustrative", "8.03B,8,512,256,bf16,1,,8.6x,,\"a, b\"",
      "'tpot_ms' must be a finite number, found '8.6x'", at="8.6x")
 
@@ -1010,6 +1023,10 @@ purchase("purchasing-discount-unknown-hardware.yaml", "    reserved: {term_month
 purchase("purchasing-discount-missing.yaml", "    reserved: {term_months: 12}\n",
          "'inference.purchasing.reserved' has no 'discount', and no listed accelerator's profile states one for a 12-month term",
          at="{term_months")
+purchase("purchasing-discount-text.yaml", "    reserved: {term_months: 12, discount: large}\n",
+         "'inference.purchasing.reserved.discount' must be a finite number", at="large}")
+purchase("purchasing-discount-hardware-above-range.yaml", "    reserved: {term_months: 12, discount: {l40s: 0.99}}\n",
+         "'inference.purchasing.reserved.discount.l40s' must be between 0 and 0.95, found 0.99", at="0.99")
 purchase("purchasing-discount-empty.yaml", "    reserved: {term_months: 12, discount: {}}\n",
          "'inference.purchasing.reserved.discount' needs a fraction", at="{}}")
 purchase("purchasing-change-cost-negative.yaml", "    change_cost_replica_hours: -1\n",
