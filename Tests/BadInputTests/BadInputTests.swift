@@ -72,6 +72,38 @@ struct BadInputTests {
         #expect(cases.allSatisfy { !$0.location.contains("?") }, "every location is known")
     }
 
+    /// RELIABILITY.md and the README state the corpus's size; they drifted once (383 stated,
+    /// 456 held), so the numbers they print are read back and compared with the manifest.
+    @Test func theDocumentsStateTheCorpus() throws {
+        let cases = BadInputCase.all
+        func count(_ kind: String) -> Int { cases.filter { $0.file.hasPrefix("\(kind)/") }.count }
+        func prose(_ file: String) throws -> String {
+            try String(contentsOfFile: Fixtures.path(file), encoding: .utf8)
+                .replacingOccurrences(of: "\n", with: " ")
+        }
+        func number(in text: String, before words: String) -> Int? {
+            guard let range = text.range(of: #"(\d+) "# + NSRegularExpression.escapedPattern(for: words),
+                                         options: .regularExpression) else { return nil }
+            return Int(text[range].prefix { $0.isNumber })
+        }
+        let reliability = try prose("RELIABILITY.md")
+        let stated: [(String, Int)] = [
+            ("bad inputs:", cases.count),
+            ("scenarios (", count("scenario")),
+            ("of them valid but infeasible", cases.filter { $0.exitCode == 1 }.count),
+            ("law files", count("law")),
+            ("hardware profiles", count("hardware")),
+            ("run tables for `fit`", count("runs")),
+            ("measurement tables for `calibrate`", count("measurements")),
+            ("mixture-of-experts inputs", count("moe")),
+            ("run tables for `select`", count("selection")),
+        ]
+        for (words, held) in stated {
+            #expect(number(in: reliability, before: words) == held, "RELIABILITY.md: '\(words)' should be \(held)")
+        }
+        #expect(number(in: try prose("README.md"), before: "bad inputs (") == cases.count, "README.md: the corpus holds \(cases.count)")
+    }
+
     @Test(arguments: BadInputCase.all)
     func badInputGivesOneLocatedSentence(_ c: BadInputCase) throws {
         let r = try runScaleplan(c.arguments, timeout: Self.timeLimit)
