@@ -73,6 +73,9 @@ public struct Warning: Equatable, Hashable, Sendable, CustomStringConvertible {
         /// the model vouches for: more sequences than the KV slots, unstable queues, or
         /// throughput beyond 80% of capacity, where its figures are optimistic.
         public static let steadyStateLimit = Code(rawValue: "steady_state_limit")
+        /// A serving figure leans on an efficiency the hardware profile does not state (the
+        /// generic default, an estimate), not on one fitted to measurements of the accelerator.
+        public static let defaultEfficiency = Code(rawValue: "default_efficiency")
         /// `select`: a candidate's law predicts its held-out sizes no better than a flat or a
         /// log-linear baseline, so it shows no scaling trend in the range of its runs.
         public static let noScalingTrend = Code(rawValue: "no_scaling_trend")

@@ -97,6 +97,37 @@ public struct EfficiencyFactors: Equatable, Sendable {
         return true
     }
 
+    /// The keys of the factors left at `defaults` (the same value and source): neither stated
+    /// by the profile nor fitted by `calibrate`, in `figures` order.
+    public var defaultedKeys: [String] {
+        zip(figures, Self.defaults.figures).compactMap { own, generic in own.figure == generic.figure ? own.key : nil }
+    }
+
+    /// A serving pass, for the factors its time leans on (`timeKeys`).
+    public enum ServingPass: Sendable {
+        /// A static prefill pass (`Roofline.prefill`).
+        case prefill
+        /// A static decode step (`Roofline.decodeStep`).
+        case decode
+        /// A continuous-batching step of decodes and chunked prefill (`Roofline.mixedStep`).
+        case mixed
+    }
+
+    /// The time factors a pass leans on at its bound: prefill compute or bandwidth for a
+    /// prefill pass, decode compute or bandwidth for a decode step; a mixed step reads memory
+    /// at the decode bandwidth and adds its decode and prefill FLOPs at their own compute
+    /// efficiencies, so it leans on decode bandwidth when memory-bound and on both compute
+    /// factors when compute-bound.
+    public static func timeKeys(_ pass: ServingPass, bound: Bound) -> [String] {
+        switch (pass, bound) {
+        case (.prefill, .compute): ["prefill_compute"]
+        case (.prefill, .memory): ["prefill_bandwidth"]
+        case (.decode, .compute): ["decode_compute"]
+        case (.decode, .memory), (.mixed, .memory): ["decode_bandwidth"]
+        case (.mixed, .compute): ["prefill_compute", "decode_compute"]
+        }
+    }
+
     /// The valid range of the factor named by `key`.
     public static func range(of key: String) -> ClosedRange<Double> {
         switch key {

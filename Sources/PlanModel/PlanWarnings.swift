@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Hardware
 import ScalingLaws
 
 /// What a plan's warnings depend on besides the plan, taken from the problem once.
@@ -86,6 +87,7 @@ public enum PlanWarnings {
         }
         if let w = fleetChurn(plan.fleet, subject: subject) { out.append(w) }
         if plan.fleet.unproved { out.append(fleetNotProved(subject: subject)) }
+        out += defaultEfficiency(plan.fleet, subject: subject)
         for (name, value, slo) in [("time to first token", plan.ttftMs, context.ttftSLO), ("time per output token", plan.tpotMs, context.tpotSLO)] {
             guard let v = value, let s = slo.map({ $0 * 1000 }), v <= s * (1 + 1e-9), v >= s * (1 - sloMargin) else { continue }
             out.append(Warning(.sloBarelyMet,
@@ -156,6 +158,21 @@ extension PlanWarnings {
         return Warning(.fleetChurn,
                        "The fleet swaps capacity between serving options in \(swaps.count) of \(months - 1) month-to-month changes (month \(first) to \(first + 1): \(moves.joined(separator: ", "))): on demand with no price on changes, the optimum trades near-ties no operator would buy; price them with inference.purchasing.change_cost_replica_hours.",
                        subject: subject)
+    }
+
+    /// The `default_efficiency` warnings of a fleet: one for each accelerator it runs in some
+    /// month whose profile does not state an efficiency factor its replicas lean on
+    /// (`ReplicaSpec.leanedEfficiencyKeys`, `HardwareProfile.defaultEfficiencyWarning`), in
+    /// fleet order.
+    public static func defaultEfficiency(_ fleet: Fleet, subject: String? = nil) -> [Warning] {
+        var profiles: [HardwareProfile] = []
+        var leaned: [String: [String]] = [:]
+        for a in fleet.assignments where a.peakReplicas > 0 {
+            let hardware = a.replica.option.hardware
+            if leaned[hardware.name] == nil { profiles.append(hardware) }
+            leaned[hardware.name, default: []] += a.replica.leanedEfficiencyKeys
+        }
+        return profiles.compactMap { $0.defaultEfficiencyWarning(leaningOn: leaned[$0.name] ?? [], subject: subject) }
     }
 
     /// The warning for a fleet the solver did not prove the cheapest (`Fleet.unproved`).

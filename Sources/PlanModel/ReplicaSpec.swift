@@ -38,6 +38,10 @@ public struct ReplicaSpec: Sendable, Equatable {
     /// The mean running batch of continuous batching, fractional where the capacity limit
     /// binds (`batch` is it rounded, at least 1); the batch for a static batch.
     public let runningBatch: Double
+    /// The hardware profile's efficiency factors the replica's times lean on
+    /// (`SteadyStateServing.leanedEfficiencyKeys`, `ServingEstimate.leanedEfficiencyKeys`);
+    /// empty for fixed fractions of peak, which use none.
+    public var leanedEfficiencyKeys: [String] = []
 
     public init(option: ServingOption, devices: Int, batch: Int, requestsPerSecond: Double, busyJoulesPerRequest: Double, ttftSeconds: Double, tpotSeconds: Double,
                 ttftP50Seconds: Double? = nil, ttftP90Seconds: Double? = nil, tpotP50Seconds: Double? = nil, tpotP90Seconds: Double? = nil, slots: Int? = nil,
@@ -66,6 +70,7 @@ public struct ReplicaSpec: Sendable, Equatable {
         expertParallel = s.workload.expertParallel
         attentionDataParallel = s.workload.attentionDataParallel
         pipelineStages = s.workload.pipelineStages
+        leanedEfficiencyKeys = s.leanedEfficiencyKeys
     }
 
     /// Whether the replica uses more than tensor parallelism.
@@ -170,6 +175,7 @@ public enum ServingModel {
                             ttftSeconds: e.ttftSeconds, tpotSeconds: e.tpotSeconds)
                         spec.expertParallel = ep
                         spec.attentionDataParallel = dp
+                        spec.leanedEfficiencyKeys = e.leanedEfficiencyKeys
                         if best.map({ spec.deviceSecondsPerRequest < $0.deviceSecondsPerRequest * (1 - 1e-9) }) ?? true { best = spec }
                         // At the same batch more devices never cost less per request: each phase's
                         // roofline work splits over the k devices, so k x its time is that work plus

@@ -155,10 +155,15 @@ struct Estimate: ParsableCommand {
         }
         let options = ServingOptions(pue: pue, carbonIntensity: carbonIntensity)
         let pairs = try report(profile: profile, workload: workload, options: options, family: family, name: name)
-        var warnings = try ServingEstimate(profile: profile, workload: workload, options: options).warnings
+        let estimate = try ServingEstimate(profile: profile, workload: workload, options: options)
+        var warnings = estimate.warnings
+        var leaned = estimate.leanedEfficiencyKeys
         if workload.outputTokens >= 2 {
-            warnings += try SteadyStateServing(profile: profile, workload: workload, options: options).warnings
+            let steady = try SteadyStateServing(profile: profile, workload: workload, options: options)
+            warnings += steady.warnings
+            leaned += steady.leanedEfficiencyKeys
         }
+        if let w = profile.defaultEfficiencyWarning(leaningOn: leaned) { warnings.append(w) }
         try output.emit(reportObject(pairs), warnings: warnings)
     }
 
