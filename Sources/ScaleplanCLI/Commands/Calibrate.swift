@@ -13,14 +13,18 @@ struct Calibrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit a profile's efficiency and power factors to measured runs (least squares) and report the error before and after.",
         discussion: """
-            MEASUREMENTS.csv columns: model (a catalogue name) or params (or layers, hidden, heads, kv_heads, vocab), batch,
-            prompt_tokens, output_tokens, optional precision, devices and hardware (rows measured on other hardware are left
-            out), and at least one of ttft_ms, tpot_ms, power_w, joules_per_token per row. Files after --check are predicted
-            before and after but not fitted on: the error there is the honest one.
-            Power: P = idle + (TDP - idle) min(1, k_c u_c + k_b u_b), u_c and u_b the compute and bandwidth utilisations over
-            the measured request cycle; --fit power fits k_c and k_b alone. Power and energy rows are predicted at the row's
-            measured times where it has any (the power model alone), at the model's times otherwise.
-            Example: scaleplan calibrate --hardware h100-sxm hardware-profiles/measurements/h100-sxm-example.csv -o h100-calibrated.yaml
+            MEASUREMENTS.csv columns: model (a catalogue name) or params (or layers, hidden, heads, kv_heads, vocab), \
+            batch, prompt_tokens, output_tokens, optional precision, devices, hardware (rows measured on other hardware \
+            are left out) and batching (static, the default, or closed-loop: batch clients, each sending its next \
+            request when the last one ends), and at least one of ttft_ms, tpot_ms, power_w, joules_per_token per row. \
+            Files after --check are predicted before and after but not fitted on: the error there is the honest one.
+
+            Power: P = idle + (TDP - idle) min(1, k_c u_c + k_b u_b), u_c and u_b the compute and bandwidth \
+            utilisations over the measured request cycle; --fit power fits k_c and k_b alone. Power and energy rows are \
+            predicted at the row's measured times where it has any (the power model alone), at the model's times otherwise.
+
+            Example: scaleplan calibrate --hardware h100-sxm hardware-profiles/measurements/h100-sxm-example.csv \
+            -o h100-calibrated.yaml
             """)
 
     @Option(help: "Accelerator profile name or a profile file path.", completion: .list(HardwareCatalog.builtInNames))
