@@ -158,6 +158,7 @@ public enum PlanCheck {
             workload.expertParallel = r.expertParallel
             workload.attentionDataParallel = r.attentionDataParallel
             workload.pipelineStages = r.pipelineStages
+            workload.outputLengths = shape.output >= 2 ? inf.outputLengths : nil
             // Requests of two or more output tokens are served by continuous batching, one
             // output token as a static batch (ServingModel.replica).
             let figures: (fits: Bool, ttft: Double, tpot: Double, rps: Double, joules: Double)

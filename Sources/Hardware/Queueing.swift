@@ -39,9 +39,17 @@ public enum Queueing {
     /// Probability, Statistics and Queueing Theory, 1990, §6.7), exact for s = 1
     /// (Pollaczek–Khinchine). Infinite when the load reaches the servers.
     public static func deterministicServiceWait(servers s: Int, load a: Double, service: Double) -> Double {
+        generalServiceWait(servers: s, load: a, service: service, serviceSCV: 0)
+    }
+
+    /// Mean wait in an M/G/s queue whose service time has mean `service` s and squared
+    /// coefficient of variation `serviceSCV` (variance over the squared mean): the M/M/s wait
+    /// scaled by (1 + c_s²) / 2 (Allen–Cunneen, as above; exact for s = 1, the
+    /// Pollaczek–Khinchine formula). Infinite when the load reaches the servers.
+    public static func generalServiceWait(servers s: Int, load a: Double, service: Double, serviceSCV: Double) -> Double {
         guard a > 0 else { return 0 }
         guard a < Double(s) else { return .infinity }
-        return erlangC(servers: s, load: a) * service / (Double(s) - a) / 2
+        return erlangC(servers: s, load: a) * service / (Double(s) - a) * (1 + serviceSCV) / 2
     }
 
     /// The q-quantile of a wait that is 0 with probability 1 − p and otherwise exponential

@@ -217,7 +217,7 @@ public enum Roofline {
     /// Mean context length over the decode steps: step j (1...O−1) attends over P + j tokens,
     /// whose mean is P + O / 2.
     public static func meanDecodeContext(_ w: ServingWorkload) -> Double {
-        Double(w.promptTokens) + Double(w.outputTokens) / 2
+        Double(w.promptTokens) + (w.outputLengths?.decodeContextBeyondPrompt ?? Double(w.outputTokens) / 2)
     }
 
     /// Bytes of one input-embedding row looked up per token (none extra when tied: the

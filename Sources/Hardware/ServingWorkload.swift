@@ -55,6 +55,12 @@ public struct ServingWorkload: Equatable, Sendable {
     /// deployments balance experts to within a few tens of percent (DeepSeek-V3 Technical
     /// Report, section 3.4, redundant experts for that reason). Only used with expert parallelism.
     public var routingImbalance: Double = 1
+    /// The requests' output lengths, when they vary (`OutputLengths`): the continuous-batching
+    /// steady state then uses the distribution (length-biased context, mean decode steps, the
+    /// longest length's memory, the TPOT mixture), and `outputTokens` must be its mean rounded
+    /// to a whole token (what the static batch and the token counts use). nil (the default):
+    /// every request decodes `outputTokens`.
+    public var outputLengths: OutputLengths? = nil
 
     public init(shape: ModelShape, parameters: Double? = nil, precision: Precision = .bf16,
                 kvCachePrecision: Precision? = nil, batch: Int, promptTokens: Int, outputTokens: Int, devices: Int = 1,
@@ -72,6 +78,15 @@ public struct ServingWorkload: Equatable, Sendable {
 
     /// Context length of one sequence when it has finished, P + O tokens.
     public var contextTokens: Int { promptTokens + outputTokens }
+
+    /// Decode steps of a request on average: E[O − 1] (O − 1 without a distribution).
+    public var meanDecodeSteps: Double { outputLengths?.meanDecodeSteps ?? Double(outputTokens - 1) }
+
+    /// Output tokens of a request on average: E[O] (O without a distribution).
+    public var meanOutputTokens: Double { outputLengths?.mean ?? Double(outputTokens) }
+
+    /// Context of the longest request when it has finished: P + the longest output length.
+    public var longestContextTokens: Int { promptTokens + (outputLengths?.longest ?? outputTokens) }
 
     /// Weight bytes of the whole model: N × bytes per weight, the high-precision parameters
     /// at bf16's 2 bytes (or the weights' own when those are wider).
@@ -164,6 +179,9 @@ public struct ServingWorkload: Equatable, Sendable {
                               ("devices", devices), ("prefill chunk tokens", prefillChunkTokens)] where v < 1 {
                 throw .invalidWorkload("\(name) must be at least 1, found \(v)")
             }
+        }
+        if let d = outputLengths, outputTokens != Int(d.mean.rounded()) {
+            throw .invalidWorkload("the output tokens (\(outputTokens)) must be the output-length distribution's mean rounded, \(Int(d.mean.rounded()))")
         }
         guard kvCachePrecision.storesKVCache else { throw .invalidWorkload("the KV cache cannot be stored in \(kvCachePrecision.rawValue)") }
         guard highPrecisionParameters >= 0, highPrecisionParameters <= parameters else {

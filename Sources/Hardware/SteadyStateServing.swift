@@ -53,9 +53,15 @@ public struct SchedulerLimits: Equatable, Sendable {
 /// steps that include its prompt (E[t(n, P + K P)]). Slots: the KV cache holds `slots`
 /// sequences at the mean context P + O / 2 (paged blocks), occupied by a = n + m ⌈P /
 /// (budget − n)⌉ sequences on average (decoding, and prefilling for their steps): an M/D/s
-/// queue of service time prefill + (O − 1) E[t] (`Queueing.deterministicServiceWait`). Prefill budget: an M/D/1
+/// queue of service time prefill + (O − 1) E[t] (`Queueing.generalServiceWait`). Prefill budget: an M/D/1
 /// queue of P tokens per request served at budget − n tokens per step. Quantiles add the
 /// waits' exponential-tail quantile (`Queueing.waitQuantile`) to q of a step and the prefill.
+///
+/// With a distribution of output lengths (`ServingWorkload.outputLengths`): O − 1 above is
+/// E[O − 1]; the mean context P + O / 2 is the length-biased P + E[O (O − 1)] / (2 E[O − 1]);
+/// the slot queue is M/G/s, its service varying by E[t]² Var(O)
+/// (`Queueing.generalServiceWait`); the longest length must fit; TPOT quantiles are the mixture
+/// over lengths (`OutputLengths.tpotQuantile`); tokens per second and J/token use E[O].
 public struct SteadyStateServing: Equatable, Sendable {
     public let workload: ServingWorkload
     /// The mean running batch n (`workload.batch` unless given).
@@ -115,7 +121,7 @@ public struct SteadyStateServing: Equatable, Sendable {
         fits = longestFits && slotCount >= 1
         let model = try Roofline.MixedStep(profile: profile, workload: w)
         let f = Figures(step: model, workload: w, running: n, quantiles: true)
-        let p = Double(w.promptTokens), steps = Double(w.outputTokens - 1)
+        let p = Double(w.promptTokens), steps = w.meanDecodeSteps
         prefillTokensPerStep = n * p / steps
         step = model.cost(decodeSequences: n, prefillTokens: prefillTokensPerStep)
         meanStepSeconds = f.meanStep
@@ -127,7 +133,11 @@ public struct SteadyStateServing: Equatable, Sendable {
         slotUtilisation = slotCount > 0 ? f.slotLoad / Double(slotCount) : .infinity
         prefillWaitSeconds = f.prefillWait
         prefillSeconds = f.prefill
-        let slotWait = Queueing.deterministicServiceWait(servers: max(slotCount, 1), load: f.slotLoad, service: f.service)
+        // A slot serves a request for its prefill and O − 1 steps: with a distribution of O the
+        // service time varies (variance E[t]² Var(O)), M/G/s; M/D/s with one length.
+        let serviceSCV = (w.outputLengths?.variance ?? 0) * f.meanStep * f.meanStep / (f.service * f.service)
+        let slotWait = Queueing.generalServiceWait(servers: max(slotCount, 1), load: f.slotLoad, service: f.service,
+                                                   serviceSCV: serviceSCV.isFinite ? serviceSCV : 0)
         slotWaitSeconds = slotWait
         let slotWaitProbability = Queueing.erlangC(servers: max(slotCount, 1), load: f.slotLoad)
         let wait = slotWait + f.prefillWait
@@ -136,8 +146,15 @@ public struct SteadyStateServing: Equatable, Sendable {
             f.prefill + q * f.meanStep + Queueing.waitQuantile(mean: wait, waitProbability: waitProbability, quantile: q)
         }
         ttft = LatencyFigures(mean: wait + f.residual + f.prefill, p50: ttftAt(0.5), p90: ttftAt(0.9))
-        let spread = f.stepDeviation / steps.squareRoot()
-        tpot = LatencyFigures(mean: f.meanStep, p50: f.meanStep, p90: f.meanStep + Queueing.normalQuantile(0.9) * spread)
+        if let d = w.outputLengths {
+            // Each request's TPOT averages its own O_i − 1 steps: a mixture over the lengths,
+            // symmetric about the mean step.
+            tpot = LatencyFigures(mean: f.meanStep, p50: f.meanStep,
+                                  p90: d.tpotQuantile(meanStep: f.meanStep, stepDeviation: f.stepDeviation, quantile: 0.9))
+        } else {
+            let spread = f.stepDeviation / steps.squareRoot()
+            tpot = LatencyFigures(mean: f.meanStep, p50: f.meanStep, p90: f.meanStep + Queueing.normalQuantile(0.9) * spread)
+        }
     }
 
     static func validate(_ w: ServingWorkload, _ options: ServingOptions, _ limits: SchedulerLimits) throws(HardwareError) {
@@ -158,7 +175,7 @@ public struct SteadyStateServing: Equatable, Sendable {
         var lambda = 0.0, prefill = 0.0, prefillUtilisation = 0.0, prefillWait = 0.0, service = 0.0, slotLoad = 0.0
 
         init(step model: Roofline.MixedStep, workload w: ServingWorkload, running n: Double, quantiles: Bool) {
-            let p = Double(w.promptTokens), steps = Double(w.outputTokens - 1)
+            let p = Double(w.promptTokens), steps = w.meanDecodeSteps
             let free = Double(w.prefillChunkTokens) - n
             guard free > 0 else {
                 meanStep = .infinity; prefill = .infinity; prefillUtilisation = .infinity; prefillWait = .infinity
@@ -212,7 +229,7 @@ public struct SteadyStateServing: Equatable, Sendable {
         /// the load does not depend on the model's speed (the planner needs a replica's
         /// feasible batches to shrink as the model grows).
         static func loads(workload w: ServingWorkload, running n: Double) -> (prefillUtilisation: Double, slotLoad: Double) {
-            let p = Double(w.promptTokens), m = n / Double(w.outputTokens - 1)
+            let p = Double(w.promptTokens), m = n / w.meanDecodeSteps
             let free = Double(w.prefillChunkTokens) - n
             guard free > 0 else { return (.infinity, .infinity) }
             return (m * p / free, n + m * (p / free).rounded(.up))
@@ -231,7 +248,7 @@ public struct SteadyStateServing: Equatable, Sendable {
     /// The most requests per second the replica completes: λ at the largest running batch the
     /// slots and the prefill budget allow (n (1 + P / (O − 1)) below the budget).
     static func capacity(step: Roofline.MixedStep, workload w: ServingWorkload, slots: Int) -> Double {
-        let p = Double(w.promptTokens), steps = Double(w.outputTokens - 1)
+        let p = Double(w.promptTokens), steps = w.meanDecodeSteps
         let budgetLimit = Int((Double(w.prefillChunkTokens) / (1 + p / steps) * (1 - 1e-9)).rounded(.down))
         return Figures(step: step, workload: w, running: Double(max(1, min(slots, budgetLimit))), quantiles: false).lambda
     }
@@ -239,14 +256,14 @@ public struct SteadyStateServing: Equatable, Sendable {
     /// Energy of one request, all devices, PUE included, J: its share 1 / n of each of its
     /// O − 1 steps (the prefill of its prompt rides in those steps).
     public var joulesPerRequest: Double {
-        watts * meanStepSeconds * Double(workload.devices) * options.pue * Double(workload.outputTokens - 1) / runningBatch
+        watts * meanStepSeconds * Double(workload.devices) * options.pue * workload.meanDecodeSteps / runningBatch
     }
 
     /// Energy per output token, J.
-    public var joulesPerToken: Double { joulesPerRequest / Double(workload.outputTokens) }
+    public var joulesPerToken: Double { joulesPerRequest / workload.meanOutputTokens }
 
     /// Output tokens per second of the replica.
-    public var tokensPerSecond: Double { requestsPerSecond * Double(workload.outputTokens) }
+    public var tokensPerSecond: Double { requestsPerSecond * workload.meanOutputTokens }
 
     /// Sequence slots at the mean context P + O / 2 that fit beside the weights and one step's
     /// activations (T (4 d + 3 f) × 2 bytes / k for the step's T = budget tokens; V × 4 bytes of
@@ -260,7 +277,7 @@ public struct SteadyStateServing: Equatable, Sendable {
         let free = profile.memoryBytes * options.usableMemoryFraction - w.weightBytesPerDevice - activations
         let logits = Double(s.vocabulary) * 4
         let perSlot = s.kvCacheBytes(context: Roofline.meanDecodeContext(w), precision: w.kvCachePrecision) * share + logits
-        let longest = s.kvCacheBytes(context: Double(w.contextTokens), precision: w.kvCachePrecision) * share + logits
+        let longest = s.kvCacheBytes(context: Double(w.longestContextTokens), precision: w.kvCachePrecision) * share + logits
         guard free > 0 else { return (0, false) }
         // With data-parallel attention each of the G groups holds its own sequences.
         let perDevice = (free / perSlot).rounded(.down) * Double(max(w.attentionDataParallel, 1))

@@ -128,6 +128,10 @@ public struct InferenceSetup: Sendable {
     /// How serving capacity is bought (on demand by default; reservations, change costs and
     /// per-option minimums size the fleet over the whole horizon).
     public var purchasing = CapacityPurchasing.onDemand
+    /// The requests' output lengths when they vary (a forecast's `output_tokens` histogram):
+    /// replicas are sized with the distribution (`ServingWorkload.outputLengths`); its mean is
+    /// the forecast's output tokens. nil: every request decodes the mean.
+    public var outputLengths: OutputLengths?
 
     public init(options: [ServingOption], demand: InferenceDemand, slo: LatencySLO = LatencySLO(),
                 fixedUtilisation: (prefill: Double, decode: Double)? = nil, pue: Double = 1, carbonIntensity: Double? = nil) {

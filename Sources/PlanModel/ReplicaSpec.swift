@@ -109,6 +109,9 @@ public enum ServingModel {
     /// token have no decode steps to interleave and are served as static batches
     /// (`ServingEstimate`).
     ///
+    /// With `outputLengths` (its mean rounded is `output`) the steady state runs on the
+    /// distribution of output lengths (`OutputLengths`).
+    ///
     /// With `fixedUtilisation` the roofline is replaced by Sardana et al.'s fixed fractions of
     /// peak: a request costs 2 N P / (peak u_prefill) + 2 N O / (peak u_decode) device-seconds
     /// on one device, and the SLO is checked against those times. Request time is defined as
@@ -116,7 +119,8 @@ public enum ServingModel {
     /// token, TPOT one output token.
     public static func replica(
         option: ServingOption, params: Double, shape: ModelShape? = nil, prompt: Int, output: Int, slo: LatencySLO,
-        fixedUtilisation: (prefill: Double, decode: Double)?, pue: Double, pipeline: Bool = false
+        fixedUtilisation: (prefill: Double, decode: Double)?, pue: Double, pipeline: Bool = false,
+        outputLengths: OutputLengths? = nil
     ) -> ReplicaSpec? {
         let profile = option.hardware
         if let u = fixedUtilisation {
@@ -131,8 +135,9 @@ public enum ServingModel {
             return meets(slo, spec) ? spec : nil
         }
         guard let shape = shape ?? (try? ModelShape.llama(parameters: params)) else { return nil }
-        let base = ServingWorkload(shape: shape, parameters: totalServingParameters(params: params, shape: shape),
+        var base = ServingWorkload(shape: shape, parameters: totalServingParameters(params: params, shape: shape),
                                    precision: option.precision, batch: 1, promptTokens: max(prompt, 1), outputTokens: max(output, 1))
+        base.outputLengths = output >= 2 ? outputLengths : nil
         let options = ServingOptions(pue: pue)
         guard let smallest = MemoryFit.smallestFittingDevices(profile: profile, workload: base, options: options, maxDevices: maximumDevices)
         else { return nil }

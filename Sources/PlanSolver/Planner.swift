@@ -205,7 +205,8 @@ public struct Planner: Sendable {
             return inf.options.map { option in
                 fleets.specs.spec(option: option.label, params: params) {
                     ServingModel.replica(option: option, params: params, shape: shape, prompt: request.prompt, output: request.output, slo: inf.slo,
-                                         fixedUtilisation: inf.fixedUtilisation, pue: inf.pue, pipeline: inf.pipelineParallel)
+                                         fixedUtilisation: inf.fixedUtilisation, pue: inf.pue, pipeline: inf.pipelineParallel,
+                                         outputLengths: inf.outputLengths)
                 }
             }
         }

@@ -251,7 +251,14 @@ public struct PlanHTMLReport: Sendable {
             rows += [
                 ("requests per day (month 1)", NumberText.short(f.requestsPerDay), "scenario"), ("growth", growth, "scenario"),
                 ("horizon", "\(f.horizonMonths) months", "scenario"),
-                ("prompt / output tokens", "\(NumberText.short(f.promptTokens)) / \(NumberText.short(f.outputTokens))", "per request"),
+                ("prompt / output tokens", "\(NumberText.short(f.promptTokens)) / \(NumberText.short(f.outputTokens))",
+                 inf.outputLengths == nil ? "per request" : "per request (output: the histogram's mean)"),
+            ]
+            if let d = inf.outputLengths {
+                let bins = zip(d.tokens, d.weights).map { "\($0.0) (\(NumberText.short(100 * $0.1))%)" }.joined(separator: ", ")
+                rows.append(("output lengths", bins, "scenario histogram; replicas are sized on it"))
+            }
+            rows += [
                 ("peak to mean", NumberText.short(f.peakToMean), "fleet sized for each month's peak"),
                 ("lifetime requests", NumberText.short(f.totals.requests), "sum of the monthly series"),
                 ("lifetime tokens", DisplayUnit.tokens.format(f.totals.tokens), nil),

@@ -2,6 +2,7 @@ import Demand
 import ExperimentDesign
 import FileIO
 import Foundation
+import Hardware
 import Numerics
 
 extension DemandForecast {
@@ -14,6 +15,8 @@ extension DemandForecast {
     /// demand: { requests_per_day: 50M, growth: exponential, growth_per_month: 0.05,
     ///           horizon_months: 24, prompt_tokens: 800, output_tokens: 300, peak_to_mean: 2.5 }
     /// ```
+    /// `output_tokens` is a mean, or `{histogram: [{tokens, share}, ...]}` whose mean it is
+    /// (the planner then sizes replicas on the distribution, `InferenceSetup.outputLengths`).
     /// The volume is exactly one of `requests_per_day`, `tokens_per_day` (prompt + output tokens
     /// in the first month), `tokens` (total over the horizon, constant) or `volumes` (a CSV of
     /// monthly volumes, see `DemandTable`, relative to `baseDirectory`). `growth` is constant,
@@ -29,7 +32,8 @@ extension DemandForecast {
         // Mean tokens per request: at most 10M, as for a lifetime total (InferenceSection); every
         // request decodes at least one output token.
         let prompt = try m.required("prompt_tokens").number(in: 0...maximumTokensPerRequest)
-        let output = try m.required("output_tokens").number(in: 1...maximumTokensPerRequest)
+        // A number, or a histogram of lengths whose mean it is (`OutputLengths.parse`).
+        let output = try OutputLengths.mean(ofOutputTokens: try m.required("output_tokens"))
         let peak = try m.optional("peak_to_mean")?.number(in: 1...1000) ?? 1
         let rateNode = m.optional("growth_per_month")
         let rate = try rateNode?.number(in: -0.99...100)

@@ -69,6 +69,10 @@ enum InferenceSection {
             options: options, demand: demand, slo: slo, fixedUtilisation: fixed,
             pue: try m.optional("pue")?.number(in: 1...3) ?? 1,
             carbonIntensity: try m.optional("carbon_intensity")?.nonNegativeNumber())
+        if case .forecast = demand, let node = try m.required("demand").mapping(allowed: DemandForecast.yamlKeys).optional("output_tokens"),
+           node.isMapping {
+            setup.outputLengths = try OutputLengths.parse(node)
+        }
         if let node = m.optional("pipeline_parallel") {
             setup.pipelineParallel = try node.oneOf(["true", "false"]) == "true"
         }
@@ -129,6 +133,9 @@ enum InferenceSection {
             if let first = extra.first { throw v.error("a lifetime 'tokens' total without 'horizon_months' takes only prompt_tokens and output_tokens, found '\(first)'") }
             let total = try t.positiveNumber()
             let prompt = try m.optional("prompt_tokens")?.integer(in: 0...10_000_000)
+            if let node = m.optional("output_tokens"), node.isMapping {
+                throw node.error("an output_tokens histogram needs a monthly forecast (horizon_months); a lifetime 'tokens' total takes one output length")
+            }
             let output = try m.optional("output_tokens")?.integer(in: 1...10_000_000)
             if prompt == nil, output == nil, fixedUtilisation == nil { return (.totalTokens(total, promptTokens: 1, outputTokens: 1), true) }
             guard fixedUtilisation != nil || (prompt != nil && output != nil) else {

@@ -128,12 +128,20 @@ public enum ScenarioSchema {
                 lawProps.append((name, reportObject([("type", .string("number"))])))
             }
         }
+        let histogramBin = obj([
+            ("tokens", reportObject([("type", .string("integer")), ("minimum", .integer(2))])),
+            ("share", fraction(0, 1)),
+        ], required: ["tokens", "share"])
+        let outputHistogram = obj([
+            ("histogram", reportObject([("type", .string("array")), ("items", histogramBin), ("minItems", .integer(1))])),
+        ], required: ["histogram"], description: "output lengths and their shares of the requests (summing to 1); the mean is the output tokens")
         let demand = obj([
             ("requests_per_day", quantity), ("tokens_per_day", quantity), ("tokens", quantity),
             ("volumes", reportObject([("type", .string("string")), ("description", .string("CSV of monthly request volumes"))])),
             ("growth", enumeration(["constant", "linear", "exponential"])), ("growth_per_month", reportObject([("type", .string("number"))])),
             ("horizon_months", reportObject([("type", .string("integer")), ("minimum", .integer(1))])),
-            ("prompt_tokens", quantity), ("output_tokens", quantity), ("peak_to_mean", fraction(1, 1000)),
+            ("prompt_tokens", quantity), ("output_tokens", reportObject([("oneOf", .list([quantity, outputHistogram]))])),
+            ("peak_to_mean", fraction(1, 1000)),
         ])
         let perHardware = reportObject([("type", .string("object")), ("additionalProperties", quantity)])
         let replicaCount = reportObject([("type", .string("integer")), ("minimum", .integer(1)), ("maximum", .integer(10_000))])

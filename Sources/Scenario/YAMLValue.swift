@@ -94,6 +94,11 @@ public struct YAMLValue {
 
     private var name: String { path.isEmpty ? "the document" : "'\(path)'" }
 
+    /// Whether the value is a mapping (for keys that take a number or a mapping).
+    public var isMapping: Bool {
+        if case .mapping = node { true } else { false }
+    }
+
     /// An error at this value.
     public func error(_ message: String) -> InputError { InputError(at: location, message) }
 

@@ -33,7 +33,8 @@ struct PlanCheckTests {
 
     @Test(arguments: ["chat-assistant.yaml", "research-run.yaml", "code-model-data-constrained.yaml", "sardana-inference-aware.yaml", "robust-research-run.yaml", "llama-family-chat.yaml", "batch-summarisation.yaml", "moe-chat-assistant.yaml",
                       "../Tests/Fixtures/scenarios/pipeline-l40s.yaml", "../Tests/Fixtures/scenarios/moe-small-gpu.yaml",
-                      "../Tests/Fixtures/scenarios/reserved-fleet.yaml", "../Tests/Fixtures/scenarios/min-replicas.yaml"])
+                      "../Tests/Fixtures/scenarios/reserved-fleet.yaml", "../Tests/Fixtures/scenarios/min-replicas.yaml",
+                      "../Tests/Fixtures/scenarios/output-histogram.yaml"])
     func realAnswersPass(_ scenario: String) throws {
         let (outcome, problem) = try Self.solved(scenario)
         try #require(outcome.status == .optimal)

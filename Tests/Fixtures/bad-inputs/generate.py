@@ -1034,6 +1034,10 @@ purchase("purchasing-change-cost-negative.yaml", "    change_cost_replica_hours:
 purchase("purchasing-unknown-key.yaml", "    min_replicas: 2\n",
          "unknown key 'min_replicas' in 'inference.purchasing'", at="min_replicas")
 
+# The base scenario's monthly forecast, which some cases turn into a lifetime token total.
+FORECAST_DEMAND = ("    requests_per_day: 50M\n    growth_per_month: 0.05\n    horizon_months: 24\n"
+                   "    prompt_tokens: 800\n    output_tokens: 300\n    peak_to_mean: 2.5\n")
+
 # Per-option minimum replica counts (inference.min_replicas).
 MIN_AT = "    tpot_ms: 60\n"
 scen("min-replicas-zero.yaml", MIN_AT, MIN_AT + "  min_replicas: 0\n",
@@ -1044,10 +1048,28 @@ scen("min-replicas-unknown-hardware.yaml", MIN_AT, MIN_AT + "  min_replicas: {a1
      "unknown key 'a100-80gb' in 'inference.min_replicas'", at="a100-80gb")
 scen("min-replicas-above-cap.yaml", MIN_AT, MIN_AT + "  max_devices: {l40s: 2}\n  min_replicas: {l40s: 3}\n",
      "'min_replicas' asks for 3 replicas of l40s, but 'max_devices' allows only 2 devices of it", at="{l40s: 3}")
-scen("min-replicas-token-total.yaml", "    requests_per_day: 50M\n    growth_per_month: 0.05\n    horizon_months: 24\n"
-     "    prompt_tokens: 800\n    output_tokens: 300\n    peak_to_mean: 2.5\n",
+scen("min-replicas-token-total.yaml", FORECAST_DEMAND,
      "    tokens: 2T\n    prompt_tokens: 800\n    output_tokens: 300\n", "'min_replicas' needs a monthly forecast", at="{l40s: 2}",
      base=SCENARIO.replace(MIN_AT, MIN_AT + "  min_replicas: {l40s: 2}\n"))
+
+# Output-length histograms (inference.demand.output_tokens: {histogram: [...]}).
+OUT_AT = "    output_tokens: 300\n"
+def hist(name, bins, message, at):
+    scen(name, OUT_AT, "    output_tokens:\n      histogram: " + bins + "\n", message, at=at)
+hist("histogram-shares-sum.yaml", "[{tokens: 100, share: 0.5}, {tokens: 600, share: 0.4}]",
+     "the histogram's shares must sum to 1, found 0.9", at=("histogram:", 0))
+hist("histogram-one-token.yaml", "[{tokens: 1, share: 0.5}, {tokens: 600, share: 0.5}]",
+     "'inference.demand.output_tokens.histogram[0].tokens' must be a whole number from 2 to 10000000", at="1, share")
+hist("histogram-length-twice.yaml", "[{tokens: 600, share: 0.5}, {tokens: 600, share: 0.5}]",
+     "the output length 600 is listed twice in the histogram", at="600, share: 0.5}]")
+hist("histogram-unknown-key.yaml", "[{tokens: 100, weight: 0.5}]",
+     "unknown key 'weight' in 'inference.demand.output_tokens.histogram[0]'", at="weight")
+hist("histogram-empty.yaml", "[]", "'inference.demand.output_tokens.histogram' must not be an empty list", at="[]")
+hist("histogram-share-negative.yaml", "[{tokens: 100, share: -0.5}, {tokens: 600, share: 1.5}]",
+     "'inference.demand.output_tokens.histogram[0].share' must be", at="-0.5")
+scen("histogram-token-total.yaml", FORECAST_DEMAND,
+     "    tokens: 2T\n    prompt_tokens: 800\n    output_tokens: {histogram: [{tokens: 300, share: 1}]}\n",
+     "an output_tokens histogram needs a monthly forecast (horizon_months)", at="{histogram")
 
 def main():
     for kind in KINDS:
