@@ -118,3 +118,28 @@ struct OutputLengthsTests {
         try Self.workload(batch: 8, output: 300, lengths: Self.chat).validate()
     }
 }
+
+/// The distribution's steady state against the simulated engine (`SteadyStateServingTests.simulate`),
+/// each request drawing its own length: the length-biased context is what running sequences
+/// hold (within 3%), and running batch, mean TPOT and p90 TPOT agree as for one length.
+@Suite("Output-length distributions, simulated")
+struct OutputLengthsSimulationTests {
+    @Test(arguments: [24, 48])
+    func formulasMatchASimulatedEngine(batch n: Int) throws {
+        let h100 = try TestProfiles.uncalibrated("h100-sxm")
+        var w = try SteadyStateServingTests.workload(batch: n, prompt: 600, output: 100)
+        let d = try OutputLengths(tokens: [20, 300], weights: [0.7143, 0.2857])
+        w.outputTokens = Int(d.mean.rounded())
+        w.outputLengths = d
+        let model = try SteadyStateServing(profile: h100, workload: w)
+        try #require(model.isStable, "engine at \(model.engineUtilisation)")
+        let sim = try SteadyStateServingTests.simulate(profile: h100, workload: w, model: model, seed: 5)
+        let context = Roofline.meanDecodeContext(w)
+        #expect(abs(sim.meanContext / context - 1) < 0.03, "context \(sim.meanContext) against \(context)")
+        // One length at the mean would put running sequences at 600 + 50 = 650 tokens.
+        #expect(sim.meanContext > 700)
+        #expect(abs(sim.meanRunning / Double(n) - 1) < 0.10, "running batch \(sim.meanRunning) against \(n)")
+        #expect(abs(sim.meanTPOT / model.tpot.mean - 1) < 0.10, "TPOT \(sim.meanTPOT) against \(model.tpot.mean)")
+        #expect(abs(sim.p90TPOT / model.tpot.p90 - 1) < 0.30, "p90 TPOT \(sim.p90TPOT) against \(model.tpot.p90)")
+    }
+}

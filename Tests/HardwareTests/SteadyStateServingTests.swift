@@ -209,13 +209,41 @@ struct SteadyStateServingTests {
         let w = try Self.workload(batch: n, prompt: 600, output: 100)
         let model = try SteadyStateServing(profile: h100, workload: w)
         try #require(model.isStable, "engine at \(model.engineUtilisation)")
-        var random = SeededRandom(seed: 11)
+        let sim = try Self.simulate(profile: h100, workload: w, model: model, seed: 11)
+        #expect(abs(sim.meanRunning / Double(n) - 1) < 0.10, "running batch \(sim.meanRunning) against \(n), engine at \(model.engineUtilisation)")
+        #expect(abs(sim.meanTPOT / model.tpot.mean - 1) < 0.10, "TPOT \(sim.meanTPOT) against \(model.tpot.mean)")
+        #expect(abs(sim.meanTTFT / model.ttft.mean - 1) < 0.30, "TTFT \(sim.meanTTFT) against \(model.ttft.mean)")
+        #expect(sim.p90TPOT >= sim.meanTPOT && abs(sim.p90TPOT / model.tpot.p90 - 1) < 0.30, "p90 TPOT \(sim.p90TPOT) against \(model.tpot.p90)")
+    }
+
+    /// What a simulated engine measures: mean running batch, mean and p90 per-request TPOT,
+    /// mean TTFT, and the mean context of a running sequence over sequence-steps (prompt plus
+    /// the tokens it has decoded).
+    struct Simulated {
+        var meanRunning: Double, meanTPOT: Double, p90TPOT: Double, meanTTFT: Double, meanContext: Double
+    }
+
+    /// The discrete-event engine above, at the model's arrival rate and KV slots. Each request
+    /// draws its output length from `workload.outputLengths` (its bins by weight) or decodes
+    /// `workload.outputTokens`; each step is timed by `Roofline.mixedStep` at its own decode
+    /// and prefill counts.
+    static func simulate(profile: HardwareProfile, workload w: ServingWorkload, model: SteadyStateServing, seed: UInt64,
+                         warmup: Int = 2000, requests: Int = 12_000) throws -> Simulated {
+        var random = SeededRandom(seed: seed)
+        func drawLength() -> Int {
+            guard let d = w.outputLengths else { return w.outputTokens }
+            var u = random.nextUnit()
+            for (t, p) in zip(d.tokens, d.weights) {
+                if u < p { return t }
+                u -= p
+            }
+            return d.longest
+        }
         let rate = model.requestsPerSecond, budget = w.prefillChunkTokens
-        var waiting: [(arrival: Double, left: Int)] = []
-        var running: [(first: Double, left: Int)] = []
+        var waiting: [(arrival: Double, left: Int, length: Int)] = []
+        var running: [(first: Double, left: Int, length: Int)] = []
         var clock = 0.0, nextArrival = -log(1 - random.nextUnit()) / rate
-        var ttft: [Double] = [], tpot: [Double] = [], runningSum = 0.0, steps = 0
-        let warmup = 2000, requests = 12_000
+        var ttft: [Double] = [], tpot: [Double] = [], runningSum = 0.0, contextSum = 0.0, contextSteps = 0, steps = 0
         var admitted = 0
         while tpot.count < requests {
             // Admit prompts into what the decode tokens leave of the budget, FIFO, within the slots.
@@ -228,38 +256,39 @@ struct SteadyStateServingTests {
                 prefill += take
                 if waiting[i].left == 0 { finished.append(i) }
             }
-            let t = try Roofline.mixedStep(profile: h100, workload: w, decodeSequences: Double(running.count), prefillTokens: Double(prefill)).seconds
+            let t = try Roofline.mixedStep(profile: profile, workload: w, decodeSequences: Double(running.count), prefillTokens: Double(prefill)).seconds
             let end = clock + t
             runningSum += Double(running.count)
             steps += 1
+            if !running.isEmpty, admitted > warmup {
+                // A sequence with `left` tokens still to decode holds P + (O − left) tokens.
+                contextSum += running.reduce(0) { $0 + Double(w.promptTokens + $1.length - $1.left) }
+                contextSteps += running.count
+            }
             // Decode: every running sequence emits a token; those done leave.
-            var still: [(first: Double, left: Int)] = []
+            var still: [(first: Double, left: Int, length: Int)] = []
             for r in running {
                 if r.left == 1 {
-                    if admitted > warmup { tpot.append((end - r.first) / Double(w.outputTokens - 1)) }
-                } else { still.append((r.first, r.left - 1)) }
+                    if admitted > warmup { tpot.append((end - r.first) / Double(r.length - 1)) }
+                } else { still.append((r.first, r.left - 1, r.length)) }
             }
             // Prompts whose prefill ended this step emit their first token.
             for i in finished {
                 if admitted > warmup { ttft.append(end - waiting[i].arrival) }
-                still.append((end, w.outputTokens - 1))
+                still.append((end, waiting[i].length - 1, waiting[i].length))
             }
             running = still
             for i in finished.reversed() { waiting.remove(at: i) }
             while nextArrival < end {
-                waiting.append((nextArrival, w.promptTokens))
+                waiting.append((nextArrival, w.promptTokens, drawLength()))
                 admitted += 1
                 nextArrival += -log(1 - random.nextUnit()) / rate
             }
             clock = end
         }
-        let meanRunning = runningSum / Double(steps)
-        let meanTPOT = tpot.reduce(0, +) / Double(tpot.count), meanTTFT = ttft.reduce(0, +) / Double(ttft.count)
-        #expect(abs(meanRunning / Double(n) - 1) < 0.10, "running batch \(meanRunning) against \(n), engine at \(model.engineUtilisation)")
-        #expect(abs(meanTPOT / model.tpot.mean - 1) < 0.10, "TPOT \(meanTPOT) against \(model.tpot.mean)")
-        #expect(abs(meanTTFT / model.ttft.mean - 1) < 0.30, "TTFT \(meanTTFT) against \(model.ttft.mean)")
-        let p90 = tpot.sorted()[Int(0.9 * Double(tpot.count))]
-        #expect(p90 >= meanTPOT && abs(p90 / model.tpot.p90 - 1) < 0.30, "p90 TPOT \(p90) against \(model.tpot.p90)")
+        let meanTPOT = tpot.reduce(0, +) / Double(tpot.count)
+        return Simulated(meanRunning: runningSum / Double(steps), meanTPOT: meanTPOT, p90TPOT: tpot.sorted()[Int(0.9 * Double(tpot.count))],
+                         meanTTFT: ttft.reduce(0, +) / Double(ttft.count), meanContext: contextSum / Double(max(contextSteps, 1)))
     }
 
     @Test func oneOutputTokenIsRefused() throws {
