@@ -16,6 +16,10 @@ import Foundation
 ///   (`tpotQuantile`).
 /// - The longest length must fit in memory beside the weights.
 public struct OutputLengths: Equatable, Hashable, Sendable {
+    /// How far shares given as fractions may sum from 1 before they are refused as mistyped
+    /// (scenario histograms, `estimate --output-lengths`): 0.01.
+    public static let shareSumTolerance = 0.01
+
     /// Output lengths, tokens, each at least 2 (ascending, distinct).
     public let tokens: [Int]
     /// Probabilities of the lengths, summing to 1.

@@ -22,7 +22,7 @@ extension OutputLengths {
             shares.append(try m.required("share").number(in: 0...1))
         }
         let total = shares.reduce(0, +)
-        guard abs(total - 1) <= 0.01 else {
+        guard abs(total - 1) <= OutputLengths.shareSumTolerance else {
             throw value.error("the histogram's shares must sum to 1, found \(NumberText.human(total))")
         }
         do {

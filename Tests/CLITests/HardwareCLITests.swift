@@ -91,6 +91,31 @@ import TestSupport
         #expect(message.contains("KV cache holds") && message.contains("capacity"), "\(message)")
     }
 
+    /// `--output-lengths`: the static batch decodes the mean (the same figures as
+    /// `--output-tokens 300`), the continuous-batching figures run on the distribution (fewer
+    /// KV slots at the longer length-biased context, a longer TPOT); malformed lists, shares
+    /// that do not sum to 1, lengths of one token and a contradicting --output-tokens are usage
+    /// errors of one line.
+    @Test func estimateTakesAnOutputLengthDistribution() throws {
+        let base = ["estimate", "--hardware", "h100-sxm", "--model", "llama-3.1-8b", "--batch", "128", "--prompt-tokens", "800"]
+        let mean = try #require(try run(base + ["--output-tokens", "300", "--format", "json"]).json)
+        let spread = try #require(try run(base + ["--output-lengths", "50:0.6,675:0.4", "--format", "json"]).json)
+        for key in ["output_tokens", "ttft_ms", "tpot_ms", "tokens_per_second"] {
+            #expect("\(mean[key] ?? "")" == "\(spread[key] ?? "")", "static \(key)")
+        }
+        let a = try #require(mean["continuous_batching"] as? [String: Any]), b = try #require(spread["continuous_batching"] as? [String: Any])
+        #expect((b["kv_slots"] as? Int ?? .max) < (a["kv_slots"] as? Int ?? 0))
+        #expect((b["tpot_ms"] as? Double ?? 0) > (a["tpot_ms"] as? Double ?? .infinity))
+        for (arguments, message) in [(["--output-lengths", "50:0.6,675:0.3"], "shares must sum to 1, found 0.9"),
+                                     (["--output-lengths", "50-0.6"], "takes TOKENS:SHARE pairs"),
+                                     (["--output-lengths", "1:0.5,675:0.5"], "at least 2 tokens"),
+                                     (["--output-tokens", "200", "--output-lengths", "50:0.6,675:0.4"], "must be the --output-lengths mean"),
+                                     ([], "Give --output-tokens or --output-lengths")] {
+            let r = try run(base + arguments)
+            #expect(r.status == 2 && r.stderr.contains(message) && r.stderr.split(separator: "\n").count == 1, "\(arguments): \(r.stderr)")
+        }
+    }
+
     @Test func estimateTakesAnExplicitShapeAndTensorParallelism() throws {
         let r = try run(["estimate", "--hardware", "h100-sxm", "--params", "70B", "--layers", "80", "--hidden", "8192", "--heads", "64",
                          "--kv-heads", "8", "--batch", "8", "--prompt-tokens", "1024", "--output-tokens", "256", "--devices", "4",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import ExperimentDesign
 import FileIO
 import Hardware
@@ -39,8 +40,13 @@ struct Estimate: ParsableCommand {
     @Option(help: "Prompt tokens per request.")
     var promptTokens: Int
 
-    @Option(help: "Output tokens per request.")
-    var outputTokens: Int
+    @Option(help: "Output tokens per request (or give --output-lengths).")
+    var outputTokens: Int?
+
+    @Option(help: ArgumentHelp("Output lengths that vary, for the continuous-batching figures: TOKENS:SHARE pairs (e.g. 50:0.6,675:0.4; lengths of at least 2, shares summing to 1).",
+                               discussion: "The steady state sizes the KV slots, the slot queue and the p90 TPOT on the distribution (docs/HARDWARE.md); the static batch decodes its mean, rounded, which --output-tokens may state.",
+                               valueName: "lengths"))
+    var outputLengths: String?
 
     @Option(help: "Weight precision: fp32, bf16, fp8, int8, int4, mxfp4 or nvfp4 (int4, and the FP4 formats without FP4 tensor cores, are weight-only).")
     var precision: Precision = .bf16
@@ -97,7 +103,14 @@ struct Estimate: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        for (flag, v) in [("--batch", batch), ("--prompt-tokens", promptTokens), ("--output-tokens", outputTokens), ("--devices", devices)] where v < 1 {
+        let lengths = try parsedOutputLengths()
+        guard let outputs = outputTokens ?? lengths.map({ Int($0.mean.rounded()) }) else {
+            throw ValidationError("Give --output-tokens or --output-lengths.")
+        }
+        if let lengths, let o = outputTokens, o != Int(lengths.mean.rounded()) {
+            throw ValidationError("--output-tokens (\(o)) must be the --output-lengths mean, \(NumberText.short(lengths.mean)), rounded: \(Int(lengths.mean.rounded())).")
+        }
+        for (flag, v) in [("--batch", batch), ("--prompt-tokens", promptTokens), ("--output-tokens", outputs), ("--devices", devices)] where v < 1 {
             throw ValidationError("\(flag) must be at least 1, found \(v).")
         }
         if let p = pricePerHour, !(p >= 0 && p.isFinite) { throw ValidationError("--price-per-hour must be at least 0.") }
@@ -121,6 +134,35 @@ struct Estimate: ParsableCommand {
         if trainingDays != nil && trainingTokens == nil { throw ValidationError("--training-days needs --training-tokens.") }
     }
 
+    /// `--output-lengths` as a distribution, nil when not given.
+    func parsedOutputLengths() throws -> OutputLengths? {
+        guard let text = outputLengths else { return nil }
+        var tokens: [Int] = [], shares: [Double] = []
+        for pair in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = pair.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let t = Int(parts[0].trimmingCharacters(in: .whitespaces)),
+                  let share = Double(parts[1].trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--output-lengths takes TOKENS:SHARE pairs separated by commas (50:0.6,675:0.4), found '\(pair)'.")
+            }
+            tokens.append(t)
+            shares.append(share)
+        }
+        let total = shares.reduce(0, +)
+        guard abs(total - 1) <= OutputLengths.shareSumTolerance else {
+            throw ValidationError("--output-lengths shares must sum to 1, found \(NumberText.human(total)).")
+        }
+        do {
+            return try OutputLengths(tokens: tokens, weights: shares)
+        } catch {
+            guard case .invalidWorkload(let why) = error else { throw ValidationError("--output-lengths: \(error.description).") }
+            throw ValidationError("--output-lengths: \(why).")
+        }
+    }
+
+    /// Output tokens per request: `--output-tokens`, or the `--output-lengths` mean rounded
+    /// (`validate` makes sure one is given).
+    var outputCount: Int { outputTokens ?? (try? parsedOutputLengths()).map { Int($0.mean.rounded()) } ?? 1 }
+
     /// The layer groups `--bf16-layers` lists, in order.
     var keptLayers: [String] {
         (bf16Layers ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -134,7 +176,7 @@ struct Estimate: ParsableCommand {
         if let p = pricePerHour { profile.usdPerHour = SourcedValue(p, source: "--price-per-hour") }
         let (shape, parameters, family, name) = try model.resolve()
         var workload = ServingWorkload(shape: shape, parameters: parameters, precision: precision, kvCachePrecision: kvCachePrecision,
-                                       batch: batch, promptTokens: promptTokens, outputTokens: outputTokens, devices: devices)
+                                       batch: batch, promptTokens: promptTokens, outputTokens: outputCount, devices: devices)
         workload.expertParallel = expertParallel
         workload.attentionDataParallel = attentionDataParallel
         workload.pipelineStages = pipelineParallel
@@ -154,12 +196,15 @@ struct Estimate: ParsableCommand {
                 + (kept.contains("lm-head") ? shape.outputProjectionParameters : 0)
         }
         let options = ServingOptions(pue: pue, carbonIntensity: carbonIntensity)
-        let pairs = try report(profile: profile, workload: workload, options: options, family: family, name: name)
+        // The static batch decodes one length; the steady state runs on the distribution.
+        var steadyWorkload = workload
+        steadyWorkload.outputLengths = try parsedOutputLengths()
+        let pairs = try report(profile: profile, workload: workload, steadyWorkload: steadyWorkload, options: options, family: family, name: name)
         let estimate = try ServingEstimate(profile: profile, workload: workload, options: options)
         var warnings = estimate.warnings
         var leaned = estimate.leanedEfficiencyKeys
         if workload.outputTokens >= 2 {
-            let steady = try SteadyStateServing(profile: profile, workload: workload, options: options)
+            let steady = try SteadyStateServing(profile: profile, workload: steadyWorkload, options: options)
             warnings += steady.warnings
             leaned += steady.leanedEfficiencyKeys
         }
@@ -168,7 +213,7 @@ struct Estimate: ParsableCommand {
     }
 
     /// Estimate, batch search, model and training sections, in report order.
-    private func report(profile: HardwareProfile, workload: ServingWorkload, options: ServingOptions,
+    private func report(profile: HardwareProfile, workload: ServingWorkload, steadyWorkload: ServingWorkload, options: ServingOptions,
                         family: String?, name: String?) throws(HardwareError) -> [(String, ReportValue?)] {
         let e = try ServingEstimate(profile: profile, workload: workload, options: options)
         let slo = LatencySLO(ttftSeconds: ttftSloMs.map { $0 / 1000 }, tpotSeconds: tpotSloMs.map { $0 / 1000 })
@@ -178,8 +223,8 @@ struct Estimate: ParsableCommand {
         pairs.append(("max_batch", .integer(maxBatch ?? 0)))
         pairs.append(("min_devices_to_fit", minDevices.map { .integer($0) }))
         if workload.outputTokens >= 2 {
-            let steady = try SteadyStateServing(profile: profile, workload: workload, options: options)
-            let largest = try SteadyStateServing.largestRunningBatch(profile: profile, workload: workload, slo: slo, options: options)
+            let steady = try SteadyStateServing(profile: profile, workload: steadyWorkload, options: options)
+            let largest = try SteadyStateServing.largestRunningBatch(profile: profile, workload: steadyWorkload, slo: slo, options: options)
             pairs.append(("continuous_batching", HardwareReport.steadyState(steady, usdPerDeviceHour: profile.usdPerHour.value, largest: largest?.batch)))
         }
         pairs.append(("model", HardwareReport.shape(workload.shape, parameters: workload.parameters, family: family, name: name)))
