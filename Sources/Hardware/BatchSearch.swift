@@ -1,5 +1,9 @@
 /// Latency targets for serving.
 public struct LatencySLO: Equatable, Sendable {
+    /// The targets scenarios and `estimate` accept, ms: from a microsecond (a TPOT target of
+    /// 5e-324 ms is 0 s, which no search can bracket) to about eleven days.
+    public static let acceptedRangeMS = 0.001...1e9
+
     /// Largest acceptable time to first token, s; nil for none.
     public var ttftSeconds: Double?
     /// Largest acceptable time per output token, s; nil for none.

@@ -58,9 +58,10 @@ public struct RunningBatchSearch: Sendable {
             if let target = slo.tpotSeconds, f.meanStep > target { return false }
             guard let target = slo.ttftSeconds else { return true }
             let fixed = f.prefillWait + f.residual + f.prefill
-            // The slot wait is at most service / (2 (s − a)) (Erlang's C at most 1).
-            if fixed + f.service / (2 * (Double(slots) - f.slotLoad)) <= target { return true }
-            return Queueing.deterministicServiceWait(servers: slots, load: f.slotLoad, service: f.service) + fixed <= target
+            // The slot wait is at most service (1 + c_s²) / (2 (s − a)) (Erlang's C at most 1).
+            let scv = f.serviceSCV(workload)
+            if fixed + f.service * (1 + scv) / (2 * (Double(slots) - f.slotLoad)) <= target { return true }
+            return Queueing.generalServiceWait(servers: slots, load: f.slotLoad, service: f.service, serviceSCV: scv) + fixed <= target
         }
         guard ok(1) else { return nil }
         var lo = 1, hi = max(1, min(limit, slots))

@@ -133,11 +133,8 @@ public struct SteadyStateServing: Equatable, Sendable {
         slotUtilisation = slotCount > 0 ? f.slotLoad / Double(slotCount) : .infinity
         prefillWaitSeconds = f.prefillWait
         prefillSeconds = f.prefill
-        // A slot serves a request for its prefill and O − 1 steps: with a distribution of O the
-        // service time varies (variance E[t]² Var(O)), M/G/s; M/D/s with one length.
-        let serviceSCV = (w.outputLengths?.variance ?? 0) * f.meanStep * f.meanStep / (f.service * f.service)
         let slotWait = Queueing.generalServiceWait(servers: max(slotCount, 1), load: f.slotLoad, service: f.service,
-                                                   serviceSCV: serviceSCV.isFinite ? serviceSCV : 0)
+                                                   serviceSCV: f.serviceSCV(w))
         slotWaitSeconds = slotWait
         let slotWaitProbability = Queueing.erlangC(servers: max(slotCount, 1), load: f.slotLoad)
         let wait = slotWait + f.prefillWait
@@ -219,6 +216,14 @@ public struct SteadyStateServing: Equatable, Sendable {
             prefillWait = prefillUtilisation < 1
                 ? prefillUtilisation * (p / free * meanStep) / (2 * (1 - prefillUtilisation)) : .infinity
             service = prefill + steps * meanStep
+        }
+
+        /// The squared coefficient of variation of a slot's service time (its prefill and O − 1
+        /// steps): with a distribution of O it varies by E[t]² Var(O), so E[t]² Var(O) /
+        /// service² (the slot queue is M/G/s); 0 for one length (M/D/s).
+        func serviceSCV(_ w: ServingWorkload) -> Double {
+            guard let d = w.outputLengths, service > 0, service.isFinite, meanStep.isFinite else { return 0 }
+            return d.variance * meanStep * meanStep / (service * service)
         }
 
         /// The prefill budget's utilisation m P / (budget − n) and the slot load at a running

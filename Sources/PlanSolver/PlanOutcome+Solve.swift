@@ -132,7 +132,8 @@ extension PlanOutcome {
             }
             var needed: Double?
             if let free = solve(nil), var hi = target.latency(free), hi > bound {
-                var lo = bound
+                // Log-space bisection needs a positive end (a zero SLO would bisect forever).
+                var lo = max(bound, .leastNormalMagnitude)
                 while hi / lo > 1.01 {
                     let mid = (lo * hi).squareRoot()
                     if solve(mid) != nil { hi = mid } else { lo = mid }

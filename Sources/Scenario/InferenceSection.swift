@@ -131,7 +131,9 @@ enum InferenceSection {
         if let t = m.optional("tokens"), m.optional("horizon_months") == nil {
             let extra = m.keys.filter { !["tokens", "prompt_tokens", "output_tokens"].contains($0) }
             if let first = extra.first { throw v.error("a lifetime 'tokens' total without 'horizon_months' takes only prompt_tokens and output_tokens, found '\(first)'") }
-            let total = try t.positiveNumber()
+            // At least one token: a total of 5e-324 made 2N x tokens underflow differently in the
+            // planner and in its independent check.
+            let total = try t.number(in: 1...1e30)
             let prompt = try m.optional("prompt_tokens")?.integer(in: 0...10_000_000)
             if let node = m.optional("output_tokens"), node.isMapping {
                 throw node.error("an output_tokens histogram needs a monthly forecast (horizon_months); a lifetime 'tokens' total takes one output length")
@@ -160,8 +162,10 @@ enum InferenceSection {
     static func latencySLO(_ v: YAMLValue) throws(InputError) -> LatencySLO {
         let m = try v.mapping(allowed: ["ttft_ms", "tpot_ms"])
         var slo = LatencySLO()
-        if let t = m.optional("ttft_ms") { slo.ttftSeconds = try t.positiveNumber() / 1000 }
-        if let t = m.optional("tpot_ms") { slo.tpotSeconds = try t.positiveNumber() / 1000 }
+        // From a microsecond (a tpot_ms of 5e-324 became 0 s, and the relaxation search then
+        // bisected towards 0 forever) to about eleven days.
+        if let t = m.optional("ttft_ms") { slo.ttftSeconds = try t.number(in: LatencySLO.acceptedRangeMS) / 1000 }
+        if let t = m.optional("tpot_ms") { slo.tpotSeconds = try t.number(in: LatencySLO.acceptedRangeMS) / 1000 }
         return slo
     }
 

@@ -143,3 +143,34 @@ struct OutputLengthsSimulationTests {
         #expect(abs(sim.p90TPOT / model.tpot.p90 - 1) < 0.30, "p90 TPOT \(sim.p90TPOT) against \(model.tpot.p90)")
     }
 }
+
+/// The planner's batch search and the steady state agree under a distribution: the largest
+/// running batch within a TTFT SLO has a steady state that meets it, and one more sequence
+/// does not (the search's slot wait carries the service's variability, as the steady state's).
+@Suite("Output-length distributions, batch search")
+struct OutputLengthsSearchTests {
+    @Test func theSearchMeetsATTFTSLOWithTheDistribution() throws {
+        let h100 = try TestProfiles.shipped("h100-sxm")
+        // Short prompts and a long tail of answers (half of 100 tokens, half of 8,000): about
+        // 110 KV slots, and the slot queue's service time varies (c_s² about 0.95). The
+        // capacity limit is raised to 0.99 so that the slot queue, not the capacity, binds.
+        let d = try OutputLengths(tokens: [100, 8000], weights: [0.5, 0.5])
+        var w = try SteadyStateServingTests.workload(batch: 1, prompt: 200, output: Int(d.mean.rounded()))
+        w.outputLengths = d
+        let limits = SchedulerLimits(maxEngineUtilisation: 0.99)
+        func ttft(_ b: Int) throws -> Double {
+            var x = w
+            x.batch = b
+            return try SteadyStateServing(profile: h100, workload: x, limits: limits).ttft.mean
+        }
+        let slots = try SteadyStateServing(profile: h100, workload: w, limits: limits).slots
+        let target = Int(0.85 * Double(slots))
+        let slo = LatencySLO(ttftSeconds: try ttft(target))
+        let found = try #require(try SteadyStateServing.largestRunningBatch(profile: h100, workload: w, slo: slo, limits: limits))
+        try #require(found.batch == found.batch.rounded(), "the capacity limit bound first (\(found.batch))")
+        let n = Int(found.batch)
+        #expect(n >= target)
+        #expect(try ttft(n) <= slo.ttftSeconds! * (1 + 1e-12))
+        #expect(try ttft(n + 1) > slo.ttftSeconds!, "batch \(n + 1) also meets the SLO")
+    }
+}

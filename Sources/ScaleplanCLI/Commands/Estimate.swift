@@ -114,9 +114,13 @@ struct Estimate: ParsableCommand {
             throw ValidationError("\(flag) must be at least 1, found \(v).")
         }
         if let p = pricePerHour, !(p >= 0 && p.isFinite) { throw ValidationError("--price-per-hour must be at least 0.") }
-        for (flag, v) in [("--ttft-slo-ms", ttftSloMs), ("--tpot-slo-ms", tpotSloMs), ("--training-days", trainingDays)] {
-            if let v, !(v > 0 && v.isFinite) { throw ValidationError("\(flag) must be greater than 0, found \(v).") }
+        for (flag, v) in [("--ttft-slo-ms", ttftSloMs), ("--tpot-slo-ms", tpotSloMs)] {
+            let range = LatencySLO.acceptedRangeMS
+            if let v, !range.contains(v) {
+                throw ValidationError("\(flag) must be between \(NumberText.exact(range.lowerBound)) and \(NumberText.exact(range.upperBound)) ms, found \(v).")
+            }
         }
+        if let v = trainingDays, !(v > 0 && v.isFinite) { throw ValidationError("--training-days must be greater than 0, found \(v).") }
         if let bad = keptLayers.first(where: { !Self.bf16LayerNames.contains($0) }) {
             throw ValidationError("--bf16-layers takes attention, lm-head or both (comma-separated), or non-experts, found '\(bad)'.")
         }

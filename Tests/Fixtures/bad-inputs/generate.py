@@ -369,7 +369,9 @@ for name, old, new, message in [
     ("growth-minus-one", "growth_per_month: 0.05", "growth_per_month: -1", "must be between"),
     ("growth-huge", "growth_per_month: 0.05", "growth_per_month: 1e6", "must be between"),
     ("peak-below-one", "peak_to_mean: 2.5", "peak_to_mean: 0.5", "must be between 1 and 1000"),
-    ("ttft-negative", "ttft_ms: 800", "ttft_ms: -800", "must be greater than 0"),
+    ("ttft-negative", "ttft_ms: 800", "ttft_ms: -800", "'inference.slo.ttft_ms' must be between 0.001 and 1000000000, found -800"),
+    # Found by the seed-11 soak: 5e-324 ms is 0 s, and the SLO relaxation bisected towards 0 forever.
+    ("tpot-denormal", "tpot_ms: 60", "tpot_ms: 5e-324", "'inference.slo.tpot_ms' must be between 0.001 and 1000000000, found 5e-324"),
     ("tpot-inf", "tpot_ms: 60", "tpot_ms: .inf", "must be a finite number"),
     ("frontier-points-one", "points: 6", "points: 1", "'frontier.points' must be a whole number from 2 to 500"),
     ("frontier-points-huge", "points: 6", "points: 1e9", "'frontier.points' must be a whole number from 2 to 500"),
@@ -1067,6 +1069,10 @@ hist("histogram-unknown-key.yaml", "[{tokens: 100, weight: 0.5}]",
 hist("histogram-empty.yaml", "[]", "'inference.demand.output_tokens.histogram' must not be an empty list", at="[]")
 hist("histogram-share-negative.yaml", "[{tokens: 100, share: -0.5}, {tokens: 600, share: 1.5}]",
      "'inference.demand.output_tokens.histogram[0].share' must be", at="-0.5")
+# Found by the seed-11 soak: a lifetime total of 5e-324 tokens made 2N x tokens underflow
+# differently in the planner and in its independent check.
+scen("lifetime-tokens-denormal.yaml", FORECAST_DEMAND, "    tokens: 5e-324\n    prompt_tokens: 800\n    output_tokens: 300\n",
+     "'inference.demand.tokens' must be between 1 and 1e+30, found 5e-324", at="5e-324")
 scen("histogram-token-total.yaml", FORECAST_DEMAND,
      "    tokens: 2T\n    prompt_tokens: 800\n    output_tokens: {histogram: [{tokens: 300, share: 1}]}\n",
      "an output_tokens histogram needs a monthly forecast (horizon_months)", at="{histogram")
