@@ -97,8 +97,9 @@ public enum Downscaler {
                                 warnings: warnings(problem, reference: reference, best: chosen.plan) + architectureWarnings(problem, candidates))
     }
 
-    /// The answer's warnings: the law extrapolated at the reference or the best plan, and
-    /// training that repeats data.
+    /// The answer's warnings: the law extrapolated at the reference or the best plan, training
+    /// that repeats data, the over-training limit, quantisation degradation, and the best
+    /// plan's device figures resting on default efficiencies.
     static func warnings(_ problem: DownscaleProblem, reference: DownscaleReference, best: DownscalePlan) -> [Warning] {
         var out: [Warning] = []
         if let r = problem.fittedRange {
@@ -115,6 +116,8 @@ public enum Downscaler {
                                              remedy: "paid for with more training tokens", subject: "best plan") {
             out.append(w)
         }
+        // The best plan's latency, energy and price on its device.
+        if let w = best.device.defaultEfficiencyWarning(leaningOn: best.serving.leanedEfficiencyKeys, subject: "best plan") { out.append(w) }
         return out
     }
 

@@ -97,6 +97,13 @@ struct DownscaleTests {
         for p in outcome.frontier {
             #expect(p.serving.memory.requiredBytes <= 24e9 && p.serving.tpotSeconds <= 0.040 * (1 + 1e-12))
         }
+        // The devices' profiles state no serving efficiency (apple-m3-max.yaml and
+        // jetson-agx-orin-64gb.yaml give only training_mfu), so the best plan's figures rest
+        // on the defaults of the factors its bounds lean on, and say so.
+        let leaned = e.leanedEfficiencyKeys
+        let warning = try #require(outcome.warnings.first { $0.code == .defaultEfficiency }, "\(outcome.warnings)")
+        #expect(warning.subject == "best plan" && warning.message.hasPrefix("The \(best.device.name) figures lean on"))
+        for key in leaned { #expect(warning.message.contains(key), "\(key) missing: \(warning.message)") }
     }
 
     /// The example's 70B reference, served at its cheapest parallelism on H100 at a GPU cloud's
