@@ -228,12 +228,17 @@ public struct ServingOptions: Equatable, Sendable {
         self.usableMemoryFraction = usableMemoryFraction
     }
 
-    /// - Throws: `HardwareError.invalidWorkload` for PUE < 1, negative carbon intensity or a
-    ///   memory fraction outside (0, 1].
+    /// Grid carbon intensities accepted, gCO2/kWh: 0 to 10,000, ten times the most
+    /// carbon-intensive grids (coal-fired, about 1,000); 1e308 made emissions infinite (the
+    /// seed-12 soak).
+    public static let carbonIntensityRange = 0.0...10_000
+
+    /// - Throws: `HardwareError.invalidWorkload` for PUE < 1, a carbon intensity outside
+    ///   `carbonIntensityRange` or a memory fraction outside (0, 1].
     public func validate() throws(HardwareError) {
         guard pue.isFinite, pue >= 1 else { throw .invalidWorkload("PUE must be at least 1, found \(pue)") }
-        if let c = carbonIntensity, !(c.isFinite && c >= 0) {
-            throw .invalidWorkload("carbon intensity must be at least 0 gCO2/kWh, found \(c)")
+        if let c = carbonIntensity, !Self.carbonIntensityRange.contains(c) {
+            throw .invalidWorkload("carbon intensity must be between 0 and 10000 gCO2/kWh, found \(c)")
         }
         guard usableMemoryFraction > 0, usableMemoryFraction <= 1 else {
             throw .invalidWorkload("the usable memory fraction must be in (0, 1], found \(usableMemoryFraction)")

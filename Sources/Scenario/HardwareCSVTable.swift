@@ -72,6 +72,18 @@ struct HardwareCSVTable {
         return v
     }
 
+    /// The cell as a number (SI suffixes allowed) within `range`; nil when empty.
+    func number(_ row: Int, _ column: String, in range: ClosedRange<Double>) throws(InputError) -> Double? {
+        guard let (text, location) = cell(row, column) else { return nil }
+        guard let v = Quantity.parse(text) else {
+            throw InputError(at: location, "'\(column)' must be a finite number, found '\(text.prefix(40))'")
+        }
+        guard range.contains(v) else {
+            throw InputError(at: location, "'\(column)' must be between \(Quantity.plain(range.lowerBound)) and \(Quantity.plain(range.upperBound)), found \(Quantity.plain(v))")
+        }
+        return v
+    }
+
     /// The cell as a whole number from `minimum` to `maximum`; nil when empty.
     func integer(_ row: Int, _ column: String, minimum: Int = 1, maximum: Int = 1 << 40) throws(InputError) -> Int? {
         guard let (text, location) = cell(row, column) else { return nil }

@@ -27,7 +27,7 @@ enum InferenceSection {
                     throw node.error("'\(key)' needs a serving model; a token total without prompt_tokens and output_tokens (or a fixed 'mfu') counts inference in FLOPs only")
                 }
             }
-            return InferenceSetup(options: [], demand: demand, carbonIntensity: try m.optional("carbon_intensity")?.nonNegativeNumber())
+            return InferenceSetup(options: [], demand: demand, carbonIntensity: try m.optional("carbon_intensity")?.number(in: ServingOptions.carbonIntensityRange))
         }
         let hwNode = try m.required("hardware")
         var hardware = try stringList(hwNode).map { n throws(InputError) in try ScenarioSpec.profile(n, catalog) }
@@ -68,7 +68,7 @@ enum InferenceSection {
         var setup = InferenceSetup(
             options: options, demand: demand, slo: slo, fixedUtilisation: fixed,
             pue: try m.optional("pue")?.number(in: 1...3) ?? 1,
-            carbonIntensity: try m.optional("carbon_intensity")?.nonNegativeNumber())
+            carbonIntensity: try m.optional("carbon_intensity")?.number(in: ServingOptions.carbonIntensityRange))
         if case .forecast = demand, let node = try m.required("demand").mapping(allowed: DemandForecast.yamlKeys).optional("output_tokens"),
            node.isMapping {
             setup.outputLengths = try OutputLengths.parse(node)

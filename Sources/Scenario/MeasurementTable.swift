@@ -18,6 +18,14 @@ import Numerics
 /// `source`.
 public enum MeasurementTable {
     public static let requiredColumns = ["batch", "prompt_tokens", "output_tokens"]
+
+    /// Measured values a row may hold, about a thousand times beyond any real one either way
+    /// (the seed-12 soak: a TPOT of 1e308 ms made the predicted power infinite or NaN): latency
+    /// from a nanosecond to 1e9 ms (11 days), ms; mean board power per device, W; energy per
+    /// output token, J.
+    static let latencyRangeMS = 1e-6...1e9
+    static let powerRangeW = 1e-3...1e5
+    static let energyRangeJ = 1e-9...1e6
     public static let optionalColumns = ["model", "hardware", "params", "layers", "hidden", "heads", "kv_heads", "vocab", "precision", "devices",
                                          "ttft_ms", "tpot_ms", "power_w", "joules_per_token", "batching", "source"]
 
@@ -106,9 +114,10 @@ public enum MeasurementTable {
                 batching = b
             }
             let m = ServingMeasurement(
-                workload: workload, batching: batching, ttftSeconds: try table.number(i, "ttft_ms").map { $0 / 1000 },
-                tpotSeconds: try table.number(i, "tpot_ms").map { $0 / 1000 }, powerWatts: try table.number(i, "power_w"),
-                joulesPerToken: try table.number(i, "joules_per_token"), label: "\(table.file):\(table.rows[i].line)")
+                workload: workload, batching: batching, ttftSeconds: try table.number(i, "ttft_ms", in: Self.latencyRangeMS).map { $0 / 1000 },
+                tpotSeconds: try table.number(i, "tpot_ms", in: Self.latencyRangeMS).map { $0 / 1000 },
+                powerWatts: try table.number(i, "power_w", in: Self.powerRangeW),
+                joulesPerToken: try table.number(i, "joules_per_token", in: Self.energyRangeJ), label: "\(table.file):\(table.rows[i].line)")
             guard !m.measured.isEmpty else {
                 throw InputError(at: here, "the row has no measured value (ttft_ms, tpot_ms, power_w or joules_per_token)")
             }

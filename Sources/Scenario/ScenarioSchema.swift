@@ -175,7 +175,7 @@ public enum ScenarioSchema {
                     ("max_devices", perHardware),
                     ("min_replicas", reportObject([("oneOf", .list([replicaCount, reportObject([("type", .string("object")), ("additionalProperties", replicaCount)])])),
                                                    ("description", .string("fewest replicas of a serving option in a month it runs in (one number for every accelerator, or per accelerator); needs a monthly forecast"))])),
-                    ("pue", fraction(1, 3)), ("carbon_intensity", reportObject([("type", .string("number")), ("minimum", .integer(0))])),
+                    ("pue", fraction(1, 3)), ("carbon_intensity", reportObject([("type", .string("number")), ("minimum", .integer(0)), ("maximum", .integer(10_000))])),
                     ("pipeline_parallel", reportObject([("type", .string("boolean")),
                                                         ("description", .string("let replicas be pipelines of 2 or more stages (off: the pipeline model has no bubbles)"))])),
                     ("efficiency", efficiency),

@@ -384,7 +384,9 @@ for name, old, new, message in [
     ("price-negative", "devices: 2048", "devices: 2048\n  price_per_hour: -2", "'training.price_per_hour' must be at least 0"),
     ("unique-tokens-zero", "devices: 2048", "devices: 2048\n  unique_tokens: 0", "'training.unique_tokens' must be greater than 0"),
     ("max-days-negative", "devices: 2048", "devices: 2048\n  max_days: -30", "'training.max_days' must be greater than 0"),
-    ("carbon-negative", "  slo:\n", "  carbon_intensity: -400\n  slo:\n", "'inference.carbon_intensity' must be at least 0"),
+    ("carbon-negative", "  slo:\n", "  carbon_intensity: -400\n  slo:\n", "'inference.carbon_intensity' must be between 0 and 10000"),
+    # Found by the seed-12 soak: 1e308 gCO2/kWh made the budget's emissions infinite.
+    ("carbon-huge", "  slo:\n", "  carbon_intensity: 1e308\n  slo:\n", "'inference.carbon_intensity' must be between 0 and 10000, found 1e+308"),
     ("max-devices-zero", "  slo:\n", "  max_devices: {l40s: 0}\n  slo:\n", "'inference.max_devices.l40s' must be a whole number from 1"),
     ("inference-mfu-zero", "  slo:\n", "  mfu: {prefill: 0, decode: 0.5}\n  slo:\n", "'inference.mfu.prefill' must be between 0.001 and 1"),
 ]:
@@ -827,7 +829,9 @@ meas("no-measured-value.csv", "8.03B,8,512,256,bf16,1,,8.6,,", "8.03B,8,512,256,
 meas("bad-precision.csv", "8.03B,8,512,256,bf16", "8.03B,8,512,256,fp16", "'precision' must be one of", at="fp16")
 meas("zero-batch.csv", "8.03B,8,512", "8.03B,0,512", "'batch' must be a whole number from 1 to 1000000, found '0'", at="0,512")
 meas("fractional-batch.csv", "8.03B,8,512", "8.03B,8.5,512", "'batch' must be a whole number", at="8.5")
-meas("negative-tpot.csv", ",8.6,", ",-8.6,", "'tpot_ms' must be greater than 0, found -8.6", at="-8.6")
+meas("negative-tpot.csv", ",8.6,", ",-8.6,", "'tpot_ms' must be between 1e-06 and 1000000000, found -8.6", at="-8.6")
+# Found by the seed-12 soak: a TPOT of 1e308 ms made the predicted power infinite or NaN.
+meas("huge-tpot.csv", ",8.6,", ",1e308,", "'tpot_ms' must be between 1e-06 and 1000000000, found 1e+308", at="1e308")
 meas("nan-ttft.csv", ",48,", ",nan,", "'ttft_ms' must be a finite number, found 'nan'", at="nan")
 meas("text-params.csv", "8.03B,32", "eight,32", "'params' must be a finite number, found 'eight'", at="eight")
 meas("huge-params.csv", "8.03B,32", "1e30,32", "'params' must be between 100K and 100T", at="1e30")
