@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// A distribution of output lengths over requests: length O_i tokens with probability w_i
 /// (a histogram, each bin at its representative length). The continuous-batching steady state
@@ -76,23 +77,18 @@ public struct OutputLengths: Equatable, Hashable, Sendable {
     /// The q-quantile over requests of the per-request TPOT, s: request i's TPOT is the mean of
     /// its O_i − 1 steps, about normal with mean `meanStep` and deviation `stepDeviation` /
     /// √(O_i − 1) (central limit), so over requests it is the mixture of those normals with
-    /// weights w_i, whose q-quantile is found by bisection.
+    /// weights w_i, whose q-quantile is found by bisection (`Bisection.boundary`).
     public func tpotQuantile(meanStep: Double, stepDeviation: Double, quantile q: Double) -> Double {
         guard stepDeviation > 0, meanStep.isFinite, stepDeviation.isFinite else { return meanStep }
         func cdf(_ x: Double) -> Double {
             zip(tokens, weights).reduce(0) { sum, bin in
-                let spread = stepDeviation / Double(bin.0 - 1).squareRoot()
-                return sum + bin.1 * 0.5 * erfc(-(x - meanStep) / (spread * 2.0.squareRoot()))
+                sum + bin.1 * NormalDistribution.cdf((x - meanStep) / (stepDeviation / Double(bin.0 - 1).squareRoot()))
             }
         }
         // Every component's q-quantile lies within the widest one's ±8 deviations.
         let widest = stepDeviation / Double(tokens[0] - 1).squareRoot()
-        var low = meanStep - 8 * widest, high = meanStep + 8 * widest
-        for _ in 0..<200 {
-            let mid = (low + high) / 2
-            if cdf(mid) < q { low = mid } else { high = mid }
-            if high - low <= 1e-12 * max(1, abs(meanStep)) { break }
-        }
-        return (low + high) / 2
+        let bracket = Bisection.boundary(holds: meanStep - 8 * widest, fails: meanStep + 8 * widest,
+                                         tolerance: 1e-12 * max(1, abs(meanStep)), maxSteps: 200) { cdf($0) < q }
+        return (bracket.holds + bracket.fails) / 2
     }
 }

@@ -215,7 +215,9 @@ public enum Roofline {
     }
 
     /// Mean context length over the decode steps: step j (1...O−1) attends over P + j tokens,
-    /// whose mean is P + O / 2.
+    /// whose mean is P + O / 2; with a distribution of output lengths
+    /// (`ServingWorkload.outputLengths`), the length-biased mean over running sequences,
+    /// P + E[O (O − 1)] / (2 E[O − 1]) (`OutputLengths.decodeContextBeyondPrompt`).
     public static func meanDecodeContext(_ w: ServingWorkload) -> Double {
         Double(w.promptTokens) + (w.outputLengths?.decodeContextBeyondPrompt ?? Double(w.outputTokens) / 2)
     }

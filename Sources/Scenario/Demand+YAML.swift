@@ -24,6 +24,12 @@ extension DemandForecast {
     ///
     /// - Throws: `InputError` at the offending node.
     public static func parse(_ value: YAMLValue, baseDirectory: String? = nil) throws(InputError) -> DemandForecast {
+        try parseWithOutputLengths(value, baseDirectory: baseDirectory).forecast
+    }
+
+    /// `parse`, with the output-length histogram when `output_tokens` gives one (nil for a mean).
+    static func parseWithOutputLengths(_ value: YAMLValue, baseDirectory: String? = nil) throws(InputError)
+        -> (forecast: DemandForecast, outputLengths: OutputLengths?) {
         let m = try value.mapping(allowed: yamlKeys)
         let volumeKeys = ["requests_per_day", "tokens_per_day", "tokens", "volumes"].filter { m.optional($0) != nil }
         guard volumeKeys.count == 1 else {
@@ -33,7 +39,10 @@ extension DemandForecast {
         // request decodes at least one output token.
         let prompt = try m.required("prompt_tokens").number(in: 0...maximumTokensPerRequest)
         // A number, or a histogram of lengths whose mean it is (`OutputLengths.parse`).
-        let output = try OutputLengths.mean(ofOutputTokens: try m.required("output_tokens"))
+        let outputNode = try m.required("output_tokens")
+        let lengths = outputNode.isMapping ? try OutputLengths.parse(outputNode) : nil
+        let output: Double
+        if let lengths { output = lengths.mean } else { output = try outputNode.number(in: 1...maximumTokensPerRequest) }
         let peak = try m.optional("peak_to_mean")?.number(in: 1...1000) ?? 1
         let rateNode = m.optional("growth_per_month")
         let rate = try rateNode?.number(in: -0.99...100)
@@ -68,7 +77,7 @@ extension DemandForecast {
             let at = rateNode ?? m.optional(volumeKeys[0]) ?? value
             throw at.error("the demand reaches \(Quantity.format(month.requestsPerDay)) requests a day in month \(month.month), more than the \(Quantity.format(maximumRequestsPerDay)) scaleplan plans for")
         }
-        return forecast
+        return (forecast, lengths)
     }
 
     /// The most prompt or output tokens one request may have on average (10M, beyond any

@@ -62,10 +62,7 @@ struct HardwareCSVTable {
     /// The cell as a number (SI suffixes allowed), greater than 0 (or at least 0 unless
     /// `positive`); nil when empty.
     func number(_ row: Int, _ column: String, positive: Bool = true) throws(InputError) -> Double? {
-        guard let (text, location) = cell(row, column) else { return nil }
-        guard let v = Quantity.parse(text) else {
-            throw InputError(at: location, "'\(column)' must be a finite number, found '\(text.prefix(40))'")
-        }
+        guard let (v, location) = try finiteNumber(row, column) else { return nil }
         guard positive ? v > 0 : v >= 0 else {
             throw InputError(at: location, "'\(column)' must be \(positive ? "greater than" : "at least") 0, found \(Quantity.plain(v))")
         }
@@ -74,14 +71,20 @@ struct HardwareCSVTable {
 
     /// The cell as a number (SI suffixes allowed) within `range`; nil when empty.
     func number(_ row: Int, _ column: String, in range: ClosedRange<Double>) throws(InputError) -> Double? {
-        guard let (text, location) = cell(row, column) else { return nil }
-        guard let v = Quantity.parse(text) else {
-            throw InputError(at: location, "'\(column)' must be a finite number, found '\(text.prefix(40))'")
-        }
+        guard let (v, location) = try finiteNumber(row, column) else { return nil }
         guard range.contains(v) else {
             throw InputError(at: location, "'\(column)' must be between \(Quantity.plain(range.lowerBound)) and \(Quantity.plain(range.upperBound)), found \(Quantity.plain(v))")
         }
         return v
+    }
+
+    /// The cell as a finite number (SI suffixes allowed) with where it stands; nil when empty.
+    private func finiteNumber(_ row: Int, _ column: String) throws(InputError) -> (Double, SourceLocation)? {
+        guard let (text, location) = cell(row, column) else { return nil }
+        guard let v = Quantity.parse(text) else {
+            throw InputError(at: location, "'\(column)' must be a finite number, found '\(text.prefix(40))'")
+        }
+        return (v, location)
     }
 
     /// The cell as a whole number from `minimum` to `maximum`; nil when empty.

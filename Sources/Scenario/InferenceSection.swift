@@ -17,8 +17,8 @@ enum InferenceSection {
             let um = try u.mapping(allowed: ["prefill", "decode"])
             fixed = (try um.required("prefill").number(in: 0.001...1), try um.required("decode").number(in: 0.001...1))
         }
-        let (demand, flopsOnly) = try decodeDemand(try m.required("demand"), directory: directory,
-                                                   fixedUtilisation: fixed.map { $0.0 == $0.1 ? .equal : .different })
+        let (demand, flopsOnly, outputLengths) = try decodeDemand(try m.required("demand"), directory: directory,
+                                                                  fixedUtilisation: fixed.map { $0.0 == $0.1 ? .equal : .different })
         // A lifetime token total with no request shape and no fixed utilisation asks only for
         // FLOPs (Sardana et al.'s setting): no serving model, so no hardware is needed.
         if flopsOnly {
@@ -69,10 +69,7 @@ enum InferenceSection {
             options: options, demand: demand, slo: slo, fixedUtilisation: fixed,
             pue: try m.optional("pue")?.number(in: 1...3) ?? 1,
             carbonIntensity: try m.optional("carbon_intensity")?.number(in: ServingOptions.carbonIntensityRange))
-        if case .forecast = demand, let node = try m.required("demand").mapping(allowed: DemandForecast.yamlKeys).optional("output_tokens"),
-           node.isMapping {
-            setup.outputLengths = try OutputLengths.parse(node)
-        }
+        setup.outputLengths = outputLengths
         if let node = m.optional("pipeline_parallel") {
             setup.pipelineParallel = try node.oneOf(["true", "false"]) == "true"
         }
@@ -125,8 +122,10 @@ enum InferenceSection {
 
     /// A lifetime total (`{tokens: 2T}` without `horizon_months`) or a monthly forecast, and
     /// whether it asks for FLOPs only: a total with neither prompt_tokens, output_tokens nor a
-    /// fixed utilisation (Sardana et al.'s setting, no serving model).
-    static func decodeDemand(_ v: YAMLValue, directory: String, fixedUtilisation: FixedUtilisation?) throws(InputError) -> (demand: InferenceDemand, flopsOnly: Bool) {
+    /// fixed utilisation (Sardana et al.'s setting, no serving model); and a forecast's
+    /// output-length histogram, when it gives one.
+    static func decodeDemand(_ v: YAMLValue, directory: String, fixedUtilisation: FixedUtilisation?) throws(InputError)
+        -> (demand: InferenceDemand, flopsOnly: Bool, outputLengths: OutputLengths?) {
         let m = try v.mapping(allowed: DemandForecast.yamlKeys)
         if let t = m.optional("tokens"), m.optional("horizon_months") == nil {
             let extra = m.keys.filter { !["tokens", "prompt_tokens", "output_tokens"].contains($0) }
@@ -139,7 +138,7 @@ enum InferenceSection {
                 throw node.error("an output_tokens histogram needs a monthly forecast (horizon_months); a lifetime 'tokens' total takes one output length")
             }
             let output = try m.optional("output_tokens")?.integer(in: 1...10_000_000)
-            if prompt == nil, output == nil, fixedUtilisation == nil { return (.totalTokens(total, promptTokens: 1, outputTokens: 1), true) }
+            if prompt == nil, output == nil, fixedUtilisation == nil { return (.totalTokens(total, promptTokens: 1, outputTokens: 1), true, nil) }
             guard fixedUtilisation != nil || (prompt != nil && output != nil) else {
                 throw v.error("a lifetime 'tokens' total needs both prompt_tokens and output_tokens (the request shape the roofline serves), or a fixed 'mfu' in 'inference'")
             }
@@ -148,9 +147,10 @@ enum InferenceSection {
             guard fixedUtilisation != .different || (prompt != nil && output != nil) else {
                 throw v.error("with different prefill and decode utilisations ('mfu') the cost depends on how the \(Quantity.format(total)) tokens split between prompts and outputs; give prompt_tokens and output_tokens")
             }
-            return (.totalTokens(total, promptTokens: prompt ?? 1, outputTokens: output ?? 1), false)
+            return (.totalTokens(total, promptTokens: prompt ?? 1, outputTokens: output ?? 1), false, nil)
         }
-        return (.forecast(try DemandForecast.parse(v, baseDirectory: directory)), false)
+        let (forecast, lengths) = try DemandForecast.parseWithOutputLengths(v, baseDirectory: directory)
+        return (.forecast(forecast), false, lengths)
     }
 
     /// One precision or a list of them (`bf16`, `fp8`, ...).

@@ -31,9 +31,4 @@ extension OutputLengths {
             throw value.error("\(error)")
         }
     }
-
-    /// The mean output tokens of an `output_tokens` value: the number itself, or a histogram's mean.
-    static func mean(ofOutputTokens value: YAMLValue) throws(InputError) -> Double {
-        value.isMapping ? try parse(value).mean : try value.number(in: 1...DemandForecast.maximumTokensPerRequest)
-    }
 }

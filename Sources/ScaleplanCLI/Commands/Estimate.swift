@@ -163,10 +163,6 @@ struct Estimate: ParsableCommand {
         }
     }
 
-    /// Output tokens per request: `--output-tokens`, or the `--output-lengths` mean rounded
-    /// (`validate` makes sure one is given).
-    var outputCount: Int { outputTokens ?? (try? parsedOutputLengths()).map { Int($0.mean.rounded()) } ?? 1 }
-
     /// The layer groups `--bf16-layers` lists, in order.
     var keptLayers: [String] {
         (bf16Layers ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -179,8 +175,12 @@ struct Estimate: ParsableCommand {
         var profile = try location.profile(hardware)
         if let p = pricePerHour { profile.usdPerHour = SourcedValue(p, source: "--price-per-hour") }
         let (shape, parameters, family, name) = try model.resolve()
+        // `validate` made sure one of --output-tokens and --output-lengths is given, and that
+        // they agree: the static batch decodes the distribution's mean, rounded.
+        let lengths = try parsedOutputLengths()
+        let outputs = outputTokens ?? lengths.map { Int($0.mean.rounded()) } ?? 1
         var workload = ServingWorkload(shape: shape, parameters: parameters, precision: precision, kvCachePrecision: kvCachePrecision,
-                                       batch: batch, promptTokens: promptTokens, outputTokens: outputCount, devices: devices)
+                                       batch: batch, promptTokens: promptTokens, outputTokens: outputs, devices: devices)
         workload.expertParallel = expertParallel
         workload.attentionDataParallel = attentionDataParallel
         workload.pipelineStages = pipelineParallel
@@ -202,7 +202,7 @@ struct Estimate: ParsableCommand {
         let options = ServingOptions(pue: pue, carbonIntensity: carbonIntensity)
         // The static batch decodes one length; the steady state runs on the distribution.
         var steadyWorkload = workload
-        steadyWorkload.outputLengths = try parsedOutputLengths()
+        steadyWorkload.outputLengths = lengths
         let pairs = try report(profile: profile, workload: workload, steadyWorkload: steadyWorkload, options: options, family: family, name: name)
         let estimate = try ServingEstimate(profile: profile, workload: workload, options: options)
         var warnings = estimate.warnings
