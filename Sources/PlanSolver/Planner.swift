@@ -212,6 +212,21 @@ public struct Planner: Sendable {
         }
     }
 
+    /// The replica spec of option `index` of `inf.options` for a model of `params` parameters
+    /// (nil where it cannot run the model within memory and the SLO): the same spec as
+    /// `replicaSlots(inf, params:)[index]`, computed for that option alone when the other
+    /// options' specs are not cached (a check on the options a fleet uses needs no others).
+    func replicaSpec(_ inf: InferenceSetup, option index: Int, params: Double) -> ReplicaSpec? {
+        if let known = fleets.cachedSlots(params: params) { return known[index] }
+        let option = inf.options[index]
+        return fleets.specs.spec(option: option.label, params: params) {
+            let request = inf.requestShape
+            return ServingModel.replica(option: option, params: params, shape: problem.servingShape(params: params), prompt: request.prompt,
+                                        output: request.output, slo: inf.slo, fixedUtilisation: inf.fixedUtilisation, pue: inf.pue,
+                                        pipeline: inf.pipelineParallel, outputLengths: inf.outputLengths)
+        }
+    }
+
     /// A lower bound on the serving cost (USD over the horizon) of a model of `params`
     /// parameters: each month's LP bound (`FleetSizer.costLowerBound`) for a forecast,
     /// infinite when no option can serve it; nil for a lifetime token total or no serving.
@@ -233,7 +248,7 @@ public struct Planner: Sendable {
             var search = ProfileSearch(objective: objective, model: model, bounds: c) { x, y in
                 problem.boundedLoss(params: Foundation.exp(x), tokens: Foundation.exp(y))
             }
-            search.usefulY = { [problem] x, lo, hi in problem.mostUsefulLogTokens(params: Foundation.exp(x), lo: lo, hi: hi) }
+            search.usefulY = { [self] x, lo, hi in mostUsefulLogTokens(params: Foundation.exp(x), lo: lo, hi: hi) }
             return try search.solve()
         }
         var constraints: [ConvexProgram.Constraint] = []

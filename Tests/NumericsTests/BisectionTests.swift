@@ -1,5 +1,6 @@
 import Foundation
 import Numerics
+import PropertyBased
 import Testing
 
 @Suite("Bisection")
@@ -44,5 +45,50 @@ struct BisectionTests {
             }
         }
         #expect(calls == 4, "the scan evaluates 0, 1, 2, 3 in order and stops at 3")
+    }
+
+    /// The level-set bisection returns the plain bisection's bracket bit for bit on monotone
+    /// functions, rising or falling, smooth or with a kink and a flat stretch, with the
+    /// ends in either order, and evaluates the function fewer times on the smooth ones.
+    @Test func levelBisectionMatchesThePlainBisectionExactly() async {
+        await propertyCheck(input: Gen.double(in: -3...3), Gen.double(in: 0.1...4), Gen.double(in: -0.9...0.9), Gen.int(in: 0...3)) {
+            scale, power, level, shape in
+            // Monotone rising on [-1, 1], through `level` somewhere inside.
+            func f(_ x: Double) -> Double {
+                switch shape {
+                case 0: return exp(abs(scale) * x) - exp(abs(scale) * level)   // smooth (flat when scale is near 0)
+                case 1: return x < level ? -pow(level - x, power) : pow(x - level, power)   // kink of any order
+                case 2: return max(x, level - 0.3) - level                   // flat on the holding side
+                // Wiggly with small upward steps, still rising (the slope is at least 0.7).
+                default: return x - level + 0.1 * (sin(3 * x) - sin(3 * level)) + 1e-3 * (x.rounded(.down) - level.rounded(.down))
+                }
+            }
+            guard f(-1) <= 0, f(1) > 0 else { return }
+            let plain = Bisection.boundary(holds: -1, fails: 1, tolerance: 1e-12, maxSteps: .max) { f($0) <= 0 }
+            var calls = 0
+            let found = Bisection.levelBoundary(holds: -1, fails: 1, tolerance: 1e-12, maxSteps: .max) { calls += 1; return f($0) }
+            #expect(found.holds == plain.holds && found.fails == plain.fails, "shape \(shape): \(found) against \(plain)")
+            // The plain bisection takes 41 halvings from a width of 2 to 1e-12.
+            if shape == 0, abs(scale) > 0.1 { #expect(calls < 20, "\(calls) evaluations on a smooth function") }
+            // Falling: the same with the ends swapped (f(-x) holds on the right).
+            let plainFalling = Bisection.boundary(holds: 1, fails: -1, tolerance: 1e-9) { f(-$0) <= 0 }
+            let falling = Bisection.levelBoundary(holds: 1, fails: -1, tolerance: 1e-9) { f(-$0) }
+            #expect(falling.holds == plainFalling.holds && falling.fails == plainFalling.fails)
+        }
+    }
+
+    /// Ends that do not bracket the level (or are not finite) fall back to the plain steps,
+    /// evaluating every midpoint, and still agree with the plain bisection.
+    @Test func levelBisectionWithoutABracketTakesThePlainSteps() {
+        for f in [{ (x: Double) in x - 0.3 }, { (x: Double) in x < 0.9 ? x - 0.3 : .infinity }, { (x: Double) in x > 0.99 ? .nan : x - 0.3 }] {
+            // At the ends: f(1) is infinite or NaN for the last two, so no regula falsi.
+            let plain = Bisection.boundary(holds: 0, fails: 1, tolerance: 1e-10) { f($0) <= 0 }
+            let level = Bisection.levelBoundary(holds: 0, fails: 1, tolerance: 1e-10, f)
+            #expect(level.holds == plain.holds && level.fails == plain.fails)
+        }
+        // maxSteps stops both after the same halvings.
+        let plain = Bisection.boundary(holds: 0, fails: 1, tolerance: 0, maxSteps: 7) { $0 <= 0.123 }
+        let level = Bisection.levelBoundary(holds: 0, fails: 1, tolerance: 0, maxSteps: 7) { $0 - 0.123 }
+        #expect(level.holds == plain.holds && level.fails == plain.fails)
     }
 }

@@ -20,18 +20,24 @@ final class FleetCache: @unchecked Sendable {
     private let servableMemo: LockedMemo<ClosedRange<Double>, Double?>
     private let slotMemo: LockedMemo<Double, [ReplicaSpec?]>
     private let boundMemo: LockedMemo<Double, Double>
+    private let cutMemo: LockedMemo<Pair, Pair>
+    private let usefulMemo: LockedMemo<Triple, Double>
+    /// Keys and values of two and three numbers (an array key would allocate per lookup).
+    private struct Pair: Hashable { var first: Double, second: Double }
+    private struct Triple: Hashable { var first: Double, second: Double, third: Double }
     /// One option's replica spec by size, shared with the caches of the other quantisation
     /// choices of the same problem (their options are subsets of one list).
     let specs: ReplicaSpecStore
 
     /// An empty cache; `specs` is shared with other caches of the same serving setup.
     init(specs: ReplicaSpecStore = ReplicaSpecStore()) {
-        (servableMemo, slotMemo, boundMemo) = (LockedMemo(), LockedMemo(), LockedMemo())
+        (servableMemo, slotMemo, boundMemo, cutMemo, usefulMemo) = (LockedMemo(), LockedMemo(), LockedMemo(), LockedMemo(), LockedMemo())
         self.specs = specs
     }
 
     private init(sharing other: FleetCache) {
-        (servableMemo, slotMemo, boundMemo, specs) = (other.servableMemo, other.slotMemo, other.boundMemo, other.specs)
+        (servableMemo, slotMemo, boundMemo, cutMemo, usefulMemo, specs) =
+            (other.servableMemo, other.slotMemo, other.boundMemo, other.cutMemo, other.usefulMemo, other.specs)
     }
 
     /// A cache holding what this one holds now, its fleets filled independently from then on
@@ -50,9 +56,28 @@ final class FleetCache: @unchecked Sendable {
         slotMemo.value(params, compute)
     }
 
+    /// The replica specs for `params` when they are cached, else nil (nothing is computed).
+    func cachedSlots(params: Double) -> [ReplicaSpec?]? {
+        slotMemo.cached(params)
+    }
+
     /// The cached lower bound on serving cost for `params`, or `compute()` stored for next time.
     func servingCostBound(params: Double, compute: () -> Double) -> Double {
         boundMemo.value(params, compute)
+    }
+
+    /// The cached bracket in ln N where the replica specs at `a` stop dominating those on
+    /// [a, b] (`FleetSizer.dominates`), or `find()` stored for next time: it depends on the
+    /// sizes alone, and every search over the same scan cells cuts them the same way.
+    func dominanceCut(_ a: Double, _ b: Double, find: () -> (holds: Double, fails: Double)) -> (holds: Double, fails: Double) {
+        let cut = cutMemo.value(Pair(first: a, second: b)) { let c = find(); return Pair(first: c.holds, second: c.fails) }
+        return (cut.first, cut.second)
+    }
+
+    /// The cached ln D where the loss stops falling at N = `params` within [lo, hi], or
+    /// `find()` stored for next time (`Planner.mostUsefulLogTokens`).
+    func mostUsefulLogTokens(params: Double, lo: Double, hi: Double, find: () -> Double) -> Double {
+        usefulMemo.value(Triple(first: params, second: lo, third: hi), find)
     }
 
     /// The cached largest servable size for a search range, or `find()` stored for next time.
@@ -123,6 +148,13 @@ final class ReplicaSpecStore: Sendable {
 final class LockedMemo<Key: Hashable, Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var table: [Key: Value] = [:]
+
+    /// `table[key]` when it has been computed, else nil.
+    func cached(_ key: Key) -> Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        return table[key]
+    }
 
     /// `table[key]`, or `compute()` stored there for next time.
     func value<Failure: Error>(_ key: Key, _ compute: () throws(Failure) -> Value) throws(Failure) -> Value {

@@ -157,6 +157,14 @@ public enum FleetSizer {
         }
     }
 
+    /// One option's part of `dominates(_:_:)`: available at the larger size only if it was at
+    /// the smaller, with the same devices per replica and no more throughput there.
+    static func dominates(_ smaller: ReplicaSpec?, _ larger: ReplicaSpec?) -> Bool {
+        guard let devices = larger?.devices else { return true }
+        guard let s = smaller?.devices else { return false }
+        return s == devices && smaller!.requestsPerSecond >= larger!.requestsPerSecond
+    }
+
     /// Whether `counts` uses only `active` options and covers `peak` with these specs.
     static func covers(_ counts: [Int], _ slots: [ReplicaSpec?], active: [Int], peak: Double) -> Bool {
         var capacity = 0.0

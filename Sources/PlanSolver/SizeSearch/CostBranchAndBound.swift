@@ -151,14 +151,28 @@ final class CostBranchAndBound {
     /// Whether `fleet` still serves a model of ln N = x: every option it uses runs with the
     /// same devices per replica, and every month's capacity covers the peak (its cost is then
     /// the same, and the least possible there, as s cannot fall).
+    ///
+    /// Only the specs of the options the fleet uses are read, each computed alone when x's
+    /// specs are not cached (`Planner.replicaSpec`): a fleet usually uses one or two of the
+    /// options, and most cells end at sizes no other search has asked for.
     private func serves(_ fleet: SizedFleet, _ x: Double) -> Bool {
-        let here = slots(x)
+        let n = Foundation.exp(x)
+        let cached = planner.fleets.cachedSlots(params: n)
+        // Requests per second of each option the fleet uses, at x; nil where the option no
+        // longer runs the model with the same devices per replica. Only two fields are read
+        // (a spec's copy retains its profile's storage).
+        var throughput = [Double?](repeating: nil, count: fleet.slots.count)
+        for i in fleet.slots.indices where fleet.counts.contains(where: { $0[i] > 0 }) {
+            if let cached {
+                if let devices = cached[i]?.devices, devices == fleet.slots[i]?.devices { throughput[i] = cached[i]!.requestsPerSecond }
+            } else if let spec = planner.replicaSpec(inference, option: i, params: n), spec.devices == fleet.slots[i]?.devices {
+                throughput[i] = spec.requestsPerSecond
+            }
+            if throughput[i] == nil { return false }
+        }
         return fleet.counts.indices.allSatisfy { m in
             var capacity = 0.0
-            for (i, n) in fleet.counts[m].enumerated() where n > 0 {
-                guard let spec = here[i], spec.devices == fleet.slots[i]?.devices else { return false }
-                capacity += Double(n) * spec.requestsPerSecond
-            }
+            for (i, count) in fleet.counts[m].enumerated() where count > 0 { capacity += Double(count) * throughput[i]! }
             return capacity >= peaks[m]
         }
     }
@@ -171,13 +185,35 @@ final class CostBranchAndBound {
         guard g < .infinity else { return }
         guard b - a <= width || FleetSizer.dominates(slots(a), slots(b)) else {
             // Cut where the tensor-parallel degrees change (a's options no longer dominate).
-            let cut = Bisection.boundary(holds: a, fails: b, tolerance: width, maxSteps: .max) { FleetSizer.dominates(slots(a), slots($0)) }
+            let cut = planner.fleets.dominanceCut(a, b) { dominanceCut(a, b) }
             try enqueue(a, cut.holds)
             try enqueue(cut.fails, b)
             return
         }
         guard let lp = planner.servingCostLowerBound(params: Foundation.exp(a)), lp < .infinity, !prunable(g + lp) else { return }
         open.insert(OpenCell(cell: Cell(a: a, b: b, serving: .unsized, bound: g + lp)))
+    }
+
+    /// The bracket, `width` wide, where a's options stop dominating on [a, b]
+    /// (`FleetSizer.dominates`), found by bisection in ln N: the same bracket as bisecting on
+    /// dominance over every option, but with one option's spec per probe. Dominance is the
+    /// conjunction of the options' own; where each holds up to its own boundary and fails past
+    /// it, the conjunction fails first at the nearest of them, and bisecting on the option
+    /// with the nearest boundary takes the very same steps as bisecting on the conjunction
+    /// (every other option's bracket ends no nearer). Should an option's dominance come back
+    /// past its boundary, the bracket found is still a valid cut (it holds at one end and fails
+    /// at the other), and `enqueue` checks both halves again.
+    private func dominanceCut(_ a: Double, _ b: Double) -> (holds: Double, fails: Double) {
+        let from = slots(a), to = slots(b)
+        var nearest: (holds: Double, fails: Double)?
+        for i in from.indices where !FleetSizer.dominates(from[i], to[i]) {
+            let start = from[i]
+            let cut = Bisection.boundary(holds: a, fails: b, tolerance: width, maxSteps: .max) { x in
+                FleetSizer.dominates(start, planner.replicaSpec(inference, option: i, params: Foundation.exp(x)))
+            }
+            if nearest.map({ (cut.holds, cut.fails) < ($0.holds, $0.fails) }) ?? true { nearest = cut }
+        }
+        return nearest ?? (a, b)
     }
 
     /// [a, b] with `fleet` serving a at `cost`: a tooth when the fleet serves b too.

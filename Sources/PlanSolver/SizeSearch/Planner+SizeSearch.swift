@@ -46,7 +46,7 @@ extension Planner {
         func meets(_ o: Objective, _ m: PlanMetrics) -> Bool { c.bound(on: o).map { m.value(o) <= $0 } ?? true }
 
         // Past where the served loss stops falling, more tokens only cost more.
-        var hi = problem.mostUsefulLogTokens(params: n, lo: lo, hi: Foundation.log(n * c.tokensPerParamMax))
+        var hi = mostUsefulLogTokens(params: n, lo: lo, hi: Foundation.log(n * c.tokensPerParamMax))
         let rising: [Objective] = [.cost, .compute, .energy, .trainTime]
         let least = at(lo)
         // Bounds that D cannot change.
@@ -65,11 +65,22 @@ extension Planner {
     func leastLogTokens(_ c: PlanConstraints, params n: Double) -> Double? {
         let lo = Foundation.log(n * c.tokensPerParamMin)
         guard let lossMax = c.lossMax else { return lo }
-        let hi = problem.mostUsefulLogTokens(params: n, lo: lo, hi: Foundation.log(n * c.tokensPerParamMax))
+        let hi = mostUsefulLogTokens(params: n, lo: lo, hi: Foundation.log(n * c.tokensPerParamMax))
         func loss(_ y: Double) -> Double { problem.boundedLoss(params: n, tokens: Foundation.exp(y)) }
         if loss(lo) <= lossMax { return lo }
         guard loss(hi) <= lossMax else { return nil }
-        return boundary(lo, hi) { loss($0) <= lossMax }
+        // The loss falls on [lo, hi]: the level-set bisection gives the plain bisection's answer.
+        return Bisection.levelBoundary(holds: hi, fails: lo, tolerance: 1e-12, maxSteps: .max) { loss($0) - lossMax }.holds
+    }
+
+    /// `PlanningProblem.mostUsefulLogTokens`, cached by (N, lo, hi) for every solve of this
+    /// planner and its forks: the least tokens of every loss bound of a frontier start from
+    /// the same range at each size, and the search for the end of the loss's descent (a
+    /// golden-section search to 1e-12 under post-training rounding) depends on the size and
+    /// the range alone.
+    func mostUsefulLogTokens(params n: Double, lo: Double, hi: Double) -> Double {
+        guard problem.lossMayRiseWithTokens, hi > lo else { return hi }
+        return fleets.mostUsefulLogTokens(params: n, lo: lo, hi: hi) { problem.mostUsefulLogTokens(params: n, lo: lo, hi: hi) }
     }
 
     /// A lower bound on `objective` over the plans with a model of N parameters that meet
@@ -110,7 +121,7 @@ extension Planner {
         let training = PlanEvaluator.evaluate(problem, params: n, tokens: least, fleet: Fleet(assignments: []))
         switch objective {
         case .loss:
-            let useful = problem.mostUsefulLogTokens(params: n, lo: lo, hi: Foundation.log(max(most, least)))
+            let useful = mostUsefulLogTokens(params: n, lo: lo, hi: Foundation.log(max(most, least)))
             return problem.boundedLoss(params: n, tokens: Foundation.exp(useful))
         case .cost: return training.value(.cost) + servingCost
         case .energy: return training.value(.energy) + servingEnergy
