@@ -74,6 +74,11 @@ final class FleetCache: @unchecked Sendable {
         return (cut.first, cut.second)
     }
 
+    /// Whether `dominanceCut(a, b, find:)` has its bracket cached.
+    func hasDominanceCut(_ a: Double, _ b: Double) -> Bool {
+        cutMemo.cached(Pair(first: a, second: b)) != nil
+    }
+
     /// The cached ln D where the loss stops falling at N = `params` within [lo, hi], or
     /// `find()` stored for next time (`Planner.mostUsefulLogTokens`).
     func mostUsefulLogTokens(params: Double, lo: Double, hi: Double, find: () -> Double) -> Double {

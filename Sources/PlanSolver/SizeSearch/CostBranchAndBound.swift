@@ -86,6 +86,7 @@ final class CostBranchAndBound {
 
     /// Searches the cells between consecutive points of `xs` (ascending ln N).
     func run(cells xs: [Double]) throws(PlanError) {
+        prefetch(xs)
         for i in xs.indices.dropFirst() { try enqueue(xs[i - 1], xs[i]) }
         var taken = 0
         while taken < Self.cellLimit, let cell = open.popMin()?.cell {
@@ -103,6 +104,27 @@ final class CostBranchAndBound {
                 } else {
                     split(cell, fleet, cost: cost)
                 }
+            }
+        }
+    }
+
+    /// Computes on every core what enqueueing the scan cells reads and no search has cached
+    /// yet: the replica specs at the ends of the cells where some tokens meet the loss bound,
+    /// then the first cut of each such cell where the degrees change. Both depend on N alone
+    /// and are cached whoever computes them first, so the search that follows, and every
+    /// answer, are the same as without this; a frontier's later searches find them cached.
+    private func prefetch(_ xs: [Double]) {
+        let live = xs.indices.dropFirst().filter { xs[$0] > xs[$0 - 1] && trainingBound(xs[$0 - 1], xs[$0]) < .infinity }
+        let ends = Set(live.flatMap { [$0 - 1, $0] }).sorted().filter { planner.fleets.cachedSlots(params: Foundation.exp(xs[$0])) == nil }
+        if ends.count > 1 { _ = parallelMap(ends.count) { slots(xs[ends[$0]]) } }
+        let cut = live.filter { i in
+            xs[i] - xs[i - 1] > width && !planner.fleets.hasDominanceCut(xs[i - 1], xs[i])
+                && !FleetSizer.dominates(slots(xs[i - 1]), slots(xs[i]))
+        }
+        if cut.count > 1 {
+            _ = parallelMap(cut.count) { k in
+                let (a, b) = (xs[cut[k] - 1], xs[cut[k]])
+                return planner.fleets.dominanceCut(a, b) { dominanceCut(a, b) }.holds
             }
         }
     }

@@ -157,8 +157,15 @@ extension Planner {
             try search.run(cells: (0...steps).map { range.lowerBound + Double($0) * h })
             return search.best.v < .infinity ? memo[search.best.x] : nil
         }
-        let found = try ScalarSearch.minimize(in: range, scanSteps: steps, tolerance: 1e-6, lowerBound: objectiveLowerBound(objective, c),
-                                              value)
+        let lowerBound = objectiveLowerBound(objective, c)
+        if lowerBound != nil, let inf = problem.inference {
+            // The bound reads the replica specs at every scan point: computed first on every
+            // core (they depend on N alone and are cached, so the search is the same).
+            let h = (range.upperBound - range.lowerBound) / Double(steps)
+            let missing = (0...steps).map { Foundation.exp(range.lowerBound + Double($0) * h) }.filter { fleets.cachedSlots(params: $0) == nil }
+            if missing.count > 1 { _ = parallelMap(missing.count) { replicaSlots(inf, params: missing[$0]).count } }
+        }
+        let found = try ScalarSearch.minimize(in: range, scanSteps: steps, tolerance: 1e-6, lowerBound: lowerBound, value)
         guard let x = found else { return nil }
         _ = try value(x)
         return memo[x]
