@@ -200,15 +200,8 @@ public struct Planner: Sendable {
     /// cannot run a model of `params` parameters within memory and the SLO).
     func replicaSlots(_ inf: InferenceSetup, params: Double) -> [ReplicaSpec?] {
         fleets.slots(params: params) {
-            let request = inf.requestShape
             let shape = problem.servingShape(params: params)
-            return inf.options.map { option in
-                fleets.specs.spec(option: option.label, params: params) {
-                    ServingModel.replica(option: option, params: params, shape: shape, prompt: request.prompt, output: request.output, slo: inf.slo,
-                                         fixedUtilisation: inf.fixedUtilisation, pue: inf.pue, pipeline: inf.pipelineParallel,
-                                         outputLengths: inf.outputLengths)
-                }
-            }
+            return inf.options.indices.map { storedSpec(inf, option: $0, params: params, shape: shape) }
         }
     }
 
@@ -218,12 +211,18 @@ public struct Planner: Sendable {
     /// options' specs are not cached (a check on the options a fleet uses needs no others).
     func replicaSpec(_ inf: InferenceSetup, option index: Int, params: Double) -> ReplicaSpec? {
         if let known = fleets.cachedSlots(params: params) { return known[index] }
+        return storedSpec(inf, option: index, params: params, shape: problem.servingShape(params: params))
+    }
+
+    /// Option `index`'s spec from the store every quantisation choice shares, computed there
+    /// (with the derived `shape`, read only then) when missing.
+    private func storedSpec(_ inf: InferenceSetup, option index: Int, params: Double, shape: @autoclosure () -> ModelShape?) -> ReplicaSpec? {
         let option = inf.options[index]
         return fleets.specs.spec(option: option.label, params: params) {
             let request = inf.requestShape
-            return ServingModel.replica(option: option, params: params, shape: problem.servingShape(params: params), prompt: request.prompt,
-                                        output: request.output, slo: inf.slo, fixedUtilisation: inf.fixedUtilisation, pue: inf.pue,
-                                        pipeline: inf.pipelineParallel, outputLengths: inf.outputLengths)
+            return ServingModel.replica(option: option, params: params, shape: shape(), prompt: request.prompt, output: request.output,
+                                        slo: inf.slo, fixedUtilisation: inf.fixedUtilisation, pue: inf.pue, pipeline: inf.pipelineParallel,
+                                        outputLengths: inf.outputLengths)
         }
     }
 
