@@ -180,7 +180,14 @@ public struct Planner: Sendable {
             return SizedFleet(slots: slots, counts: [], fleet: fleet)
         case .forecast(let forecast):
             do {
-                return try FleetSizer.size(slots: slots, demand: forecast, smaller: smaller, larger: larger, purchasing: inf.purchasing)
+                // A month's MILP depends on the size and the peak alone: the lanes of a frontier
+                // that size the same model share its answers.
+                return try FleetSizer.size(slots: slots, demand: forecast, smaller: smaller, larger: larger, purchasing: inf.purchasing) {
+                    replicas, peak, month throws(FleetSizer.Failure) in
+                    try fleets.monthFleet(params: params, month: month, peak: peak) { () throws(FleetSizer.Failure) in
+                        try FleetSizer.sizeMonth(replicas, peak: peak, month: month)
+                    }
+                }
             } catch {
                 switch error {
                 case .noServingOption: throw .noServingOption(params: params)

@@ -22,6 +22,7 @@ final class FleetCache: @unchecked Sendable {
     private let boundMemo: LockedMemo<Double, Double>
     private let cutMemo: LockedMemo<Pair, Pair>
     private let usefulMemo: LockedMemo<Triple, Double>
+    private let monthMemo: LockedMemo<Triple, Result<[Int], FleetSizer.Failure>>
     /// Keys and values of two and three numbers (an array key would allocate per lookup).
     private struct Pair: Hashable { var first: Double, second: Double }
     private struct Triple: Hashable { var first: Double, second: Double, third: Double }
@@ -31,13 +32,14 @@ final class FleetCache: @unchecked Sendable {
 
     /// An empty cache; `specs` is shared with other caches of the same serving setup.
     init(specs: ReplicaSpecStore = ReplicaSpecStore()) {
-        (servableMemo, slotMemo, boundMemo, cutMemo, usefulMemo) = (LockedMemo(), LockedMemo(), LockedMemo(), LockedMemo(), LockedMemo())
+        (servableMemo, slotMemo, boundMemo, cutMemo, usefulMemo, monthMemo) =
+            (LockedMemo(), LockedMemo(), LockedMemo(), LockedMemo(), LockedMemo(), LockedMemo())
         self.specs = specs
     }
 
     private init(sharing other: FleetCache) {
-        (servableMemo, slotMemo, boundMemo, cutMemo, usefulMemo, specs) =
-            (other.servableMemo, other.slotMemo, other.boundMemo, other.cutMemo, other.usefulMemo, other.specs)
+        (servableMemo, slotMemo, boundMemo, cutMemo, usefulMemo, monthMemo, specs) =
+            (other.servableMemo, other.slotMemo, other.boundMemo, other.cutMemo, other.usefulMemo, other.monthMemo, other.specs)
     }
 
     /// A cache holding what this one holds now, its fleets filled independently from then on
@@ -83,6 +85,14 @@ final class FleetCache: @unchecked Sendable {
     /// `find()` stored for next time (`Planner.mostUsefulLogTokens`).
     func mostUsefulLogTokens(params: Double, lo: Double, hi: Double, find: () -> Double) -> Double {
         usefulMemo.value(Triple(first: params, second: lo, third: hi), find)
+    }
+
+    /// The cached answer of the month MILP (`FleetSizer.sizeMonth`) for a model of `params`
+    /// parameters in `month` at `peak` requests per second, or `solve()` stored for next time
+    /// (errors too). The MILP's options are this cache's specs at `params`, so the answer
+    /// depends on the key alone, whichever fleets were sized before.
+    func monthFleet(params: Double, month: Int, peak: Double, solve: () throws(FleetSizer.Failure) -> [Int]) throws(FleetSizer.Failure) -> [Int] {
+        try monthMemo.value(Triple(first: params, second: Double(month), third: peak)) { Result { () throws(FleetSizer.Failure) in try solve() } }.get()
     }
 
     /// The cached largest servable size for a search range, or `find()` stored for next time.

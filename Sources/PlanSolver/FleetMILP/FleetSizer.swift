@@ -66,8 +66,13 @@ public enum FleetSizer {
     ///
     /// Purchasing terms that link months (`CapacityPurchasing.couplesMonths`) size the whole
     /// horizon as one MILP (`FleetHorizon`), with no reuse of neighbouring fleets.
+    ///
+    /// `solveMonth`, when given, stands in for the month MILP (`sizeMonth`) and must return what
+    /// it returns for these options, peak and month (the planner's cache of month answers).
     public static func size(slots: [ReplicaSpec?], demand: DemandForecast, smaller: SizedFleet? = nil,
-                            larger: SizedFleet? = nil, purchasing: CapacityPurchasing = .onDemand) throws(Failure) -> SizedFleet {
+                            larger: SizedFleet? = nil, purchasing: CapacityPurchasing = .onDemand,
+                            solveMonth: ((_ replicas: [ReplicaSpec], _ peak: Double, _ month: Int) throws(Failure) -> [Int])? = nil)
+        throws(Failure) -> SizedFleet {
         let active = undominated(slots)
         guard !active.isEmpty else { throw .noServingOption }
         let months = demand.series()
@@ -99,7 +104,9 @@ public enum FleetSizer {
                       hourlyCost(upper, slots) <= hourlyCost(lower, bound.slots) {
                 answer = upper
             } else {
-                let chosen = try sizeMonth(active.map { slots[$0]! }, peak: peak, month: m)
+                let replicas = active.map { slots[$0]! }
+                let chosen: [Int]
+                if let solveMonth { chosen = try solveMonth(replicas, peak, m) } else { chosen = try sizeMonth(replicas, peak: peak, month: m) }
                 var full = [Int](repeating: 0, count: slots.count)
                 for (k, i) in active.enumerated() { full[i] = chosen[k] }
                 answer = full
