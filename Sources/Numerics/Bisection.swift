@@ -36,8 +36,9 @@ public enum Bisection {
     /// root is found in a handful of evaluations where the bisection needs one per halving (40
     /// for a bracket of width 1 to 1e-12).
     ///
-    /// `f` must be at most 0 at `holds` and above 0 at `fails` (either order); it is not
-    /// evaluated at the ends.
+    /// `f` must be at most 0 at `holds` and above 0 at `fails` (either order). A `holds` end
+    /// found by inference is checked: should f not be monotone and exceed 0 there, the plain
+    /// bisection's bracket is returned instead.
     public static func levelBoundary(holds: Double, fails: Double, tolerance: Double, maxSteps: Int = 400, falsiSteps: Int = 16,
                                      _ f: (Double) -> Double) -> (holds: Double, fails: Double) {
         // Regula falsi needs f's values at the ends; evaluated once, and only when finite.
@@ -75,20 +76,28 @@ public enum Bisection {
         // already known to hold and to fail.
         let direction: Double = fails > holds ? 1 : -1
         var a = holds, b = fails
+        var aEvaluated = true
         var steps = 0
         while abs(a - b) > tolerance && steps < maxSteps {
             let mid = (a + b) / 2
             let holdsThere: Bool
+            var evaluated = false
             if (mid - known.holds) * direction <= 0 {
                 holdsThere = true
             } else if (mid - known.fails) * direction >= 0 {
                 holdsThere = false
             } else {
                 holdsThere = f(mid) <= 0
+                evaluated = true
                 if holdsThere { known.holds = mid } else { known.fails = mid }
             }
-            if holdsThere { a = mid } else { b = mid }
+            if holdsThere { (a, aEvaluated) = (mid, evaluated) } else { b = mid }
             steps += 1
+        }
+        // Where f is not monotone after all, an inferred end may not hold: then the plain
+        // bisection, so that the returned `holds` always satisfies f(holds) <= 0 as its does.
+        if !aEvaluated, !(f(a) <= 0) {
+            return boundary(holds: holds, fails: fails, tolerance: tolerance, maxSteps: maxSteps) { f($0) <= 0 }
         }
         return (a, b)
     }

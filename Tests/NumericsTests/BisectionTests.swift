@@ -91,4 +91,16 @@ struct BisectionTests {
         let level = Bisection.levelBoundary(holds: 0, fails: 1, tolerance: 0, maxSteps: 7) { $0 - 0.123 }
         #expect(level.holds == plain.holds && level.fails == plain.fails)
     }
+
+    /// Not monotone: f is 0 at 0.3 and rises through it, but is +1 just below it. The regula
+    /// falsi lands on 0.3 and the replayed steps would then end on an inferred point in the
+    /// bump; that point is checked, and the plain bisection's bracket comes back instead, so
+    /// the returned end still satisfies the predicate.
+    @Test func anInferredEndThatFailsFallsBackToThePlainBisection() {
+        func f(_ x: Double) -> Double { x < 0.3 && x > 0.3 - 1e-6 ? 1 : x - 0.3 }
+        let plain = Bisection.boundary(holds: 0, fails: 1, tolerance: 1e-12, maxSteps: .max) { f($0) <= 0 }
+        let found = Bisection.levelBoundary(holds: 0, fails: 1, tolerance: 1e-12, maxSteps: .max, f)
+        #expect(f(found.holds) <= 0)
+        #expect(found.holds == plain.holds && found.fails == plain.fails)
+    }
 }

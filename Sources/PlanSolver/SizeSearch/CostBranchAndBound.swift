@@ -223,8 +223,8 @@ final class CostBranchAndBound {
     /// it, the conjunction fails first at the nearest of them, and bisecting on the option
     /// with the nearest boundary takes the very same steps as bisecting on the conjunction
     /// (every other option's bracket ends no nearer). Should an option's dominance come back
-    /// past its boundary, the bracket found is still a valid cut (it holds at one end and fails
-    /// at the other), and `enqueue` checks both halves again.
+    /// past its boundary, the bracket found still fails at its far end, and `enqueue` checks
+    /// every option on both halves again (cutting the near half once more if it must).
     private func dominanceCut(_ a: Double, _ b: Double) -> (holds: Double, fails: Double) {
         let from = slots(a), to = slots(b)
         var nearest: (holds: Double, fails: Double)?
