@@ -238,7 +238,8 @@ public struct ServingOptions: Equatable, Sendable {
     public func validate() throws(HardwareError) {
         guard pue.isFinite, pue >= 1 else { throw .invalidWorkload("PUE must be at least 1, found \(pue)") }
         if let c = carbonIntensity, !Self.carbonIntensityRange.contains(c) {
-            throw .invalidWorkload("carbon intensity must be between 0 and 10000 gCO2/kWh, found \(c)")
+            let r = Self.carbonIntensityRange
+            throw .invalidWorkload("carbon intensity must be between \(Int(r.lowerBound)) and \(Int(r.upperBound)) gCO2/kWh, found \(c)")
         }
         guard usableMemoryFraction > 0, usableMemoryFraction <= 1 else {
             throw .invalidWorkload("the usable memory fraction must be in (0, 1], found \(usableMemoryFraction)")

@@ -86,8 +86,8 @@ final class CostBranchAndBound {
 
     /// Searches the cells between consecutive points of `xs` (ascending ln N).
     func run(cells xs: [Double]) throws(PlanError) {
-        prefetch(xs)
-        for i in xs.indices.dropFirst() { try enqueue(xs[i - 1], xs[i]) }
+        let training = prefetch(xs)
+        for i in xs.indices.dropFirst() { try enqueue(xs[i - 1], xs[i], trainingBound: training[i]) }
         var taken = 0
         while taken < Self.cellLimit, let cell = open.popMin()?.cell {
             taken += 1
@@ -113,8 +113,11 @@ final class CostBranchAndBound {
     /// then the first cut of each such cell where the degrees change. Both depend on N alone
     /// and are cached whoever computes them first, so the search that follows, and every
     /// answer, are the same as without this; a frontier's later searches find them cached.
-    private func prefetch(_ xs: [Double]) {
-        let live = xs.indices.dropFirst().filter { xs[$0] > xs[$0 - 1] && trainingBound(xs[$0 - 1], xs[$0]) < .infinity }
+    /// Returns the training-cost bound of the cell ending at each point (the first unused), for
+    /// `enqueue`.
+    private func prefetch(_ xs: [Double]) -> [Double] {
+        let training = xs.indices.map { $0 > 0 && xs[$0] > xs[$0 - 1] ? trainingBound(xs[$0 - 1], xs[$0]) : .infinity }
+        let live = xs.indices.dropFirst().filter { training[$0] < .infinity }
         let ends = Set(live.flatMap { [$0 - 1, $0] }).sorted().filter { planner.fleets.cachedSlots(params: Foundation.exp(xs[$0])) == nil }
         if ends.count > 1 { _ = parallelMap(ends.count) { slots(xs[ends[$0]]) } }
         let cut = live.filter { i in
@@ -127,6 +130,7 @@ final class CostBranchAndBound {
                 return planner.fleets.dominanceCut(a, b) { dominanceCut(a, b) }.holds
             }
         }
+        return training
     }
 
     /// Whether a cell with this lower bound can hold no plan cheaper than the best by more than
@@ -201,9 +205,10 @@ final class CostBranchAndBound {
 
     /// A scan cell, bounded with the LP bound on s(a); cut first where an option changes its
     /// devices per replica.
-    private func enqueue(_ a: Double, _ b: Double) throws(PlanError) {
+    /// `trainingBound`, when given, is `trainingBound(a, b)` already computed.
+    private func enqueue(_ a: Double, _ b: Double, trainingBound known: Double? = nil) throws(PlanError) {
         guard b > a else { return }
-        let g = trainingBound(a, b)
+        let g = known ?? trainingBound(a, b)
         guard g < .infinity else { return }
         guard b - a <= width || FleetSizer.dominates(slots(a), slots(b)) else {
             // Cut where the tensor-parallel degrees change (a's options no longer dominate).

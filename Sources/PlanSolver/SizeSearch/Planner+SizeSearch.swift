@@ -152,17 +152,18 @@ extension Planner {
             memo[x] = m
             return m.value(objective)
         }
+        // The scan points in ln N, the same as `ScalarSearch.minimize` spaces over `range`.
+        let h = (range.upperBound - range.lowerBound) / Double(steps)
+        let grid = (0...steps).map { range.lowerBound + Double($0) * h }
         if objective == .cost, let search = CostBranchAndBound(self, c, gap: 1e-7, width: 1e-7, value: value) {
-            let h = (range.upperBound - range.lowerBound) / Double(steps)
-            try search.run(cells: (0...steps).map { range.lowerBound + Double($0) * h })
+            try search.run(cells: grid)
             return search.best.v < .infinity ? memo[search.best.x] : nil
         }
         let lowerBound = objectiveLowerBound(objective, c)
         if lowerBound != nil, let inf = problem.inference {
             // The bound reads the replica specs at every scan point: computed first on every
             // core (they depend on N alone and are cached, so the search is the same).
-            let h = (range.upperBound - range.lowerBound) / Double(steps)
-            let missing = (0...steps).map { Foundation.exp(range.lowerBound + Double($0) * h) }.filter { fleets.cachedSlots(params: $0) == nil }
+            let missing = grid.map { Foundation.exp($0) }.filter { fleets.cachedSlots(params: $0) == nil }
             if missing.count > 1 { _ = parallelMap(missing.count) { replicaSlots(inf, params: missing[$0]).count } }
         }
         let found = try ScalarSearch.minimize(in: range, scanSteps: steps, tolerance: 1e-6, lowerBound: lowerBound, value)
