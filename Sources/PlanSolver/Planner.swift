@@ -198,6 +198,35 @@ public struct Planner: Sendable {
         }
     }
 
+    /// The least hourly cost (USD/h) of a fleet that serves `peak` requests per second in
+    /// `month` for a model of `params` parameters (the forecast's serving options, months not
+    /// linked): the month MILP's answer, priced. It is the very MILP, with the same options and
+    /// cached under the same key, that `sizedFleet` solves for that month when no neighbouring
+    /// fleet certifies it, so asking it first changes no fleet; every optimal fleet of the month
+    /// costs this much.
+    ///
+    /// - Throws: `PlanError.noServingOption` when no option can run the model,
+    ///   `.capacityShort` when the caps cannot cover the peak, `.solver` from GLPK.
+    public func monthCost(params: Double, month: Int, peak: Double) throws(PlanError) -> Double {
+        guard let inf = problem.inference else { return 0 }
+        let slots = replicaSlots(inf, params: params)
+        let active = FleetSizer.undominated(slots)
+        guard !active.isEmpty else { throw .noServingOption(params: params) }
+        let replicas = active.map { slots[$0]! }
+        do {
+            let counts = try fleets.monthFleet(params: params, month: month, peak: peak) { () throws(FleetSizer.Failure) in
+                try FleetSizer.sizeMonth(replicas, peak: peak, month: month)
+            }
+            return zip(counts, replicas).reduce(0.0) { $0 + Double($1.0) * $1.1.replicaHourUSD }
+        } catch {
+            switch error {
+            case .noServingOption: throw .noServingOption(params: params)
+            case .capacityShort(let m): throw .capacityShort(params: params, month: m)
+            case .solver(let s): throw .solver(s)
+            }
+        }
+    }
+
     /// Replica specs of every serving option that can run a model of `params` parameters.
     func replicas(_ inf: InferenceSetup, params: Double) -> [ReplicaSpec] {
         replicaSlots(inf, params: params).compactMap { $0 }

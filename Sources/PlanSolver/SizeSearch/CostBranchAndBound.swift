@@ -28,7 +28,13 @@ import ScalingLaws
 /// training cost (golden-section search on g alone) plus s(a), and whose plan is evaluated
 /// only if taken. Otherwise the cell is split at its middle: the left half keeps the fleet;
 /// the right half keeps it too if it serves the middle, else is bounded month by month by
-/// the larger of that fleet's cost and the LP bound at the middle and sized only if taken.
+/// the larger of that fleet's cost and the LP bound at the middle. When such a half is taken,
+/// the months where the fleet falls short of the peak get their MILP's cost one at a time
+/// (`Planner.monthCost`, cached for the sizing), the half going back to the heap with its
+/// raised bound each time, and it is sized only once every month is known and it is still
+/// the least: past a throughput step the first month usually rules it out. A month's least
+/// cost does not depend on which fleet attains it, so every bound stays a lower bound, and the
+/// month MILPs asked are the sizing's own (one cache key), so a fleet sized later is the same.
 /// Cells narrower than `width` are not split: the cost on the left end is taken. A scan cell
 /// where some option changes its devices per replica is first cut, by bisection on the
 /// replica specs to `width`, into cells where none does.
@@ -53,7 +59,27 @@ final class CostBranchAndBound {
     /// serves a at cost s(a); or a fleet that serves the whole cell (a tooth, whose least
     /// training cost is at `least`).
     private enum Serving { case unsized, from(SizedFleet, cost: Double), tooth(least: Double) }
-    private struct Cell { var a: Double, b: Double, serving: Serving, bound: Double }
+    private struct Cell { var a: Double, b: Double, serving: Serving, bound: Double, months: MonthBounds? = nil }
+
+    /// An unsized cell's serving bound month by month (the right half of a split): each month's
+    /// hourly cost at a, exact where the parent fleet still covers the peak there, and only a
+    /// lower bound (that fleet's cost, or the LP bound) in the months in `open`, which the
+    /// search replaces by the month MILP's cost one at a time before it sizes the whole fleet.
+    private struct MonthBounds {
+        /// The training-cost bound of the cell.
+        var training: Double
+        /// Hourly cost (USD/h) by month: exact, or a lower bound in the months in `open`.
+        var hourly: [Double]
+        /// Months whose cost is only bounded, in the order they are solved.
+        var open: [Int]
+
+        /// The cell's bound: training plus the serving cost over the months.
+        var bound: Double {
+            var lower = 0.0
+            for h in hourly { lower += h * FleetSizer.hoursPerMonth }
+            return training + lower
+        }
+    }
 
     /// An open cell ordered by (bound, a) for the heap of open cells: cells partition the
     /// range, so no two share a left end and the order is total (the search is deterministic).
@@ -94,6 +120,20 @@ final class CostBranchAndBound {
             if prunable(cell.bound) { break }
             switch cell.serving {
             case .unsized:
+                if var months = cell.months, !months.open.isEmpty {
+                    // One month's exact cost first: past a throughput step it usually shows the
+                    // rise in serving cost that rules the cell out, without the other MILPs.
+                    let m = months.open.removeFirst()
+                    if let cost = try monthCost(cell.a, month: m) {
+                        months.hourly[m] = max(months.hourly[m], cost)
+                        var next = cell
+                        next.months = months
+                        next.bound = months.bound
+                        taken -= 1
+                        if !prunable(next.bound) { open.insert(OpenCell(cell: next)) }
+                        continue
+                    }
+                }
                 guard let fleet = try sizedFleet(cell.a) else { continue }
                 push(cell.a, cell.b, fleet, cost: PlanEvaluator.servingCost(inference, fleet.fleet).usd)
             case .tooth(let least):
@@ -174,14 +214,26 @@ final class CostBranchAndBound {
         }
     }
 
-    /// Whether `fleet` still serves a model of ln N = x: every option it uses runs with the
-    /// same devices per replica, and every month's capacity covers the peak (its cost is then
-    /// the same, and the least possible there, as s cannot fall).
+    /// The least hourly cost of month `m` at ln N = x (`Planner.monthCost`); nil where the
+    /// month has no fleet (the whole fleet's sizing then says so, as without this).
+    private func monthCost(_ x: Double, month m: Int) throws(PlanError) -> Double? {
+        do {
+            return try planner.monthCost(params: Foundation.exp(x), month: m, peak: peaks[m])
+        } catch {
+            switch error {
+            case .noServingOption, .capacityShort: return nil
+            default: throw error
+            }
+        }
+    }
+
+    /// Whether each month's capacity of `fleet` covers its peak with a model of ln N = x; nil
+    /// where an option the fleet uses no longer runs with the same devices per replica.
     ///
     /// Only the specs of the options the fleet uses are read, each computed alone when x's
     /// specs are not cached (`Planner.replicaSpec`): a fleet usually uses one or two of the
     /// options, and most cells end at sizes no other search has asked for.
-    private func serves(_ fleet: SizedFleet, _ x: Double) -> Bool {
+    private func coverage(_ fleet: SizedFleet, _ x: Double) -> [Bool]? {
         let n = Foundation.exp(x)
         let cached = planner.fleets.cachedSlots(params: n)
         // Requests per second of each option the fleet uses, at x; nil where the option no
@@ -194,13 +246,24 @@ final class CostBranchAndBound {
             } else if let spec = planner.replicaSpec(inference, option: i, params: n), spec.devices == fleet.slots[i]?.devices {
                 throughput[i] = spec.requestsPerSecond
             }
-            if throughput[i] == nil { return false }
+            if throughput[i] == nil { return nil }
         }
-        return fleet.counts.indices.allSatisfy { m in
+        return fleet.counts.indices.map { m in
             var capacity = 0.0
             for (i, count) in fleet.counts[m].enumerated() where count > 0 { capacity += Double(count) * throughput[i]! }
             return capacity >= peaks[m]
         }
+    }
+
+    /// Whether `fleet` still serves a model of ln N = x: every option it uses runs with the
+    /// same devices per replica, and every month's capacity covers the peak (its cost is then
+    /// the same, and the least possible there, as s cannot fall).
+    ///
+    /// Only the specs of the options the fleet uses are read, each computed alone when x's
+    /// specs are not cached (`Planner.replicaSpec`): a fleet usually uses one or two of the
+    /// options, and most cells end at sizes no other search has asked for.
+    private func serves(_ fleet: SizedFleet, _ x: Double) -> Bool {
+        coverage(fleet, x)?.allSatisfy { $0 } ?? false
     }
 
     /// A scan cell, bounded with the LP bound on s(a); cut first where an option changes its
@@ -258,21 +321,24 @@ final class CostBranchAndBound {
     private func split(_ cell: Cell, _ fleet: SizedFleet, cost: Double) {
         let mid = (cell.a + cell.b) / 2
         push(cell.a, mid, fleet, cost: cost)
-        if serves(fleet, mid) { return push(mid, cell.b, fleet, cost: cost) }
+        let covered = coverage(fleet, mid)
+        if covered?.allSatisfy({ $0 }) ?? false { return push(mid, cell.b, fleet, cost: cost) }
         let here = HourlyCostBound(slots(mid))
-        var lower = 0.0
         if inference.purchasing.couplesMonths {
             // Months are linked: the whole horizon's cost at a bounds it here (the MILP here is
             // a restriction of a's), and so does the scaled LP bound month by month.
             let fraction = inference.purchasing.cheapestPriceFraction
-            lower = max(cost, peaks.reduce(0.0) { $0 + here.at(peak: $1) * FleetSizer.hoursPerMonth * fraction })
-        } else {
-            for (m, counts) in fleet.counts.enumerated() {
-                lower += max(FleetSizer.hourlyCost(counts, fleet.slots), here.at(peak: peaks[m])) * FleetSizer.hoursPerMonth
-            }
+            let lower = max(cost, peaks.reduce(0.0) { $0 + here.at(peak: $1) * FleetSizer.hoursPerMonth * fraction })
+            let bound = trainingBound(mid, cell.b) + lower
+            if !prunable(bound) { open.insert(OpenCell(cell: Cell(a: mid, b: cell.b, serving: .unsized, bound: bound))) }
+            return
         }
-        let bound = trainingBound(mid, cell.b) + lower
-        if !prunable(bound) { open.insert(OpenCell(cell: Cell(a: mid, b: cell.b, serving: .unsized, bound: bound))) }
+        // Each month costs at least what it cost at a (the MILP at mid is a restriction of a's)
+        // and its LP bound at mid; exactly a's cost where a's fleet still covers the peak.
+        let hourly = fleet.counts.indices.map { m in max(FleetSizer.hourlyCost(fleet.counts[m], fleet.slots), here.at(peak: peaks[m])) }
+        let open = covered.map { c in c.indices.filter { !c[$0] } } ?? Array(peaks.indices)
+        let months = MonthBounds(training: trainingBound(mid, cell.b), hourly: hourly, open: open)
+        if !prunable(months.bound) { self.open.insert(OpenCell(cell: Cell(a: mid, b: cell.b, serving: .unsized, bound: months.bound, months: months))) }
     }
 
     /// The least training cost on [a, b]: golden-section search on g from the first size with
