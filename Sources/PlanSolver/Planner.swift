@@ -203,7 +203,7 @@ public struct Planner: Sendable {
     /// linked): the month MILP's answer, priced. It is the very MILP, with the same options and
     /// cached under the same key, that `sizedFleet` solves for that month when no neighbouring
     /// fleet certifies it, so asking it first changes no fleet; every optimal fleet of the month
-    /// costs this much.
+    /// costs this much. 0 for a problem without serving.
     ///
     /// - Throws: `PlanError.noServingOption` when no option can run the model,
     ///   `.capacityShort` when the caps cannot cover the peak, `.solver` from GLPK.
