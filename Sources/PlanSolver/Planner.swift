@@ -184,16 +184,10 @@ public struct Planner: Sendable {
                 // that size the same model share its answers.
                 return try FleetSizer.size(slots: slots, demand: forecast, smaller: smaller, larger: larger, purchasing: inf.purchasing) {
                     replicas, peak, month throws(FleetSizer.Failure) in
-                    try fleets.monthFleet(params: params, month: month, peak: peak) { () throws(FleetSizer.Failure) in
-                        try FleetSizer.sizeMonth(replicas, peak: peak, month: month)
-                    }
+                    try monthAnswer(params: params, replicas: replicas, month: month, peak: peak)
                 }
             } catch {
-                switch error {
-                case .noServingOption: throw .noServingOption(params: params)
-                case .capacityShort(let m): throw .capacityShort(params: params, month: m)
-                case .solver(let s): throw .solver(s)
-                }
+                throw Self.planError(error, params: params)
             }
         }
     }
@@ -214,16 +208,27 @@ public struct Planner: Sendable {
         guard !active.isEmpty else { throw .noServingOption(params: params) }
         let replicas = active.map { slots[$0]! }
         do {
-            let counts = try fleets.monthFleet(params: params, month: month, peak: peak) { () throws(FleetSizer.Failure) in
-                try FleetSizer.sizeMonth(replicas, peak: peak, month: month)
-            }
-            return zip(counts, replicas).reduce(0.0) { $0 + Double($1.0) * $1.1.replicaHourUSD }
+            return FleetSizer.hourlyCost(try monthAnswer(params: params, replicas: replicas, month: month, peak: peak), replicas)
         } catch {
-            switch error {
-            case .noServingOption: throw .noServingOption(params: params)
-            case .capacityShort(let m): throw .capacityShort(params: params, month: m)
-            case .solver(let s): throw .solver(s)
-            }
+            throw Self.planError(error, params: params)
+        }
+    }
+
+    /// The month MILP's answer for the undominated `replicas` of a model of `params`
+    /// parameters, cached by (size, month, peak): the one place both `sizedFleet` and
+    /// `monthCost` solve a month, so they share its answers.
+    private func monthAnswer(params: Double, replicas: [ReplicaSpec], month: Int, peak: Double) throws(FleetSizer.Failure) -> [Int] {
+        try fleets.monthFleet(params: params, month: month, peak: peak) { () throws(FleetSizer.Failure) in
+            try FleetSizer.sizeMonth(replicas, peak: peak, month: month)
+        }
+    }
+
+    /// The planner's error for a fleet sizer's failure at a model of `params` parameters.
+    private static func planError(_ failure: FleetSizer.Failure, params: Double) -> PlanError {
+        switch failure {
+        case .noServingOption: return .noServingOption(params: params)
+        case .capacityShort(let m): return .capacityShort(params: params, month: m)
+        case .solver(let s): return .solver(s)
         }
     }
 
