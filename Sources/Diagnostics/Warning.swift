@@ -76,6 +76,9 @@ public struct Warning: Equatable, Hashable, Sendable, CustomStringConvertible {
         /// A serving figure leans on an efficiency the hardware profile does not state (the
         /// generic default, an estimate), not on one fitted to measurements of the accelerator.
         public static let defaultEfficiency = Code(rawValue: "default_efficiency")
+        /// A prefix-cache hit rate is given: the serving figures take it as stated, with no
+        /// memory saved by blocks shared between sequences and no measurement to calibrate it.
+        public static let prefixCacheAssumed = Code(rawValue: "prefix_cache_assumed")
         /// `select`: a candidate's law predicts its held-out sizes no better than a flat or a
         /// log-linear baseline, so it shows no scaling trend in the range of its runs.
         public static let noScalingTrend = Code(rawValue: "no_scaling_trend")

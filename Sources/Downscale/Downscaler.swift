@@ -98,8 +98,8 @@ public enum Downscaler {
     }
 
     /// The answer's warnings: the law extrapolated at the reference or the best plan, training
-    /// that repeats data, the over-training limit, quantisation degradation, and the best
-    /// plan's device figures resting on default efficiencies.
+    /// that repeats data, the over-training limit, quantisation degradation, the best plan's
+    /// device figures resting on default efficiencies, and a prefix-cache hit rate taken as given.
     static func warnings(_ problem: DownscaleProblem, reference: DownscaleReference, best: DownscalePlan) -> [Warning] {
         var out: [Warning] = []
         if let r = problem.fittedRange {
@@ -118,6 +118,7 @@ public enum Downscaler {
         }
         // The best plan's latency, energy and price on its device.
         if let w = best.device.defaultEfficiencyWarning(leaningOn: best.serving.leanedEfficiencyKeys, subject: "best plan") { out.append(w) }
+        if let w = ServingWorkload.prefixCacheWarning(rate: problem.prefixCacheHitRate, subject: "serving") { out.append(w) }
         return out
     }
 
@@ -198,7 +199,7 @@ public enum Downscaler {
         let request = problem.outputTokens
         let replica = ServingModel.replica(option: problem.referenceServing, params: n, shape: problem.referenceModel?.shape,
                                           prompt: problem.promptTokens, output: request,
-                                          slo: problem.slo, fixedUtilisation: nil, pue: 1)
+                                          slo: problem.slo, fixedUtilisation: nil, pue: 1, prefixCacheHitRate: problem.prefixCacheHitRate)
         // The reference as served on its own hardware: rounded to its precision after training.
         let servedAt = QuantizationChoice(precision: problem.referenceServing.precision, method: .postTraining)
         let loss = train.loss + problem.quantization.loss(servedAt, law: problem.law, params: n, tokens: d, uniqueTokens: u)
@@ -290,8 +291,10 @@ public enum Downscaler {
     /// The serving workload of a size on one device; a mixture of experts holds every expert
     /// (`ServingModel.totalServingParameters`).
     static func workload(_ p: DownscaleProblem, params: Double, shape: ModelShape, precision: Precision) -> ServingWorkload {
-        ServingWorkload(shape: shape, parameters: ServingModel.totalServingParameters(params: params, shape: shape), precision: precision, batch: p.batch,
-                        promptTokens: p.promptTokens, outputTokens: p.outputTokens, devices: 1)
+        var w = ServingWorkload(shape: shape, parameters: ServingModel.totalServingParameters(params: params, shape: shape), precision: precision,
+                                batch: p.batch, promptTokens: p.promptTokens, outputTokens: p.outputTokens, devices: 1)
+        w.prefixCacheHitRate = p.prefixCacheHitRate
+        return w
     }
 
     static func usableBytes(_ p: DownscaleProblem, _ device: HardwareProfile) -> Double {

@@ -78,7 +78,9 @@ struct IndependentMetrics {
         switch inf.demand {
         case .totalTokens(let tokens, let p, let o):
             let requests = tokens / Double(p + o)
-            inferenceFLOPs = 2 * n * tokens
+            // Prompt tokens found in the prefix cache are not computed.
+            let cached = requests * Double(p) * inf.prefixCacheHitRate
+            inferenceFLOPs = 2 * n * (tokens - cached)
             if let a = fleet.assignments.first {
                 inferenceCost = requests * Double(a.replica.devices) / a.replica.requestsPerSecond / 3600 * a.replica.option.usdPerDeviceHour
                 inferenceEnergyKWh = requests * a.replica.busyJoulesPerRequest / 3.6e6
@@ -89,7 +91,7 @@ struct IndependentMetrics {
         case .forecast(let f):
             for m in 0..<f.horizonMonths {
                 let requests = Self.requests(f, month: m)
-                inferenceFLOPs += 2 * n * requests * (f.promptTokens + f.outputTokens)
+                inferenceFLOPs += 2 * n * requests * (f.promptTokens - f.promptTokens * inf.prefixCacheHitRate + f.outputTokens)
                 let capacity = fleet.assignments.reduce(0.0) { $0 + Double($1.replicasByMonth[m]) * $1.replica.requestsPerSecond }
                 let reserved = Dictionary(uniqueKeysWithValues: fleet.reservations.map { ($0.hardware, $0) })
                 var inUse: [String: Int] = [:]

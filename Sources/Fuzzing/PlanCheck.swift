@@ -138,7 +138,7 @@ public enum PlanCheck {
             if let u = inf.fixedUtilisation {
                 // Sardana et al. 2024: a request costs 2 N P / (peak u_prefill) + 2 N O / (peak u_decode) device-seconds.
                 let peak = (r.option.hardware.peakTFLOPS[r.option.precision]?.value ?? .nan) * 1e12
-                let prefill = 2 * m.params * Double(shape.prompt) / (peak * u.prefill)
+                let prefill = 2 * m.params * Double(shape.prompt) * (1 - inf.prefixCacheHitRate) / (peak * u.prefill)
                 let perToken = 2 * m.params / (peak * u.decode)
                 if !close(r.ttftSeconds, prefill) { out.append("\(label): TTFT \(r.ttftSeconds) s, fixed utilisation gives \(prefill) s") }
                 if !close(r.tpotSeconds, perToken) { out.append("\(label): TPOT \(r.tpotSeconds) s, fixed utilisation gives \(perToken) s") }
@@ -159,6 +159,7 @@ public enum PlanCheck {
             workload.attentionDataParallel = r.attentionDataParallel
             workload.pipelineStages = r.pipelineStages
             workload.outputLengths = shape.output >= 2 ? inf.outputLengths : nil
+            workload.prefixCacheHitRate = inf.prefixCacheHitRate
             // Requests of two or more output tokens are served by continuous batching, one
             // output token as a static batch (ServingModel.replica).
             let figures: (fits: Bool, ttft: Double, tpot: Double, rps: Double, joules: Double)

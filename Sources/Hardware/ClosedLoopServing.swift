@@ -135,7 +135,7 @@ public struct ClosedLoopServing: Equatable, Sendable {
         let tpot: Double, wait: Double, ttft: Double
 
         init(model: Roofline.MixedStep, workload w: ServingWorkload, othersDecoding no: Double) {
-            let p = Double(w.promptTokens), budget = Double(w.prefillChunkTokens)
+            let p = w.prefillPromptTokens, budget = Double(w.prefillChunkTokens)
             othersDecoding = no
             promptsPerStep = no / Double(w.outputTokens - 1)
             let running = no + 1

@@ -8,7 +8,10 @@ import Foundation
 /// (`ModelShape.attentionFLOPs`; `4 L d × context` without sliding windows).
 /// Bytes: the multiplied weights are read once per forward pass, plus one embedding row per
 /// token; decode also reads the whole batch's KV cache, prefill writes the prompts' KV cache.
-/// Prefill runs in ⌈B P / chunk⌉ passes (chunked prefill, `ServingWorkload.prefillChunkTokens`),
+/// With prefix caching (`ServingWorkload.prefixCacheHitRate` h) a prompt computes only its
+/// P (1 − h) tokens past the cached prefix: their matmul FLOPs, attention over every earlier
+/// position (the causal prefill of P less that of the prefix), their KV writes, and one read
+/// of the prefix's KV cache. Prefill runs in ⌈B P / chunk⌉ passes (chunked prefill, `ServingWorkload.prefillChunkTokens`),
 /// each reading the weights; the re-reads of earlier chunks' KV cache are not counted. Tensor parallelism over k devices divides FLOPs and weight bytes by k and adds
 /// two ring all-reduces of the activations per layer (Megatron-LM, Shoeybi et al. 2019):
 /// each takes `α + 2 (k − 1) / k × tokens × d × 2 bytes / linkBW`.
@@ -34,18 +37,20 @@ public enum Roofline {
     /// The prefill of the whole batch (B × P tokens); its time is the TTFT.
     public static func prefill(profile: HardwareProfile, workload w: ServingWorkload) throws(HardwareError) -> PhaseCost {
         let (peak, k) = try setup(profile, w)
-        let p = Double(w.promptTokens), b = Double(w.batch)
-        let tokens = b * p
-        // Causal attention: token t attends over t positions (min(t, window) in local layers).
-        let attention = b * w.shape.prefillAttentionFLOPs(prompt: p)
-        let kvWrite = tokens * w.shape.kvCacheBytesPerToken(w.kvCachePrecision)
+        let b = Double(w.batch)
+        let tokens = b * w.prefillPromptTokens
+        // Causal attention: token t attends over t positions (min(t, window) in local layers);
+        // with prefix caching only the tokens past the cached prefix are computed.
+        let attention = b * prefillAttentionFLOPs(w)
+        // The computed tokens' KV cache is written; a cached prefix's is read once.
+        let kvBytes = (tokens + b * w.cachedPromptTokens) * w.shape.kvCacheBytesPerToken(w.kvCachePrecision)
         let weights = Double(w.prefillPasses) * w.streamedWeightBytesPerDevice(tokens: Double(w.prefillChunk))
         let lookups = tokens * embeddingRowBytes(w)
         let e = profile.efficiency
         let flops = 2 * w.matmulParameters * tokens + attention
         return PhaseCost(
             flops: (flops + imbalanceFLOPs(w, tokens: tokens)) / k,
-            bytes: weights + (lookups + kvWrite) / k,
+            bytes: weights + (lookups + kvBytes) / k,
             peakFLOPS: effectivePeak(profile, w, peak: peak, flops: flops, highFLOPs: 2 * w.keptHigh * tokens), bandwidth: profile.memoryBandwidth,
             computeEfficiency: e.prefillCompute.value, bandwidthEfficiency: e.prefillBandwidth.value,
             communicationSeconds: communicationSeconds(profile: profile, workload: w, tokens: tokens),
@@ -106,17 +111,19 @@ public enum Roofline {
             self.peak = peak
             bf16Peak = profile.peakFLOPS(for: .bf16)
             keptHigh = w.keptHigh
-            let context = meanDecodeContext(w), p = Double(w.promptTokens)
+            let context = meanDecodeContext(w), p = w.prefillPromptTokens
             let matmul = 2 * w.matmulParameters
             decodeFLOPsPerSequence = matmul + w.shape.attentionFLOPs(context: context)
-            prefillFLOPsPerToken = matmul + w.shape.prefillAttentionFLOPs(prompt: p) / p
+            prefillFLOPsPerToken = matmul + prefillAttentionFLOPs(w) / p
             let row = embeddingRowBytes(w)
             weightBytes = w.streamedWeightBytesPerDevice(tokens: 0)
             routedBytesPerDevice = w.routedParameters * w.precision.bytesPerValue / Double(w.stageDevices)
             activeFraction = w.shape.experts?.activeFraction ?? 0
             extraRoutedFLOPsPerToken = imbalanceFLOPs(w, tokens: 1)
             bytesPerSequence = row + w.shape.kvCacheBytes(context: context, precision: w.kvCachePrecision)
-            bytesPerPrefillToken = row + w.shape.kvCacheBytesPerToken(w.kvCachePrecision)
+            // A computed prompt token writes its KV cache; a cached prefix's is read once per
+            // prompt, spread over the prompt's computed tokens.
+            bytesPerPrefillToken = row + w.shape.kvCacheBytesPerToken(w.kvCachePrecision) * (1 + w.cachedPromptTokens / p)
             idleW = profile.idleW.value
             tdpW = profile.tdpW.value
             // Read field by field: a copy of `efficiency` would retain every source string,
@@ -212,6 +219,15 @@ public enum Roofline {
     static func effectivePeak(peak: Double, bf16: Double?, flops: Double, highFLOPs: Double) -> Double {
         guard highFLOPs > 0, let bf16, bf16 != peak else { return peak }
         return flops / ((flops - highFLOPs) / peak + highFLOPs / bf16)
+    }
+
+    /// Attention-score FLOPs of one request's prefill: the causal prefill of the whole prompt
+    /// less that of its cached prefix (`ServingWorkload.prefixCacheHitRate`), whose positions
+    /// are not computed again; the new tokens still attend over every earlier position.
+    static func prefillAttentionFLOPs(_ w: ServingWorkload) -> Double {
+        let whole = w.shape.prefillAttentionFLOPs(prompt: Double(w.promptTokens))
+        guard w.prefixCacheHitRate > 0 else { return whole }
+        return whole - w.shape.prefillAttentionFLOPs(prompt: w.cachedPromptTokens)
     }
 
     /// Mean context length over the decode steps: step j (1...O−1) attends over P + j tokens,

@@ -35,3 +35,14 @@ extension SteadyStateServing {
                         subject: "continuous batching")]
     }
 }
+
+extension ServingWorkload {
+    /// The warning that a prefix-cache hit rate `rate` (> 0) is taken as given
+    /// (`prefixCacheHitRate`), or nil for none.
+    public static func prefixCacheWarning(rate: Double, subject: String? = nil) -> Warning? {
+        guard rate > 0 else { return nil }
+        return Warning(.prefixCacheAssumed,
+                       "A prefix-cache hit rate of \(NumberText.short(100 * rate))% of prompt tokens is taken as given: those tokens skip the prefill's computation (their KV cache is read once), every running sequence still holds its whole prompt in the KV cache (blocks shared between sequences are not deduplicated, so memory is not saved), and no measurement with prefix caching calibrates it; the rate depends on the traffic and on how long the cache keeps prefixes.",
+                       subject: subject)
+    }
+}

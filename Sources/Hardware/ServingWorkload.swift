@@ -61,6 +61,15 @@ public struct ServingWorkload: Equatable, Sendable {
     /// to a whole token (what the static batch and the token counts use). nil (the default):
     /// every request decodes `outputTokens`.
     public var outputLengths: OutputLengths? = nil
+    /// Fraction h of each prompt's tokens found in the KV cache (automatic prefix caching:
+    /// vLLM's "prefix cache hit rate", SGLang's RadixAttention), in [0, 1); 0 (the default)
+    /// prefills every prompt token. A hit skips the prefix's forward pass: only the
+    /// P (1 − h) new tokens are computed (`prefillPromptTokens`), attending over the whole
+    /// prompt and reading the cached prefix's KV cache once. Decode is unchanged, and every
+    /// running sequence still holds its whole context in memory (blocks shared between
+    /// sequences are not deduplicated). The rate is taken as given: it depends on the traffic
+    /// and on how long the cache keeps prefixes.
+    public var prefixCacheHitRate: Double = 0
 
     public init(shape: ModelShape, parameters: Double? = nil, precision: Precision = .bf16,
                 kvCachePrecision: Precision? = nil, batch: Int, promptTokens: Int, outputTokens: Int, devices: Int = 1,
@@ -84,6 +93,14 @@ public struct ServingWorkload: Equatable, Sendable {
 
     /// Output tokens of a request on average: E[O] (O without a distribution).
     public var meanOutputTokens: Double { outputLengths?.mean ?? Double(outputTokens) }
+
+    /// Prompt tokens a request's prefill computes, P (1 − h) (all P without prefix caching).
+    public var prefillPromptTokens: Double {
+        prefixCacheHitRate > 0 ? Double(promptTokens) * (1 - prefixCacheHitRate) : Double(promptTokens)
+    }
+
+    /// Prompt tokens a request finds in the prefix cache, P h.
+    public var cachedPromptTokens: Double { Double(promptTokens) - prefillPromptTokens }
 
     /// Context of the longest request when it has finished: P + the longest output length.
     public var longestContextTokens: Int { promptTokens + (outputLengths?.longest ?? outputTokens) }
@@ -161,11 +178,19 @@ public struct ServingWorkload: Equatable, Sendable {
         MemoryFit.kvShare(shape: shape, devices: attentionDevices) / Double(max(pipelineStages, 1))
     }
 
-    /// Tokens in the first (largest) prefill chunk of the batch, min(B P, chunk).
-    public var prefillChunk: Int { min(batch * promptTokens, prefillChunkTokens) }
+    /// Tokens in the first (largest) prefill chunk of the batch, min(B P, chunk), of the
+    /// prompt tokens computed (B P (1 − h) with prefix caching).
+    public var prefillChunk: Double { min(Double(batch) * prefillPromptTokens, Double(prefillChunkTokens)) }
 
-    /// Prefill forward passes for the batch, ⌈B P / chunk⌉.
-    public var prefillPasses: Int { (batch * promptTokens + prefillChunkTokens - 1) / prefillChunkTokens }
+    /// Prefill forward passes for the batch, ⌈B P / chunk⌉ over the prompt tokens computed.
+    public var prefillPasses: Int {
+        guard prefixCacheHitRate > 0 else { return (batch * promptTokens + prefillChunkTokens - 1) / prefillChunkTokens }
+        return max(1, Int((Double(batch) * prefillPromptTokens / Double(prefillChunkTokens)).rounded(.up)))
+    }
+
+    /// Prefix-cache hit rates accepted, [0, 1): a request always computes at least its last
+    /// prompt token (the one the first output token comes from).
+    public static func acceptsPrefixCacheHitRate(_ h: Double) -> Bool { h >= 0 && h < 1 }
 
     /// - Throws: `HardwareError` when any count is below 1, N is not positive and finite,
     ///   or the shape is invalid.
@@ -182,6 +207,9 @@ public struct ServingWorkload: Equatable, Sendable {
         }
         if let d = outputLengths, outputTokens != Int(d.mean.rounded()) {
             throw .invalidWorkload("the output tokens (\(outputTokens)) must be the output-length distribution's mean rounded, \(Int(d.mean.rounded()))")
+        }
+        guard Self.acceptsPrefixCacheHitRate(prefixCacheHitRate) else {
+            throw .invalidWorkload("the prefix-cache hit rate must be at least 0 and below 1, found \(prefixCacheHitRate)")
         }
         guard kvCachePrecision.storesKVCache else { throw .invalidWorkload("the KV cache cannot be stored in \(kvCachePrecision.rawValue)") }
         guard highPrecisionParameters >= 0, highPrecisionParameters <= parameters else {

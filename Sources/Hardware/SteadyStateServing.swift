@@ -62,6 +62,11 @@ public struct SchedulerLimits: Equatable, Sendable {
 /// the slot queue is M/G/s, its service varying by E[t]² Var(O)
 /// (`Queueing.generalServiceWait`); the longest length must fit; TPOT quantiles are the mixture
 /// over lengths (`OutputLengths.tpotQuantile`); tokens per second and J/token use E[O].
+///
+/// With prefix caching (`ServingWorkload.prefixCacheHitRate` h), P in the prefill terms above
+/// (prefill tokens per step, the steps that hold a prompt, the prefill budget's queue) is the
+/// P (1 − h) tokens a prompt computes (`ServingWorkload.prefillPromptTokens`); the contexts
+/// and the KV cache keep the whole prompt.
 public struct SteadyStateServing: Equatable, Sendable {
     public let workload: ServingWorkload
     /// The mean running batch n (`workload.batch` unless given).
@@ -121,7 +126,7 @@ public struct SteadyStateServing: Equatable, Sendable {
         fits = longestFits && slotCount >= 1
         let model = try Roofline.MixedStep(profile: profile, workload: w)
         let f = Figures(step: model, workload: w, running: n, quantiles: true)
-        let p = Double(w.promptTokens), steps = w.meanDecodeSteps
+        let p = w.prefillPromptTokens, steps = w.meanDecodeSteps
         prefillTokensPerStep = n * p / steps
         step = model.cost(decodeSequences: n, prefillTokens: prefillTokensPerStep)
         meanStepSeconds = f.meanStep
@@ -172,7 +177,7 @@ public struct SteadyStateServing: Equatable, Sendable {
         var lambda = 0.0, prefill = 0.0, prefillUtilisation = 0.0, prefillWait = 0.0, service = 0.0, slotLoad = 0.0
 
         init(step model: Roofline.MixedStep, workload w: ServingWorkload, running n: Double, quantiles: Bool) {
-            let p = Double(w.promptTokens), steps = w.meanDecodeSteps
+            let p = w.prefillPromptTokens, steps = w.meanDecodeSteps
             let free = Double(w.prefillChunkTokens) - n
             guard free > 0 else {
                 meanStep = .infinity; prefill = .infinity; prefillUtilisation = .infinity; prefillWait = .infinity
@@ -234,7 +239,7 @@ public struct SteadyStateServing: Equatable, Sendable {
         /// the load does not depend on the model's speed (the planner needs a replica's
         /// feasible batches to shrink as the model grows).
         static func loads(workload w: ServingWorkload, running n: Double) -> (prefillUtilisation: Double, slotLoad: Double) {
-            let p = Double(w.promptTokens), m = n / w.meanDecodeSteps
+            let p = w.prefillPromptTokens, m = n / w.meanDecodeSteps
             let free = Double(w.prefillChunkTokens) - n
             guard free > 0 else { return (.infinity, .infinity) }
             return (m * p / free, n + m * (p / free).rounded(.up))
@@ -253,7 +258,7 @@ public struct SteadyStateServing: Equatable, Sendable {
     /// The most requests per second the replica completes: λ at the largest running batch the
     /// slots and the prefill budget allow (n (1 + P / (O − 1)) below the budget).
     static func capacity(step: Roofline.MixedStep, workload w: ServingWorkload, slots: Int) -> Double {
-        let p = Double(w.promptTokens), steps = w.meanDecodeSteps
+        let p = w.prefillPromptTokens, steps = w.meanDecodeSteps
         let budgetLimit = Int((Double(w.prefillChunkTokens) / (1 + p / steps) * (1 - 1e-9)).rounded(.down))
         return Figures(step: step, workload: w, running: Double(max(1, min(slots, budgetLimit))), quantiles: false).lambda
     }

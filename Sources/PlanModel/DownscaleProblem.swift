@@ -60,6 +60,9 @@ public struct DownscaleProblem: Sendable {
     /// Mixture-of-experts architectures to downscale to besides dense models of `law`, each
     /// with its own law slice and shapes (`ArchitectureOption`); empty for dense alone.
     public var architectures: [ArchitectureOption] = []
+    /// Fraction of prompt tokens found in the KV cache (prefix caching) on every device,
+    /// the reference's included (`ServingWorkload.prefixCacheHitRate`); 0 by default.
+    public var prefixCacheHitRate = 0.0
 
     public init(name: String, law: ScalingLaw, training: TrainingSetup, reference: Reference, referenceServing: ServingOption,
                 devices: [HardwareProfile], precisions: [Precision], memoryCapBytes: Double? = nil, batch: Int = 1,

@@ -31,7 +31,8 @@ public enum PlanEvaluator {
             inferenceJoules = .nan
         } else if let inf = problem.inference {
             let (p, o) = inf.lifetimeTokens
-            inferenceFLOPs = 2 * n * (p + o)
+            // Prompt tokens found in the prefix cache are not computed.
+            inferenceFLOPs = 2 * n * (p * (1 - inf.prefixCacheHitRate) + o)
             let cost = servingCost(inf, fleet)
             inferenceCost = cost.usd
             inferenceJoules = cost.joules

@@ -100,10 +100,12 @@ public enum PlanWarnings {
 
 extension PlanWarnings {
     /// Warnings about the question rather than any plan: interactive serving (a demand
-    /// forecast) with no time-to-first-token SLO.
+    /// forecast) with no time-to-first-token SLO, serving options priced on different bases,
+    /// a prefix-cache hit rate taken as given.
     public static func problemWarnings(_ problem: PlanningProblem) -> [Warning] {
         let basis = problem.inference.flatMap { mixedPriceBasis($0.options) }.map { [$0] } ?? []
-        return basis + servingWarnings(problem)
+        let cache = problem.inference.flatMap { ServingWorkload.prefixCacheWarning(rate: $0.prefixCacheHitRate, subject: "serving") }
+        return basis + servingWarnings(problem) + (cache.map { [$0] } ?? [])
     }
 
     /// The warning for serving options priced on different bases, or nil when all share one.

@@ -132,6 +132,10 @@ public struct InferenceSetup: Sendable {
     /// replicas are sized with the distribution (`ServingWorkload.outputLengths`); its mean is
     /// the forecast's output tokens. nil: every request decodes the mean.
     public var outputLengths: OutputLengths?
+    /// Fraction of prompt tokens found in the KV cache (prefix caching), in [0, 1): replicas
+    /// compute only the rest of each prompt (`ServingWorkload.prefixCacheHitRate`), and
+    /// inference FLOPs count 2N per computed token. 0 (the default) computes every token.
+    public var prefixCacheHitRate = 0.0
 
     public init(options: [ServingOption], demand: InferenceDemand, slo: LatencySLO = LatencySLO(),
                 fixedUtilisation: (prefill: Double, decode: Double)? = nil, pue: Double = 1, carbonIntensity: Double? = nil) {

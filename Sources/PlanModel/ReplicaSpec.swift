@@ -110,7 +110,9 @@ public enum ServingModel {
     /// (`ServingEstimate`).
     ///
     /// With `outputLengths` (its mean rounded is `output`) the steady state runs on the
-    /// distribution of output lengths (`OutputLengths`).
+    /// distribution of output lengths (`OutputLengths`). With `prefixCacheHitRate` h a prompt
+    /// computes P (1 − h) of its tokens (`ServingWorkload.prefixCacheHitRate`; with fixed
+    /// utilisations, 2 N P (1 − h) prefill FLOPs).
     ///
     /// With `fixedUtilisation` the roofline is replaced by Sardana et al.'s fixed fractions of
     /// peak: a request costs 2 N P / (peak u_prefill) + 2 N O / (peak u_decode) device-seconds
@@ -120,12 +122,12 @@ public enum ServingModel {
     public static func replica(
         option: ServingOption, params: Double, shape: ModelShape? = nil, prompt: Int, output: Int, slo: LatencySLO,
         fixedUtilisation: (prefill: Double, decode: Double)?, pue: Double, pipeline: Bool = false,
-        outputLengths: OutputLengths? = nil
+        outputLengths: OutputLengths? = nil, prefixCacheHitRate: Double = 0
     ) -> ReplicaSpec? {
         let profile = option.hardware
         if let u = fixedUtilisation {
             guard let peak = profile.peakFLOPS(for: option.precision) else { return nil }
-            let prefill = 2 * params * Double(prompt) / (peak * u.prefill)
+            let prefill = 2 * params * Double(prompt) * (1 - prefixCacheHitRate) / (peak * u.prefill)
             let decodeToken = 2 * params / (peak * u.decode)
             let seconds = prefill + decodeToken * Double(output)
             let watts = (PowerModel.watts(profile: profile, computeUtilisation: u.prefill) * prefill
@@ -138,6 +140,7 @@ public enum ServingModel {
         var base = ServingWorkload(shape: shape, parameters: totalServingParameters(params: params, shape: shape),
                                    precision: option.precision, batch: 1, promptTokens: max(prompt, 1), outputTokens: max(output, 1))
         base.outputLengths = output >= 2 ? outputLengths : nil
+        base.prefixCacheHitRate = prefixCacheHitRate
         let options = ServingOptions(pue: pue)
         guard let smallest = MemoryFit.smallestFittingDevices(profile: profile, workload: base, options: options, maxDevices: maximumDevices)
         else { return nil }

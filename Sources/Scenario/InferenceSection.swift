@@ -8,7 +8,7 @@ import PlanModel
 
 /// The `inference:` section of a scenario.
 enum InferenceSection {
-    static let keys = ["hardware", "precision", "demand", "slo", "mfu", "price_per_hour", "max_devices", "pue", "carbon_intensity", "efficiency", "pipeline_parallel", "purchasing", "min_replicas"]
+    static let keys = ["hardware", "precision", "demand", "slo", "mfu", "price_per_hour", "max_devices", "pue", "carbon_intensity", "efficiency", "pipeline_parallel", "purchasing", "min_replicas", "prefix_cache_hit_rate"]
 
     static func decode(_ v: YAMLValue, catalog: HardwareCatalog, directory: String) throws(InputError) -> InferenceSetup {
         let m = try v.mapping(allowed: keys)
@@ -22,7 +22,7 @@ enum InferenceSection {
         // A lifetime token total with no request shape and no fixed utilisation asks only for
         // FLOPs (Sardana et al.'s setting): no serving model, so no hardware is needed.
         if flopsOnly {
-            for key in ["slo", "price_per_hour", "max_devices", "efficiency", "purchasing", "min_replicas"] {
+            for key in ["slo", "price_per_hour", "max_devices", "efficiency", "purchasing", "min_replicas", "prefix_cache_hit_rate"] {
                 if let node = m.optional(key) {
                     throw node.error("'\(key)' needs a serving model; a token total without prompt_tokens and output_tokens (or a fixed 'mfu') counts inference in FLOPs only")
                 }
@@ -70,6 +70,7 @@ enum InferenceSection {
             pue: try m.optional("pue")?.number(in: 1...3) ?? 1,
             carbonIntensity: try m.optional("carbon_intensity")?.number(in: ServingOptions.carbonIntensityRange))
         setup.outputLengths = outputLengths
+        if let node = m.optional("prefix_cache_hit_rate") { setup.prefixCacheHitRate = try prefixCacheHitRate(node) }
         if let node = m.optional("pipeline_parallel") {
             setup.pipelineParallel = try node.oneOf(["true", "false"]) == "true"
         }
@@ -80,6 +81,16 @@ enum InferenceSection {
             setup.purchasing = try PurchasingSection.decode(node, hardware: hardware)
         }
         return setup
+    }
+
+    /// A prefix-cache hit rate (`prefix_cache_hit_rate`): the fraction of prompt tokens found
+    /// in the KV cache, at least 0 and below 1.
+    static func prefixCacheHitRate(_ v: YAMLValue) throws(InputError) -> Double {
+        let h = try v.number()
+        guard ServingWorkload.acceptsPrefixCacheHitRate(h) else {
+            throw v.error("\(v.name) must be at least 0 and below 1 (the fraction of prompt tokens found in the prefix cache; a request always computes its last prompt token), found \(YAMLValue.plain(h))")
+        }
+        return h
     }
 
     /// A value for every listed accelerator (a scalar) or per accelerator name (a mapping

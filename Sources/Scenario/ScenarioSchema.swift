@@ -54,6 +54,12 @@ public enum ScenarioSchema {
         reportObject([("type", .string("string")), ("enum", .list(values.map { .string($0) }))])
     }
 
+    /// `prefix_cache_hit_rate`: a fraction of prompt tokens in [0, 1).
+    static let prefixCacheHitRate = reportObject([
+        ("type", .string("number")), ("minimum", .integer(0)), ("exclusiveMaximum", .integer(1)),
+        ("description", .string("fraction of prompt tokens found in the KV cache (prefix caching), taken as given: they skip the prefill's computation")),
+    ])
+
     static func fraction(_ lo: Double, _ hi: Double) -> ReportValue {
         reportObject([("type", .string("number")), ("minimum", .number(lo)), ("maximum", .number(hi))])
     }
@@ -86,6 +92,7 @@ public enum ScenarioSchema {
             ("reference_serving", obj([("hardware", hw), ("precision", precision)])),
             ("devices", oneOrMany(hw)), ("precision", oneOrMany(precision)),
             ("memory_gb", quantity), ("batch", count), ("prompt_tokens", quantity), ("output_tokens", quantity),
+            ("prefix_cache_hit_rate", prefixCacheHitRate),
             ("slo", obj([("ttft_ms", quantity), ("tpot_ms", quantity)])),
             ("joules_per_token_max", quantity), ("usd_per_million_tokens_max", quantity),
             ("family", enumeration(ModelFamily.all.map(\.name))),
@@ -177,6 +184,7 @@ public enum ScenarioSchema {
                                                    ("description", .string("fewest replicas of a serving option in a month it runs in (one number for every accelerator, or per accelerator); needs a monthly forecast"))])),
                     ("pue", fraction(1, 3)), ("carbon_intensity", reportObject([("type", .string("number")), ("minimum", .integer(Int(ServingOptions.carbonIntensityRange.lowerBound))),
                                                         ("maximum", .integer(Int(ServingOptions.carbonIntensityRange.upperBound)))])),
+                    ("prefix_cache_hit_rate", prefixCacheHitRate),
                     ("pipeline_parallel", reportObject([("type", .string("boolean")),
                                                         ("description", .string("let replicas be pipelines of 2 or more stages (off: the pipeline model has no bubbles)"))])),
                     ("efficiency", efficiency),

@@ -92,7 +92,7 @@ public struct YAMLValue {
         }
     }
 
-    private var name: String { path.isEmpty ? "the document" : "'\(path)'" }
+    var name: String { path.isEmpty ? "the document" : "'\(path)'" }
 
     /// Whether the value is a mapping (for keys that take a number or a mapping).
     public var isMapping: Bool {

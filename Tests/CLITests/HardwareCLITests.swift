@@ -116,6 +116,28 @@ import TestSupport
         }
     }
 
+    /// `--prefix-cache-hit-rate`: the static prefill and the continuous-batching TTFT fall,
+    /// the static TPOT does not change, the JSON states the rate and a warning says it is
+    /// taken as given; a rate of 1 or more, or below 0, is a usage error of one line.
+    @Test func estimateTakesAPrefixCacheHitRate() throws {
+        let base = ["estimate", "--hardware", "h100-sxm", "--model", "llama-3.1-8b", "--batch", "32", "--prompt-tokens", "2000",
+                    "--output-tokens", "256", "--format", "json"]
+        let plain = try #require(try run(base).json)
+        let cached = try #require(try run(base + ["--prefix-cache-hit-rate", "0.75"]).json)
+        #expect(plain["prefix_cache_hit_rate"] == nil && cached["prefix_cache_hit_rate"] as? Double == 0.75)
+        #expect((cached["ttft_ms"] as? Double ?? .infinity) < (plain["ttft_ms"] as? Double ?? 0))
+        #expect("\(cached["tpot_ms"] ?? "")" == "\(plain["tpot_ms"] ?? "")")
+        let a = try #require(plain["continuous_batching"] as? [String: Any]), b = try #require(cached["continuous_batching"] as? [String: Any])
+        #expect((b["ttft_ms"] as? Double ?? .infinity) < (a["ttft_ms"] as? Double ?? 0))
+        let codes = (cached["warnings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(codes.contains("prefix_cache_assumed"))
+        for rate in [["--prefix-cache-hit-rate", "1"], ["--prefix-cache-hit-rate=-0.1"], ["--prefix-cache-hit-rate", "1.5"]] {
+            let r = try run(Array(base.dropLast(2)) + rate)
+            #expect(r.status == 2 && r.stderr.contains("--prefix-cache-hit-rate must be at least 0 and below 1")
+                && r.stderr.split(separator: "\n").count == 1, "\(rate): \(r.stderr)")
+        }
+    }
+
     @Test func estimateTakesAnExplicitShapeAndTensorParallelism() throws {
         let r = try run(["estimate", "--hardware", "h100-sxm", "--params", "70B", "--layers", "80", "--hidden", "8192", "--heads", "64",
                          "--kv-heads", "8", "--batch", "8", "--prompt-tokens", "1024", "--output-tokens", "256", "--devices", "4",

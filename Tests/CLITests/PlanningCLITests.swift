@@ -61,6 +61,23 @@ struct PlanningCLITests {
         #expect(lines.count == 7)
     }
 
+    /// `frontier` carries the question's own warnings as `evaluate` does (a prefix-cache rate
+    /// taken as given, serving options priced on different bases), before the knee's.
+    @Test func frontierCarriesTheQuestionsWarnings() throws {
+        for (path, code) in [("Tests/Fixtures/scenarios/prefix-cache.yaml", "prefix_cache_assumed"),
+                             ("bench/scenarios/frontier-8-options.yaml", "mixed_price_basis")] {
+            var codes: [[String]] = []
+            for command in ["evaluate", "frontier"] {
+                let r = try runScaleplan([command, path, "--points", "2", "--format", "json"])
+                #expect(r.status == 0, "\(r.stderr)")
+                let warnings = try #require(jsonObject(r.stdout)?["warnings"] as? [[String: Any]])
+                codes.append(warnings.compactMap { $0["code"] as? String })
+            }
+            #expect(codes.allSatisfy { $0.contains(code) }, "\(path): \(codes)")
+            #expect(codes[1].first == code, "\(path): \(codes[1])")
+        }
+    }
+
     @Test func validateAndSchema() throws {
         let v = try runScaleplan(["validate", "scenarios/batch-summarisation.yaml"])
         #expect(v.status == 0 && v.stdout.contains("valid"))

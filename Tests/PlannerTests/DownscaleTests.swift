@@ -121,6 +121,35 @@ struct DownscaleTests {
         #expect(best.breakEvenTokens == nil)
     }
 
+    /// `prefix_cache_hit_rate` in the downscale section: the reference and every candidate
+    /// compute only the uncached part of each prompt, so the reference's price per token and
+    /// the best plan's TTFT fall, its decode does not change, and a warning says the rate is
+    /// an assumption.
+    @Test func prefixCachingShortensThePrefillOfEveryDevice() throws {
+        let plain = try Self.example()
+        var cached = plain
+        cached.prefixCacheHitRate = 0.5
+        let a = try Downscaler.solve(plain), b = try Downscaler.solve(cached)
+        #expect(try #require(b.reference.usdPerToken) < (try #require(a.reference.usdPerToken)))
+        let bestA = try #require(a.best), bestB = try #require(b.best)
+        var same = bestB.serving.workload
+        same.prefixCacheHitRate = 0
+        let uncached = try ServingEstimate(profile: bestB.device, workload: same)
+        #expect(bestB.serving.ttftSeconds < uncached.ttftSeconds)
+        #expect(bestB.serving.tpotSeconds == uncached.tpotSeconds)
+        #expect(b.warnings.contains { $0.code == .prefixCacheAssumed } && !a.warnings.contains { $0.code == .prefixCacheAssumed })
+        #expect(bestA.serving.workload.prefixCacheHitRate == 0)
+        let decoded = try Self.decode("""
+          reference: { params: 7B }
+          reference_serving: { hardware: h100-sxm }
+          devices: [l40s]
+          prompt_tokens: 400
+          output_tokens: 200
+          prefix_cache_hit_rate: 0.25
+        """)
+        #expect(decoded.prefixCacheHitRate == 0.25)
+    }
+
     /// The break-even volume is where the two lifetime cost lines cross (here with the
     /// reference's hardware priced at four times the list price, so that the lines cross).
     @Test func breakEvenIsTheCrossingOfTheCostCurves() throws {

@@ -48,6 +48,11 @@ struct Estimate: ParsableCommand {
                                valueName: "lengths"))
     var outputLengths: String?
 
+    @Option(help: ArgumentHelp("Fraction of prompt tokens found in the KV cache (prefix caching), at least 0 and below 1 (default 0).",
+                               discussion: "Cached tokens skip the prefill's computation; their KV cache is read once and still held by every running sequence (docs/HARDWARE.md).",
+                               valueName: "fraction"))
+    var prefixCacheHitRate: Double = 0
+
     @Option(help: "Weight precision: fp32, bf16, fp8, int8, int4, mxfp4 or nvfp4 (int4, and the FP4 formats without FP4 tensor cores, are weight-only).")
     var precision: Precision = .bf16
 
@@ -114,6 +119,9 @@ struct Estimate: ParsableCommand {
             throw ValidationError("\(flag) must be at least 1, found \(v).")
         }
         if let p = pricePerHour, !(p >= 0 && p.isFinite) { throw ValidationError("--price-per-hour must be at least 0.") }
+        if !ServingWorkload.acceptsPrefixCacheHitRate(prefixCacheHitRate) {
+            throw ValidationError("--prefix-cache-hit-rate must be at least 0 and below 1 (a request always computes its last prompt token), found \(prefixCacheHitRate).")
+        }
         for (flag, v) in [("--ttft-slo-ms", ttftSloMs), ("--tpot-slo-ms", tpotSloMs)] {
             let range = LatencySLO.acceptedRangeMS
             if let v, !range.contains(v) {
@@ -185,6 +193,7 @@ struct Estimate: ParsableCommand {
         workload.attentionDataParallel = attentionDataParallel
         workload.pipelineStages = pipelineParallel
         workload.routingImbalance = routingImbalance
+        workload.prefixCacheHitRate = prefixCacheHitRate
         for (flag, v) in [("--expert-parallel", expertParallel), ("--attention-data-parallel", attentionDataParallel)] where v > 1 && !shape.isMixtureOfExperts {
             throw CLIFailure.badInput("\(flag) needs a mixture-of-experts model; \(name ?? "this shape") is dense")
         }
@@ -213,6 +222,7 @@ struct Estimate: ParsableCommand {
             leaned += steady.leanedEfficiencyKeys
         }
         if let w = profile.defaultEfficiencyWarning(leaningOn: leaned) { warnings.append(w) }
+        if let w = ServingWorkload.prefixCacheWarning(rate: prefixCacheHitRate, subject: "estimate") { warnings.append(w) }
         try output.emit(reportObject(pairs), warnings: warnings)
     }
 

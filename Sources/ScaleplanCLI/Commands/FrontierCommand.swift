@@ -57,7 +57,9 @@ struct FrontierCommand: ParsableCommand {
         let rows = ReportValue.list(frontier.points.enumerated().map { i, m in
             PlanReport.frontierRow(m, knee: i == frontier.knee, warnings: frontier.pointWarnings[i])
         })
-        let warnings = frontier.knee.map { PlanWarnings.check(frontier.points[$0], problem: spec.problem, subject: "the knee") } ?? []
+        // The question's own warnings (as `evaluate` gives them), then the knee's.
+        let warnings = PlanWarnings.problemWarnings(spec.problem)
+            + (frontier.knee.map { PlanWarnings.check(frontier.points[$0], problem: spec.problem, subject: "the knee") } ?? [])
         try output.emit(output.resolvedFormat == .table ? PlanTable.frontier(frontier) : rows, listKey: "frontier",
                         warnings: warnings, inputs: [input.scenario])
         let bands = LossBands.of(frontier.points)

@@ -69,7 +69,9 @@ enum HardwareReport {
             // in lock step); `continuous_batching` is the planner's steady state.
             ("batching", .string("static")),
             ("batch", .integer(w.batch)), ("prompt_tokens", .integer(w.promptTokens)),
-            ("output_tokens", .integer(w.outputTokens)), ("devices", .integer(w.devices)),
+            ("output_tokens", .integer(w.outputTokens)),
+            ("prefix_cache_hit_rate", w.prefixCacheHitRate > 0 ? .number(w.prefixCacheHitRate) : nil),
+            ("devices", .integer(w.devices)),
             ("expert_parallel", w.shape.isMixtureOfExperts ? .integer(w.expertParallel) : nil),
             ("attention_data_parallel", w.shape.isMixtureOfExperts ? .integer(w.attentionDataParallel) : nil),
             ("pipeline_stages", w.pipelineStages > 1 ? .integer(w.pipelineStages) : nil),

@@ -389,6 +389,10 @@ for name, old, new, message in [
     ("carbon-huge", "  slo:\n", "  carbon_intensity: 1e308\n  slo:\n", "'inference.carbon_intensity' must be between 0 and 10000, found 1e+308"),
     ("max-devices-zero", "  slo:\n", "  max_devices: {l40s: 0}\n  slo:\n", "'inference.max_devices.l40s' must be a whole number from 1"),
     ("inference-mfu-zero", "  slo:\n", "  mfu: {prefill: 0, decode: 0.5}\n  slo:\n", "'inference.mfu.prefill' must be between 0.001 and 1"),
+    ("prefix-cache-one", "  slo:\n", "  prefix_cache_hit_rate: 1\n  slo:\n", "'inference.prefix_cache_hit_rate' must be at least 0 and below 1"),
+    ("prefix-cache-negative", "  slo:\n", "  prefix_cache_hit_rate: -0.2\n  slo:\n", "'inference.prefix_cache_hit_rate' must be at least 0 and below 1 (the fraction of prompt tokens found in the prefix cache; a request always computes its last prompt token), found -0.2"),
+    ("prefix-cache-inf", "  slo:\n", "  prefix_cache_hit_rate: .inf\n  slo:\n", "must be a finite number"),
+    ("prefix-cache-text", "  slo:\n", "  prefix_cache_hit_rate: most\n  slo:\n", "'inference.prefix_cache_hit_rate' must be a finite number"),
 ]:
     last = new.split("\n")[-1] if "\n" in new and not new.endswith("\n") else new.split("\n")[0]
     key, value = last.split(": ", 1)
@@ -398,6 +402,13 @@ for name, old, new, message in [
     if value in special:
         marker = (last, len(key) + 2 + special[value])
     scen(f"number-{name}.yaml", old, new, message, at=marker)
+
+# A prefix-cache hit rate needs a serving model: a token total without a request shape counts
+# inference in FLOPs only, and splits no tokens into prompts.
+add("scenario", "prefix-cache-flops-only.yaml",
+    "scenario: corpus-flops\nlaw: { preset: sardana2024 }\ntraining:\n  hardware: h100-sxm\ninference:\n"
+    "  demand: { tokens: 2T }\n  prefix_cache_hit_rate: 0.5\nobjectives: [compute]\nconstraints: { loss_max: 1.947 }\n",
+    VALIDATE, 2, "'prefix_cache_hit_rate' needs a serving model", at=("prefix_cache_hit_rate: 0.5", len("prefix_cache_hit_rate: ")))
 
 # Found by fuzzing: 300% growth a month asked the fleet MILP for 10^17 requests a second (a hang).
 scen("demand-explodes.yaml", "growth_per_month: 0.05", "growth_per_month: 3",
