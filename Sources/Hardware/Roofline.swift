@@ -11,8 +11,9 @@ import Foundation
 /// With prefix caching (`ServingWorkload.prefixCacheHitRate` h) a prompt computes only its
 /// P (1 − h) tokens past the cached prefix: their matmul FLOPs, attention over every earlier
 /// position (the causal prefill of P less that of the prefix), their KV writes, and one read
-/// of the prefix's KV cache. Prefill runs in ⌈B P / chunk⌉ passes (chunked prefill, `ServingWorkload.prefillChunkTokens`),
-/// each reading the weights; the re-reads of earlier chunks' KV cache are not counted. Tensor parallelism over k devices divides FLOPs and weight bytes by k and adds
+/// of the prefix's KV cache. Prefill runs in ⌈B P (1 − h) / chunk⌉ passes (chunked prefill,
+/// `ServingWorkload.prefillChunkTokens`), each reading the weights; the re-reads of earlier
+/// chunks' KV cache are not counted. Tensor parallelism over k devices divides FLOPs and weight bytes by k and adds
 /// two ring all-reduces of the activations per layer (Megatron-LM, Shoeybi et al. 2019):
 /// each takes `α + 2 (k − 1) / k × tokens × d × 2 bytes / linkBW`.
 ///

@@ -56,7 +56,8 @@ public struct ServingEstimate: Equatable, Sendable {
     public var decodeJoules: Double { decodeWatts * decodeSteps * tpotSeconds * Double(workload.devices) * options.pue }
     /// Energy per output token, prefill included, J.
     public var joulesPerToken: Double { (prefillJoules + decodeJoules) / outputTokensPerCycle }
-    /// Prefill energy per prompt token, J.
+    /// Prefill energy per prompt token, J (over every prompt token, those found in the prefix
+    /// cache included).
     public var prefillJoulesPerPromptToken: Double {
         prefillJoules / Double(workload.batch * workload.promptTokens)
     }

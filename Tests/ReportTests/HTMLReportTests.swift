@@ -83,6 +83,15 @@ struct HTMLReportTests {
         #expect(PlanWarnings.check(repeated, problem: spec.problem).first { $0.code == .dataRepeated }?.message.contains("3.00 epochs") == true)
     }
 
+    /// A prefix-cache hit rate shows in the report's inputs, and its warning in the warnings.
+    @Test func prefixCacheRateIsShownAndWarned() throws {
+        let (spec, outcome) = try Self.solve("Tests/Fixtures/scenarios/prefix-cache.yaml")
+        let html = PlanHTMLReport(spec: PlanHTMLReport.Inputs(file: spec.file, problem: spec.problem, lawSource: spec.lawSource,
+                                                              lawSampleCount: spec.lawSamples.count), outcome: outcome).html()
+        #expect(html.contains("prefix-cache hit rate") && html.contains("70% of prompt tokens"))
+        #expect(html.contains("prefix_cache_assumed"))
+    }
+
     @Test func extrapolationNeedsAKnownRange() throws {
         let (spec, outcome) = try Self.solve("scenarios/chat-assistant.yaml")
         let plan = try #require(outcome.recommended)
