@@ -27,7 +27,7 @@ public enum MeasurementTable {
     static let powerRangeW = 1e-3...1e5
     static let energyRangeJ = 1e-9...1e6
     public static let optionalColumns = ["model", "hardware", "params", "layers", "hidden", "heads", "kv_heads", "vocab", "precision", "devices",
-                                         "ttft_ms", "tpot_ms", "power_w", "joules_per_token", "batching", "source"]
+                                         "ttft_ms", "tpot_ms", "power_w", "joules_per_token", "batching", "prefix_cache_hit_rate", "source"]
 
     /// One measured row with the hardware it names (nil when the file has no `hardware` cell).
     public struct Row: Sendable {
@@ -96,12 +96,20 @@ public enum MeasurementTable {
             } else {
                 throw InputError(at: here, "the row gives neither 'model', 'params' nor a shape ('layers', 'hidden', 'heads')")
             }
-            let workload = ServingWorkload(
+            var workload = ServingWorkload(
                 shape: shape, parameters: params, precision: precision,
                 batch: try table.integer(i, "batch", maximum: 1_000_000) ?? 1,
                 promptTokens: try table.integer(i, "prompt_tokens", maximum: 10_000_000) ?? 1,
                 outputTokens: try table.integer(i, "output_tokens", maximum: 10_000_000) ?? 1,
                 devices: try table.integer(i, "devices", maximum: 1024) ?? 1)
+            // A run with prefix caching: the share of its prompt tokens the engine found cached.
+            if let h = try table.number(i, "prefix_cache_hit_rate", positive: false) {
+                guard ServingWorkload.acceptsPrefixCacheHitRate(h) else {
+                    throw InputError(at: table.cell(i, "prefix_cache_hit_rate")?.location ?? here,
+                                     "'prefix_cache_hit_rate' must be at least 0 and below 1 (the fraction of prompt tokens found in the prefix cache), found \(Quantity.plain(h))")
+                }
+                workload.prefixCacheHitRate = h
+            }
             do { try workload.validate() } catch { throw InputError(at: here, error.description) }
             var batching = MeasuredBatching.static
             if let (text, location) = table.cell(i, "batching") {

@@ -140,6 +140,40 @@ import TestSupport
         #expect(throws: HardwareError.self) { try Calibration.calibrate(profile: p, measurements: [], source: "x") }
     }
 
+    /// Rows measured with prefix caching (`prefix_cache_hit_rate`) are predicted with that
+    /// share of their prompts not computed: first-token times generated with it are fitted back
+    /// exactly, and read as uncached they are not. The column is read from a file, and a rate of
+    /// 1 is refused at its cell.
+    @Test func prefixCachedRowsAreFittedWithTheirRate() throws {
+        let base = try TestProfiles.shipped("h100-sxm")
+        var truth = base
+        truth.efficiency.prefillCompute = SourcedValue(0.63, source: "truth")
+        truth.efficiency.prefillOverheadMS = SourcedValue(4, source: "truth")
+        var cached: [ServingMeasurement] = []
+        for (n, batch, prompt, hit) in [(8.03e9, 1, 4096, 0.75), (8.03e9, 8, 2048, 0.5), (3e9, 4, 8192, 0.9), (8.03e9, 16, 1024, 0),
+                                        (3e9, 1, 2048, 0.6), (8.03e9, 2, 8192, 0.8)] {
+            var w = ServingWorkload(shape: try ModelShape.llama(parameters: n), parameters: n, batch: batch, promptTokens: prompt, outputTokens: 2)
+            w.prefixCacheHitRate = hit
+            let e = try ServingEstimate(profile: truth, workload: w)
+            cached.append(ServingMeasurement(workload: w, ttftSeconds: e.ttftSeconds, label: "synthetic"))
+        }
+        let fit = try Calibration.calibrate(profile: base, measurements: cached, source: "synthetic")
+        #expect(relativeDifference(fit.after.efficiency.prefillCompute.value, 0.63) < 1e-6)
+        #expect(relativeDifference(fit.after.efficiency.prefillOverheadMS.value, 4) < 1e-6)
+        let uncached = cached.map { m in var u = m; u.workload.prefixCacheHitRate = 0; return u }
+        let wrong = try Calibration.calibrate(profile: base, measurements: uncached, source: "synthetic")
+        #expect(try #require(wrong.meanRelativeError(.ttft)).after > 0.01)
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cached-\(UInt32.random(in: 0...UInt32.max)).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "params,batch,prompt_tokens,output_tokens,ttft_ms,prefix_cache_hit_rate\n8B,1,4096,2,40,0.75\n8B,1,4096,2,90,\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try MeasurementTable.loadRows(path: path).map(\.measurement.workload.prefixCacheHitRate) == [0.75, 0])
+        try "params,batch,prompt_tokens,output_tokens,ttft_ms,prefix_cache_hit_rate\n8B,1,4096,2,40,1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let e = try #require(inputError { () throws(InputError) in _ = try MeasurementTable.load(path: path) })
+        #expect(e.line == 2 && e.column == 16 && e.message.contains("'prefix_cache_hit_rate' must be at least 0 and below 1"), "\(e)")
+    }
+
     @Test func badMeasurementCellsAreLocated() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-measurements-\(UInt32.random(in: 0...UInt32.max)).csv").path
         try "params,batch,prompt_tokens,output_tokens,tpot_ms\n8B,1,512,256,7\n8B,-2,512,256,7\n".write(toFile: path, atomically: true, encoding: .utf8)

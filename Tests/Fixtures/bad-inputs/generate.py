@@ -865,6 +865,10 @@ meas("ragged-row.csv", "8.03B,32,512,256,bf16,1,,11.8,,illustrative", "8.03B,32,
 meas("unterminated-quote.csv", "\"illustrative, not a measurement\"", "\"illustrative, not a measurement", "unterminated",
      at="\"illustrative")
 meas("duplicate-column.csv", "params,batch", "params,params", "the header names column 'params' twice", loc=(1, 8))
+meas("prefix-cache-one.csv", MEAS, "params,batch,prompt_tokens,output_tokens,ttft_ms,prefix_cache_hit_rate\n8.03B,1,4096,2,40,0.5\n8.03B,1,4096,2,40,1\n",
+     "'prefix_cache_hit_rate' must be at least 0 and below 1", loc=(3, 19))
+meas("prefix-cache-negative.csv", MEAS, "params,batch,prompt_tokens,output_tokens,ttft_ms,prefix_cache_hit_rate\n8.03B,1,4096,2,40,-0.5\n",
+     "'prefix_cache_hit_rate' must be at least 0, found -0.5", loc=(2, 19))
 add("measurements", "binary.csv", bytes(_rng.randrange(256) for _ in range(1000)), CAL, 2, "not valid UTF-8", loc=(1, 1))
 meas("huge-prompt.csv", "8.03B,8,512", "8.03B,8,1e20", "'prompt_tokens' must be a whole number", at="1e20")
 meas("unknown-hardware.csv", MEAS, MEAS, "unknown hardware 'h100-sxn'", fragment="unknown hardware 'h100-sxn'",
