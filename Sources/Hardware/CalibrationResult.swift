@@ -89,19 +89,30 @@ public struct CalibrationResult: Equatable, Sendable {
     private static func compare(_ measurements: [ServingMeasurement], _ before: HardwareProfile,
                                 _ after: HardwareProfile) throws(HardwareError) -> [Comparison] {
         var out: [Comparison] = []
-        // A row is predicted by the model of how it batched: a static batch, or a closed loop.
+        // A row is predicted by the model of how it batched: a static batch, a closed loop or
+        // an open one.
         func predict(_ q: MeasuredQuantity, _ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError) -> Double {
             switch m.batching {
             case .static: q.predicted(by: try ServingEstimate(profile: p, workload: m.workload))
             case .closedLoop: q.predicted(by: try ClosedLoopServing(profile: p, workload: m.workload))
+            // Beyond the replica's capacity at a profile's factors the prediction is unbounded.
+            case .openLoop: try Calibration.openLoopIfStable(p, m).map { q.predicted(by: $0) } ?? .infinity
             }
         }
         for m in measurements {
             // Power and energy are predicted at the row's measured times where it has any (the
             // power model alone, as `Calibration` fits it), at the model's times otherwise.
-            let timed = m.ttftSeconds != nil || m.tpotSeconds != nil
-            let pb = timed ? try Calibration.powerAtMeasuredTimes(before, m) : nil
-            let pa = timed ? try Calibration.powerAtMeasuredTimes(after, m) : nil
+            let timed = (m.ttftSeconds != nil || m.tpotSeconds != nil) && (m.powerWatts != nil || m.joulesPerToken != nil)
+            // An open-loop row beyond the replica's capacity at a profile's factors has no
+            // modelled time for the phase it did not measure: its power there is unbounded.
+            func power(_ p: HardwareProfile) throws(HardwareError) -> (watts: Double, joulesPerToken: Double)? {
+                guard timed else { return nil }
+                if m.batching == .openLoop, m.ttftSeconds == nil || m.tpotSeconds == nil, try Calibration.openLoopIfStable(p, m) == nil {
+                    return (.infinity, .infinity)
+                }
+                return try Calibration.powerAtMeasuredTimes(p, m)
+            }
+            let pb = try power(before), pa = try power(after)
             for (q, v) in m.measured {
                 let (b, a): (Double, Double) = switch (q, pb, pa) {
                 case (.power, let pb?, let pa?): (pb.watts, pa.watts)

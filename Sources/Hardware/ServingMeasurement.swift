@@ -19,10 +19,13 @@ public struct ServingMeasurement: Equatable, Sendable {
     public var joulesPerToken: Double?
     /// Where the row came from ("file.csv:3"), for reports.
     public var label: String
+    /// The arrival rate of an open-loop run (`MeasuredBatching.openLoop`), requests per second.
+    public var requestsPerSecond: Double?
 
     public init(workload: ServingWorkload, batching: MeasuredBatching = .static, ttftSeconds: Double? = nil, tpotSeconds: Double? = nil,
-                powerWatts: Double? = nil, joulesPerToken: Double? = nil, label: String = "") {
+                powerWatts: Double? = nil, joulesPerToken: Double? = nil, label: String = "", requestsPerSecond: Double? = nil) {
         self.workload = workload
+        self.requestsPerSecond = requestsPerSecond
         self.batching = batching
         self.ttftSeconds = ttftSeconds
         self.tpotSeconds = tpotSeconds
@@ -50,6 +53,10 @@ public enum MeasuredBatching: String, CaseIterable, Sendable {
     /// A closed loop of B clients, each sending its next request when the last completes, on a
     /// continuous-batching engine (AIPerf, vLLM's benchmark_serving at a max concurrency).
     case closedLoop = "closed-loop"
+    /// Poisson arrivals at a measured rate (`ServingMeasurement.requestsPerSecond`) on a
+    /// continuous-batching engine running at most B sequences (vLLM's benchmark_serving at a
+    /// request rate): `OpenLoopServing`, the planner's steady state.
+    case openLoop = "open-loop"
 }
 
 /// A quantity that can be measured and predicted.
@@ -63,6 +70,16 @@ public enum MeasuredQuantity: String, CaseIterable, Sendable {
         case .tpot: e.tpotSeconds
         case .power: e.averageWatts
         case .joulesPerToken: e.joulesPerToken / e.options.pue
+        }
+    }
+
+    /// The open-loop model's prediction of this quantity.
+    public func predicted(by o: OpenLoopServing) -> Double {
+        switch self {
+        case .ttft: o.ttftSeconds
+        case .tpot: o.tpotSeconds
+        case .power: o.watts
+        case .joulesPerToken: o.joulesPerToken / o.steadyState.options.pue
         }
     }
 

@@ -27,7 +27,7 @@ public enum MeasurementTable {
     static let powerRangeW = 1e-3...1e5
     static let energyRangeJ = 1e-9...1e6
     public static let optionalColumns = ["model", "hardware", "params", "layers", "hidden", "heads", "kv_heads", "vocab", "precision", "devices",
-                                         "ttft_ms", "tpot_ms", "power_w", "joules_per_token", "batching", "prefix_cache_hit_rate", "source"]
+                                         "ttft_ms", "tpot_ms", "power_w", "joules_per_token", "batching", "request_rate", "prefix_cache_hit_rate", "source"]
 
     /// One measured row with the hardware it names (nil when the file has no `hardware` cell).
     public struct Row: Sendable {
@@ -119,13 +119,25 @@ public enum MeasurementTable {
                 if b == .closedLoop {
                     do { try ClosedLoopServing.validate(workload) } catch { throw InputError(at: location, error.description) }
                 }
+                if b == .openLoop {
+                    do { try OpenLoopServing.validate(workload) } catch { throw InputError(at: location, error.description) }
+                }
                 batching = b
+            }
+            // An open loop's arrival rate, requests per second; only open-loop rows have one.
+            let rate = try table.number(i, "request_rate", in: OpenLoopServing.acceptedRates)
+            if batching == .openLoop, rate == nil {
+                throw InputError(at: here, "an open-loop row needs its arrival rate, 'request_rate' (requests per second)")
+            }
+            if batching != .openLoop, rate != nil, let cell = table.cell(i, "request_rate") {
+                throw InputError(at: cell.location, "'request_rate' is an open loop's arrival rate; this row's batching is \(batching.rawValue)")
             }
             let m = ServingMeasurement(
                 workload: workload, batching: batching, ttftSeconds: try table.number(i, "ttft_ms", in: Self.latencyRangeMS).map { $0 / 1000 },
                 tpotSeconds: try table.number(i, "tpot_ms", in: Self.latencyRangeMS).map { $0 / 1000 },
                 powerWatts: try table.number(i, "power_w", in: Self.powerRangeW),
-                joulesPerToken: try table.number(i, "joules_per_token", in: Self.energyRangeJ), label: "\(table.file):\(table.rows[i].line)")
+                joulesPerToken: try table.number(i, "joules_per_token", in: Self.energyRangeJ), label: "\(table.file):\(table.rows[i].line)",
+                requestsPerSecond: rate)
             guard !m.measured.isEmpty else {
                 throw InputError(at: here, "the row has no measured value (ttft_ms, tpot_ms, power_w or joules_per_token)")
             }

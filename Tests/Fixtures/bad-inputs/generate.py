@@ -865,6 +865,12 @@ meas("ragged-row.csv", "8.03B,32,512,256,bf16,1,,11.8,,illustrative", "8.03B,32,
 meas("unterminated-quote.csv", "\"illustrative, not a measurement\"", "\"illustrative, not a measurement", "unterminated",
      at="\"illustrative")
 meas("duplicate-column.csv", "params,batch", "params,params", "the header names column 'params' twice", loc=(1, 8))
+meas("open-loop-without-rate.csv", MEAS, "params,batch,prompt_tokens,output_tokens,tpot_ms,batching\n8.03B,256,1000,200,12,open-loop\n",
+     "an open-loop row needs its arrival rate, 'request_rate' (requests per second)", loc=(2, 1))
+meas("request-rate-on-static-row.csv", MEAS, "params,batch,prompt_tokens,output_tokens,tpot_ms,request_rate\n8.03B,8,512,256,9,4\n",
+     "'request_rate' is an open loop's arrival rate; this row's batching is static", loc=(2, 19))
+meas("request-rate-zero.csv", MEAS, "params,batch,prompt_tokens,output_tokens,tpot_ms,batching,request_rate\n8.03B,256,1000,200,12,open-loop,0\n",
+     "'request_rate' must be between 1e-06 and 1000000, found 0", loc=(2, 33))
 meas("prefix-cache-one.csv", MEAS, "params,batch,prompt_tokens,output_tokens,ttft_ms,prefix_cache_hit_rate\n8.03B,1,4096,2,40,0.5\n8.03B,1,4096,2,40,1\n",
      "'prefix_cache_hit_rate' must be at least 0 and below 1", loc=(3, 19))
 meas("prefix-cache-negative.csv", MEAS, "params,batch,prompt_tokens,output_tokens,ttft_ms,prefix_cache_hit_rate\n8.03B,1,4096,2,40,-0.5\n",
@@ -874,8 +880,8 @@ meas("huge-prompt.csv", "8.03B,8,512", "8.03B,8,1e20", "'prompt_tokens' must be 
 meas("unknown-hardware.csv", MEAS, MEAS, "unknown hardware 'h100-sxn'", fragment="unknown hardware 'h100-sxn'",
      command="calibrate --hardware h100-sxn $F")
 BATCHING = "model,batch,prompt_tokens,output_tokens,tpot_ms,batching\n"
-meas("batching-unknown.csv", MEAS, BATCHING + "llama-3.1-8b,8,512,256,8.6,open-loop\n",
-     "'batching' must be one of static, closed-loop, found 'open-loop'", at="open-loop")
+meas("batching-unknown.csv", MEAS, BATCHING + "llama-3.1-8b,8,512,256,8.6,open\n",
+     "'batching' must be one of static, closed-loop, open-loop, found 'open'", at="open")
 meas("batching-closed-loop-one-output.csv", MEAS, BATCHING + "llama-3.1-8b,8,512,1,8.6,closed-loop\n",
      "a closed loop needs at least 2 output tokens, found 1", at="closed-loop")
 meas("batching-closed-loop-fills-budget.csv", MEAS, BATCHING + "llama-3.1-8b,9000,512,256,8.6,closed-loop\n",
