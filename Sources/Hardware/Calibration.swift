@@ -232,7 +232,10 @@ extension Calibration {
         do {
             return try OpenLoopServing(profile: p, workload: m.workload, requestsPerSecond: rate)
         } catch {
-            throw .calibration("\(m.label): \(error)")
+            switch error {
+            case .calibration(let why), .invalidWorkload(let why): throw .calibration("\(m.label): \(why)")
+            default: throw .calibration("\(m.label): \(error)")
+            }
         }
     }
 
@@ -443,9 +446,9 @@ extension Calibration {
         case .openLoop:
             // The engine runs its mean step all the time: a measured TPOT holds one mean step's
             // work, a measured TTFT TTFT / TPOT of them, and the engine completes λ × cycle × E[O]
-            // tokens over a request's cycle.
-            // With a measured TPOT the running batch is Little's law's, n = λ (O − 1) TPOT, and
-            // needs no model; without one, the model's (whose time the cycle then runs at).
+            // tokens over a request's cycle. With a measured TPOT the running batch is Little's
+            // law's, n = λ (O − 1) TPOT, and needs no model; without one, it is the model's (and
+            // so is the time of the phase not measured).
             guard let rate = m.requestsPerSecond else { throw .calibration("\(m.label): an open-loop row needs its request rate") }
             let modelled = m.tpotSeconds == nil || m.ttftSeconds == nil ? try openLoop(p, m) : nil
             let ttft = m.ttftSeconds ?? modelled!.ttftSeconds, tpot = m.tpotSeconds ?? modelled!.tpotSeconds
