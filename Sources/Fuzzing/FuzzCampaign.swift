@@ -26,12 +26,15 @@ public struct FuzzCampaign: Sendable {
     }
 
     /// The seed files of a repository checkout: example scenarios, law files and run tables in
-    /// Tests/Fixtures/fuzz-seeds, hardware profiles and the measurement example.
+    /// Tests/Fixtures/fuzz-seeds, hardware profiles, the committed measurements, and the
+    /// measurement rows of kinds no committed file has yet (open-loop, prefix-cached) in
+    /// Tests/Fixtures/fuzz-seeds/measurements.
     public static func seeds(repository root: String) -> [FuzzSeed] {
         let patterns: [(FuzzKind, String, String)] = [
             (.scenario, "scenarios", ".yaml"), (.scenario, "Tests/Fixtures/scenarios", ".yaml"),
             (.law, "Tests/Fixtures/fuzz-seeds", ".yaml"), (.runs, "Tests/Fixtures/fuzz-seeds", ".csv"),
             (.hardware, "hardware-profiles", ".yaml"), (.measurements, "hardware-profiles/measurements", ".csv"),
+            (.measurements, "Tests/Fixtures/fuzz-seeds/measurements", ".csv"),
         ]
         var out: [FuzzSeed] = []
         for (kind, folder, suffix) in patterns {

@@ -156,24 +156,11 @@ extension Calibration {
                 let loop = try ClosedLoopServing(profile: p, workload: w)
                 steps = o.phase == .decode ? loop.decodeSteps : loop.firstTokenSteps
                 line.fixed = o.phase == .decode ? 0 : loop.admissionWaitSeconds
-            } else if let n = try measuredRunningBatch(o.row) {
-                // A measured TPOT fixes the running batch by Little's law, whatever the factors.
-                let mix = OpenLoopServing.steps(w, running: n)
-                steps = o.phase == .decode ? mix.decode : mix.firstToken
-                if o.phase != .decode {
-                    let steady = try SteadyStateServing(profile: p, workload: w, limits: SchedulerLimits(maxRunningSequences: w.batch), runningBatch: n)
-                    let wait = steady.ttft.mean - steady.prefillSeconds
-                    line.fixed = wait.isFinite ? wait : 0
-                }
-            } else if let open = try openLoopIfStable(p, o.row) {
+            } else {
+                // The measured TPOT fixes the running batch by Little's law, whatever the factors.
+                let open = try openLoop(p, o.row)
                 steps = o.phase == .decode ? open.decodeSteps : open.firstTokenSteps
                 line.fixed = o.phase == .decode ? 0 : open.waitSeconds
-            } else {
-                // Beyond capacity at these factors (a start far from the fit): linearised at the
-                // saturated engine, without the waits, so that the fit can move back to where
-                // the rate has a steady state (the residual still counts the row as missed).
-                let saturated = try OpenLoopServing.saturatedSteps(profile: p, workload: w)
-                steps = o.phase == .decode ? saturated.decode : saturated.firstToken
             }
             for step in steps {
                 let x = model.linearParts(decodeSequences: step.decodeSequences, prefillTokens: step.prefillTokens)
@@ -199,38 +186,19 @@ extension Calibration {
             let loop = try ClosedLoopServing(profile: p, workload: o.row.workload)
             return o.phase == .decode ? loop.tpotSeconds : loop.ttftSeconds
         case .openLoop:
-            // Beyond the replica's capacity at these factors no steady state describes the run.
-            guard let open = try openLoopIfStable(p, o.row) else { return .infinity }
+            let open = try openLoop(p, o.row)
             return o.phase == .decode ? open.tpotSeconds : open.ttftSeconds
         }
     }
 
-    /// The mean running batch of an open-loop row with a measured TPOT, by Little's law:
-    /// n = λ (O − 1) TPOT (nil without a measured TPOT).
-    ///
-    /// - Throws: `HardwareError.calibration` when n leaves no room in a step's token budget.
-    static func measuredRunningBatch(_ m: ServingMeasurement) throws(HardwareError) -> Double? {
-        guard let rate = m.requestsPerSecond, let tpot = m.tpotSeconds else { return nil }
-        let n = rate * m.workload.meanDecodeSteps * tpot
-        guard n < Double(m.workload.prefillChunkTokens) else {
-            throw .calibration("\(m.label): \(NumberText.short(rate)) requests/s at a TPOT of \(NumberText.short(tpot * 1000)) ms keep \(NumberText.short(n)) sequences running, more than the token budget of a step (\(m.workload.prefillChunkTokens))")
-        }
-        return n
-    }
-
-    /// `openLoop(p, m)`, or nil when the row's rate is at or beyond the replica's capacity at
-    /// `p` (its queues would grow without bound).
-    static func openLoopIfStable(_ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError) -> OpenLoopServing? {
-        guard let rate = m.requestsPerSecond else { throw .calibration("\(m.label): an open-loop row needs its request rate") }
-        guard rate < (try OpenLoopServing.capacity(profile: p, workload: m.workload)) else { return nil }
-        return try openLoop(p, m)
-    }
-
-    /// The open-loop model of `m` at `p` (`OpenLoopServing` at the row's arrival rate).
+    /// The open-loop run of `m` at `p` (`OpenLoopServing`: the steady state at the running batch
+    /// its rate and measured TPOT give).
     static func openLoop(_ p: HardwareProfile, _ m: ServingMeasurement) throws(HardwareError) -> OpenLoopServing {
-        guard let rate = m.requestsPerSecond else { throw .calibration("\(m.label): an open-loop row needs its request rate") }
+        guard let rate = m.requestsPerSecond, let tpot = m.tpotSeconds else {
+            throw .calibration("\(m.label): an open-loop row needs its request rate and its measured TPOT")
+        }
         do {
-            return try OpenLoopServing(profile: p, workload: m.workload, requestsPerSecond: rate)
+            return try OpenLoopServing(profile: p, workload: m.workload, requestsPerSecond: rate, tpotSeconds: tpot)
         } catch {
             switch error {
             case .calibration(let why), .invalidWorkload(let why): throw .calibration("\(m.label): \(why)")
@@ -261,7 +229,6 @@ extension Calibration {
             coupled || observations.contains { $0.phase == phase } ? starts : [nil]
         }
         var best: (profile: HardwareProfile, keys: FittedKeys, residual: Double)?
-        var firstFailure: HardwareError?
         for decodeStart in startsFor(.decode) {
             for prefillStart in startsFor(.prefill) {
                 var q = p
@@ -271,22 +238,13 @@ extension Calibration {
                     q.efficiency.set(names.bw, SourcedValue(start.bandwidth, source: "start"))
                     q.efficiency.set(names.compute, SourcedValue(start.compute, source: "start"))
                 }
-                // A start from which an open-loop row's rate exceeds the replica's capacity (no
-                // steady state to linearise) is left out; the others may still reach it.
-                let keys: FittedKeys, r: Double
-                do {
-                    keys = try alternate(&q, original: p, observations: observations, source: source)
-                    r = try residual(q)
-                } catch {
-                    if firstFailure == nil { firstFailure = error }
-                    continue
-                }
+                let keys = try alternate(&q, original: p, observations: observations, source: source)
+                let r = try residual(q)
                 if best == nil || r < best!.residual * (1 - 1e-9) { best = (q, keys, r) }
             }
         }
-        guard let best else { throw firstFailure ?? .calibration("no start fitted the times") }
-        p = best.profile
-        return best.keys
+        p = best!.profile
+        return best!.keys
     }
 
     /// The alternating fit from the classification `p` gives: classify the measured times,
@@ -445,22 +403,17 @@ extension Calibration {
                               stepFLOPSeconds: step.flops, stepByteSeconds: step.bytes)
         case .openLoop:
             // The engine runs its mean step all the time: a measured TPOT holds one mean step's
-            // work, a measured TTFT TTFT / TPOT of them, and the engine completes λ × cycle × E[O]
-            // tokens over a request's cycle. With a measured TPOT the running batch is Little's
-            // law's, n = λ (O − 1) TPOT, and needs no model; without one, it is the model's (and
-            // so is the time of the phase not measured).
-            guard let rate = m.requestsPerSecond else { throw .calibration("\(m.label): an open-loop row needs its request rate") }
-            let modelled = m.tpotSeconds == nil || m.ttftSeconds == nil ? try openLoop(p, m) : nil
-            let ttft = m.ttftSeconds ?? modelled!.ttftSeconds, tpot = m.tpotSeconds ?? modelled!.tpotSeconds
-            let steps = w.meanDecodeSteps, cycle = ttft + steps * tpot
-            let running = try measuredRunningBatch(m) ?? modelled!.steadyState.runningBatch
+            // work (at the running batch its rate and TPOT give), a TTFT TTFT / TPOT of them, and
+            // the engine completes λ × cycle × E[O] tokens over a request's cycle.
+            let open = try openLoop(p, m)
             let model = try Roofline.MixedStep(profile: p, workload: w)
-            let step = OpenLoopServing.steps(w, running: running).decode.reduce((flops: 0.0, bytes: 0.0)) { sum, s in
+            let step = open.decodeSteps.reduce((flops: 0.0, bytes: 0.0)) { sum, s in
                 let cost = model.cost(decodeSequences: s.decodeSequences, prefillTokens: s.prefillTokens)
                 return (sum.flops + s.weight * cost.flops / cost.peakFLOPS, sum.bytes + s.weight * cost.bytes / cost.bandwidth)
             }
-            c = MeasuredCycle(prefillSeconds: ttft, stepSeconds: tpot, steps: steps,
-                              tokens: rate * cycle * w.meanOutputTokens,
+            let ttft = m.ttftSeconds ?? open.ttftSeconds, tpot = m.tpotSeconds ?? open.tpotSeconds
+            let steps = w.meanDecodeSteps, cycle = ttft + steps * tpot
+            c = MeasuredCycle(prefillSeconds: ttft, stepSeconds: tpot, steps: steps, tokens: open.requestsPerSecond * cycle * w.meanOutputTokens,
                               prefillFLOPSeconds: step.flops * ttft / tpot, prefillByteSeconds: step.bytes * ttft / tpot,
                               stepFLOPSeconds: step.flops, stepByteSeconds: step.bytes)
         }

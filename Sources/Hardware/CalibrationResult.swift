@@ -95,24 +95,15 @@ public struct CalibrationResult: Equatable, Sendable {
             switch m.batching {
             case .static: q.predicted(by: try ServingEstimate(profile: p, workload: m.workload))
             case .closedLoop: q.predicted(by: try ClosedLoopServing(profile: p, workload: m.workload))
-            // Beyond the replica's capacity at a profile's factors the prediction is unbounded.
-            case .openLoop: try Calibration.openLoopIfStable(p, m).map { q.predicted(by: $0) } ?? .infinity
+            case .openLoop: q.predicted(by: try Calibration.openLoop(p, m))
             }
         }
         for m in measurements {
             // Power and energy are predicted at the row's measured times where it has any (the
             // power model alone, as `Calibration` fits it), at the model's times otherwise.
             let timed = (m.ttftSeconds != nil || m.tpotSeconds != nil) && (m.powerWatts != nil || m.joulesPerToken != nil)
-            // An open-loop row beyond the replica's capacity at a profile's factors has no
-            // modelled time for the phase it did not measure: its power there is unbounded.
-            func power(_ p: HardwareProfile) throws(HardwareError) -> (watts: Double, joulesPerToken: Double)? {
-                guard timed else { return nil }
-                if m.batching == .openLoop, m.ttftSeconds == nil || m.tpotSeconds == nil, try Calibration.openLoopIfStable(p, m) == nil {
-                    return (.infinity, .infinity)
-                }
-                return try Calibration.powerAtMeasuredTimes(p, m)
-            }
-            let pb = try power(before), pa = try power(after)
+            let pb = timed ? try Calibration.powerAtMeasuredTimes(before, m) : nil
+            let pa = timed ? try Calibration.powerAtMeasuredTimes(after, m) : nil
             for (q, v) in m.measured {
                 let (b, a): (Double, Double) = switch (q, pb, pa) {
                 case (.power, let pb?, let pa?): (pb.watts, pa.watts)

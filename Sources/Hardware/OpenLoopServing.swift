@@ -1,25 +1,25 @@
 import Diagnostics
 import Foundation
 
-/// A continuous-batching engine under an open loop: requests arrive as a Poisson stream at a
-/// measured rate λ, whatever the engine does (vLLM's `benchmark_serving --request-rate`,
-/// whose arrivals are a Poisson process unless told otherwise), which the measurement files'
-/// `batching: open-loop` rows hold, with the engine's `max_num_seqs` as the row's batch.
+/// A measured open-loop run seen through the planner's own serving model: requests arrived as
+/// a Poisson stream at a rate λ whatever the engine did (vLLM's `benchmark_serving
+/// --request-rate`, whose arrivals are a Poisson process unless told otherwise), on an engine
+/// running at most `workload.batch` sequences (its `max_num_seqs`). The measurement files'
+/// `batching: open-loop` rows hold such runs.
 ///
-/// This is the planner's own model (`SteadyStateServing`) read the other way round: instead
-/// of the largest running batch within the SLOs, the mean running batch n whose throughput is
-/// the measured rate, λ = n / ((O − 1) E[t(n)]) (Little's law), which rises with n; n is
-/// found by bisection on (0, n_max], n_max the most sequences the KV slots, `max_num_seqs` and
-/// the token budget allow. The mean TTFT and TPOT are then the steady state's at n.
-///
-/// For calibration the steps are also given as a mix (`decodeSteps`, `firstTokenSteps`, in
-/// `ClosedLoopServing.Step`s): a TPOT is the mean step over K ~ Poisson(n / (O − 1)) prompts,
-/// a TTFT the waits (slot, prefill budget and the rest of the step under way, `waitSeconds`)
-/// and ⌈P / (budget − n)⌉ steps that hold the prompt.
+/// The run's mean running batch follows from what was measured, not from the factors: by
+/// Little's law a request holds a sequence for its O − 1 decode steps, so n = λ (O − 1) TPOT
+/// with the measured mean TPOT. The run is then `SteadyStateServing` at n: its mean TPOT is
+/// the mean engine step over K ~ Poisson(n / (O − 1)) prompts a step (`decodeSteps`), and its
+/// mean TTFT the waits (for a slot, for prefill budget, the rest of the step under way;
+/// `waitSeconds`) plus ⌈P / (budget − n)⌉ steps that hold the prompt (`firstTokenSteps`).
+/// Whether those waits are finite does not depend on the efficiency factors (the loads count
+/// steps and KV slots, not seconds), so a run the model cannot describe is refused whatever
+/// the factors.
 public struct OpenLoopServing: Equatable, Sendable {
     /// The measured arrival rate, requests per second.
     public let requestsPerSecond: Double
-    /// The steady state at the running batch that serves the rate.
+    /// The steady state at the run's mean running batch.
     public let steadyState: SteadyStateServing
     /// The steps of a request's decode, weights summing to 1 (the distribution over K).
     public let decodeSteps: [ClosedLoopServing.Step]
@@ -32,86 +32,57 @@ public struct OpenLoopServing: Equatable, Sendable {
     /// The arrival rates a row may state, requests per second: 1e-6 to 1e6.
     public static let acceptedRates = 1e-6...1e6
 
-    /// Checks what an open loop needs beyond a valid workload: at least 2 output tokens (the
-    /// steady state interleaves decode steps; a request of one token has none).
+    /// The mean running batch of a run at `requestsPerSecond` with a mean TPOT of
+    /// `tpotSeconds`, by Little's law: λ (O − 1) TPOT.
+    public static func runningBatch(_ w: ServingWorkload, requestsPerSecond rate: Double, tpotSeconds tpot: Double) -> Double {
+        rate * w.meanDecodeSteps * tpot
+    }
+
+    /// Checks what a measured open loop needs beyond a valid workload: at least 2 output tokens
+    /// (the steady state interleaves decode steps; a request of one token has none), and a
+    /// running batch (`runningBatch`) within the engine's `max_num_seqs` (the workload's batch)
+    /// and below a step's token budget.
     ///
     /// - Throws: `HardwareError.invalidWorkload` naming the condition that fails.
-    public static func validate(_ w: ServingWorkload) throws(HardwareError) {
+    public static func validate(_ w: ServingWorkload, requestsPerSecond rate: Double, tpotSeconds tpot: Double) throws(HardwareError) {
         guard w.outputTokens >= 2 else {
             throw .invalidWorkload("an open loop needs at least 2 output tokens, found \(w.outputTokens)")
         }
+        let n = runningBatch(w, requestsPerSecond: rate, tpotSeconds: tpot)
+        let most = min(Double(w.batch), Double(w.prefillChunkTokens - 1))
+        guard n <= most else {
+            throw .invalidWorkload("\(NumberText.short(rate)) requests/s at a TPOT of \(NumberText.short(tpot * 1000)) ms keep \(NumberText.short(n)) sequences running (Little's law), more than the engine's \(w.batch < w.prefillChunkTokens ? "\(w.batch) (the row's batch, its max_num_seqs)" : "token budget of \(w.prefillChunkTokens) a step") allows")
+        }
     }
 
-    /// The engine of `workload` (its batch is `max_num_seqs`) at `requestsPerSecond`.
+    /// The run of `workload` at `requestsPerSecond` with the measured mean TPOT `tpotSeconds`.
     ///
-    /// - Throws: `HardwareError` for an invalid workload or options, one output token, a rate
-    ///   that is not positive and finite, a replica that does not fit, or a rate at or beyond
-    ///   the replica's capacity (its queues would grow without bound, and no steady state
-    ///   describes the run).
-    public init(profile: HardwareProfile, workload w: ServingWorkload, requestsPerSecond rate: Double,
+    /// - Throws: `HardwareError` for an invalid workload or options, a run `validate` refuses,
+    ///   a replica that does not fit, or a running batch at which the KV slots or the prefill
+    ///   budget could not keep up (the waits would grow without bound).
+    public init(profile: HardwareProfile, workload w: ServingWorkload, requestsPerSecond rate: Double, tpotSeconds tpot: Double,
                 options: ServingOptions = ServingOptions()) throws(HardwareError) {
-        guard rate > 0, rate.isFinite else { throw .invalidWorkload("the request rate must be positive and finite, found \(rate)") }
-        let limits = SchedulerLimits(maxRunningSequences: w.batch)
-        let (model, most) = try Self.engine(profile: profile, workload: w, options: options, limits: limits)
-        func throughput(_ n: Double) -> Double {
-            SteadyStateServing.Figures(step: model, workload: w, running: n, quantiles: false).lambda
+        try Self.validate(w, requestsPerSecond: rate, tpotSeconds: tpot)
+        let n = Self.runningBatch(w, requestsPerSecond: rate, tpotSeconds: tpot)
+        let s = try SteadyStateServing(profile: profile, workload: w, options: options,
+                                       limits: SchedulerLimits(maxRunningSequences: w.batch), runningBatch: n)
+        guard s.fits else { throw .invalidWorkload("one sequence at its full context does not fit beside the weights") }
+        guard s.slotUtilisation < 1, s.prefillUtilisation < 1 else {
+            throw .invalidWorkload("at the \(NumberText.short(n)) sequences running that the rate and TPOT imply, \(s.slotUtilisation >= 1 ? "the KV cache's \(s.slots) sequence slots" : "the prefill token budget") cannot keep up (load \(NumberText.short(100 * max(s.slotUtilisation, s.prefillUtilisation)))%)")
         }
-        guard throughput(most) > rate else {
-            throw .calibration("\(NumberText.short(rate)) requests/s is at or beyond the replica's capacity of \(NumberText.short(throughput(most))) at these factors")
-        }
-        var lo = 0.0, hi = most
-        for _ in 0..<200 where hi - lo > 1e-12 * hi {
-            let mid = (lo + hi) / 2
-            if throughput(mid) < rate { lo = mid } else { hi = mid }
-        }
-        let n = (lo + hi) / 2
         requestsPerSecond = rate
-        steadyState = try SteadyStateServing(profile: profile, workload: w, options: options, limits: limits, runningBatch: n)
-        (decodeSteps, firstTokenSteps) = Self.steps(w, running: n)
-        waitSeconds = steadyState.ttft.mean - steadyState.prefillSeconds
-    }
-
-    /// The most requests per second the engine of `workload` completes (`workload.batch`
-    /// sequences at most): the rates an open loop has a steady state for lie below it.
-    public static func capacity(profile: HardwareProfile, workload w: ServingWorkload,
-                                options: ServingOptions = ServingOptions()) throws(HardwareError) -> Double {
-        let (model, most) = try engine(profile: profile, workload: w, options: options, limits: SchedulerLimits(maxRunningSequences: w.batch))
-        return SteadyStateServing.Figures(step: model, workload: w, running: most, quantiles: false).lambda
-    }
-
-    /// The engine steps at the most sequences it runs (`capacity`'s running batch): where a
-    /// rate is beyond capacity, what the engine does while its queue grows.
-    public static func saturatedSteps(profile: HardwareProfile, workload w: ServingWorkload,
-                                      options: ServingOptions = ServingOptions()) throws(HardwareError)
-        -> (decode: [ClosedLoopServing.Step], firstToken: [ClosedLoopServing.Step]) {
-        let (_, most) = try engine(profile: profile, workload: w, options: options, limits: SchedulerLimits(maxRunningSequences: w.batch))
-        return steps(w, running: most)
-    }
-
-    /// The step model and the most sequences the KV slots, `max_num_seqs` and the token budget
-    /// allow (n (1 + P / (O − 1)) tokens a step below the budget).
-    private static func engine(profile: HardwareProfile, workload w: ServingWorkload, options: ServingOptions,
-                               limits: SchedulerLimits) throws(HardwareError) -> (Roofline.MixedStep, Double) {
-        try SteadyStateServing.validate(w, options, limits)
-        let (slots, fits) = SteadyStateServing.slots(profile: profile, workload: w, options: options, limits: limits)
-        guard fits, slots >= 1 else { throw .invalidWorkload("one sequence at its full context does not fit beside the weights") }
-        let budget = Double(w.prefillChunkTokens) / (1 + w.prefillPromptTokens / w.meanDecodeSteps) * (1 - 1e-9)
-        return (try Roofline.MixedStep(profile: profile, workload: w), min(Double(slots), budget))
-    }
-
-    /// The engine steps of a decode and of a first token at a mean running batch of `n`:
-    /// K ~ Poisson(n / (O − 1)) prompts a step, capped at the budget the decode tokens leave.
-    static func steps(_ w: ServingWorkload, running n: Double) -> (decode: [ClosedLoopServing.Step], firstToken: [ClosedLoopServing.Step]) {
+        steadyState = s
         let p = w.prefillPromptTokens, free = Double(w.prefillChunkTokens) - n
         let counts = ClosedLoopServing.poisson(mean: n / w.meanDecodeSteps)
         let chunks = (p / free).rounded(.up)
-        return (counts.map { .init(weight: $0.probability, decodeSequences: n, prefillTokens: min($0.count * p, free)) },
-                counts.map { .init(weight: chunks * $0.probability, decodeSequences: n, prefillTokens: min(($0.count + 1) * p, free)) })
+        decodeSteps = counts.map { .init(weight: $0.probability, decodeSequences: n, prefillTokens: min($0.count * p, free)) }
+        firstTokenSteps = counts.map { .init(weight: chunks * $0.probability, decodeSequences: n, prefillTokens: min(($0.count + 1) * p, free)) }
+        waitSeconds = s.ttft.mean - s.prefillSeconds
     }
 
     /// Mean time to first token, s.
     public var ttftSeconds: Double { steadyState.ttft.mean }
-    /// Mean time per output token after the first, s.
+    /// Mean time per output token after the first, s: the model's, at the measured running batch.
     public var tpotSeconds: Double { steadyState.tpot.mean }
     /// Mean power of one device, W.
     public var watts: Double { steadyState.watts }

@@ -55,7 +55,8 @@ public enum MeasuredBatching: String, CaseIterable, Sendable {
     case closedLoop = "closed-loop"
     /// Poisson arrivals at a measured rate (`ServingMeasurement.requestsPerSecond`) on a
     /// continuous-batching engine running at most B sequences (vLLM's benchmark_serving at a
-    /// request rate): `OpenLoopServing`, the planner's steady state.
+    /// request rate): `OpenLoopServing`, the planner's steady state at the running batch the
+    /// rate and the measured TPOT give.
     case openLoop = "open-loop"
 }
 

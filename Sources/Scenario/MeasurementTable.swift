@@ -119,22 +119,29 @@ public enum MeasurementTable {
                 if b == .closedLoop {
                     do { try ClosedLoopServing.validate(workload) } catch { throw InputError(at: location, error.description) }
                 }
-                if b == .openLoop {
-                    do { try OpenLoopServing.validate(workload) } catch { throw InputError(at: location, error.description) }
-                }
                 batching = b
             }
-            // An open loop's arrival rate, requests per second; only open-loop rows have one.
+            // An open loop's arrival rate, requests per second; only open-loop rows have one, and
+            // with the measured TPOT it gives the run's running batch (Little's law).
             let rate = try table.number(i, "request_rate", in: OpenLoopServing.acceptedRates)
-            if batching == .openLoop, rate == nil {
-                throw InputError(at: here, "an open-loop row needs its arrival rate, 'request_rate' (requests per second)")
+            let tpot = try table.number(i, "tpot_ms", in: Self.latencyRangeMS).map { $0 / 1000 }
+            if batching == .openLoop {
+                guard let rate else { throw InputError(at: here, "an open-loop row needs its arrival rate, 'request_rate' (requests per second)") }
+                guard let tpot else {
+                    throw InputError(at: here, "an open-loop row needs its measured 'tpot_ms': with the request rate it gives the run's running batch (Little's law)")
+                }
+                do {
+                    try OpenLoopServing.validate(workload, requestsPerSecond: rate, tpotSeconds: tpot)
+                } catch {
+                    throw InputError(at: table.cell(i, "request_rate")?.location ?? here, error.description)
+                }
             }
             if batching != .openLoop, rate != nil, let cell = table.cell(i, "request_rate") {
                 throw InputError(at: cell.location, "'request_rate' is an open loop's arrival rate; this row's batching is \(batching.rawValue)")
             }
             let m = ServingMeasurement(
                 workload: workload, batching: batching, ttftSeconds: try table.number(i, "ttft_ms", in: Self.latencyRangeMS).map { $0 / 1000 },
-                tpotSeconds: try table.number(i, "tpot_ms", in: Self.latencyRangeMS).map { $0 / 1000 },
+                tpotSeconds: tpot,
                 powerWatts: try table.number(i, "power_w", in: Self.powerRangeW),
                 joulesPerToken: try table.number(i, "joules_per_token", in: Self.energyRangeJ), label: "\(table.file):\(table.rows[i].line)",
                 requestsPerSecond: rate)

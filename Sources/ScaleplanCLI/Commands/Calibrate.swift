@@ -17,7 +17,7 @@ struct Calibrate: ParsableCommand {
             batch, prompt_tokens, output_tokens, optional precision, devices, hardware (rows measured on other hardware \
             are left out) and batching (static, the default; closed-loop: batch clients, each sending its next \
             request when the last one ends; open-loop: Poisson arrivals at request_rate requests/s on an engine running \
-            at most batch sequences), prefix_cache_hit_rate (the share of prompt tokens the engine found cached, \
+            at most batch sequences, with the measured tpot_ms), prefix_cache_hit_rate (the share of prompt tokens the engine found cached, \
             below 1), and at least one of ttft_ms, tpot_ms, power_w, joules_per_token per row. \
             Files after --check are predicted before and after but not fitted on: the error there is the honest one.
 

@@ -867,6 +867,10 @@ meas("unterminated-quote.csv", "\"illustrative, not a measurement\"", "\"illustr
 meas("duplicate-column.csv", "params,batch", "params,params", "the header names column 'params' twice", loc=(1, 8))
 meas("open-loop-without-rate.csv", MEAS, "params,batch,prompt_tokens,output_tokens,tpot_ms,batching\n8.03B,256,1000,200,12,open-loop\n",
      "an open-loop row needs its arrival rate, 'request_rate' (requests per second)", loc=(2, 1))
+meas("open-loop-without-tpot.csv", MEAS, "params,batch,prompt_tokens,output_tokens,ttft_ms,batching,request_rate\n8.03B,256,1000,200,40,open-loop,3\n",
+     "an open-loop row needs its measured 'tpot_ms'", loc=(2, 1))
+meas("open-loop-beyond-max-seqs.csv", MEAS, "params,batch,prompt_tokens,output_tokens,tpot_ms,batching,request_rate\n8.03B,16,1000,200,20,open-loop,5\n",
+     "keep 19.9 sequences running (Little's law), more than the engine's 16 (the row's batch, its max_num_seqs) allows", loc=(2, 32))
 meas("request-rate-on-static-row.csv", MEAS, "params,batch,prompt_tokens,output_tokens,tpot_ms,request_rate\n8.03B,8,512,256,9,4\n",
      "'request_rate' is an open loop's arrival rate; this row's batching is static", loc=(2, 19))
 meas("request-rate-zero.csv", MEAS, "params,batch,prompt_tokens,output_tokens,tpot_ms,batching,request_rate\n8.03B,256,1000,200,12,open-loop,0\n",
