@@ -46,14 +46,8 @@ import TestSupport
     /// overhead, and the power factors; so are the decode factors from the TPOTs alone.
     @Test func calibrationRecoversFactorsFromOpenLoopRows() throws {
         let base = try TestProfiles.shipped("h100-sxm")
-        var truth = base
-        func v(_ x: Double) -> SourcedValue { SourcedValue(x, source: "truth") }
-        truth.efficiency.decodeBandwidth = v(0.7)
-        truth.efficiency.decodeCompute = v(0.45)
-        truth.efficiency.prefillCompute = v(0.6)
-        truth.efficiency.decodeOverheadMS = v(2)
-        truth.efficiency.computePowerFactor = v(0.8)
-        truth.efficiency.bandwidthPowerFactor = v(0.6)
+        let truth = try TestProfiles.h100(truth: ["decode_bandwidth": 0.7, "decode_compute": 0.45, "prefill_compute": 0.6, "decode_overhead_ms": 2,
+                                                  "compute_power_factor": 0.8, "bandwidth_power_factor": 0.6])
         var rows: [ServingMeasurement] = []
         for (prompt, output, running) in [(1000, 200, 4.0), (1000, 200, 30), (1000, 200, 90), (4000, 100, 6), (4000, 100, 20),
                                           (200, 400, 25), (200, 400, 150), (2000, 50, 12)] {

@@ -35,6 +35,14 @@ enum TestProfiles {
             interconnectLatencyUS: v(10), tdpW: v(500), idleW: v(100), usdPerHour: v(2), efficiency: e)
     }
 
+    /// The shipped h100-sxm profile with the given factors (`EfficiencyFactors` keys) as the
+    /// "truth" that synthetic measurements are generated from.
+    static func h100(truth factors: KeyValuePairs<String, Double>) throws -> HardwareProfile {
+        var p = try shipped("h100-sxm")
+        for (key, value) in factors { precondition(p.efficiency.set(key, SourcedValue(value, source: "truth")), "no factor \(key)") }
+        return p
+    }
+
     /// A small explicit shape: 2 layers, d 256, 4 heads, 2 KV heads (head dim 64), V 1000, f 512.
     /// Tied embeddings, so every parameter is multiplied (`matmulFraction` 1) and the hand
     /// computations stay 2N FLOPs and N × bytes per pass.
