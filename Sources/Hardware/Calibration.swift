@@ -223,7 +223,7 @@ extension Calibration {
             }
             return sum
         }
-        let coupled = observations.contains { $0.row.batching != .static }
+        let coupled = mixesMove(observations)
         let starts: [(bandwidth: Double, compute: Double)?] = [nil] + startingEfficiencies.map(Optional.some)
         func startsFor(_ phase: Phase) -> [(bandwidth: Double, compute: Double)?] {
             coupled || observations.contains { $0.phase == phase } ? starts : [nil]
@@ -256,7 +256,7 @@ extension Calibration {
         var previous: [[Bound]] = []
         var keys = FittedKeys()
         var moved = Double.infinity
-        let coupled = observations.contains { $0.row.batching != .static }
+        let coupled = mixesMove(observations)
         for _ in 0..<(coupled ? 30 : 10) {
             let lines = try observations.map { (o) throws(HardwareError) in try linearTime(p, o) }
             let bounds = lines.map(\.bounds)
@@ -389,13 +389,7 @@ extension Calibration {
         case .closedLoop:
             let loop = try ClosedLoopServing(profile: p, workload: w)
             let model = try Roofline.MixedStep(profile: p, workload: w)
-            func work(_ steps: [ClosedLoopServing.Step]) -> (flops: Double, bytes: Double) {
-                steps.reduce((0, 0)) { sum, step in
-                    let cost = model.cost(decodeSequences: step.decodeSequences, prefillTokens: step.prefillTokens)
-                    return (sum.0 + step.weight * cost.flops / cost.peakFLOPS, sum.1 + step.weight * cost.bytes / cost.bandwidth)
-                }
-            }
-            let step = work(loop.decodeSteps), prompt = work(loop.firstTokenSteps)
+            let step = work(model, loop.decodeSteps), prompt = work(model, loop.firstTokenSteps)
             let waits = loop.admissionWaitSeconds > 0 ? 1.0 : 0
             c = MeasuredCycle(prefillSeconds: m.ttftSeconds ?? loop.ttftSeconds, stepSeconds: m.tpotSeconds ?? loop.tpotSeconds,
                               steps: Double(w.outputTokens - 1), tokens: Double(w.batch * w.outputTokens),
@@ -406,11 +400,7 @@ extension Calibration {
             // work (at the running batch its rate and TPOT give), a TTFT TTFT / TPOT of them, and
             // the engine completes λ × cycle × E[O] tokens over a request's cycle.
             let open = try openLoop(p, m)
-            let model = try Roofline.MixedStep(profile: p, workload: w)
-            let step = open.decodeSteps.reduce((flops: 0.0, bytes: 0.0)) { sum, s in
-                let cost = model.cost(decodeSequences: s.decodeSequences, prefillTokens: s.prefillTokens)
-                return (sum.flops + s.weight * cost.flops / cost.peakFLOPS, sum.bytes + s.weight * cost.bytes / cost.bandwidth)
-            }
+            let step = work(try Roofline.MixedStep(profile: p, workload: w), open.decodeSteps)
             let ttft = m.ttftSeconds ?? open.ttftSeconds, tpot = m.tpotSeconds ?? open.tpotSeconds
             let steps = w.meanDecodeSteps, cycle = ttft + steps * tpot
             c = MeasuredCycle(prefillSeconds: ttft, stepSeconds: tpot, steps: steps, tokens: open.requestsPerSecond * cycle * w.meanOutputTokens,
@@ -419,6 +409,21 @@ extension Calibration {
         }
         guard c.seconds > 0, c.prefillSeconds > 0, c.stepSeconds > 0 else { throw .calibration("\(m.label): the request cycle has no time") }
         return c
+    }
+
+    /// The work of a mix of engine steps at efficiency 1, s: FLOPs over the peak and bytes over
+    /// the bandwidth, each step by its weight.
+    private static func work(_ model: Roofline.MixedStep, _ steps: [ClosedLoopServing.Step]) -> (flops: Double, bytes: Double) {
+        steps.reduce((0, 0)) { sum, step in
+            let cost = model.cost(decodeSequences: step.decodeSequences, prefillTokens: step.prefillTokens)
+            return (sum.0 + step.weight * cost.flops / cost.peakFLOPS, sum.1 + step.weight * cost.bytes / cost.bandwidth)
+        }
+    }
+
+    /// Whether some row's step mix moves with the factors (a closed or open loop): its times
+    /// then couple the phases, and the fit repeats until the factors settle.
+    private static func mixesMove(_ observations: [TimeObservation]) -> Bool {
+        observations.contains { $0.row.batching != .static }
     }
 
     /// Achieved compute and bandwidth utilisation of one device over a measured request cycle

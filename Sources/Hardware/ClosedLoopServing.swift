@@ -35,6 +35,16 @@ public struct ClosedLoopServing: Equatable, Sendable {
         public let weight: Double
         public let decodeSequences: Double
         public let prefillTokens: Double
+
+        /// The steps that decode `n` sequences beside K prompts of `p` tokens, K taking each
+        /// count of `prompts` with its probability (and one prompt more with `ownPrompt`: the
+        /// steps that hold a request's own prompt), the prefill capped at the `budget` the
+        /// decode tokens leave; each weighted by its probability times `weight`.
+        static func mix(decoding n: Double, prompts: [(count: Double, probability: Double)], promptTokens p: Double, budget: Double,
+                        ownPrompt: Bool = false, weight: Double = 1) -> [Step] {
+            let extra = ownPrompt ? 1.0 : 0
+            return prompts.map { Step(weight: weight * $0.probability, decodeSequences: n, prefillTokens: min(($0.count + extra) * p, budget - n)) }
+        }
     }
 
     public let workload: ServingWorkload
@@ -140,12 +150,9 @@ public struct ClosedLoopServing: Equatable, Sendable {
             promptsPerStep = no / Double(w.outputTokens - 1)
             let running = no + 1
             let counts = ClosedLoopServing.poisson(mean: promptsPerStep)
-            decode = counts.map { Step(weight: $0.probability, decodeSequences: running, prefillTokens: min($0.count * p, budget - running)) }
-            let free = budget - no
-            let chunks = (p / free).rounded(.up)
-            firstToken = counts.map {
-                Step(weight: chunks * $0.probability, decodeSequences: no, prefillTokens: min(($0.count + 1) * p, free))
-            }
+            decode = Step.mix(decoding: running, prompts: counts, promptTokens: p, budget: budget)
+            let chunks = (p / (budget - no)).rounded(.up)
+            firstToken = Step.mix(decoding: no, prompts: counts, promptTokens: p, budget: budget, ownPrompt: true, weight: chunks)
             func mean(_ list: [Step]) -> Double {
                 list.reduce(0) { $0 + $1.weight * model.seconds(decodeSequences: $1.decodeSequences, prefillTokens: $1.prefillTokens) }
             }

@@ -72,11 +72,10 @@ public struct OpenLoopServing: Equatable, Sendable {
         }
         requestsPerSecond = rate
         steadyState = s
-        let p = w.prefillPromptTokens, free = Double(w.prefillChunkTokens) - n
+        let p = w.prefillPromptTokens, budget = Double(w.prefillChunkTokens)
         let counts = ClosedLoopServing.poisson(mean: n / w.meanDecodeSteps)
-        let chunks = (p / free).rounded(.up)
-        decodeSteps = counts.map { .init(weight: $0.probability, decodeSequences: n, prefillTokens: min($0.count * p, free)) }
-        firstTokenSteps = counts.map { .init(weight: chunks * $0.probability, decodeSequences: n, prefillTokens: min(($0.count + 1) * p, free)) }
+        decodeSteps = ClosedLoopServing.Step.mix(decoding: n, prompts: counts, promptTokens: p, budget: budget)
+        firstTokenSteps = ClosedLoopServing.Step.mix(decoding: n, prompts: counts, promptTokens: p, budget: budget, ownPrompt: true, weight: (p / (budget - n)).rounded(.up))
         waitSeconds = s.ttft.mean - s.prefillSeconds
     }
 

@@ -226,9 +226,7 @@ public enum Roofline {
     /// less that of its cached prefix (`ServingWorkload.prefixCacheHitRate`), whose positions
     /// are not computed again; the new tokens still attend over every earlier position.
     static func prefillAttentionFLOPs(_ w: ServingWorkload) -> Double {
-        let whole = w.shape.prefillAttentionFLOPs(prompt: Double(w.promptTokens))
-        guard w.prefixCacheHitRate > 0 else { return whole }
-        return whole - w.shape.prefillAttentionFLOPs(prompt: w.cachedPromptTokens)
+        w.shape.prefillAttentionFLOPs(prompt: Double(w.promptTokens)) - w.shape.prefillAttentionFLOPs(prompt: w.cachedPromptTokens)
     }
 
     /// Mean context length over the decode steps: step j (1...O−1) attends over P + j tokens,

@@ -95,9 +95,7 @@ public struct ServingWorkload: Equatable, Sendable {
     public var meanOutputTokens: Double { outputLengths?.mean ?? Double(outputTokens) }
 
     /// Prompt tokens a request's prefill computes, P (1 − h) (all P without prefix caching).
-    public var prefillPromptTokens: Double {
-        prefixCacheHitRate > 0 ? Double(promptTokens) * (1 - prefixCacheHitRate) : Double(promptTokens)
-    }
+    public var prefillPromptTokens: Double { Double(promptTokens) * (1 - prefixCacheHitRate) }
 
     /// Prompt tokens a request finds in the prefix cache, P h.
     public var cachedPromptTokens: Double { Double(promptTokens) - prefillPromptTokens }
@@ -183,10 +181,7 @@ public struct ServingWorkload: Equatable, Sendable {
     public var prefillChunk: Double { min(Double(batch) * prefillPromptTokens, Double(prefillChunkTokens)) }
 
     /// Prefill forward passes for the batch, ⌈B P / chunk⌉ over the prompt tokens computed.
-    public var prefillPasses: Int {
-        guard prefixCacheHitRate > 0 else { return (batch * promptTokens + prefillChunkTokens - 1) / prefillChunkTokens }
-        return max(1, Int((Double(batch) * prefillPromptTokens / Double(prefillChunkTokens)).rounded(.up)))
-    }
+    public var prefillPasses: Int { max(1, Int((Double(batch) * prefillPromptTokens / Double(prefillChunkTokens)).rounded(.up))) }
 
     /// Prefix-cache hit rates accepted, [0, 1): a request always computes at least its last
     /// prompt token (the one the first output token comes from).
