@@ -98,10 +98,10 @@ struct IndependentMetrics {
                 for a in fleet.assignments {
                     let replicas = Double(a.replicasByMonth[m])
                     let provisioned = replicas * Double(a.replica.devices) * Self.secondsPerMonth
-                    if reserved[a.replica.option.hardware.name] == nil {
+                    if reserved[a.replica.option.hardwareName] == nil {
                         inferenceCost += provisioned / 3600 * a.replica.option.usdPerDeviceHour
                     } else {
-                        inUse[a.replica.option.hardware.name, default: 0] += a.replicasByMonth[m] * a.replica.devices
+                        inUse[a.replica.option.hardwareName, default: 0] += a.replicasByMonth[m] * a.replica.devices
                     }
                     if m > 0 {
                         inferenceCost += Double(abs(a.replicasByMonth[m] - a.replicasByMonth[m - 1])) * fleet.changeCostReplicaHours

@@ -203,10 +203,10 @@ public enum PlanCheck {
             let capacity = m.fleet.assignments.reduce(0.0) { $0 + Double($1.replicasByMonth[month]) * $1.replica.requestsPerSecond }
             if capacity < peak * (1 - tolerance) { out.append("\(what): month \(month + 1) serves \(capacity) requests/s of a \(peak) peak") }
             var used: [String: Int] = [:]
-            for a in m.fleet.assignments { used[a.replica.option.hardware.name, default: 0] += a.replicasByMonth[month] * a.replica.devices }
+            for a in m.fleet.assignments { used[a.replica.option.hardwareName, default: 0] += a.replicasByMonth[month] * a.replica.devices }
             for option in inf.options {
-                if let cap = option.maxDevices, let n = used[option.hardware.name], n > cap {
-                    out.append("\(what): month \(month + 1) uses \(n) \(option.hardware.name) devices of \(cap) available")
+                if let cap = option.maxDevices, let n = used[option.hardwareName], n > cap {
+                    out.append("\(what): month \(month + 1) uses \(n) \(option.hardwareName) devices of \(cap) available")
                 }
             }
             for a in m.fleet.assignments {

@@ -77,14 +77,16 @@ public final class GLPKProblem {
         let p = try live()
         try Self.check(bounds, what: "row bounds")
         let n = columnCount
-        var seen = Set<Int>()
         let rowIndex = rowCount + 1
-        for (column, value) in coefficients {
+        // A short row is checked for repeated columns pairwise, without allocating a set.
+        var seen = coefficients.count > 16 ? Set<Int>() : nil
+        for (k, (column, value)) in coefficients.enumerated() {
             guard (1...max(n, 1)).contains(column), n > 0 else {
                 throw .indexOutOfRange(kind: "column", index: column, count: n)
             }
             try Self.checkFinite(value, what: "coefficient of column \(column) in row \(rowIndex)")
-            guard seen.insert(column).inserted else { throw .duplicateColumn(row: rowIndex, column: column) }
+            let repeated = seen == nil ? coefficients[..<k].contains { $0.column == column } : !seen!.insert(column).inserted
+            if repeated { throw .duplicateColumn(row: rowIndex, column: column) }
         }
         let i = glp_add_rows(p, 1)
         Self.apply(bounds) { type, lb, ub in glp_set_row_bnds(p, i, type, lb, ub) }
@@ -232,15 +234,17 @@ public final class GLPKProblem {
         }
     }
 
-    private static func checkFinite(_ value: Double, what: String) throws(GLPKError) {
-        guard value.isFinite else { throw .nonFinite(what: what, value: value) }
+    /// `what` names the number in the error; it is built only when the check fails (the
+    /// month MILPs add rows by the ten thousand).
+    private static func checkFinite(_ value: Double, what: @autoclosure () -> String) throws(GLPKError) {
+        guard value.isFinite else { throw .nonFinite(what: what(), value: value) }
     }
 
-    private static func check(_ bounds: Bounds, what: String) throws(GLPKError) {
-        if let l = bounds.lower { try checkFinite(l, what: "\(what) lower") }
-        if let u = bounds.upper { try checkFinite(u, what: "\(what) upper") }
+    private static func check(_ bounds: Bounds, what: @autoclosure () -> String) throws(GLPKError) {
+        if let l = bounds.lower { try checkFinite(l, what: "\(what()) lower") }
+        if let u = bounds.upper { try checkFinite(u, what: "\(what()) upper") }
         if let l = bounds.lower, let u = bounds.upper, l > u {
-            throw .inconsistentBounds(what: what, lower: l, upper: u)
+            throw .inconsistentBounds(what: what(), lower: l, upper: u)
         }
     }
 

@@ -14,6 +14,9 @@ public struct RunningBatchSearch: Sendable {
     /// another's cannot win on cost.
     public let throughputCeiling: Double
     private let model: Roofline.MixedStep
+    private let options: ServingOptions
+    /// Requests per second at the most sequences the slots and the prefill budget allow.
+    private let capacity: Double
 
     /// Nil when the weights, one step's activations and one sequence at its full context do
     /// not fit.
@@ -28,8 +31,20 @@ public struct RunningBatchSearch: Sendable {
         self.workload = workload
         self.limits = limits
         self.slots = slots
+        self.options = options
         model = try Roofline.MixedStep(profile: profile, workload: workload)
-        throughputCeiling = limits.maxEngineUtilisation * SteadyStateServing.capacity(step: model, workload: workload, slots: slots)
+        capacity = SteadyStateServing.capacity(step: model, workload: workload, slots: slots)
+        throughputCeiling = limits.maxEngineUtilisation * capacity
+    }
+
+    /// The full steady state at a running batch `n` (the one `largest` returns, typically):
+    /// `SteadyStateServing(profile:workload:options:limits:runningBatch:)` for this search's
+    /// profile, workload, options and limits, without computing the slots, the step model
+    /// and the capacity again. Nil for a running batch that is not positive and finite.
+    public func steadyState(runningBatch n: Double) -> SteadyStateServing? {
+        guard n > 0, n.isFinite else { return nil }
+        return SteadyStateServing(workload: workload, options: options, limits: limits, runningBatch: n, slots: slots, fits: true,
+                                  model: model, capacity: capacity)
     }
 
     /// The largest mean running batch at which the queues are stable, the mean TTFT and TPOT

@@ -117,14 +117,23 @@ public struct SteadyStateServing: Equatable, Sendable {
         try Self.validate(w, options, limits)
         let n = runningBatch ?? Double(w.batch)
         guard n > 0, n.isFinite else { throw .invalidWorkload("the running batch must be positive, found \(n)") }
+        let (slotCount, longestFits) = Self.slots(profile: profile, workload: w, options: options, limits: limits)
+        let model = try Roofline.MixedStep(profile: profile, workload: w)
+        self.init(workload: w, options: options, limits: limits, runningBatch: n, slots: slotCount, fits: longestFits && slotCount >= 1,
+                  model: model, capacity: Self.capacity(step: model, workload: w, slots: slotCount))
+    }
+
+    /// The steady state at a positive, finite running batch `n` of a validated workload whose
+    /// slots, step model and capacity (`capacity(step:workload:slots:)`) are known: what
+    /// `RunningBatchSearch` has already computed for the batch it finds.
+    init(workload w: ServingWorkload, options: ServingOptions, limits: SchedulerLimits, runningBatch n: Double,
+         slots slotCount: Int, fits: Bool, model: Roofline.MixedStep, capacity: Double) {
         self.workload = w
         self.runningBatch = n
         self.limits = limits
         self.options = options
-        let (slotCount, longestFits) = Self.slots(profile: profile, workload: w, options: options, limits: limits)
         slots = slotCount
-        fits = longestFits && slotCount >= 1
-        let model = try Roofline.MixedStep(profile: profile, workload: w)
+        self.fits = fits
         let f = Figures(step: model, workload: w, running: n, quantiles: true)
         let p = w.prefillPromptTokens, steps = w.meanDecodeSteps
         prefillTokensPerStep = n * p / steps
@@ -133,7 +142,7 @@ public struct SteadyStateServing: Equatable, Sendable {
         stepDeviationSeconds = f.stepDeviation
         watts = f.meanJoules / f.meanStep
         requestsPerSecond = f.lambda
-        engineUtilisation = f.lambda / Self.capacity(step: model, workload: w, slots: slotCount)
+        engineUtilisation = f.lambda / capacity
         prefillUtilisation = f.prefillUtilisation
         slotUtilisation = slotCount > 0 ? f.slotLoad / Double(slotCount) : .infinity
         prefillWaitSeconds = f.prefillWait

@@ -44,7 +44,7 @@ public struct Fleet: Sendable, Equatable {
 
     /// Devices of accelerator `hardware` the fleet runs in month `m`.
     public func devicesInUse(_ hardware: String, month m: Int) -> Int {
-        assignments.reduce(0) { $0 + ($1.replica.option.hardware.name == hardware ? $1.replicasByMonth[m] * $1.replica.devices : 0) }
+        assignments.reduce(0) { $0 + ($1.replica.option.hardwareName == hardware ? $1.replicasByMonth[m] * $1.replica.devices : 0) }
     }
 
     /// What month `m` (zero-based) of a horizon of `months` months costs, USD, split by how
@@ -59,7 +59,7 @@ public struct Fleet: Sendable, Equatable {
     public func cost(month m: Int, months: Int) -> (onDemand: Double, reserved: Double, changes: Double) {
         var onDemand = 0.0, reserved = 0.0, changes = 0.0
         let reservedHardware = Set(reservations.map(\.hardware))
-        for a in assignments where !reservedHardware.contains(a.replica.option.hardware.name) {
+        for a in assignments where !reservedHardware.contains(a.replica.option.hardwareName) {
             // Written as the provisioned device-seconds, the form the cost has always taken.
             let provisionedSeconds = Double(a.replicasByMonth[m]) * Double(a.replica.devices) * Self.hoursPerMonth * 3600
             onDemand += provisionedSeconds / 3600 * a.replica.option.usdPerDeviceHour

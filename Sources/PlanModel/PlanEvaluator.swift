@@ -135,7 +135,7 @@ public enum PlanEvaluator {
             if case .forecast(let f) = inf.demand {
                 for (i, month) in f.series().enumerated() {
                     checkMin("capacity_month_\(i + 1)", m.fleet.capacity(month: i), min: month.peakRequestsPerSecond)
-                    let byType = Dictionary(grouping: m.fleet.assignments, by: { $0.replica.option.hardware.name })
+                    let byType = Dictionary(grouping: m.fleet.assignments, by: { $0.replica.option.hardwareName })
                     for (name, group) in byType {
                         guard let cap = group.compactMap({ $0.replica.option.maxDevices }).min() else { continue }
                         let used = group.reduce(0) { $0 + $1.replicasByMonth[i] * $1.replica.devices }

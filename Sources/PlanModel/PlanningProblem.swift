@@ -74,8 +74,20 @@ public struct ModelChoice: Sendable, Equatable {
 }
 
 /// One way to serve: an accelerator at a weight precision.
+///
+/// The profile is held in an immutable shared box (replaced whole when set), so that copying
+/// an option, and every replica spec holding one, retains one reference rather than each of
+/// the profile's sourced figures: the planner copies specs by the thousand.
 public struct ServingOption: Sendable, Equatable {
-    public var hardware: HardwareProfile
+    private final class ProfileBox: Sendable {
+        let profile: HardwareProfile
+        init(_ profile: HardwareProfile) { self.profile = profile }
+    }
+    private var box: ProfileBox
+    public var hardware: HardwareProfile {
+        get { box.profile }
+        set { box = ProfileBox(newValue) }
+    }
     public var precision: Precision
     /// Price of one device-hour, USD.
     public var usdPerDeviceHour: Double
@@ -90,7 +102,7 @@ public struct ServingOption: Sendable, Equatable {
 
     public init(hardware: HardwareProfile, precision: Precision, usdPerDeviceHour: Double? = nil, maxDevices: Int? = nil,
                 minReplicas: Int = 1) {
-        self.hardware = hardware
+        self.box = ProfileBox(hardware)
         self.precision = precision
         self.usdPerDeviceHour = usdPerDeviceHour ?? hardware.usdPerHour.value
         self.maxDevices = maxDevices
@@ -98,8 +110,16 @@ public struct ServingOption: Sendable, Equatable {
         self.priceBasis = usdPerDeviceHour == nil ? hardware.priceBasis ?? "unstated" : "scenario"
     }
 
+    /// The accelerator's profile name (`hardware.name`), read without copying the profile.
+    public var hardwareName: String { box.profile.name }
+
     /// "h100-sxm/fp8".
-    public var label: String { "\(hardware.name)/\(precision.rawValue)" }
+    public var label: String { "\(box.profile.name)/\(precision.rawValue)" }
+
+    public static func == (l: ServingOption, r: ServingOption) -> Bool {
+        (l.box === r.box || l.box.profile == r.box.profile) && l.precision == r.precision && l.usdPerDeviceHour == r.usdPerDeviceHour
+            && l.maxDevices == r.maxDevices && l.minReplicas == r.minReplicas && l.priceBasis == r.priceBasis
+    }
 }
 
 /// What inference volume to plan for.

@@ -168,7 +168,7 @@ public enum ServingModel {
                         // The full steady state (queues, percentiles, energy) only for a degree
                         // that is cheaper than the best so far.
                         let cheaper = best.map { Double(devices) / running.requestsPerSecond < $0.deviceSecondsPerRequest * (1 - 1e-9) } ?? true
-                        if cheaper, let s = try? SteadyStateServing(profile: profile, workload: workload, options: options, runningBatch: running.batch) {
+                        if cheaper, let s = search.steadyState(runningBatch: running.batch) {
                             let spec = ReplicaSpec(option: option, steadyState: s)
                             if best.map({ spec.deviceSecondsPerRequest < $0.deviceSecondsPerRequest * (1 - 1e-9) }) ?? true { best = spec }
                         }

@@ -259,7 +259,7 @@ public struct Planner: Sendable {
     /// (with the derived `shape`, read only then) when missing.
     private func storedSpec(_ inf: InferenceSetup, option index: Int, params: Double, shape: @autoclosure () -> ModelShape?) -> ReplicaSpec? {
         let option = inf.options[index]
-        return fleets.specs.spec(option: option.label, params: params) {
+        return fleets.specs.spec(option: option, params: params) {
             let request = inf.requestShape
             return ServingModel.replica(option: option, params: params, shape: shape(), prompt: request.prompt, output: request.output,
                                         slo: inf.slo, fixedUtilisation: inf.fixedUtilisation, pue: inf.pue, pipeline: inf.pipelineParallel,

@@ -88,7 +88,7 @@ public enum PlanReport {
 
     static func fleetEntry(_ a: FleetAssignment) -> ReportValue {
         reportObject([
-            ("hardware", .string(a.replica.option.hardware.name)),
+            ("hardware", .string(a.replica.option.hardwareName)),
             ("precision", .string(a.replica.option.precision.rawValue)),
             ("replicas", a.replicasByMonth.isEmpty ? .null : .integer(a.peakReplicas)),
             ("devices_per_replica", .integer(a.replica.devices)),

@@ -191,6 +191,10 @@ struct SteadyStateServingTests {
             let free = try #require(search.largest(slo: LatencySLO()))
             let there = try SteadyStateServing(profile: profile, workload: w, runningBatch: free.batch)
             #expect(free.requestsPerSecond == there.requestsPerSecond)
+            // The search's own steady state (no slots, step model or capacity computed again)
+            // is the same state, figure for figure.
+            #expect(search.steadyState(runningBatch: free.batch) == there)
+            #expect(search.steadyState(runningBatch: 0) == nil)
         }
     }
 

@@ -72,6 +72,19 @@ struct GLPKProblemTests {
         #expect(throws: GLPKError.indexOutOfRange(kind: "column", index: 2, count: 1)) { try p.addRow([(2, 1)], bounds: .atMost(1)) }
         #expect(throws: GLPKError.duplicateColumn(row: 1, column: x)) { try p.addRow([(x, 1), (x, 2)], bounds: .atMost(1)) }
         #expect(throws: GLPKError.self) { try p.addRow([(x, .nan)], bounds: .atMost(1)) }
+        // The messages name the number at fault (they are built only when a check fails).
+        #expect(throws: GLPKError.nonFinite(what: "coefficient of column 1 in row 1", value: .infinity)) {
+            try p.addRow([(x, .infinity)], bounds: .atMost(1))
+        }
+        #expect(throws: GLPKError.nonFinite(what: "row bounds upper", value: .infinity)) { try p.addRow([(x, 1)], bounds: .atMost(.infinity)) }
+        // A long row (checked with a set) and a short one (pairwise) both catch a repeat.
+        let many = try (0..<20).map { _ in try p.addColumn() }
+        #expect(throws: GLPKError.duplicateColumn(row: 1, column: many[3])) {
+            try p.addRow((many + [many[3]]).map { ($0, 1) }, bounds: .atMost(1))
+        }
+        #expect(throws: GLPKError.duplicateColumn(row: 1, column: many[5])) {
+            try p.addRow([(many[4], 1), (many[5], 1), (many[6], 1), (many[5], 2)], bounds: .atMost(1))
+        }
         #expect(throws: GLPKError.self) { try p.addColumn(bounds: .init(lower: 2, upper: 1)) }
         #expect(throws: GLPKError.self) { try p.addColumn(objective: .infinity) }
         #expect(throws: GLPKError.self) { try p.value(column: 0) }

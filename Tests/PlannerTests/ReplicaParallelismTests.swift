@@ -15,6 +15,30 @@ struct ReplicaParallelismTests {
         ServingOption(hardware: try Self.catalog.profile(named: name), precision: precision)
     }
 
+    /// An option keeps its profile in a shared box: a copy whose profile is changed has its
+    /// own profile (value semantics), its label and name follow the new profile, and
+    /// equality compares the profiles, not the boxes.
+    @Test func optionsKeepValueSemantics() throws {
+        let h100 = try Self.option("h100-sxm", .bf16)
+        var changed = h100
+        var profile = changed.hardware
+        profile.name = "h100-tuned"
+        profile.efficiency.decodeBandwidth.value = 0.9
+        changed.hardware = profile
+        #expect(h100.hardware.name == "h100-sxm" && h100.hardwareName == "h100-sxm" && h100.label == "h100-sxm/bf16")
+        #expect(changed.hardwareName == "h100-tuned" && changed.label == "h100-tuned/bf16")
+        #expect(changed.hardware.efficiency.decodeBandwidth.value == 0.9 && h100.hardware.efficiency.decodeBandwidth.value != 0.9)
+        #expect(changed != h100)
+        // Built apart from the same profile, two options are equal.
+        #expect(try Self.option("h100-sxm", .bf16) == h100)
+        var renamedBack = changed
+        var back = renamedBack.hardware
+        back.name = "h100-sxm"
+        back.efficiency.decodeBandwidth = h100.hardware.efficiency.decodeBandwidth
+        renamedBack.hardware = back
+        #expect(renamedBack == h100)
+    }
+
     /// Llama 3.1 70B in bf16 on H100 with a 30 ms TPOT SLO: two GPUs hold it but stream its
     /// 141 GB of weights too slowly (70.6e9 x 2 bytes / 2 / (3.35 TB/s x 0.6) = 35 ms a step),
     /// so the replica takes 4 or 8.

@@ -1,5 +1,6 @@
 import Foundation
 import GLPK
+import Hardware
 import Numerics
 import PlanModel
 
@@ -146,14 +147,16 @@ final class FleetCache: @unchecked Sendable {
 /// whose options are subsets of its list, need not compute one twice.
 final class ReplicaSpecStore: Sendable {
     private struct Key: Hashable {
-        let option: String
+        let hardware: String
+        let precision: Precision
         let params: Double
     }
     private let specs = LockedMemo<Key, ReplicaSpec?>()
 
-    /// The cached spec of `option` for `params`, or `compute()` stored for next time.
-    func spec(option: String, params: Double, compute: () -> ReplicaSpec?) -> ReplicaSpec? {
-        specs.value(Key(option: option, params: params), compute)
+    /// The cached spec of `option` (keyed by its accelerator and precision, its label) for
+    /// `params`, or `compute()` stored for next time.
+    func spec(option: ServingOption, params: Double, compute: () -> ReplicaSpec?) -> ReplicaSpec? {
+        specs.value(Key(hardware: option.hardwareName, precision: option.precision, params: params), compute)
     }
 }
 

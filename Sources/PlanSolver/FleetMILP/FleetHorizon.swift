@@ -74,7 +74,7 @@ enum FleetHorizon {
         -> (counts: [[Int]], reservations: [FleetReservation], unproved: Bool)? {
         let months = peaks.count
         let hours = FleetSizer.hoursPerMonth
-        let types = Dictionary(grouping: replicas.indices, by: { replicas[$0].option.hardware.name }).sorted { $0.key < $1.key }
+        let types = Dictionary(grouping: replicas.indices, by: { replicas[$0].option.hardwareName }).sorted { $0.key < $1.key }
         let caps = Dictionary(uniqueKeysWithValues: types.map { name, members in (name, members.compactMap { replicas[$0].option.maxDevices }.min()) })
         let reserved: [(name: String, discount: Double, price: Double, members: [Int])] = types.compactMap { name, members in
             guard let d = purchasing.reservation?.discounts[name] else { return nil }
@@ -88,8 +88,8 @@ enum FleetHorizon {
             for k in replicas.indices {
                 let spec = replicas[k]
                 var upper = Double(max(1, Int((largestPeak / spec.requestsPerSecond).rounded(.up))))
-                if let cap = caps[spec.option.hardware.name] ?? nil { upper = min(upper, Double(cap / spec.devices)) }
-                let coefficient = reservedNames.contains(spec.option.hardware.name) ? 0 : spec.replicaHourUSD * hours
+                if let cap = caps[spec.option.hardwareName] ?? nil { upper = min(upper, Double(cap / spec.devices)) }
+                let coefficient = reservedNames.contains(spec.option.hardwareName) ? 0 : spec.replicaHourUSD * hours
                 r.append(try (0..<months).map { _ throws(GLPKError) in
                     try FleetSizer.replicaColumn(p, spec, objective: coefficient, peak: largestPeak * (1 + margin), upper: upper)
                 })

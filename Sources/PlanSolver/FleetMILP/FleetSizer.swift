@@ -140,7 +140,7 @@ public enum FleetSizer {
     /// count; on a full tie the first listed is kept).
     static func undominated(_ slots: [ReplicaSpec?]) -> [Int] {
         func dominates(_ j: Int, _ i: Int) -> Bool {
-            guard let a = slots[j], let b = slots[i], a.option.hardware.name == b.option.hardware.name,
+            guard let a = slots[j], let b = slots[i], a.option.hardwareName == b.option.hardwareName,
                   a.devices <= b.devices, a.replicaHourUSD <= b.replicaHourUSD, a.requestsPerSecond >= b.requestsPerSecond,
                   a.option.minReplicas <= b.option.minReplicas
             else { return false }
@@ -207,7 +207,7 @@ public enum FleetSizer {
         while capacity() < peak {
             let room = replicas.indices.filter { i in
                 guard let cap = replicas[i].option.maxDevices else { return true }
-                let used = replicas.indices.filter { replicas[$0].option.hardware.name == replicas[i].option.hardware.name }
+                let used = replicas.indices.filter { replicas[$0].option.hardwareName == replicas[i].option.hardwareName }
                     .reduce(0) { $0 + counts[$1] * replicas[$1].devices }
                 return used + step(i) * replicas[i].devices <= cap
             }
@@ -227,7 +227,7 @@ public enum FleetSizer {
                 try replicaColumn(p, r, objective: r.replicaHourUSD * hoursPerMonth, peak: peak * (1 + margin))
             }
             try p.addRow(replicas.indices.map { (columns[$0], replicas[$0].requestsPerSecond / peak) }, bounds: .atLeast(1 + margin))
-            let types = Dictionary(grouping: replicas.indices, by: { replicas[$0].option.hardware.name })
+            let types = Dictionary(grouping: replicas.indices, by: { replicas[$0].option.hardwareName })
             for (_, members) in types.sorted(by: { $0.key < $1.key }) {
                 guard let cap = members.compactMap({ replicas[$0].option.maxDevices }).min() else { continue }
                 try p.addRow(members.map { (columns[$0], Double(replicas[$0].devices)) }, bounds: .atMost(Double(cap)))
@@ -272,7 +272,7 @@ public enum FleetSizer {
     /// its cap, running its best option per device (the LP relaxation's bound; infinite
     /// when some type has no cap).
     static func capacityCeiling(_ replicas: [ReplicaSpec]) -> Double {
-        let byType = Dictionary(grouping: replicas, by: { $0.option.hardware.name })
+        let byType = Dictionary(grouping: replicas, by: { $0.option.hardwareName })
         return byType.values.reduce(0.0) { total, group in
             let best = group.map { r in r.requestsPerSecond / Double(r.devices) }.max() ?? 0
             let cap = group.compactMap(\.option.maxDevices).min().map(Double.init) ?? .infinity
@@ -296,7 +296,7 @@ struct HourlyCostBound {
 
     init(_ slots: [ReplicaSpec?]) {
         let replicas = slots.compactMap { $0 }
-        let groups = Dictionary(grouping: replicas, by: { $0.option.hardware.name }).values.map { members in
+        let groups = Dictionary(grouping: replicas, by: { $0.option.hardwareName }).values.map { members in
             (members: members.map { (rps: $0.requestsPerSecond, price: $0.replicaHourUSD, devices: Double($0.devices)) },
              cap: members.compactMap(\.option.maxDevices).min().map(Double.init))
         }
