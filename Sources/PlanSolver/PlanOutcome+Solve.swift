@@ -75,12 +75,22 @@ extension PlanOutcome {
             plain.lossUncertainty = LossUncertainty(samples: u.samples, confidence: nil)
             if case .optimal(let m) = try Planner(problem: plain).minimize(primary) { nominal = m }
         }
-        guard case .optimal(let best) = try planner.minimize(primary) else {
+        // With the frontier's y the primary objective, its optimum and the frontier's x
+        // optimum are solved at once (`Frontier.endpoints`); x's error, as before, only
+        // matters once there is a plan.
+        let primarySolution: Planner.Solution, xOptimum: Result<Planner.Solution, PlanError>?
+        if frontierY == primary, frontierX != primary {
+            let ends = Frontier.endpoints(planner, x: frontierX, y: primary)
+            (primarySolution, xOptimum) = (try ends.y.get(), ends.x)
+        } else {
+            (primarySolution, xOptimum) = (try planner.minimize(primary), nil)
+        }
+        guard case .optimal(let best) = primarySolution else {
             return PlanOutcome(status: .infeasible, recommended: nil, recommendation: "no plan meets every constraint",
                                frontier: nil, relaxations: try explain(planner), nominal: nominal, warnings: PlanWarnings.problemWarnings(problem))
         }
         let frontier = try Frontier.compute(planner, x: frontierX, y: frontierY, count: points,
-                                            yOptimum: frontierY == primary ? best : nil, progress: progress)
+                                            yOptimum: frontierY == primary ? best : nil, xOptimum: try xOptimum?.get(), progress: progress)
         let boundsOther = Objective.allCases.contains { $0 != primary && problem.constraints.bound(on: $0) != nil }
         if problem.objectives.count == 2, !boundsOther, let k = frontier.knee {
             return PlanOutcome(status: .optimal, recommended: frontier.points[k], recommendation: "the knee of the \(frontierY.rawValue)-\(frontierX.rawValue) frontier",

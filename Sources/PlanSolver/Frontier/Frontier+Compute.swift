@@ -15,13 +15,22 @@ extension Frontier {
     /// Points that violate a constraint when re-evaluated, repeat a point, or are dominated
     /// are dropped (dominance with a 1e-9 relative margin). `yOptimum`, when the caller has
     /// already minimised y under the problem's constraints, saves solving it again. `progress`
-    /// hears of each epsilon solve (of `count`).
+    /// hears of each epsilon solve (of `count`). `xOptimum`, with `yOptimum`, is x's own
+    /// optimum under the problem's constraints, solved already (`endpoints`).
     public static func compute(_ planner: Planner, x: Objective, y: Objective, count: Int,
-                               yOptimum: PlanMetrics? = nil, progress: ProgressHandler? = nil) throws(PlanError) -> Frontier {
+                               yOptimum: PlanMetrics? = nil, xOptimum: Planner.Solution? = nil,
+                               progress: ProgressHandler? = nil) throws(PlanError) -> Frontier {
         let c = planner.problem.constraints
-        var ySolution = Planner.Solution.infeasible
-        if let yOptimum { ySolution = .optimal(yOptimum) } else { ySolution = try planner.minimize(y) }
-        guard case .optimal(var xBest) = try planner.minimize(x), case .optimal(let yBest) = ySolution else {
+        let ySolution: Planner.Solution, xSolution: Planner.Solution
+        if let yOptimum, let xOptimum {
+            (ySolution, xSolution) = (.optimal(yOptimum), xOptimum)
+        } else if let yOptimum {
+            (ySolution, xSolution) = (.optimal(yOptimum), try planner.minimize(x))
+        } else {
+            let ends = endpoints(planner, x: x, y: y)
+            (ySolution, xSolution) = (try ends.y.get(), try ends.x.get())
+        }
+        guard case .optimal(var xBest) = xSolution, case .optimal(let yBest) = ySolution else {
             return Frontier(x: x, y: y, points: [], knee: nil)
         }
         let yMin = yBest.value(y)
@@ -53,6 +62,21 @@ extension Frontier {
         let context = planner.problem.warningContext
         return Frontier(x: x, y: y, points: points, knee: knee(points, x, y), evaluated: feasible,
                         pointWarnings: points.map { PlanWarnings.check($0, context: context) })
+    }
+
+    /// The optima of `y` and of `x` under the problem's constraints, solved at once: y on
+    /// `planner` and x on a fork of it made before either starts (`Planner.forked`: its own
+    /// copy of the fleets, the specs and month answers shared), so the answers do not depend
+    /// on thread timing; later forks of `planner` (the epsilon lanes) hold y's fleets. Each
+    /// outcome is returned, errors too, for the caller to throw in its own order.
+    public static func endpoints(_ planner: Planner, x: Objective, y: Objective)
+        -> (y: Result<Planner.Solution, PlanError>, x: Result<Planner.Solution, PlanError>) {
+        let fork = planner.forked()
+        let results = LaneResults(count: 2)
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            results.set(k, Result { () throws(PlanError) in k == 0 ? try planner.minimize(y) : try fork.minimize(x) })
+        }
+        return (results.get(0) ?? .success(.infeasible), results.get(1) ?? .success(.infeasible))
     }
 
     /// Independent epsilon solves run in this many lanes, on as many threads as the machine
