@@ -118,7 +118,8 @@ public enum Downscaler {
         }
         // The best plan's latency, energy and price on its device.
         if let w = best.device.defaultEfficiencyWarning(leaningOn: best.serving.leanedEfficiencyKeys, subject: "best plan") { out.append(w) }
-        if let w = ServingWorkload.prefixCacheWarning(rate: problem.prefixCacheHitRate, subject: "serving") { out.append(w) }
+        if let w = ServingWorkload.prefixCacheWarning(rate: problem.prefixCacheHitRate, sharedPrefixTokens: problem.sharedPrefixTokens,
+                                                                                   subject: "serving") { out.append(w) }
         return out
     }
 
@@ -199,7 +200,8 @@ public enum Downscaler {
         let request = problem.outputTokens
         let replica = ServingModel.replica(option: problem.referenceServing, params: n, shape: problem.referenceModel?.shape,
                                           prompt: problem.promptTokens, output: request,
-                                          slo: problem.slo, fixedUtilisation: nil, pue: 1, prefixCacheHitRate: problem.prefixCacheHitRate)
+                                          slo: problem.slo, fixedUtilisation: nil, pue: 1, prefixCacheHitRate: problem.prefixCacheHitRate,
+                                          sharedPrefixTokens: problem.sharedPrefixTokens)
         // The reference as served on its own hardware: rounded to its precision after training.
         let servedAt = QuantizationChoice(precision: problem.referenceServing.precision, method: .postTraining)
         let loss = train.loss + problem.quantization.loss(servedAt, law: problem.law, params: n, tokens: d, uniqueTokens: u)
@@ -294,6 +296,7 @@ public enum Downscaler {
         var w = ServingWorkload(shape: shape, parameters: ServingModel.totalServingParameters(params: params, shape: shape), precision: precision,
                                 batch: p.batch, promptTokens: p.promptTokens, outputTokens: p.outputTokens, devices: 1)
         w.prefixCacheHitRate = p.prefixCacheHitRate
+        w.sharedPrefixTokens = p.sharedPrefixTokens
         return w
     }
 

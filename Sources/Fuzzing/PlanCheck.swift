@@ -160,6 +160,7 @@ public enum PlanCheck {
             workload.pipelineStages = r.pipelineStages
             workload.outputLengths = shape.output >= 2 ? inf.outputLengths : nil
             workload.prefixCacheHitRate = inf.prefixCacheHitRate
+            workload.sharedPrefixTokens = inf.sharedPrefixTokens
             // Requests of two or more output tokens are served by continuous batching, one
             // output token as a static batch (ServingModel.replica).
             let figures: (fits: Bool, ttft: Double, tpot: Double, rps: Double, joules: Double)

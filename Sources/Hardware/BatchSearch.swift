@@ -43,8 +43,9 @@ public enum BatchSearch {
         _ = try Roofline.decodeStep(profile: profile, workload: workload)
         guard try ok(1) else { return nil }
         // Memory caps the batch: the KV cache left beside the weights at batch 1 holds at most
-        // this many full-context sequences (activations only grow with the batch).
-        let memoryCap = MemoryFit(profile: profile, workload: workload, options: options).maxKVTokens / max(workload.contextTokens, 1)
+        // this many full-context sequences (activations only grow with the batch), over every
+        // attention group.
+        let memoryCap = MemoryFit(profile: profile, workload: workload, options: options).maxFullContextSequences
         var lo = 1, hi = max(1, min(limit, memoryCap + 1))
         if try ok(hi) { return hi }
         // Invariant: ok(lo) and !ok(hi). Integer bisection written out: handing `ok` to

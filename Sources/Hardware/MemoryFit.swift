@@ -2,7 +2,8 @@
 ///
 /// Per device: weights N·b / k; KV cache B × 2 ⌈kvHeads / k⌉ headDim × b_kv × (L_global (P + O)
 /// + L_local min(P + O, window)) (KV heads are split across devices and replicated when
-/// k > kvHeads); activations
+/// k > kvHeads; a prefix every request shares, `ServingWorkload.sharedPrefixTokens`, is held
+/// once and each sequence holds the rest); activations
 /// T (4 d + 3 f) × 2 bytes / k, one layer's bf16 intermediates for the T = min(B P, chunk)
 /// tokens of the largest prefill pass (`ServingWorkload.prefillChunk`), plus B V × 4 bytes
 /// of fp32 logits. The budget is capacity × `usableMemoryFraction`.
@@ -22,17 +23,33 @@ public struct MemoryFit: Equatable, Sendable {
     /// Usable bytes per device.
     public let usableBytes: Double
     /// KV-cache bytes per token of context, per device (the mean over a full-context sequence
-    /// when some layers use a sliding window).
+    /// when some layers use a sliding window, beyond a shared prefix when there is one).
     public let kvBytesPerToken: Double
+
+    /// KV-cache bytes per device of the prefix every request shares, held once (0 without one).
+    public let sharedPrefixBytes: Double
+    /// KV-cache bytes per device of one full-context sequence beyond the shared prefix.
+    let unsharedBytesPerSequence: Double
+    /// Data-parallel attention groups (each holds its own sequences); 1 otherwise.
+    let groups: Double
+
+    /// The most full-context sequences whose KV cache fits beside the weights, the activations
+    /// at this batch and the shared prefix: an upper bound on the batch that fits (activations
+    /// only grow with the batch), counting every attention group's sequences.
+    public var maxFullContextSequences: Int {
+        let free = usableBytes - weightBytes - activationBytes - sharedPrefixBytes
+        guard free > 0, unsharedBytesPerSequence > 0 else { return free > 0 ? Int.max / 2 : 0 }
+        return Int(min(Double(Int.max / 2), (free / unsharedBytesPerSequence).rounded(.down) * groups))
+    }
 
     /// Total bytes per device.
     public var requiredBytes: Double { weightBytes + kvCacheBytes + activationBytes }
     /// Whether the replica fits.
     public var fits: Bool { requiredBytes <= usableBytes }
-    /// Tokens of KV cache (summed over the batch) that fit beside weights and activations; 0 when
-    /// even those do not fit.
+    /// Tokens of KV cache (summed over the batch, beyond a shared prefix) that fit beside
+    /// weights, activations and the shared prefix's cache; 0 when even those do not fit.
     public var maxKVTokens: Int {
-        let free = usableBytes - weightBytes - activationBytes
+        let free = usableBytes - weightBytes - activationBytes - sharedPrefixBytes
         return free <= 0 ? 0 : Int((free / kvBytesPerToken).rounded(.down))
     }
 
@@ -42,12 +59,16 @@ public struct MemoryFit: Equatable, Sendable {
         // Per sequence at full context: every global layer holds the whole context, a
         // sliding-window layer its window (ModelShape.kvCacheBytes); per device, the KV heads
         // are split over the k devices (replicated when k > kvHeads).
+        // A prefix every request shares is held once, beside each sequence's other positions.
         let groups = Double(max(w.attentionDataParallel, 1))
         let context = Double(w.contextTokens)
-        let perSequence = s.kvCacheBytes(context: context, precision: w.kvCachePrecision) * w.kvSharePerDevice
+        let perSequence = w.unsharedKVBytesPerDevice(context: context)
         kvBytesPerToken = perSequence / context
+        sharedPrefixBytes = w.sharedPrefixKVBytesPerDevice
+        unsharedBytesPerSequence = perSequence
+        self.groups = groups
         weightBytes = w.weightBytesPerDevice
-        kvCacheBytes = Double(w.batch) / groups * perSequence
+        kvCacheBytes = Double(w.batch) / groups * perSequence + sharedPrefixBytes
         activationBytes = Double(w.prefillChunk) * Double(4 * s.hidden + 3 * s.intermediate) * 2 / k
             + Double(w.batch) / groups * Double(s.vocabulary) * 4
         usableBytes = profile.memoryBytes * options.usableMemoryFraction

@@ -164,6 +164,23 @@ public struct ModelShape: Equatable, Sendable {
         cachedValuesPerPosition * precision.bytesPerValue * attendedPositions(context: context)
     }
 
+    /// KV-cache bytes a sequence at `context` tokens holds beyond the first `sharedPrefix`
+    /// tokens, whose blocks every running sequence shares (held once, `kvCacheBytes(context:
+    /// sharedPrefix)`): a global layer's c − S positions; a sliding-window layer keeps its last
+    /// min(c, W) positions, of which max(0, min(S, c) − max(0, c − W)) are the prefix's. With
+    /// no shared prefix it is `kvCacheBytes(context:precision:)`.
+    public func unsharedKVCacheBytes(context c: Double, sharedPrefix s: Double, precision: Precision) -> Double {
+        guard s > 0 else { return kvCacheBytes(context: c, precision: precision) }
+        var positions = Double(globalLayers) * max(0, c - min(s, c))
+        if localLayers > 0 {
+            let window = slidingWindow.map(Double.init) ?? c
+            let kept = min(c, window)
+            let sharedKept = max(0, min(s, c) - max(0, c - window))
+            positions += Double(localLayers) * (kept - sharedKept)
+        }
+        return cachedValuesPerPosition * precision.bytesPerValue * positions
+    }
+
     /// Attention-score FLOPs for one new token that attends over `context` tokens:
     /// `4 q × (attended layer-positions)` (QKᵀ and the weighted sum of V, 2 FLOPs per
     /// multiply-add over the q = heads × h query width; Kaplan et al. 2020, Table 1, counting

@@ -38,11 +38,15 @@ extension SteadyStateServing {
 
 extension ServingWorkload {
     /// The warning that a prefix-cache hit rate `rate` (> 0) is taken as given
-    /// (`prefixCacheHitRate`), or nil for none.
-    public static func prefixCacheWarning(rate: Double, subject: String? = nil) -> Warning? {
+    /// (`prefixCacheHitRate`), with the prefix of `sharedPrefixTokens` every request shares
+    /// (`sharedPrefixTokens`), or nil for none.
+    public static func prefixCacheWarning(rate: Double, sharedPrefixTokens: Int = 0, subject: String? = nil) -> Warning? {
         guard rate > 0 else { return nil }
+        let memory = sharedPrefixTokens > 0
+            ? "the \(sharedPrefixTokens)-token prefix every request shares is held once in each replica's KV cache and every running sequence holds the rest of its context (decode still reads the shared blocks once per sequence)"
+            : "every running sequence still holds its whole prompt in the KV cache (memory is saved only for a prefix declared shared by every request)"
         return Warning(.prefixCacheAssumed,
-                       "A prefix-cache hit rate of \(NumberText.short(100 * rate))% of prompt tokens is taken as given: those tokens skip the prefill's computation (their KV cache is read once), every running sequence still holds its whole prompt in the KV cache (blocks shared between sequences are not deduplicated, so memory is not saved), and no measurement with prefix caching calibrates it; the rate depends on the traffic and on how long the cache keeps prefixes.",
+                       "A prefix-cache hit rate of \(NumberText.short(100 * rate))% of prompt tokens is taken as given: those tokens skip the prefill's computation (their KV cache is read once), \(memory), and no measurement with prefix caching calibrates it; the rate depends on the traffic and on how long the cache keeps prefixes.",
                        subject: subject)
     }
 }

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// One serving configuration to estimate: a model, a batch of requests and a device count.
 ///
 /// The batch is static: `batch` requests with `promptTokens` each arrive together, are
@@ -66,10 +68,21 @@ public struct ServingWorkload: Equatable, Sendable {
     /// prefills every prompt token. A hit skips the prefix's forward pass: only the
     /// P (1 − h) new tokens are computed (`prefillPromptTokens`), attending over the whole
     /// prompt and reading the cached prefix's KV cache once. Decode is unchanged, and every
-    /// running sequence still holds its whole context in memory (blocks shared between
-    /// sequences are not deduplicated). The rate is taken as given: it depends on the traffic
+    /// running sequence holds its whole context in memory, but for the prefix every request
+    /// shares (`sharedPrefixTokens`). The rate is taken as given: it depends on the traffic
     /// and on how long the cache keeps prefixes.
     public var prefixCacheHitRate: Double = 0
+    /// Tokens S at the start of every prompt that are the same in every request (a system
+    /// prompt), 0 ≤ S < P; 0 (the default) for none. The engine holds their KV blocks once
+    /// per replica and every running sequence refers to them (vLLM's automatic prefix caching
+    /// shares a block by its hash and counts its references; SGLang's radix tree shares the
+    /// nodes): memory holds the prefix once (`sharedPrefixKVBytesPerDevice`) and each sequence
+    /// only its other positions (`ModelShape.unsharedKVCacheBytes`). Every prompt after the
+    /// first finds the prefix in the cache, so the hit rate is at least S / P. Decode still
+    /// reads the whole context of every sequence (paged attention reads the shared blocks once
+    /// per sequence; kernels that read a shared prefix once for the whole batch, such as
+    /// FlashInfer's cascade attention, are not modelled).
+    public var sharedPrefixTokens: Int = 0
 
     public init(shape: ModelShape, parameters: Double? = nil, precision: Precision = .bf16,
                 kvCachePrecision: Precision? = nil, batch: Int, promptTokens: Int, outputTokens: Int, devices: Int = 1,
@@ -170,6 +183,20 @@ public struct ServingWorkload: Equatable, Sendable {
         return always + routedParameters * precision.bytesPerValue * layout.touchedFraction(tokens: microBatch(tokens)) / Double(stageDevices)
     }
 
+    /// KV-cache bytes of the shared prefix (`sharedPrefixTokens`) on one device: held once for
+    /// every sequence of the device's attention group, at the device's share of the heads; 0
+    /// without one.
+    public var sharedPrefixKVBytesPerDevice: Double {
+        guard sharedPrefixTokens > 0 else { return 0 }
+        return shape.kvCacheBytes(context: Double(sharedPrefixTokens), precision: kvCachePrecision) * kvSharePerDevice
+    }
+
+    /// KV-cache bytes one sequence at `context` tokens holds on one device beyond the shared
+    /// prefix (all of its cache without one).
+    public func unsharedKVBytesPerDevice(context: Double) -> Double {
+        shape.unsharedKVCacheBytes(context: context, sharedPrefix: Double(sharedPrefixTokens), precision: kvCachePrecision) * kvSharePerDevice
+    }
+
     /// The fraction of a sequence's KV cache one device holds: its attention group's share
     /// (`MemoryFit.kvShare` over `attentionDevices`).
     public var kvSharePerDevice: Double {
@@ -186,6 +213,13 @@ public struct ServingWorkload: Equatable, Sendable {
     /// Prefix-cache hit rates accepted, [0, 1): a request always computes at least its last
     /// prompt token (the one the first output token comes from).
     public static func acceptsPrefixCacheHitRate(_ h: Double) -> Bool { h >= 0 && h < 1 }
+
+    /// The least prefix-cache hit rate a shared prefix of `sharedPrefixTokens` of a
+    /// `promptTokens`-token prompt implies, S / P (every prompt after the first finds it
+    /// cached); what the scenarios and `estimate` take when no rate is given.
+    public static func leastHitRate(sharedPrefixTokens: Int, promptTokens: Int) -> Double {
+        promptTokens > 0 ? Double(sharedPrefixTokens) / Double(promptTokens) : 0
+    }
 
     /// - Throws: `HardwareError` when any count is below 1, N is not positive and finite,
     ///   or the shape is invalid.
@@ -205,6 +239,15 @@ public struct ServingWorkload: Equatable, Sendable {
         }
         guard Self.acceptsPrefixCacheHitRate(prefixCacheHitRate) else {
             throw .invalidWorkload("the prefix-cache hit rate must be at least 0 and below 1, found \(prefixCacheHitRate)")
+        }
+        if sharedPrefixTokens != 0 {
+            guard sharedPrefixTokens > 0, sharedPrefixTokens < promptTokens else {
+                throw .invalidWorkload("the shared prefix must be at least 0 tokens and shorter than the \(promptTokens)-token prompt, found \(sharedPrefixTokens)")
+            }
+            let least = Self.leastHitRate(sharedPrefixTokens: sharedPrefixTokens, promptTokens: promptTokens)
+            guard prefixCacheHitRate >= least else {
+                throw .invalidWorkload("the prefix-cache hit rate (\(NumberText.short(prefixCacheHitRate))) is below the shared prefix's share of the prompt, \(sharedPrefixTokens) / \(promptTokens) = \(NumberText.short(least)): every prompt after the first finds the shared prefix in the cache")
+            }
         }
         guard kvCachePrecision.storesKVCache else { throw .invalidWorkload("the KV cache cannot be stored in \(kvCachePrecision.rawValue)") }
         guard highPrecisionParameters >= 0, highPrecisionParameters <= parameters else {

@@ -284,19 +284,20 @@ public struct SteadyStateServing: Equatable, Sendable {
     /// Output tokens per second of the replica.
     public var tokensPerSecond: Double { requestsPerSecond * workload.meanOutputTokens }
 
-    /// Sequence slots at the mean context P + O / 2 that fit beside the weights and one step's
-    /// activations (T (4 d + 3 f) × 2 bytes / k for the step's T = budget tokens; V × 4 bytes of
+    /// Sequence slots at the mean context P + O / 2 that fit beside the weights, one step's
+    /// activations and the shared prefix's KV cache (each slot holding the rest of its context) (T (4 d + 3 f) × 2 bytes / k for the step's T = budget tokens; V × 4 bytes of
     /// fp32 logits per slot), capped at `limits.maxRunningSequences`; and whether one sequence
     /// at its full context P + O fits.
     public static func slots(profile: HardwareProfile, workload w: ServingWorkload, options: ServingOptions,
                              limits: SchedulerLimits) -> (slots: Int, longestFits: Bool) {
         let s = w.shape, k = Double(w.devices)
-        let share = w.kvSharePerDevice
         let activations = Double(w.prefillChunkTokens) * Double(4 * s.hidden + 3 * s.intermediate) * 2 / k
-        let free = profile.memoryBytes * options.usableMemoryFraction - w.weightBytesPerDevice - activations
+        // A prefix every request shares is held once (`ServingWorkload.sharedPrefixTokens`);
+        // each slot holds the rest of its context.
+        let free = profile.memoryBytes * options.usableMemoryFraction - w.weightBytesPerDevice - activations - w.sharedPrefixKVBytesPerDevice
         let logits = Double(s.vocabulary) * 4
-        let perSlot = s.kvCacheBytes(context: Roofline.meanDecodeContext(w), precision: w.kvCachePrecision) * share + logits
-        let longest = s.kvCacheBytes(context: Double(w.longestContextTokens), precision: w.kvCachePrecision) * share + logits
+        let perSlot = w.unsharedKVBytesPerDevice(context: Roofline.meanDecodeContext(w)) + logits
+        let longest = w.unsharedKVBytesPerDevice(context: Double(w.longestContextTokens)) + logits
         guard free > 0 else { return (0, false) }
         // With data-parallel attention each of the G groups holds its own sequences.
         let perDevice = (free / perSlot).rounded(.down) * Double(max(w.attentionDataParallel, 1))

@@ -63,6 +63,9 @@ public struct DownscaleProblem: Sendable {
     /// Fraction of prompt tokens found in the KV cache (prefix caching) on every device,
     /// the reference's included (`ServingWorkload.prefixCacheHitRate`); 0 by default.
     public var prefixCacheHitRate = 0.0
+    /// Prompt tokens every request shares, held once in each device's KV cache, the
+    /// reference's included (`ServingWorkload.sharedPrefixTokens`); 0 by default.
+    public var sharedPrefixTokens = 0
 
     public init(name: String, law: ScalingLaw, training: TrainingSetup, reference: Reference, referenceServing: ServingOption,
                 devices: [HardwareProfile], precisions: [Precision], memoryCapBytes: Double? = nil, batch: Int = 1,

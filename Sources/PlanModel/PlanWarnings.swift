@@ -104,7 +104,8 @@ extension PlanWarnings {
     /// a prefix-cache hit rate taken as given.
     public static func problemWarnings(_ problem: PlanningProblem) -> [Warning] {
         let basis = problem.inference.flatMap { mixedPriceBasis($0.options) }.map { [$0] } ?? []
-        let cache = problem.inference.flatMap { ServingWorkload.prefixCacheWarning(rate: $0.prefixCacheHitRate, subject: "serving") }
+        let cache = problem.inference.flatMap { ServingWorkload.prefixCacheWarning(rate: $0.prefixCacheHitRate, sharedPrefixTokens: $0.sharedPrefixTokens,
+                                                                                                subject: "serving") }
         return basis + servingWarnings(problem) + (cache.map { [$0] } ?? [])
     }
 

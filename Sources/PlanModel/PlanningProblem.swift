@@ -156,6 +156,10 @@ public struct InferenceSetup: Sendable {
     /// compute only the rest of each prompt (`ServingWorkload.prefixCacheHitRate`), and
     /// inference FLOPs count 2N per computed token. 0 (the default) computes every token.
     public var prefixCacheHitRate = 0.0
+    /// Prompt tokens every request shares (a system prompt), held once in each replica's KV
+    /// cache (`ServingWorkload.sharedPrefixTokens`); below the prompt's tokens, and the hit
+    /// rate is at least their share of it. 0 (the default) for none.
+    public var sharedPrefixTokens = 0
 
     public init(options: [ServingOption], demand: InferenceDemand, slo: LatencySLO = LatencySLO(),
                 fixedUtilisation: (prefill: Double, decode: Double)? = nil, pue: Double = 1, carbonIntensity: Double? = nil) {

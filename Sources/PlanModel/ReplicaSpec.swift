@@ -112,7 +112,8 @@ public enum ServingModel {
     /// With `outputLengths` (its mean rounded is `output`) the steady state runs on the
     /// distribution of output lengths (`OutputLengths`). With `prefixCacheHitRate` h a prompt
     /// computes P (1 − h) of its tokens (`ServingWorkload.prefixCacheHitRate`; with fixed
-    /// utilisations, 2 N P (1 − h) prefill FLOPs).
+    /// utilisations, 2 N P (1 − h) prefill FLOPs). A prefix of `sharedPrefixTokens` every
+    /// request shares is held once in each replica's KV cache (`ServingWorkload.sharedPrefixTokens`).
     ///
     /// With `fixedUtilisation` the roofline is replaced by Sardana et al.'s fixed fractions of
     /// peak: a request costs 2 N P / (peak u_prefill) + 2 N O / (peak u_decode) device-seconds
@@ -122,7 +123,7 @@ public enum ServingModel {
     public static func replica(
         option: ServingOption, params: Double, shape: ModelShape? = nil, prompt: Int, output: Int, slo: LatencySLO,
         fixedUtilisation: (prefill: Double, decode: Double)?, pue: Double, pipeline: Bool = false,
-        outputLengths: OutputLengths? = nil, prefixCacheHitRate: Double = 0
+        outputLengths: OutputLengths? = nil, prefixCacheHitRate: Double = 0, sharedPrefixTokens: Int = 0
     ) -> ReplicaSpec? {
         let profile = option.hardware
         if let u = fixedUtilisation {
@@ -141,6 +142,7 @@ public enum ServingModel {
                                    precision: option.precision, batch: 1, promptTokens: max(prompt, 1), outputTokens: max(output, 1))
         base.outputLengths = output >= 2 ? outputLengths : nil
         base.prefixCacheHitRate = prefixCacheHitRate
+        base.sharedPrefixTokens = sharedPrefixTokens
         let options = ServingOptions(pue: pue)
         guard let smallest = MemoryFit.smallestFittingDevices(profile: profile, workload: base, options: options, maxDevices: maximumDevices)
         else { return nil }

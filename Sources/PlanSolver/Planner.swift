@@ -263,7 +263,8 @@ public struct Planner: Sendable {
             let request = inf.requestShape
             return ServingModel.replica(option: option, params: params, shape: shape(), prompt: request.prompt, output: request.output,
                                         slo: inf.slo, fixedUtilisation: inf.fixedUtilisation, pue: inf.pue, pipeline: inf.pipelineParallel,
-                                        outputLengths: inf.outputLengths, prefixCacheHitRate: inf.prefixCacheHitRate)
+                                        outputLengths: inf.outputLengths, prefixCacheHitRate: inf.prefixCacheHitRate,
+                                        sharedPrefixTokens: inf.sharedPrefixTokens)
         }
     }
 

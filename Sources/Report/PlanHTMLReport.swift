@@ -270,6 +270,9 @@ public struct PlanHTMLReport: Sendable {
             rows.append(("prefix-cache hit rate", "\(NumberText.short(100 * inf.prefixCacheHitRate))% of prompt tokens",
                          "scenario; taken as given, those tokens skip the prefill"))
         }
+        if inf.sharedPrefixTokens > 0 {
+            rows.append(("shared prompt prefix", "\(inf.sharedPrefixTokens) tokens", "scenario; held once in each replica's KV cache"))
+        }
         if let s = inf.slo.ttftSeconds { rows.append(("SLO time to first token", DisplayUnit.ms.format(s * 1000), "scenario")) }
         if let s = inf.slo.tpotSeconds { rows.append(("SLO time per output token", DisplayUnit.ms.format(s * 1000), "scenario")) }
         if let u = inf.fixedUtilisation { rows.append(("fixed utilisation", "prefill \(NumberText.short(u.prefill)), decode \(NumberText.short(u.decode))", "scenario (instead of the roofline)")) }

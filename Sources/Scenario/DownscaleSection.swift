@@ -7,7 +7,7 @@ import ScalingLaws
 
 /// The `downscale:` section of a scenario (see docs/SCENARIOS.md, "Downscaling").
 enum DownscaleSection {
-    static let keys = ["reference", "reference_serving", "devices", "precision", "memory_gb", "batch", "prompt_tokens", "prefix_cache_hit_rate",
+    static let keys = ["reference", "reference_serving", "devices", "precision", "memory_gb", "batch", "prompt_tokens", "prefix_cache_hit_rate", "shared_prefix_tokens",
                        "output_tokens", "slo", "joules_per_token_max", "usd_per_million_tokens_max", "family", "sizes",
                        "min_params", "tokens_per_param_max", "quantization_loss", "quantization", "frontier_points",
                        "architecture", "moe"]
@@ -107,7 +107,7 @@ enum DownscaleSection {
             frontierPoints: try m.optional("frontier_points")?.integer(in: 2...500) ?? 20,
             referenceModel: referenceModel)
         problem.architectures = architectures
-        if let node = m.optional("prefix_cache_hit_rate") { problem.prefixCacheHitRate = try InferenceSection.prefixCacheHitRate(node) }
+        (problem.prefixCacheHitRate, problem.sharedPrefixTokens) = try InferenceSection.promptCaching(m, promptTokens: problem.promptTokens)
         return problem
     }
 }

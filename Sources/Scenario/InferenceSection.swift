@@ -8,7 +8,7 @@ import PlanModel
 
 /// The `inference:` section of a scenario.
 enum InferenceSection {
-    static let keys = ["hardware", "precision", "demand", "slo", "mfu", "price_per_hour", "max_devices", "pue", "carbon_intensity", "efficiency", "pipeline_parallel", "purchasing", "min_replicas", "prefix_cache_hit_rate"]
+    static let keys = ["hardware", "precision", "demand", "slo", "mfu", "price_per_hour", "max_devices", "pue", "carbon_intensity", "efficiency", "pipeline_parallel", "purchasing", "min_replicas", "prefix_cache_hit_rate", "shared_prefix_tokens"]
 
     static func decode(_ v: YAMLValue, catalog: HardwareCatalog, directory: String) throws(InputError) -> InferenceSetup {
         let m = try v.mapping(allowed: keys)
@@ -22,7 +22,7 @@ enum InferenceSection {
         // A lifetime token total with no request shape and no fixed utilisation asks only for
         // FLOPs (Sardana et al.'s setting): no serving model, so no hardware is needed.
         if flopsOnly {
-            for key in ["slo", "price_per_hour", "max_devices", "efficiency", "purchasing", "min_replicas", "prefix_cache_hit_rate"] {
+            for key in ["slo", "price_per_hour", "max_devices", "efficiency", "purchasing", "min_replicas", "prefix_cache_hit_rate", "shared_prefix_tokens"] {
                 if let node = m.optional(key) {
                     throw node.error("'\(key)' needs a serving model; a token total without prompt_tokens and output_tokens (or a fixed 'mfu') counts inference in FLOPs only")
                 }
@@ -70,7 +70,7 @@ enum InferenceSection {
             pue: try m.optional("pue")?.number(in: 1...3) ?? 1,
             carbonIntensity: try m.optional("carbon_intensity")?.number(in: ServingOptions.carbonIntensityRange))
         setup.outputLengths = outputLengths
-        if let node = m.optional("prefix_cache_hit_rate") { setup.prefixCacheHitRate = try prefixCacheHitRate(node) }
+        (setup.prefixCacheHitRate, setup.sharedPrefixTokens) = try promptCaching(m, promptTokens: setup.requestShape.prompt)
         if let node = m.optional("pipeline_parallel") {
             setup.pipelineParallel = try node.oneOf(["true", "false"]) == "true"
         }
@@ -91,6 +91,27 @@ enum InferenceSection {
             throw v.error("\(v.name) must be at least 0 and below 1 (the fraction of prompt tokens found in the prefix cache; a request always computes its last prompt token), found \(YAMLValue.plain(h))")
         }
         return h
+    }
+
+    /// The prefix-cache hit rate and the shared prefix of a section (`prefix_cache_hit_rate`,
+    /// `shared_prefix_tokens`) whose requests have `promptTokens` prompt tokens: the shared
+    /// prefix is a whole number of tokens below the prompt's, and the rate, when not given,
+    /// is the least the prefix implies (S / P: every prompt after the first finds it cached);
+    /// a rate given below that is an error at the rate.
+    static func promptCaching(_ m: YAMLMapping, promptTokens: Int) throws(InputError) -> (hitRate: Double, sharedPrefixTokens: Int) {
+        let rateNode = m.optional("prefix_cache_hit_rate")
+        let rate = try rateNode.map(prefixCacheHitRate)
+        guard let node = m.optional("shared_prefix_tokens") else { return (rate ?? 0, 0) }
+        guard promptTokens >= 2 else {
+            throw node.error("'shared_prefix_tokens' needs a prompt of at least 2 tokens (a request computes its last prompt token itself), found \(promptTokens)")
+        }
+        let shared = try node.integer(in: 0...(promptTokens - 1))
+        let least = ServingWorkload.leastHitRate(sharedPrefixTokens: shared, promptTokens: promptTokens)
+        guard let rate else { return (least, shared) }
+        if let rateNode, rate < least {
+            throw rateNode.error("prefix_cache_hit_rate \(YAMLValue.plain(rate)) is below the shared prefix's share of the prompt (\(shared) of \(promptTokens) tokens, \(YAMLValue.plain(least))): every prompt after the first finds the shared prefix in the cache, so give a rate of at least that, or leave it out")
+        }
+        return (rate, shared)
     }
 
     /// A value for every listed accelerator (a scalar) or per accelerator name (a mapping

@@ -60,6 +60,12 @@ public enum ScenarioSchema {
         ("description", .string("fraction of prompt tokens found in the KV cache (prefix caching), taken as given: they skip the prefill's computation")),
     ])
 
+    /// `shared_prefix_tokens`: prompt tokens every request shares, a whole number below the prompt's.
+    static let sharedPrefixTokens = reportObject([
+        ("type", .string("integer")), ("minimum", .integer(0)),
+        ("description", .string("prompt tokens every request shares (a system prompt), below prompt_tokens: held once in each replica's KV cache; the hit rate defaults to their share of the prompt")),
+    ])
+
     static func fraction(_ lo: Double, _ hi: Double) -> ReportValue {
         reportObject([("type", .string("number")), ("minimum", .number(lo)), ("maximum", .number(hi))])
     }
@@ -92,7 +98,7 @@ public enum ScenarioSchema {
             ("reference_serving", obj([("hardware", hw), ("precision", precision)])),
             ("devices", oneOrMany(hw)), ("precision", oneOrMany(precision)),
             ("memory_gb", quantity), ("batch", count), ("prompt_tokens", quantity), ("output_tokens", quantity),
-            ("prefix_cache_hit_rate", prefixCacheHitRate),
+            ("prefix_cache_hit_rate", prefixCacheHitRate), ("shared_prefix_tokens", sharedPrefixTokens),
             ("slo", obj([("ttft_ms", quantity), ("tpot_ms", quantity)])),
             ("joules_per_token_max", quantity), ("usd_per_million_tokens_max", quantity),
             ("family", enumeration(ModelFamily.all.map(\.name))),
@@ -184,7 +190,7 @@ public enum ScenarioSchema {
                                                    ("description", .string("fewest replicas of a serving option in a month it runs in (one number for every accelerator, or per accelerator); needs a monthly forecast"))])),
                     ("pue", fraction(1, 3)), ("carbon_intensity", reportObject([("type", .string("number")), ("minimum", .integer(Int(ServingOptions.carbonIntensityRange.lowerBound))),
                                                         ("maximum", .integer(Int(ServingOptions.carbonIntensityRange.upperBound)))])),
-                    ("prefix_cache_hit_rate", prefixCacheHitRate),
+                    ("prefix_cache_hit_rate", prefixCacheHitRate), ("shared_prefix_tokens", sharedPrefixTokens),
                     ("pipeline_parallel", reportObject([("type", .string("boolean")),
                                                         ("description", .string("let replicas be pipelines of 2 or more stages (off: the pipeline model has no bubbles)"))])),
                     ("efficiency", efficiency),

@@ -42,6 +42,7 @@ public enum StarterScenario {
           slo: { ttft_ms: 1000, tpot_ms: 50 }   # latency targets every replica must meet
           # carbon_intensity: 400      # gCO2/kWh: adds emissions
           # prefix_cache_hit_rate: 0.5 # share of prompt tokens already cached (shared prompts, chats)
+          # shared_prefix_tokens: 200  # a system prompt every request shares: its KV cache held once
 
         # One or two of: loss, cost, compute, energy, latency, train_time. The first is minimised;
         # a frontier trades the two off.

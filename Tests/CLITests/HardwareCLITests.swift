@@ -138,6 +138,29 @@ import TestSupport
         }
     }
 
+    /// `--shared-prefix-tokens`: the JSON states the prefix and the hit rate it implies when
+    /// none is given (its share of the prompt); the KV slots of the continuous batch grow, the
+    /// static TPOT does not change; a prefix as long as the prompt, or a rate below its share,
+    /// is a usage error of one line.
+    @Test func estimateTakesASharedPrefix() throws {
+        let base = ["estimate", "--hardware", "h100-sxm", "--model", "llama-3.1-8b", "--batch", "32", "--prompt-tokens", "2000",
+                    "--output-tokens", "256", "--format", "json"]
+        let cached = try #require(try run(base + ["--prefix-cache-hit-rate", "0.5"]).json)
+        let shared = try #require(try run(base + ["--shared-prefix-tokens", "1000"]).json)
+        #expect(shared["shared_prefix_tokens"] as? Int == 1000 && shared["prefix_cache_hit_rate"] as? Double == 0.5)
+        #expect(cached["shared_prefix_tokens"] == nil)
+        #expect("\(cached["tpot_ms"] ?? "")" == "\(shared["tpot_ms"] ?? "")")
+        let a = try #require(cached["continuous_batching"] as? [String: Any]), b = try #require(shared["continuous_batching"] as? [String: Any])
+        #expect((b["kv_slots"] as? Int ?? 0) > (a["kv_slots"] as? Int ?? .max), "\(a["kv_slots"] ?? "") vs \(b["kv_slots"] ?? "")")
+        let warning = (shared["warnings"] as? [[String: Any]] ?? []).first { $0["code"] as? String == "prefix_cache_assumed" }
+        #expect((warning?["message"] as? String ?? "").contains("1000-token prefix every request shares is held once"))
+        for (flags, says) in [(["--shared-prefix-tokens", "2000"], "--shared-prefix-tokens must be at least 0 and below --prompt-tokens"),
+                              (["--shared-prefix-tokens", "1000", "--prefix-cache-hit-rate", "0.4"], "below the shared prefix's share of the prompt")] {
+            let r = try run(Array(base.dropLast(2)) + flags)
+            #expect(r.status == 2 && r.stderr.contains(says) && r.stderr.split(separator: "\n").count == 1, "\(flags): \(r.stderr)")
+        }
+    }
+
     @Test func estimateTakesAnExplicitShapeAndTensorParallelism() throws {
         let r = try run(["estimate", "--hardware", "h100-sxm", "--params", "70B", "--layers", "80", "--hidden", "8192", "--heads", "64",
                          "--kv-heads", "8", "--batch", "8", "--prompt-tokens", "1024", "--output-tokens", "256", "--devices", "4",

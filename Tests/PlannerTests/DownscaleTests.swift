@@ -150,6 +150,38 @@ struct DownscaleTests {
         #expect(decoded.prefixCacheHitRate == 0.25)
     }
 
+    /// `shared_prefix_tokens` in the downscale section: every device holds the prefix once, so
+    /// a candidate's static batch of 8 needs less KV cache (the prefix's bytes at every
+    /// sequence but one) and its decode does not change; the rate defaults to the prefix's
+    /// share of the prompt.
+    @Test func aSharedPrefixIsHeldOnceOnEveryDevice() throws {
+        var plain = try Self.example()
+        plain.batch = 8
+        var shared = plain
+        shared.prefixCacheHitRate = 0.5
+        shared.sharedPrefixTokens = plain.promptTokens / 2
+        var cached = plain
+        cached.prefixCacheHitRate = 0.5
+        let a = try Downscaler.solve(cached), b = try Downscaler.solve(shared)
+        let bestA = try #require(a.best), bestB = try #require(b.best)
+        #expect(bestB.serving.workload.sharedPrefixTokens == plain.promptTokens / 2)
+        var same = bestB.serving.workload
+        same.sharedPrefixTokens = 0
+        let unshared = try ServingEstimate(profile: bestB.device, workload: same)
+        #expect(bestB.serving.workload.batch == 8 && bestB.serving.memory.kvCacheBytes < unshared.memory.kvCacheBytes)
+        #expect(bestB.serving.tpotSeconds == unshared.tpotSeconds)
+        #expect(bestA.serving.workload.sharedPrefixTokens == 0)
+        let decoded = try Self.decode("""
+          reference: { params: 7B }
+          reference_serving: { hardware: h100-sxm }
+          devices: [l40s]
+          prompt_tokens: 400
+          output_tokens: 200
+          shared_prefix_tokens: 100
+        """)
+        #expect(decoded.sharedPrefixTokens == 100 && decoded.prefixCacheHitRate == 0.25)
+    }
+
     /// The break-even volume is where the two lifetime cost lines cross (here with the
     /// reference's hardware priced at four times the list price, so that the lines cross).
     @Test func breakEvenIsTheCrossingOfTheCostCurves() throws {

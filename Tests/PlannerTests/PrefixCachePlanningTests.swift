@@ -69,4 +69,47 @@ struct PrefixCachePlanningTests {
             }
         }
     }
+
+    /// The fixture with a shared prefix of `shared` tokens (line 15) and the rate line (14)
+    /// replaced by `rate` (removed when nil), loaded from a temporary file.
+    static func sharedSpec(shared: String, rate: String? = "0.7") throws -> ScenarioSpec {
+        var lines = try String(contentsOfFile: Fixtures.path("Tests/Fixtures/scenarios/prefix-cache.yaml"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let at = try #require(lines.firstIndex { $0.hasPrefix("  prefix_cache_hit_rate:") })
+        lines[at] = rate.map { "  prefix_cache_hit_rate: \($0)" } ?? "  # no rate"
+        lines.insert("  shared_prefix_tokens: \(shared)", at: at + 1)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("shared-prefix-\(UInt32.random(in: 0...UInt32.max)).yaml").path
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try ScenarioSpec.load(path: path, catalog: Self.catalog)
+    }
+
+    /// `shared_prefix_tokens`: a 1,400-token system prompt shared by every request lets each
+    /// replica hold more sequences, so the plan (checked independently, with the same prefix)
+    /// costs no more than with the hit rate alone and runs a larger batch; the rate defaults
+    /// to the prefix's share of the prompt; a prefix as long as the prompt, or a rate below its
+    /// share, is an error at its line and column.
+    @Test func aSharedPrefixIsHeldOnce() throws {
+        let spec = try Self.sharedSpec(shared: "1400")
+        #expect(spec.problem.inference?.sharedPrefixTokens == 1400 && spec.problem.inference?.prefixCacheHitRate == 0.7)
+        let outcome = try PlanOutcome.solve(spec.problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y, points: 2)
+        try #require(outcome.status == .optimal)
+        #expect(PlanCheck.problems(outcome, spec.problem) == [])
+        let plain = try Self.spec()
+        let base = try PlanOutcome.solve(plain.problem, frontierX: plain.frontier.x, frontierY: plain.frontier.y, points: 2)
+        let a = try #require(outcome.recommended), b = try #require(base.recommended)
+        #expect(a.inferenceCost < b.inferenceCost, "\(a.inferenceCost) vs \(b.inferenceCost)")
+        let batch = { (m: PlanMetrics) in m.fleet.assignments.map(\.replica.runningBatch).max() ?? 0 }
+        #expect(batch(a) > batch(b))
+        // Checked against the problem without the prefix, the replicas' figures no longer match.
+        var unshared = spec.problem
+        unshared.inference!.sharedPrefixTokens = 0
+        #expect(!PlanCheck.problems(outcome, unshared).isEmpty)
+
+        #expect(try Self.sharedSpec(shared: "500", rate: nil).problem.inference?.prefixCacheHitRate == 0.25)
+        expectInputError(line: 15, column: 25, containing: "shared_prefix_tokens") { _ = try Self.sharedSpec(shared: "2000") }
+        expectInputError(line: 14, column: 26, containing: "below the shared prefix's share of the prompt") {
+            _ = try Self.sharedSpec(shared: "1600", rate: "0.7")
+        }
+    }
 }

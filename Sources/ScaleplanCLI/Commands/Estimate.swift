@@ -48,10 +48,20 @@ struct Estimate: ParsableCommand {
                                valueName: "lengths"))
     var outputLengths: String?
 
-    @Option(help: ArgumentHelp("Fraction of prompt tokens found in the KV cache (prefix caching), at least 0 and below 1 (default 0).",
-                               discussion: "Cached tokens skip the prefill's computation; their KV cache is read once and still held by every running sequence (docs/HARDWARE.md).",
+    @Option(help: ArgumentHelp("Fraction of prompt tokens found in the KV cache (prefix caching), at least 0 and below 1 (default 0, or the shared prefix's share of the prompt).",
+                               discussion: "Cached tokens skip the prefill's computation; their KV cache is read once and still held by every running sequence, but for a shared prefix (docs/HARDWARE.md).",
                                valueName: "fraction"))
-    var prefixCacheHitRate: Double = 0
+    var prefixCacheHitRate: Double?
+
+    @Option(help: ArgumentHelp("Prompt tokens every request shares (a system prompt), below --prompt-tokens (default 0).",
+                               discussion: "Their KV cache is held once per replica instead of once per sequence; the hit rate is at least their share of the prompt (docs/HARDWARE.md).",
+                               valueName: "tokens"))
+    var sharedPrefixTokens: Int = 0
+
+    /// The hit rate: as given, else the least the shared prefix implies (0 without one).
+    private var hitRate: Double {
+        prefixCacheHitRate ?? ServingWorkload.leastHitRate(sharedPrefixTokens: sharedPrefixTokens, promptTokens: promptTokens)
+    }
 
     @Option(help: "Weight precision: fp32, bf16, fp8, int8, int4, mxfp4 or nvfp4 (int4, and the FP4 formats without FP4 tensor cores, are weight-only).")
     var precision: Precision = .bf16
@@ -119,8 +129,17 @@ struct Estimate: ParsableCommand {
             throw ValidationError("\(flag) must be at least 1, found \(v).")
         }
         if let p = pricePerHour, !(p >= 0 && p.isFinite) { throw ValidationError("--price-per-hour must be at least 0.") }
-        if !ServingWorkload.acceptsPrefixCacheHitRate(prefixCacheHitRate) {
-            throw ValidationError("--prefix-cache-hit-rate must be at least 0 and below 1 (a request always computes its last prompt token), found \(prefixCacheHitRate).")
+        if let rate = prefixCacheHitRate, !ServingWorkload.acceptsPrefixCacheHitRate(rate) {
+            throw ValidationError("--prefix-cache-hit-rate must be at least 0 and below 1 (a request always computes its last prompt token), found \(rate).")
+        }
+        if sharedPrefixTokens != 0 {
+            guard sharedPrefixTokens > 0, sharedPrefixTokens < promptTokens else {
+                throw ValidationError("--shared-prefix-tokens must be at least 0 and below --prompt-tokens (\(promptTokens)): a request computes its last prompt token itself, found \(sharedPrefixTokens).")
+            }
+            let least = ServingWorkload.leastHitRate(sharedPrefixTokens: sharedPrefixTokens, promptTokens: promptTokens)
+            if let rate = prefixCacheHitRate, rate < least {
+                throw ValidationError("--prefix-cache-hit-rate (\(NumberText.short(rate))) is below the shared prefix's share of the prompt, \(sharedPrefixTokens) / \(promptTokens) = \(NumberText.short(least)): every prompt after the first finds the shared prefix in the cache.")
+            }
         }
         for (flag, v) in [("--ttft-slo-ms", ttftSloMs), ("--tpot-slo-ms", tpotSloMs)] {
             let range = LatencySLO.acceptedRangeMS
@@ -193,7 +212,8 @@ struct Estimate: ParsableCommand {
         workload.attentionDataParallel = attentionDataParallel
         workload.pipelineStages = pipelineParallel
         workload.routingImbalance = routingImbalance
-        workload.prefixCacheHitRate = prefixCacheHitRate
+        workload.prefixCacheHitRate = hitRate
+        workload.sharedPrefixTokens = sharedPrefixTokens
         for (flag, v) in [("--expert-parallel", expertParallel), ("--attention-data-parallel", attentionDataParallel)] where v > 1 && !shape.isMixtureOfExperts {
             throw CLIFailure.badInput("\(flag) needs a mixture-of-experts model; \(name ?? "this shape") is dense")
         }
@@ -222,7 +242,7 @@ struct Estimate: ParsableCommand {
             leaned += steady.leanedEfficiencyKeys
         }
         if let w = profile.defaultEfficiencyWarning(leaningOn: leaned) { warnings.append(w) }
-        if let w = ServingWorkload.prefixCacheWarning(rate: prefixCacheHitRate, subject: "estimate") { warnings.append(w) }
+        if let w = ServingWorkload.prefixCacheWarning(rate: hitRate, sharedPrefixTokens: sharedPrefixTokens, subject: "estimate") { warnings.append(w) }
         try output.emit(reportObject(pairs), warnings: warnings)
     }
 

@@ -71,6 +71,7 @@ enum HardwareReport {
             ("batch", .integer(w.batch)), ("prompt_tokens", .integer(w.promptTokens)),
             ("output_tokens", .integer(w.outputTokens)),
             ("prefix_cache_hit_rate", w.prefixCacheHitRate > 0 ? .number(w.prefixCacheHitRate) : nil),
+            ("shared_prefix_tokens", w.sharedPrefixTokens > 0 ? .integer(w.sharedPrefixTokens) : nil),
             ("devices", .integer(w.devices)),
             ("expert_parallel", w.shape.isMixtureOfExperts ? .integer(w.expertParallel) : nil),
             ("attention_data_parallel", w.shape.isMixtureOfExperts ? .integer(w.attentionDataParallel) : nil),

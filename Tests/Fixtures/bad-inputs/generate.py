@@ -393,6 +393,11 @@ for name, old, new, message in [
     ("prefix-cache-negative", "  slo:\n", "  prefix_cache_hit_rate: -0.2\n  slo:\n", "'inference.prefix_cache_hit_rate' must be at least 0 and below 1 (the fraction of prompt tokens found in the prefix cache; a request always computes its last prompt token), found -0.2"),
     ("prefix-cache-inf", "  slo:\n", "  prefix_cache_hit_rate: .inf\n  slo:\n", "must be a finite number"),
     ("prefix-cache-text", "  slo:\n", "  prefix_cache_hit_rate: most\n  slo:\n", "'inference.prefix_cache_hit_rate' must be a finite number"),
+    ("shared-prefix-whole-prompt", "  slo:\n", "  shared_prefix_tokens: 800\n  slo:\n", "'inference.shared_prefix_tokens' must be a whole number from 0 to 799"),
+    ("shared-prefix-negative", "  slo:\n", "  shared_prefix_tokens: -5\n  slo:\n", "'inference.shared_prefix_tokens' must be a whole number from 0 to 799"),
+    ("shared-prefix-fraction", "  slo:\n", "  shared_prefix_tokens: 10.5\n  slo:\n", "'inference.shared_prefix_tokens' must be a whole number"),
+    ("shared-prefix-above-rate", "  slo:\n", "  prefix_cache_hit_rate: 0.2\n  shared_prefix_tokens: 400\n  slo:\n",
+     "prefix_cache_hit_rate 0.2 is below the shared prefix's share of the prompt (400 of 800 tokens, 0.5)"),
 ]:
     last = new.split("\n")[-1] if "\n" in new and not new.endswith("\n") else new.split("\n")[0]
     key, value = last.split(": ", 1)
@@ -409,6 +414,11 @@ add("scenario", "prefix-cache-flops-only.yaml",
     "scenario: corpus-flops\nlaw: { preset: sardana2024 }\ntraining:\n  hardware: h100-sxm\ninference:\n"
     "  demand: { tokens: 2T }\n  prefix_cache_hit_rate: 0.5\nobjectives: [compute]\nconstraints: { loss_max: 1.947 }\n",
     VALIDATE, 2, "'prefix_cache_hit_rate' needs a serving model", at=("prefix_cache_hit_rate: 0.5", len("prefix_cache_hit_rate: ")))
+
+add("scenario", "shared-prefix-flops-only.yaml",
+    "scenario: corpus-flops\nlaw: { preset: sardana2024 }\ntraining:\n  hardware: h100-sxm\ninference:\n"
+    "  demand: { tokens: 2T }\n  shared_prefix_tokens: 100\nobjectives: [compute]\nconstraints: { loss_max: 1.947 }\n",
+    VALIDATE, 2, "'shared_prefix_tokens' needs a serving model", at=("shared_prefix_tokens: 100", len("shared_prefix_tokens: ")))
 
 # Found by fuzzing: 300% growth a month asked the fleet MILP for 10^17 requests a second (a hang).
 scen("demand-explodes.yaml", "growth_per_month: 0.05", "growth_per_month: 3",
@@ -1038,6 +1048,8 @@ add("moe", "downscale-architecture-with-sizes.yaml", MOE_DOWN.replace("  archite
     "downscale $F", 2, "give either 'architecture' or 'family'/'sizes' in 'downscale'", at="[dense, moe]")
 add("moe", "downscale-architecture-dense-law.yaml", MOE_DOWN.replace("law: { moe: ludziejewski2025 }", "law: { preset: hoffmann2022 }"),
     "downscale $F", 2, "comparing architectures needs the joint law", at="[dense, moe]")
+add("scenario", "downscale-shared-prefix-whole-prompt.yaml", MOE_DOWN.replace("  output_tokens: 200\n", "  output_tokens: 200\n  shared_prefix_tokens: 400\n"),
+    "downscale $F", 2, "'downscale.shared_prefix_tokens' must be a whole number from 0 to 399", at=("shared_prefix_tokens: 400", len("shared_prefix_tokens: ")))
 
 
 
