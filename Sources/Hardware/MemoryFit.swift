@@ -39,7 +39,7 @@ public struct MemoryFit: Equatable, Sendable {
     public var maxFullContextSequences: Int {
         let free = usableBytes - weightBytes - activationBytes - sharedPrefixBytes
         guard free > 0, unsharedBytesPerSequence > 0 else { return free > 0 ? Int.max / 2 : 0 }
-        return Int(min(Double(Int.max / 2), (free / unsharedBytesPerSequence).rounded(.down) * groups))
+        return Int(min(Double(Int.max / 2), (free / unsharedBytesPerSequence * groups).rounded(.down)))
     }
 
     /// Total bytes per device.

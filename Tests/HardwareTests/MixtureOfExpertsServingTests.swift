@@ -168,6 +168,26 @@ struct MixtureOfExpertsServingTests {
         #expect(throws: HardwareError.self) { try dense.validate() }
     }
 
+    /// Under data-parallel attention each of the G groups holds its own sequences, so the
+    /// largest static batch memory allows is G times what one group's devices hold: the
+    /// search's upper bound counts every group (it once stopped at one group's count and
+    /// returned that bound as the answer).
+    @Test func largestStaticBatchCountsEveryAttentionGroup() throws {
+        let shape = try #require(ModelCatalog.named("mixtral-8x7b")).shape
+        let profile = TestProfiles.synthetic(memoryGB: 40)
+        var w = ServingWorkload(shape: shape, batch: 1, promptTokens: 4000, outputTokens: 4000, devices: 8)
+        w.expertParallel = 8
+        w.attentionDataParallel = 8
+        let batch = try #require(try BatchSearch.largestBatch(profile: profile, workload: w))
+        var at = w
+        at.batch = batch
+        #expect(MemoryFit(profile: profile, workload: at).fits)
+        at.batch = batch + 1
+        #expect(!MemoryFit(profile: profile, workload: at).fits, "batch \(batch) is not the largest that fits")
+        let one = MemoryFit(profile: profile, workload: w)
+        #expect(one.maxFullContextSequences >= batch && batch > one.maxFullContextSequences / 8)
+    }
+
     /// Training counts the active parameters' FLOPs and holds every parameter's state.
     @Test func trainingUsesActiveFLOPsAndTotalMemory() throws {
         let h100 = try TestProfiles.shipped("h100-sxm")
