@@ -19,6 +19,17 @@ struct DownscaleTests {
         try #require(try ScenarioSpec.load(path: Fixtures.path("scenarios/on-device-downscale.yaml"), catalog: catalog).downscale)
     }
 
+    /// A downscale section of a 7B reference served on H100 and an L40S, 400 prompt and 200
+    /// output tokens a request, for keys to be added to.
+    static let smallRequest = """
+      reference: { params: 7B }
+      reference_serving: { hardware: h100-sxm }
+      devices: [l40s]
+      prompt_tokens: 400
+      output_tokens: 200
+
+    """
+
     static func decode(_ downscale: String, law: String = "{ preset: hoffmann2022 }", training: String = "{ hardware: h100-sxm, mfu: 0.42 }") throws -> DownscaleProblem {
         let text = "scenario: x\nlaw: \(law)\ntraining: \(training)\ndownscale:\n" + downscale
         return try #require(try ScenarioSpec.decode(try YAMLValue.parse(text, file: "s.yaml"), catalog: catalog).downscale)
@@ -139,14 +150,7 @@ struct DownscaleTests {
         #expect(bestB.serving.tpotSeconds == uncached.tpotSeconds)
         #expect(b.warnings.contains { $0.code == .prefixCacheAssumed } && !a.warnings.contains { $0.code == .prefixCacheAssumed })
         #expect(bestA.serving.workload.prefixCacheHitRate == 0)
-        let decoded = try Self.decode("""
-          reference: { params: 7B }
-          reference_serving: { hardware: h100-sxm }
-          devices: [l40s]
-          prompt_tokens: 400
-          output_tokens: 200
-          prefix_cache_hit_rate: 0.25
-        """)
+        let decoded = try Self.decode(Self.smallRequest + "  prefix_cache_hit_rate: 0.25\n")
         #expect(decoded.prefixCacheHitRate == 0.25)
     }
 
@@ -171,14 +175,7 @@ struct DownscaleTests {
         #expect(bestB.serving.workload.batch == 8 && bestB.serving.memory.kvCacheBytes < unshared.memory.kvCacheBytes)
         #expect(bestB.serving.tpotSeconds == unshared.tpotSeconds)
         #expect(bestA.serving.workload.sharedPrefixTokens == 0)
-        let decoded = try Self.decode("""
-          reference: { params: 7B }
-          reference_serving: { hardware: h100-sxm }
-          devices: [l40s]
-          prompt_tokens: 400
-          output_tokens: 200
-          shared_prefix_tokens: 100
-        """)
+        let decoded = try Self.decode(Self.smallRequest + "  shared_prefix_tokens: 100\n")
         #expect(decoded.sharedPrefixTokens == 100 && decoded.prefixCacheHitRate == 0.25)
     }
 
