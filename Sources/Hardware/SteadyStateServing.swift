@@ -285,8 +285,9 @@ public struct SteadyStateServing: Equatable, Sendable {
     public var tokensPerSecond: Double { requestsPerSecond * workload.meanOutputTokens }
 
     /// Sequence slots at the mean context P + O / 2 that fit beside the weights, one step's
-    /// activations and the shared prefix's KV cache (each slot holding the rest of its context) (T (4 d + 3 f) × 2 bytes / k for the step's T = budget tokens; V × 4 bytes of
-    /// fp32 logits per slot), capped at `limits.maxRunningSequences`; and whether one sequence
+    /// activations (T (4 d + 3 f) × 2 bytes / k for the step's T = budget tokens; V × 4 bytes of
+    /// fp32 logits per slot) and the shared prefix's KV cache, held once (each slot holds the
+    /// rest of its context), capped at `limits.maxRunningSequences`; and whether one sequence
     /// at its full context P + O fits.
     public static func slots(profile: HardwareProfile, workload w: ServingWorkload, options: ServingOptions,
                              limits: SchedulerLimits) -> (slots: Int, longestFits: Bool) {

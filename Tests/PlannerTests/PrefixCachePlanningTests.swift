@@ -84,13 +84,16 @@ struct PrefixCachePlanningTests {
         return try ScenarioSpec.load(path: path, catalog: Self.catalog)
     }
 
-    /// `shared_prefix_tokens`: a 1,400-token system prompt shared by every request lets each
+    /// `shared_prefix_tokens` (`Tests/Fixtures/scenarios/shared-prefix.yaml`): a 1,400-token
+    /// system prompt shared by every request lets each
     /// replica hold more sequences, so the plan (checked independently, with the same prefix)
     /// costs no more than with the hit rate alone and runs a larger batch; the rate defaults
     /// to the prefix's share of the prompt; a prefix as long as the prompt, or a rate below its
     /// share, is an error at its line and column.
     @Test func aSharedPrefixIsHeldOnce() throws {
-        let spec = try Self.sharedSpec(shared: "1400")
+        let spec = try ScenarioSpec.load(path: Fixtures.path("Tests/Fixtures/scenarios/shared-prefix.yaml"), catalog: Self.catalog)
+        // The fixture is prefix-cache.yaml with the shared prefix: the same as adding the key.
+        #expect(try Self.sharedSpec(shared: "1400").problem.inference?.sharedPrefixTokens == 1400)
         #expect(spec.problem.inference?.sharedPrefixTokens == 1400 && spec.problem.inference?.prefixCacheHitRate == 0.7)
         let outcome = try PlanOutcome.solve(spec.problem, frontierX: spec.frontier.x, frontierY: spec.frontier.y, points: 2)
         try #require(outcome.status == .optimal)
