@@ -12,7 +12,7 @@ public struct RunningBatchSearch: Sendable {
     /// of the replica's capacity (throughput at the most sequences the slots and the prefill
     /// budget allow). A replica whose devices per request at the ceiling already lose to
     /// another's cannot win on cost.
-    public let throughputCeiling: Double
+    public var throughputCeiling: Double { limits.maxEngineUtilisation * capacity }
     private let model: Roofline.MixedStep
     private let options: ServingOptions
     /// Requests per second at the most sequences the slots and the prefill budget allow.
@@ -34,7 +34,6 @@ public struct RunningBatchSearch: Sendable {
         self.options = options
         model = try Roofline.MixedStep(profile: profile, workload: workload)
         capacity = SteadyStateServing.capacity(step: model, workload: workload, slots: slots)
-        throughputCeiling = limits.maxEngineUtilisation * capacity
     }
 
     /// The full steady state at a running batch `n` (the one `largest` returns, typically):

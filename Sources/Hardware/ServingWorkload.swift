@@ -214,6 +214,10 @@ public struct ServingWorkload: Equatable, Sendable {
     /// prompt token (the one the first output token comes from).
     public static func acceptsPrefixCacheHitRate(_ h: Double) -> Bool { h >= 0 && h < 1 }
 
+    /// Whether `tokens` can be the shared prefix of a `promptTokens`-token prompt: at least 0
+    /// and below the prompt (a request computes its last prompt token itself).
+    public static func acceptsSharedPrefix(_ tokens: Int, promptTokens: Int) -> Bool { tokens >= 0 && tokens < promptTokens }
+
     /// The least prefix-cache hit rate a shared prefix of `sharedPrefixTokens` of a
     /// `promptTokens`-token prompt implies, S / P (every prompt after the first finds it
     /// cached); what the scenarios and `estimate` take when no rate is given.
@@ -241,7 +245,7 @@ public struct ServingWorkload: Equatable, Sendable {
             throw .invalidWorkload("the prefix-cache hit rate must be at least 0 and below 1, found \(prefixCacheHitRate)")
         }
         if sharedPrefixTokens != 0 {
-            guard sharedPrefixTokens > 0, sharedPrefixTokens < promptTokens else {
+            guard Self.acceptsSharedPrefix(sharedPrefixTokens, promptTokens: promptTokens) else {
                 throw .invalidWorkload("the shared prefix must be at least 0 tokens and shorter than the \(promptTokens)-token prompt, found \(sharedPrefixTokens)")
             }
             let least = Self.leastHitRate(sharedPrefixTokens: sharedPrefixTokens, promptTokens: promptTokens)

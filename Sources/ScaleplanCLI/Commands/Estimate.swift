@@ -133,7 +133,7 @@ struct Estimate: ParsableCommand {
             throw ValidationError("--prefix-cache-hit-rate must be at least 0 and below 1 (a request always computes its last prompt token), found \(rate).")
         }
         if sharedPrefixTokens != 0 {
-            guard sharedPrefixTokens > 0, sharedPrefixTokens < promptTokens else {
+            guard ServingWorkload.acceptsSharedPrefix(sharedPrefixTokens, promptTokens: promptTokens) else {
                 throw ValidationError("--shared-prefix-tokens must be at least 0 and below --prompt-tokens (\(promptTokens)): a request computes its last prompt token itself, found \(sharedPrefixTokens).")
             }
             let least = ServingWorkload.leastHitRate(sharedPrefixTokens: sharedPrefixTokens, promptTokens: promptTokens)
